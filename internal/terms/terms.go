@@ -1,0 +1,199 @@
+// Package terms holds the domain types shared by every step of the
+// clausewatch pipeline: declarations (Vendor, Source, Rule), what a fetch
+// produced (Snapshot), what extraction produced (Clause, Document), what the
+// attribute readers produced (Observation, Value) and what comparison
+// produced (Event). It imports no other internal package.
+package terms
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Render modes of a Source.
+const (
+	RenderHTTP    = ""        // plain HTTP GET (the default)
+	RenderBrowser = "browser" // headless Chromium runs the page's scripts first
+)
+
+// Vendor is one declaration file of sources/: a vendor, its tiers, the
+// documents that speak for them and the rules that map clauses to attributes.
+type Vendor struct {
+	ID      string   // lower-case, hyphenated ("anthropic")
+	Name    string   // display name ("Anthropic")
+	Tiers   []Tier   // declared tiers, in the order of the published analysis
+	Sources []Source // documents watched for this vendor
+	Rules   []Rule   // which clauses feed which tier attribute
+	File    string   // the declaration file it was read from, for messages
+}
+
+// Tier is one offering of a vendor described by the same attributes.
+type Tier struct {
+	ID    string // stable id used in events ("team")
+	Label string // display label, may change ("Team", later "Business")
+}
+
+// Source is one watched document.
+type Source struct {
+	ID      string            // stable id ("anthropic-consumer-terms")
+	Vendor  string            // Vendor.ID
+	Title   string            // display title
+	URL     string            // absolute http(s) URL
+	Select  []string          // CSS selectors whose union is the document; empty: <body>
+	Remove  []string          // CSS selectors removed from the selection
+	Tiers   []string          // tier ids the document speaks for
+	Headers map[string]string // extra request headers (Accept-Language, cookies for a region…)
+	Render  string            // RenderHTTP or RenderBrowser
+	File    string            // declaration file, for messages
+	Line    int               // line of the declaration in File, for messages
+}
+
+// Rule says that clauses of Source whose heading path matches Clause (and
+// whose text matches Match, when set) feed Attribute for each of Tiers.
+type Rule struct {
+	Source    string   // Source.ID
+	Tiers     []string // tier ids
+	Attribute string   // one of the Attributes
+	Clause    string   // heading-path selector, see Clause.Matches; empty: every clause
+	Match     string   // optional case-insensitive regular expression on the clause text
+	File      string
+	Line      int
+}
+
+// Attributes are the tier attributes of DESIGN.md, in report order.
+var Attributes = []string{
+	"training", "retention", "output-ownership", "hipaa-baa", "zdr",
+	"data-processor", "sensitive-data", "security", "rights",
+}
+
+// Clause kinds.
+const (
+	KindParagraph = "paragraph"
+	KindListItem  = "list-item"
+	KindTableRow  = "table-row"
+	KindHeading   = "heading" // a heading with no body text under it
+)
+
+// Clause is one unit of a document: a paragraph, a list item, a table row.
+// Path is its heading path from the outermost heading down to its own
+// lead-in ("Terms of Service", "6. Materials", "Our use of Materials"); it is
+// what an attribute rule and an event point at.
+type Clause struct {
+	Path []string `json:"path"`
+	Kind string   `json:"kind"`
+	Text string   `json:"text"` // normalized text, without the heading path
+}
+
+// Heading is the clause's heading path joined with " > ".
+func (c Clause) Heading() string { return strings.Join(c.Path, " > ") }
+
+// Key identifies a clause for alignment: its heading path and kind.
+func (c Clause) Key() string { return c.Kind + "\x00" + strings.Join(c.Path, "\x00") }
+
+// Matches reports whether sel selects this clause. sel is a heading-path
+// selector: path elements separated by " > "; each element matches a path
+// element that starts with it, case-insensitively, ignoring a leading
+// section number ("6. Materials" matches "Materials"); the elements must
+// appear in order but need not be adjacent. An empty selector matches all.
+func (c Clause) Matches(sel string) bool {
+	sel = strings.TrimSpace(sel)
+	if sel == "" {
+		return true
+	}
+	parts := strings.Split(sel, ">")
+	i := 0
+	for _, p := range c.Path {
+		if i == len(parts) {
+			break
+		}
+		want := strings.ToLower(strings.TrimSpace(parts[i]))
+		got := strings.ToLower(stripNumber(p))
+		if strings.HasPrefix(got, want) || strings.HasPrefix(strings.ToLower(p), want) {
+			i++
+		}
+	}
+	return i == len(parts)
+}
+
+// stripNumber removes a leading section number such as "6.", "6.1", "(a)", "a.".
+func stripNumber(s string) string {
+	s = strings.TrimSpace(s)
+	j := 0
+	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' || s[j] == '(' || s[j] == ')') {
+		j++
+	}
+	if j > 0 && j < len(s) && s[j] == ' ' {
+		return strings.TrimSpace(s[j:])
+	}
+	if len(s) > 3 && (s[1] == '.' || s[1] == ')') && s[2] == ' ' && s[0] >= 'a' && s[0] <= 'z' {
+		return strings.TrimSpace(s[3:])
+	}
+	return s
+}
+
+// Document is the extracted form of one snapshot: its clauses in page order.
+type Document struct {
+	Title   string   `json:"title,omitempty"`
+	Clauses []Clause `json:"clauses"`
+}
+
+// Text is the canonical text of the document: one line per clause, the
+// heading path then the text. Two snapshots are the same version exactly
+// when their Text is equal.
+func (d Document) Text() string {
+	var b strings.Builder
+	for _, c := range d.Clauses {
+		b.WriteString(c.Heading())
+		b.WriteString(" | ")
+		b.WriteString(c.Text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Hash is the hex SHA-256 of Text.
+func (d Document) Hash() string { return HashBytes([]byte(d.Text())) }
+
+// HashBytes is the hex SHA-256 of b.
+func HashBytes(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// Error categories recorded with each fetch attempt.
+const (
+	ErrNone        = ""
+	ErrNetwork     = "network"      // DNS, connection refused, reset
+	ErrTimeout     = "timeout"      // connect or total timeout
+	ErrClient      = "http-4xx"     // 4xx status: not retried
+	ErrServer      = "http-5xx"     // 5xx status after retries
+	ErrTooLarge    = "too-large"    // body over the size cap
+	ErrTruncated   = "truncated"    // body shorter than announced / cut connection
+	ErrContentType = "content-type" // not HTML/text
+	ErrRedirects   = "redirects"    // too many redirects
+	ErrBrowser     = "browser"      // render: browser and no usable browser
+	ErrExtraction  = "extraction"   // page came back, declared content absent
+)
+
+// Snapshot is one fetch of a source: a row per attempt, successful or not.
+type Snapshot struct {
+	ID            int64     `json:"id"`
+	Source        string    `json:"source"`
+	FetchedAt     time.Time `json:"fetched_at"`
+	Status        int       `json:"status,omitempty"`
+	ETag          string    `json:"etag,omitempty"`
+	LastModified  string    `json:"last_modified,omitempty"`
+	ContentType   string    `json:"content_type,omitempty"`
+	ContentHash   string    `json:"content_hash,omitempty"` // SHA-256 of the raw bytes
+	Size          int64     `json:"size,omitempty"`         // raw size in bytes
+	TextHash      string    `json:"text_hash,omitempty"`    // Document.Hash of its extraction
+	ErrorCategory string    `json:"error_category,omitempty"`
+	Error         string    `json:"error,omitempty"`
+	NotModified   bool      `json:"not_modified,omitempty"` // 304: same as the previous fetch
+	Origin        string    `json:"origin"`                 // "check", "recheck", "import"
+}
+
+// OK reports whether the snapshot holds a page that was extracted.
+func (s Snapshot) OK() bool { return s.ErrorCategory == ErrNone }
