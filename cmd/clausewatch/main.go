@@ -1,0 +1,33 @@
+// Command clausewatch watches AI vendors' terms, privacy and data-handling
+// pages and reports the semantic changes. See 'clausewatch help'.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/clausewatch/clausewatch/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := cli.Run(ctx, os.Args[1:], cli.Env{
+		Stdout:   os.Stdout,
+		Stderr:   os.Stderr,
+		Stdin:    os.Stdin,
+		Getenv:   os.Getenv,
+		Terminal: term.IsTerminal(int(os.Stderr.Fd())),
+	})
+	code := cli.ExitCode(err)
+	if err != nil && code != cli.ExitChanges {
+		fmt.Fprintf(os.Stderr, "clausewatch: %v\n", err)
+	}
+	stop()
+	os.Exit(code)
+}

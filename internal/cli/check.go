@@ -1,0 +1,391 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/clausewatch/clausewatch/internal/diff"
+	"github.com/clausewatch/clausewatch/internal/fetch"
+	"github.com/clausewatch/clausewatch/internal/pipeline"
+	"github.com/clausewatch/clausewatch/internal/schedule"
+	"github.com/clausewatch/clausewatch/internal/source"
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+type checkFlags struct {
+	sources     multi
+	concurrency int
+	hostDelay   time.Duration
+	timeout     time.Duration
+	retries     int
+	wait        bool
+	quiet       bool
+}
+
+func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
+	if withSources {
+		fs.Var(&f.sources, "source", "check only this source `id` (repeatable, or comma-separated)")
+	}
+	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `n` fetches at once")
+	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host")
+	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "total `time` allowed for one request")
+	fs.IntVar(&f.retries, "retries", 2, "extra attempts on timeouts and 5xx (never on 4xx)")
+	fs.BoolVar(&f.wait, "wait", false, "wait for another running check instead of exiting")
+	fs.BoolVar(&f.quiet, "quiet", false, "print nothing when nothing notable happened (for cron)")
+	a.setOpt("wait", &f.wait)
+}
+
+func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
+	return &pipeline.Pipeline{
+		Store: a.db,
+		Fetcher: fetch.New(fetch.Options{
+			Client:      a.env.HTTPClient,
+			UserAgent:   "clausewatch/" + Version + " (+https://github.com/clausewatch/clausewatch)",
+			Timeout:     f.timeout,
+			Retries:     f.retries,
+			BrowserPath: a.env.BrowserPath,
+		}),
+		Vendors:   a.vendors,
+		Baselines: a.documented(),
+		Now:       a.env.Now,
+	}
+}
+
+func checkCmd() *command {
+	f := &checkFlags{}
+	return &command{
+		name:     "check",
+		summary:  "fetch every declared page, record it, compare it, report what changed",
+		usage:    "check [--source ID]... [flags]",
+		formats:  []string{"text", "json"},
+		mutating: true,
+		help: `Fetches every declared source (or those named with --source), stores each
+snapshot in the database, extracts its clauses, and when the text differs
+from the previous version records the new version and the change events.
+Page noise (build ids, nonces, class names, tracking links) never makes a
+version. One failing source never stops the others; a source that starts
+failing raises one fetch-failed event, and another when it recovers.
+
+This is what cron runs. Exit 0 when nothing notable happened, 3 when events
+of severity low or above were written, 1 on error (including every source
+failing), 2 on a usage error.
+
+Examples:
+  clausewatch check
+  clausewatch check --source anthropic-consumer-terms --source anthropic-dpa
+  clausewatch check --quiet          # silent unless something changed
+  clausewatch check --format json | jq '.[] | select(.new_version)'`,
+		flags: func(fs *flag.FlagSet, a *app) { f.register(fs, a, true) },
+		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return usageErr("check: unexpected argument %q (use --source ID)", args[0])
+			}
+			srcs := source.All(a.vendors)
+			if len(f.sources) > 0 {
+				srcs = srcs[:0:0]
+				for _, id := range f.sources {
+					s, err := a.sourceByID(strings.TrimSpace(id))
+					if err != nil {
+						return err
+					}
+					srcs = append(srcs, s)
+				}
+			}
+			return a.runChecks(ctx, f, srcs, pipeline.OriginCheck)
+		},
+	}
+}
+
+func recheckCmd() *command {
+	f := &checkFlags{}
+	return &command{
+		name:     "recheck",
+		summary:  "re-check one source now (no conditional request) and show what changed",
+		usage:    "recheck ID [flags]",
+		formats:  []string{"text", "markdown", "html", "json"},
+		mutating: true,
+		help: `Fetches one source now, without ETag/Last-Modified validators, records it
+exactly as check would, and shows what it found: the outcome, the events and
+the wording diff against the previous version.
+
+Examples:
+  clausewatch recheck anthropic-consumer-terms
+  clausewatch recheck anthropic-dpa --format markdown`,
+		flags: func(fs *flag.FlagSet, a *app) { f.register(fs, a, false) },
+		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+			if len(args) != 1 {
+				return usageErr("recheck: want exactly one source id, got %d arguments", len(args))
+			}
+			src, err := a.sourceByID(args[0])
+			if err != nil {
+				return err
+			}
+			p := a.pipeline(f)
+			o, err := p.Check(ctx, src, pipeline.OriginRecheck)
+			if err != nil {
+				return err
+			}
+			if err := a.printOutcomeDetail(o); err != nil {
+				return err
+			}
+			if o.Err != nil {
+				return &ExitError{Code: ExitError, Err: fmt.Errorf("recheck %s: %w", src.ID, o.Err)}
+			}
+			if o.Notable() {
+				return &ExitError{Code: ExitChanges}
+			}
+			return nil
+		},
+	}
+}
+
+// runChecks checks srcs, shows progress on a terminal, prints the summary
+// and turns the result into an exit code.
+func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source, origin string) error {
+	p := a.pipeline(f)
+	opts := pipeline.RunOptions{
+		Origin:   origin,
+		Schedule: schedule.Options{Concurrency: f.concurrency, HostDelay: f.hostDelay},
+	}
+	var prog *progress
+	if a.env.Terminal && !f.quiet {
+		prog = &progress{w: a.env.Stderr}
+		opts.Progress = prog.update
+	}
+	res := p.CheckAll(ctx, srcs, opts)
+	prog.finish()
+	for _, err := range res.Errors {
+		fmt.Fprintf(a.env.Stderr, "clausewatch: %v\n", err)
+	}
+	notable := res.Notable()
+	if !(f.quiet && !notable && len(res.Errors) == 0 && res.Failed() < len(srcs)) {
+		if err := a.printRun(res); err != nil {
+			return err
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		return &ExitError{Code: ExitError, Err: fmt.Errorf("check interrupted: %w", ctx.Err())}
+	case len(res.Errors) > 0:
+		return &ExitError{Code: ExitError, Err: fmt.Errorf("check: %d source(s) could not be recorded", len(res.Errors))}
+	case len(srcs) > 0 && res.Failed() == len(srcs):
+		return &ExitError{Code: ExitError, Err: fmt.Errorf("check: every source failed (%d of %d); is the network reachable?", res.Failed(), len(srcs))}
+	case notable:
+		return &ExitError{Code: ExitChanges}
+	}
+	return nil
+}
+
+// outcomeJSON is the JSON shape of one source's outcome in `check --format json`.
+type outcomeJSON struct {
+	Source        string        `json:"source"`
+	Status        string        `json:"status"` // new-version, first-version, unchanged, not-modified, failed
+	Snapshot      int64         `json:"snapshot,omitempty"`
+	FetchedAt     *time.Time    `json:"fetched_at,omitempty"`
+	HTTPStatus    int           `json:"http_status,omitempty"`
+	ErrorCategory string        `json:"error_category,omitempty"`
+	Error         string        `json:"error,omitempty"`
+	Changes       string        `json:"changes,omitempty"`
+	Events        []terms.Event `json:"events"`
+}
+
+func outcomeStatus(o pipeline.Outcome) string {
+	switch {
+	case o.Err != nil:
+		return "failed"
+	case o.First && o.NewVersion:
+		return "first-version"
+	case o.NewVersion:
+		return "new-version"
+	case o.Snapshot.NotModified:
+		return "not-modified"
+	case o.Snapshot.ID == 0:
+		return "skipped"
+	}
+	return "unchanged"
+}
+
+func toJSON(o pipeline.Outcome) outcomeJSON {
+	j := outcomeJSON{Source: o.Source.ID, Status: outcomeStatus(o), Snapshot: o.Snapshot.ID,
+		HTTPStatus: o.Snapshot.Status, ErrorCategory: o.Snapshot.ErrorCategory, Events: o.Events}
+	if !o.Snapshot.FetchedAt.IsZero() {
+		t := o.Snapshot.FetchedAt
+		j.FetchedAt = &t
+	}
+	if o.Err != nil {
+		j.Error = o.Err.Error()
+		if j.ErrorCategory == "" {
+			j.ErrorCategory = fetch.Category(o.Err)
+		}
+	}
+	if o.NewVersion && !o.First {
+		j.Changes = diff.Summarize(o.Changes).String()
+	}
+	if j.Events == nil {
+		j.Events = []terms.Event{}
+	}
+	return j
+}
+
+func (a *app) printRun(res pipeline.Result) error {
+	w := a.env.Stdout
+	if a.g.format == "json" {
+		out := make([]outcomeJSON, 0, len(res.Outcomes))
+		for _, o := range res.Outcomes {
+			out = append(out, toJSON(o))
+		}
+		return writeJSON(w, out)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	counts := map[string]int{}
+	sev := map[terms.Severity]int{}
+	events := 0
+	for _, o := range res.Outcomes {
+		st := outcomeStatus(o)
+		counts[st]++
+		detail := ""
+		switch st {
+		case "failed":
+			detail = fmt.Sprintf("(%s) %v", o.Snapshot.ErrorCategory, o.Err)
+		case "new-version":
+			detail = diff.Summarize(o.Changes).String()
+		case "first-version":
+			detail = fmt.Sprintf("snapshot %d recorded", o.Snapshot.ID)
+		}
+		for _, e := range o.Events {
+			sev[e.Severity]++
+			events++
+		}
+		if n := len(o.Events); n > 0 {
+			detail += fmt.Sprintf("  [%d event%s]", n, plural(n))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", o.Source.ID, st, strings.TrimSpace(detail))
+	}
+	tw.Flush()
+	var parts []string
+	for _, st := range []string{"first-version", "new-version", "unchanged", "not-modified", "failed", "skipped"} {
+		if counts[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
+		}
+	}
+	var sevs []string
+	for _, s := range []terms.Severity{terms.Critical, terms.High, terms.Medium, terms.Low, terms.Info} {
+		if sev[s] > 0 {
+			sevs = append(sevs, fmt.Sprintf("%d %s", sev[s], s))
+		}
+	}
+	fmt.Fprintf(w, "\nChecked %d source%s: %s; %d event%s", len(res.Outcomes), plural(len(res.Outcomes)), strings.Join(parts, ", "), events, plural(events))
+	if len(sevs) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(sevs, ", "))
+	}
+	fmt.Fprintln(w, ".")
+	if events > 0 {
+		fmt.Fprintln(w, "Run 'clausewatch changes' to read them.")
+	}
+	return nil
+}
+
+// printOutcomeDetail shows one source's outcome with its events and diff.
+func (a *app) printOutcomeDetail(o pipeline.Outcome) error {
+	w := a.env.Stdout
+	switch a.g.format {
+	case "json":
+		return writeJSON(w, toJSON(o))
+	case "markdown":
+		fmt.Fprintf(w, "## %s: %s\n\n", o.Source.ID, outcomeStatus(o))
+		if o.Err != nil {
+			fmt.Fprintf(w, "Error: %s\n", mdEscape(o.Err.Error()))
+		}
+		return diff.RenderMarkdown(w, o.Changes)
+	case "html":
+		return diff.RenderHTML(w, o.Changes)
+	}
+	fmt.Fprintf(w, "%s: %s", o.Source.ID, outcomeStatus(o))
+	if o.Snapshot.ID != 0 {
+		fmt.Fprintf(w, " (snapshot %d, %s)", o.Snapshot.ID, o.Snapshot.FetchedAt.Format(time.RFC3339))
+	}
+	fmt.Fprintln(w)
+	if o.Err != nil {
+		fmt.Fprintf(w, "  %v\n", o.Err)
+	}
+	for _, e := range o.Events {
+		fmt.Fprintf(w, "  %-8s %s %s\n", e.Severity, e.Kind, eventLine(e))
+	}
+	if o.NewVersion && !o.First {
+		fmt.Fprintf(w, "\n%s\n\n", diff.Summarize(o.Changes))
+		return diff.RenderText(w, o.Changes, a.env.Terminal)
+	}
+	return nil
+}
+
+func eventLine(e terms.Event) string {
+	var parts []string
+	if e.Tier != "" {
+		parts = append(parts, e.Tier)
+	}
+	if e.Attribute != "" {
+		parts = append(parts, e.Attribute)
+	}
+	s := strings.Join(parts, " ")
+	if e.Old != nil || e.New != nil {
+		s += fmt.Sprintf(": %s → %s", valueString(e.Old), valueString(e.New))
+	}
+	if e.Detail != "" {
+		s = strings.TrimSpace(s + " " + e.Detail)
+	}
+	return s
+}
+
+func valueString(v *terms.Value) string {
+	if v == nil {
+		return "—"
+	}
+	return v.String()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// progress draws "[ 3/12] source-id status" on one terminal line.
+type progress struct {
+	w  io.Writer
+	mu sync.Mutex
+	n  int
+}
+
+func (p *progress) update(done, total int, o pipeline.Outcome) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n = total
+	fmt.Fprintf(p.w, "\r\x1b[K[%*d/%d] %s %s", len(fmt.Sprint(total)), done, total, o.Source.ID, outcomeStatus(o))
+}
+
+func (p *progress) finish() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n > 0 {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
+

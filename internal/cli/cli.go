@@ -1,0 +1,341 @@
+// Package cli implements the clausewatch command line: it is the only
+// package that reads flags and environment variables, and it builds each
+// other package's options from them.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/clausewatch/clausewatch"
+	"github.com/clausewatch/clausewatch/internal/baseline"
+	"github.com/clausewatch/clausewatch/internal/source"
+	"github.com/clausewatch/clausewatch/internal/store"
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Exit codes, for cron and scripts.
+const (
+	ExitOK      = 0 // ran and found nothing notable
+	ExitError   = 1 // an error
+	ExitUsage   = 2 // a usage error (bad flag or argument)
+	ExitChanges = 3 // ran and found changes (events of severity low or above)
+)
+
+// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = "dev"
+
+// ExitError carries an exit code with an error (or with none, for exit 3).
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// ExitCode returns the exit code for err: 0 for nil, the code of an
+// *ExitError, 1 otherwise.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	return ExitError
+}
+
+func usageErr(format string, a ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, a...)}
+}
+
+// Env is everything the commands take from the process, so that tests can
+// run them in-process with fake time, pages and terminals.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Stdin          io.Reader
+	Getenv         func(string) string
+	Now            func() time.Time
+	HTTPClient     *http.Client // nil: the fetch package builds its own
+	Terminal       bool         // stderr is a terminal: show progress and colour
+	BrowserPath    string       // optional chromium path
+}
+
+// globals are the flags every command takes.
+type globals struct {
+	db      string
+	sources string
+	format  string
+}
+
+type command struct {
+	name     string
+	summary  string
+	usage    string // synopsis after "clausewatch "
+	help     string // long help with examples
+	run      func(ctx context.Context, app *app, fs *flag.FlagSet, args []string) error
+	flags    func(fs *flag.FlagSet, app *app)
+	noDB     bool // does not open the database
+	formats  []string
+	mutating bool // takes the run lock
+}
+
+// app is the state of one invocation.
+type app struct {
+	env  Env
+	g    globals
+	opts map[string]any
+
+	db        *store.DB
+	vendors   []terms.Vendor
+	baselines []baseline.Baseline
+}
+
+func commands() []*command {
+	return []*command{
+		checkCmd(), recheckCmd(), importCmd(), historyCmd(), diffCmd(),
+		sourcesCmd(), versionCmd(),
+	}
+}
+
+// Run runs the clausewatch command line with args (without the program
+// name) and returns an error whose ExitCode is the process's exit status.
+func Run(ctx context.Context, args []string, env Env) error {
+	if env.Stdout == nil {
+		env.Stdout = io.Discard
+	}
+	if env.Stderr == nil {
+		env.Stderr = io.Discard
+	}
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	a := &app{env: env}
+	// Global flags may come before the command name.
+	gfs := flag.NewFlagSet("clausewatch", flag.ContinueOnError)
+	gfs.SetOutput(io.Discard)
+	a.globalFlags(gfs)
+	if err := gfs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(env.Stdout, mainHelp())
+			return nil
+		}
+		return usageErr("%v\n\nRun 'clausewatch help' for usage.", err)
+	}
+	rest := gfs.Args()
+	if len(rest) == 0 {
+		fmt.Fprint(env.Stderr, mainHelp())
+		return &ExitError{Code: ExitUsage, Err: errors.New("no command given")}
+	}
+	name := rest[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		if len(rest) > 1 {
+			if c := find(rest[1]); c != nil {
+				fmt.Fprint(env.Stdout, commandHelp(c))
+				return nil
+			}
+			return usageErr("unknown command %q\n\nRun 'clausewatch help' for the list.", rest[1])
+		}
+		fmt.Fprint(env.Stdout, mainHelp())
+		return nil
+	}
+	c := find(name)
+	if c == nil {
+		return usageErr("unknown command %q\n\nRun 'clausewatch help' for the list.", name)
+	}
+	fs := flag.NewFlagSet("clausewatch "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	a.globalFlags(fs)
+	if c.flags != nil {
+		c.flags(fs, a)
+	}
+	cargs, err := parseInterspersed(fs, rest[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(env.Stdout, commandHelp(c))
+			return nil
+		}
+		return usageErr("%s: %v\n\nRun 'clausewatch help %s' for usage.", c.name, err, c.name)
+	}
+	if a.g.format != "" && len(c.formats) > 0 && !contains(c.formats, a.g.format) {
+		return usageErr("%s: --format %q is not supported (use %s)", c.name, a.g.format, strings.Join(c.formats, ", "))
+	}
+	if a.g.format == "" {
+		a.g.format = "text"
+	}
+	if err := a.loadSources(); err != nil {
+		return err
+	}
+	if !c.noDB {
+		db, err := store.Open(ctx, a.g.db, store.Options{Now: env.Now})
+		if err != nil {
+			return fmt.Errorf("open database: %w", err)
+		}
+		defer db.Close()
+		a.db = db
+		if c.mutating {
+			release, err := db.Lock(ctx, a.boolOpt("wait"))
+			if err != nil {
+				return fmt.Errorf("%w\n(another check is running; pass --wait to wait for it)", err)
+			}
+			defer release()
+		}
+	}
+	return c.run(ctx, a, fs, cargs)
+}
+
+// parseInterspersed parses flags that may appear after positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (a *app) globalFlags(fs *flag.FlagSet) {
+	def := a.env.Getenv("CLAUSEWATCH_DB")
+	if def == "" {
+		def = "snapshots/clausewatch.db"
+	}
+	if a.g.db == "" {
+		a.g.db = def
+	}
+	fs.StringVar(&a.g.db, "db", a.g.db, "SQLite database `path` (env CLAUSEWATCH_DB)")
+	fs.StringVar(&a.g.sources, "sources", a.g.sources, "declarations `dir` replacing the bundled sources/")
+	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html or json (per command)")
+}
+
+// loadSources reads and validates the declarations and baselines.
+func (a *app) loadSources() error {
+	var fsys fs.FS
+	var err error
+	if a.g.sources != "" {
+		st, serr := os.Stat(a.g.sources)
+		if serr != nil {
+			return fmt.Errorf("--sources: %w", serr)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("--sources %s: not a directory", a.g.sources)
+		}
+		a.vendors, err = source.LoadDir(a.g.sources)
+		fsys = os.DirFS(a.g.sources)
+	} else {
+		fsys = clausewatch.Sources()
+		a.vendors, err = source.Load(fsys)
+	}
+	if err != nil {
+		return err
+	}
+	if _, serr := fs.Stat(fsys, "baselines"); serr == nil {
+		a.baselines, err = baseline.Load(fsys, "baselines")
+		if err != nil {
+			return err
+		}
+	}
+	for _, b := range a.baselines {
+		for _, v := range a.vendors {
+			if v.ID == b.Vendor {
+				if err := baseline.Validate(b, v); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// documented returns vendor → tier → attribute → documented value.
+func (a *app) documented() map[string]map[string]map[string]terms.Value {
+	out := map[string]map[string]map[string]terms.Value{}
+	for _, b := range a.baselines {
+		m := map[string]map[string]terms.Value{}
+		for tier, attrs := range b.Tiers {
+			m[tier] = map[string]terms.Value{}
+			for at, e := range attrs {
+				m[tier][at] = e.Value
+			}
+		}
+		out[b.Vendor] = m
+	}
+	return out
+}
+
+func (a *app) boolOpt(name string) bool {
+	v, _ := a.opts[name].(*bool)
+	return v != nil && *v
+}
+
+func (a *app) setOpt(name string, p any) {
+	if a.opts == nil {
+		a.opts = map[string]any{}
+	}
+	a.opts[name] = p
+}
+
+// sourceByID finds a declared source or returns a usage error listing ids.
+func (a *app) sourceByID(id string) (terms.Source, error) {
+	if _, s, ok := source.Find(a.vendors, id); ok {
+		return s, nil
+	}
+	var ids []string
+	for _, s := range source.All(a.vendors) {
+		ids = append(ids, s.ID)
+	}
+	sort.Strings(ids)
+	return terms.Source{}, usageErr("unknown source %q (declared: %s)", id, strings.Join(ids, ", "))
+}
+
+func find(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(s string) error { *m = append(*m, strings.Split(s, ",")...); return nil }

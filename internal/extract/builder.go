@@ -1,0 +1,388 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// frame kinds on the heading stack.
+const (
+	frameHeading = iota // h1–h6 or a markdown "#" heading
+	frameBold           // a paragraph of bold text only, acting as a sub-heading
+	frameList           // the lead-in of a list item whose nested list follows
+)
+
+// frame is one element of the current heading path.
+type frame struct {
+	kind  int
+	level int
+	text  string
+	used  bool // a clause has been emitted under this frame
+}
+
+// builder turns a stream of headings, paragraphs, list items and table rows
+// into clauses with heading paths. Extract and ExtractText share it so that
+// HTML and text pages follow the same rules.
+type builder struct {
+	stack   []frame
+	clauses []terms.Clause
+	title   string
+}
+
+// path returns the current heading path plus extra elements.
+func (b *builder) path(extra ...string) []string {
+	p := make([]string, 0, len(b.stack)+len(extra))
+	for _, f := range b.stack {
+		p = append(p, f.text)
+	}
+	return append(p, extra...)
+}
+
+// emit appends a clause under the current path (plus extra elements).
+func (b *builder) emit(kind, text string, extra ...string) {
+	if text == "" {
+		return
+	}
+	for i := range b.stack {
+		b.stack[i].used = true
+	}
+	b.clauses = append(b.clauses, terms.Clause{Path: b.path(extra...), Kind: kind, Text: text})
+}
+
+// truncate pops frames until n remain. A heading popped with nothing under it
+// becomes a heading clause (its text is the heading's own text, so that no
+// clause is empty and a heading that appears or vanishes is a change).
+func (b *builder) truncate(n int) {
+	for len(b.stack) > n {
+		top := b.stack[len(b.stack)-1]
+		if !top.used && top.kind != frameList {
+			b.emit(terms.KindHeading, top.text)
+		}
+		b.stack = b.stack[:len(b.stack)-1]
+	}
+}
+
+// heading starts a section at level (1 for h1). Any bold sub-heading ends,
+// as do headings of the same or a deeper level; list lead-ins stop it.
+func (b *builder) heading(level int, text string) {
+	text = pathText(text)
+	if text == "" {
+		return
+	}
+	if level == 1 && b.title == "" {
+		b.title = text
+	}
+	n := len(b.stack)
+	for n > 0 {
+		f := b.stack[n-1]
+		if f.kind == frameList || f.kind == frameHeading && f.level < level {
+			break
+		}
+		n--
+	}
+	b.truncate(n)
+	b.stack = append(b.stack, frame{kind: frameHeading, level: level, text: text})
+}
+
+// boldHeading starts a sub-section named by a bold-only paragraph: one level
+// below the current heading, until the next heading or bold paragraph.
+func (b *builder) boldHeading(text string) {
+	text = pathText(text)
+	if text == "" {
+		return
+	}
+	n := len(b.stack)
+	if n > 0 && b.stack[n-1].kind == frameBold {
+		n--
+	}
+	b.truncate(n)
+	level := 1
+	if n > 0 {
+		level = b.stack[n-1].level + 1
+	}
+	b.stack = append(b.stack, frame{kind: frameBold, level: level, text: text})
+}
+
+// pushList adds a list item's label to the path of its nested items and
+// returns the depth to restore with popList.
+func (b *builder) pushList(label string) int {
+	n := len(b.stack)
+	if label = pathText(label); label != "" {
+		level := 1
+		if n > 0 {
+			level = b.stack[n-1].level
+		}
+		b.stack = append(b.stack, frame{kind: frameList, level: level, text: label, used: true})
+	}
+	return n
+}
+
+// popList restores the path saved by pushList.
+func (b *builder) popList(n int) { b.truncate(n) }
+
+// finish closes every open heading and returns the document.
+func (b *builder) finish() terms.Document {
+	b.truncate(0)
+	return terms.Document{Title: b.title, Clauses: b.clauses}
+}
+
+// run is a piece of inline text, bold or not.
+type run struct {
+	text string
+	bold bool
+}
+
+// paragraph emits a paragraph made of runs, applying the lead-in rules:
+//
+//   - bold text only, short and heading-like: a sub-heading (boldHeading);
+//   - bold lead-in ending in "." or ":" (optionally after a section number
+//     such as "A.1."): a clause whose path ends with the lead-in and whose
+//     text is the rest of the paragraph;
+//   - anything else: a clause with the whole text.
+func (b *builder) paragraph(kind string, runs []run) {
+	full := joinRuns(runs)
+	if full == "" {
+		return
+	}
+	lead, rest, boldOnly := leadIn(runs)
+	switch {
+	case boldOnly && kind == terms.KindParagraph && headingLike(lead, maxHeading):
+		b.boldHeading(lead)
+	case !boldOnly && lead != "" && kind == terms.KindParagraph:
+		b.emit(kind, rest, pathText(lead))
+	default:
+		b.emit(kind, full)
+	}
+}
+
+// joinRuns concatenates and normalizes runs.
+func joinRuns(runs []run) string {
+	var sb strings.Builder
+	for _, r := range runs {
+		sb.WriteString(r.text)
+	}
+	return Normalize(sb.String())
+}
+
+// maxHeading is the longest text (in runes) taken for a heading or lead-in.
+const maxHeading = 120
+
+// leadIn splits runs into a bold lead-in and the rest. boldOnly reports a
+// paragraph whose whole text is bold (lead is then that text, possibly with
+// a section number before it). lead is empty when the paragraph has no
+// usable lead-in: it does not start with bold text, the bold text does not
+// end with "." or ":" (nor does the rest start with one), or it is not
+// heading-like.
+func leadIn(runs []run) (lead, rest string, boldOnly bool) {
+	i := 0
+	skipBlank := func() {
+		for i < len(runs) && strings.TrimSpace(Normalize(runs[i].text)) == "" {
+			i++
+		}
+	}
+	skipBlank()
+	if i == len(runs) {
+		return "", "", false
+	}
+	number := ""
+	if !runs[i].bold {
+		// A section number before the bold lead-in: "A.1. <b>Overview.</b>".
+		n := Normalize(runs[i].text)
+		if !sectionNumber.MatchString(n) {
+			return "", "", false
+		}
+		number = n
+		i++
+		skipBlank()
+		if i == len(runs) || !runs[i].bold {
+			return "", "", false
+		}
+	}
+	var sb strings.Builder
+	j := i
+	for j < len(runs) {
+		if runs[j].bold {
+			sb.WriteString(runs[j].text)
+			j++
+			continue
+		}
+		// Blank non-bold text between two bold runs belongs to the lead-in.
+		k := j
+		for k < len(runs) && !runs[k].bold && strings.TrimSpace(Normalize(runs[k].text)) == "" {
+			k++
+		}
+		if k < len(runs) && runs[k].bold && k > j {
+			for ; j < k; j++ {
+				sb.WriteString(runs[j].text)
+			}
+			continue
+		}
+		break
+	}
+	bold := Normalize(sb.String())
+	if number != "" {
+		bold = number + " " + bold
+	}
+	rest = joinRuns(runs[j:])
+	if rest == "" {
+		return bold, "", true
+	}
+	switch {
+	case strings.HasSuffix(bold, ".") || strings.HasSuffix(bold, ":"):
+	case strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, ":"):
+		rest = strings.TrimSpace(rest[1:])
+	default:
+		return "", "", false
+	}
+	if rest == "" || !headingLike(bold, maxHeading) {
+		return "", "", false
+	}
+	return bold, rest, false
+}
+
+// sectionNumber matches a bare section number: "6.", "6.1", "A.1.", "(a)",
+// "a.", "iv)", "Section 4", "§ 2".
+var sectionNumber = regexp.MustCompile(`^(?i:(?:section|article|clause|§)\s*)?(?:\(?[0-9]{1,3}\)?|\(?[a-z]\)?|\(?[ivx]{1,5}\)?)(?:[.)]\(?[0-9a-z]{1,3}\)?)*[.)]?$`)
+
+// headingLike reports whether s reads as a heading rather than as prose: no
+// longer than max runes and one phrase (no sentence break inside it once a
+// leading section number is set aside).
+func headingLike(s string, max int) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || utf8.RuneCountInString(s) > max {
+		return false
+	}
+	body := stripSectionNumber(strings.TrimRight(s, ".:"))
+	for i := 0; i+1 < len(body); i++ {
+		switch body[i] {
+		case '.', '!', '?', ';':
+			if body[i+1] == ' ' && !abbreviation(body[:i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// abbreviation reports whether the text before a "." ends in a short
+// abbreviation ("e.g", "U.S", "Inc", "No") rather than a sentence.
+func abbreviation(before string) bool {
+	w := before[strings.LastIndexByte(before, ' ')+1:]
+	if strings.Contains(w, ".") {
+		return true // e.g, i.e, U.S
+	}
+	switch strings.ToLower(w) {
+	case "inc", "ltd", "co", "no", "vs", "etc", "corp", "llc", "st":
+		return true
+	}
+	return false
+}
+
+// stripSectionNumber removes a leading section number ("6.1 ", "(a) ",
+// "Section 4 ") from s.
+func stripSectionNumber(s string) string {
+	first, rest, ok := strings.Cut(s, " ")
+	if !ok {
+		return s
+	}
+	if strings.EqualFold(first, "section") || strings.EqualFold(first, "article") || first == "§" {
+		if f2, r2, ok := strings.Cut(rest, " "); ok && sectionNumber.MatchString(f2) {
+			return r2
+		}
+		return rest
+	}
+	if sectionNumber.MatchString(first) && (strings.ContainsAny(first, ".()") || unicode.IsDigit(rune(first[0]))) {
+		return rest
+	}
+	return s
+}
+
+// pathText is the form a heading or lead-in takes in a path: normalized,
+// without trailing "." or ":" (the number of a numbered heading stays).
+func pathText(s string) string {
+	s = Normalize(s)
+	t := strings.TrimRight(s, ".: ")
+	if t == "" || strings.HasSuffix(s, "...") {
+		return s
+	}
+	return t
+}
+
+// label is what a list item contributes to the path of its nested items: its
+// bold lead-in, or else its text up to about 80 characters, cut at a word.
+func label(runs []run, text string) string {
+	if lead, _, boldOnly := leadIn(runs); lead != "" && (!boldOnly || headingLike(lead, maxHeading)) {
+		return lead
+	}
+	const max = 80
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	cut := 0
+	for i := range text {
+		if utf8.RuneCountInString(text[:i]) > max {
+			break
+		}
+		if text[i] == ' ' {
+			cut = i
+		}
+	}
+	if cut == 0 {
+		cut = len(string([]rune(text)[:max]))
+	}
+	return strings.TrimSpace(text[:cut])
+}
+
+// formatRow renders a table row: "Header: cell; Header: cell" with the
+// column headers, or "first: rest" for a row whose first cell is a row
+// header, or the cells joined with "; ". Empty cells are left out.
+func formatRow(headers, cells []string, rowHeader bool) string {
+	var parts []string
+	if len(headers) == 0 && rowHeader && len(cells) > 1 && cells[0] != "" {
+		var rest []string
+		for _, c := range cells[1:] {
+			if c != "" {
+				rest = append(rest, c)
+			}
+		}
+		if len(rest) > 0 {
+			return cells[0] + ": " + strings.Join(rest, "; ")
+		}
+	}
+	for i, c := range cells {
+		if c == "" {
+			continue
+		}
+		if i < len(headers) && headers[i] != "" {
+			c = headers[i] + ": " + c
+		}
+		parts = append(parts, c)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// joinPieces joins the block-level pieces of one cell or list item: after a
+// piece ending in punctuation with a space, otherwise with "; " so that list
+// items inside a cell stay apart.
+func joinPieces(pieces []string) string {
+	var sb strings.Builder
+	for _, p := range pieces {
+		if p == "" {
+			continue
+		}
+		if sb.Len() > 0 {
+			s := sb.String()
+			if strings.ContainsAny(s[len(s)-1:], ".:;,!?") {
+				sb.WriteByte(' ')
+			} else {
+				sb.WriteString("; ")
+			}
+		}
+		sb.WriteString(p)
+	}
+	return sb.String()
+}

@@ -1,0 +1,85 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Error is a failed fetch: the URL, the last HTTP status seen (0 when no
+// response came back), the terms.Err* category of the failure and the
+// underlying error. Every error that Fetch returns is an *Error.
+type Error struct {
+	Category string // one of the terms.Err* categories
+	URL      string // the requested URL
+	Status   int    // last HTTP status received, 0 if none
+	Attempts int    // attempts made, 0 when none could start
+	Err      error  // the cause; never nil for errors built by this package
+}
+
+// Error formats the failure as
+// "fetch https://x/y: status 503 (http-5xx) after 3 attempts".
+func (e *Error) Error() string {
+	msg := "fetch " + e.URL + ": "
+	if e.URL == "" {
+		msg = "fetch: "
+	}
+	if e.Err != nil {
+		msg += e.Err.Error()
+	} else {
+		msg += fmt.Sprintf("status %d", e.Status)
+	}
+	if e.Category != "" {
+		msg += " (" + e.Category + ")"
+	}
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	return msg
+}
+
+// Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Category returns the terms.Err* category of err: the Category of an
+// *Error in its chain, terms.ErrTimeout for a deadline, terms.ErrNone for
+// nil and terms.ErrNetwork for any other error.
+func Category(err error) string {
+	if err == nil {
+		return terms.ErrNone
+	}
+	var fe *Error
+	if errors.As(err, &fe) && fe.Category != "" {
+		return fe.Category
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return terms.ErrTimeout
+	}
+	return terms.ErrNetwork
+}
+
+// retryable reports whether a failure of this category may go away on
+// another attempt.
+func retryable(category string) bool {
+	switch category {
+	case terms.ErrNetwork, terms.ErrTimeout, terms.ErrServer, terms.ErrTruncated:
+		return true
+	}
+	return false
+}
+
+// attemptError is the outcome of one failed attempt before it is wrapped
+// into an *Error with the attempt count.
+type attemptError struct {
+	category   string
+	status     int
+	err        error
+	retryAfter string // Retry-After header of a 5xx/429 response
+	final      bool   // do not retry even if the category is retryable
+}
+
+func failf(category string, status int, format string, args ...any) *attemptError {
+	return &attemptError{category: category, status: status, err: fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,498 @@
+// Package fetch gets one watched page: a polite HTTP GET (user agent,
+// conditional request, size cap, bounded redirects, retries with backoff) or,
+// for sources declared with render: browser, a headless Chromium render.
+// Every failure is an *Error carrying one of the terms.Err* categories that
+// the pipeline records with the snapshot.
+package fetch
+
+import (
+	"bufio"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Defaults applied by New to zero Options fields.
+const (
+	DefaultConnectTimeout = 10 * time.Second
+	DefaultTimeout        = 60 * time.Second
+	DefaultMaxBytes       = 10 << 20
+	DefaultMaxRedirects   = 5
+	DefaultRetries        = 2
+	DefaultBackoff        = 2 * time.Second
+	DefaultRenderSettle   = 500 * time.Millisecond
+
+	// MaxBackoff caps the doubled backoff between two attempts.
+	MaxBackoff = time.Minute
+	// MaxRetryAfter caps how long a server's Retry-After is honoured.
+	MaxRetryAfter = 2 * time.Minute
+)
+
+// accept is the Accept header: the page types that can be extracted.
+const accept = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,text/markdown;q=0.8,*/*;q=0.1"
+
+// Options configure a Fetcher. Zero fields take the documented default.
+type Options struct {
+	// Client sends the requests; when nil New builds one with the timeouts
+	// below. New works on a copy whose CheckRedirect enforces MaxRedirects
+	// (any CheckRedirect of the given client is replaced).
+	Client *http.Client
+	// Version goes into the default UserAgent; default "dev".
+	Version string
+	// UserAgent; default "clausewatch/<Version> (+https://github.com/clausewatch/clausewatch)".
+	UserAgent string
+	// ConnectTimeout bounds the dial and the TLS handshake of the built
+	// client; default 10s.
+	ConnectTimeout time.Duration
+	// Timeout bounds one attempt, headers and body (or one browser
+	// render); default 60s.
+	Timeout time.Duration
+	// MaxBytes caps the decoded body; default 10 MiB. Larger: terms.ErrTooLarge.
+	MaxBytes int64
+	// MaxRedirects caps followed redirects; default 5, negative follows
+	// none. More: terms.ErrRedirects.
+	MaxRedirects int
+	// Retries is the number of extra attempts after a timeout, a network
+	// error, a truncated body or a 5xx/429 status; never after another 4xx.
+	// Default 2; negative means no retry.
+	Retries int
+	// Backoff is the wait before the first retry, doubled for each further
+	// one and capped at MaxBackoff; default 2s. A Retry-After header (seconds
+	// or HTTP date) replaces it, capped at MaxRetryAfter.
+	Backoff time.Duration
+	// Sleep waits between attempts; it must return ctx.Err() when ctx ends
+	// first. Default: a timer that honours ctx.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// BrowserPath is the Chromium executable for render: browser; default:
+	// the first of chromium, chromium-browser, google-chrome, headless-shell
+	// found on PATH.
+	BrowserPath string
+	// RenderSettle is how long a rendered page may keep running scripts
+	// after its body is ready; default 500ms.
+	RenderSettle time.Duration
+	// Now is the clock, used for Retry-After dates; default time.Now.
+	Now func() time.Time
+}
+
+// Request is one page to get.
+type Request struct {
+	URL          string
+	Headers      map[string]string // extra request headers (Accept-Language, Cookie…)
+	ETag         string            // sent as If-None-Match (HTTP only)
+	LastModified string            // sent as If-Modified-Since (HTTP only)
+	Render       string            // terms.RenderHTTP or terms.RenderBrowser
+}
+
+// Result is a page that came back.
+type Result struct {
+	URL          string // final URL after redirects
+	Status       int
+	Body         []byte // decoded (no content-encoding); empty when NotModified
+	ContentType  string // the Content-Type header, or the sniffed type when absent
+	ETag         string
+	LastModified string
+	NotModified  bool // 304: the page is unchanged since ETag/LastModified
+	Attempts     int  // attempts made, 1 when the first one succeeded
+}
+
+// Fetcher gets pages with one set of Options. It is safe for concurrent use.
+type Fetcher struct {
+	opts   Options
+	client *http.Client
+}
+
+var errTooManyRedirects = errors.New("too many redirects")
+
+// New returns a Fetcher with the defaults of Options applied.
+func New(opts Options) *Fetcher {
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "clausewatch/" + opts.Version + " (+https://github.com/clausewatch/clausewatch)"
+	}
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = DefaultConnectTimeout
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	switch {
+	case opts.MaxRedirects == 0:
+		opts.MaxRedirects = DefaultMaxRedirects
+	case opts.MaxRedirects < 0:
+		opts.MaxRedirects = 0
+	}
+	switch {
+	case opts.Retries == 0:
+		opts.Retries = DefaultRetries
+	case opts.Retries < 0:
+		opts.Retries = 0
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = DefaultBackoff
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	if opts.RenderSettle <= 0 {
+		opts.RenderSettle = DefaultRenderSettle
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	var client http.Client
+	if opts.Client != nil {
+		client = *opts.Client
+	} else {
+		client = http.Client{Transport: newTransport(opts.ConnectTimeout)}
+	}
+	maxRedirects := opts.MaxRedirects
+	client.CheckRedirect = func(_ *http.Request, via []*http.Request) error {
+		if len(via) > maxRedirects {
+			return fmt.Errorf("%w (more than %d)", errTooManyRedirects, maxRedirects)
+		}
+		return nil
+	}
+	opts.Client = &client
+	return &Fetcher{opts: opts, client: &client}
+}
+
+// newTransport is the transport of the built client: bounded dial and TLS
+// handshake, and no transparent decompression (Fetch decodes itself so
+// that a cut gzip stream is reported as truncated).
+func newTransport(connect time.Duration) *http.Transport {
+	dialer := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         dialer.DialContext,
+		TLSHandshakeTimeout: connect,
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        16,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+}
+
+// sleep waits d or until ctx ends, whichever comes first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Fetch gets req.URL, retrying transient failures (timeouts, network
+// errors, truncated bodies, 5xx and 429) up to Options.Retries times with
+// backoff. A 304 answer to a conditional request is a Result with
+// NotModified set. Any failure is an *Error with a terms.Err* category;
+// when ctx ends, Fetch stops at once and the *Error wraps ctx.Err().
+func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err == nil {
+			err = errors.New("not an absolute http(s) URL")
+		}
+		return nil, &Error{Category: terms.ErrClient, URL: req.URL, Err: fmt.Errorf("bad url: %w", err)}
+	}
+	var attempt func(context.Context, Request) (*Result, *attemptError)
+	switch req.Render {
+	case terms.RenderHTTP:
+		attempt = f.attemptHTTP
+	case terms.RenderBrowser:
+		path, err := FindBrowser(f.opts.BrowserPath)
+		if err != nil {
+			var fe *Error
+			if errors.As(err, &fe) {
+				fe.URL = req.URL
+			}
+			return nil, err
+		}
+		attempt = func(ctx context.Context, req Request) (*Result, *attemptError) {
+			return f.attemptBrowser(ctx, path, req)
+		}
+	default:
+		return nil, &Error{Category: terms.ErrClient, URL: req.URL,
+			Err: fmt.Errorf("unknown render mode %q (want %q or %q)", req.Render, terms.RenderHTTP, terms.RenderBrowser)}
+	}
+
+	maxAttempts := f.opts.Retries + 1
+	status := 0
+	for n := 1; ; n++ {
+		res, aerr := attempt(ctx, req)
+		if aerr == nil {
+			res.Attempts = n
+			return res, nil
+		}
+		if aerr.status != 0 {
+			status = aerr.status
+		}
+		if ctx.Err() != nil {
+			return nil, f.canceled(ctx, req.URL, status, n)
+		}
+		if aerr.final || !retryable(aerr.category) || n >= maxAttempts {
+			return nil, &Error{Category: aerr.category, URL: req.URL, Status: status, Attempts: n, Err: aerr.err}
+		}
+		if err := f.opts.Sleep(ctx, f.delay(n, aerr.retryAfter)); err != nil {
+			if ctx.Err() != nil {
+				return nil, f.canceled(ctx, req.URL, status, n)
+			}
+			return nil, &Error{Category: aerr.category, URL: req.URL, Status: status, Attempts: n,
+				Err: fmt.Errorf("waiting to retry: %w", err)}
+		}
+	}
+}
+
+// canceled is the error returned when the caller's ctx ended.
+func (f *Fetcher) canceled(ctx context.Context, rawURL string, status, attempts int) error {
+	return &Error{Category: Category(ctx.Err()), URL: rawURL, Status: status, Attempts: attempts, Err: ctx.Err()}
+}
+
+// delay is the wait before attempt n+1: Retry-After when the server gave
+// one (capped at MaxRetryAfter), else Backoff doubled n-1 times (capped at
+// MaxBackoff).
+func (f *Fetcher) delay(n int, retryAfter string) time.Duration {
+	if d, ok := parseRetryAfter(retryAfter, f.opts.Now()); ok {
+		return min(d, MaxRetryAfter)
+	}
+	d := f.opts.Backoff
+	for i := 1; i < n && d < MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, MaxBackoff)
+}
+
+// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter, true
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// attemptHTTP makes one GET and reads its body.
+func (f *Fetcher) attemptHTTP(ctx context.Context, req Request) (*Result, *attemptError) {
+	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(actx, http.MethodGet, req.URL, nil)
+	if err != nil {
+		return nil, &attemptError{category: terms.ErrClient, err: fmt.Errorf("build request: %w", err), final: true}
+	}
+	hreq.Header.Set("User-Agent", f.opts.UserAgent)
+	hreq.Header.Set("Accept", accept)
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, "Host") {
+			hreq.Host = v
+			continue
+		}
+		hreq.Header.Set(k, v)
+	}
+	// Set after the caller's headers: the body decoder below knows only these.
+	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
+	if req.ETag != "" {
+		hreq.Header.Set("If-None-Match", req.ETag)
+	}
+	if req.LastModified != "" {
+		hreq.Header.Set("If-Modified-Since", req.LastModified)
+	}
+
+	resp, err := f.client.Do(hreq)
+	if err != nil {
+		return nil, classifyRequestError(actx, err)
+	}
+	defer resp.Body.Close()
+
+	res := &Result{
+		URL:          resp.Request.URL.String(),
+		Status:       resp.StatusCode,
+		ContentType:  resp.Header.Get("Content-Type"),
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+	}
+	code := resp.StatusCode
+	switch {
+	case code == http.StatusNotModified:
+		discard(resp.Body)
+		res.NotModified = true
+		return res, nil
+	case code == http.StatusTooManyRequests || code >= 500:
+		discard(resp.Body)
+		e := failf(terms.ErrServer, code, "status %d", code)
+		e.retryAfter = resp.Header.Get("Retry-After")
+		return nil, e
+	case code >= 400:
+		discard(resp.Body)
+		return nil, failf(terms.ErrClient, code, "status %d", code)
+	case code >= 300:
+		discard(resp.Body)
+		return nil, failf(terms.ErrRedirects, code, "status %d without a usable Location", code)
+	case code < 200:
+		return nil, failf(terms.ErrServer, code, "unexpected status %d", code)
+	}
+	if res.ContentType != "" && !acceptedType(res.ContentType) {
+		return nil, failf(terms.ErrContentType, code, "content type %q is not a page", res.ContentType)
+	}
+	if resp.ContentLength > f.opts.MaxBytes {
+		return nil, failf(terms.ErrTooLarge, code, "body of %d bytes is over the %d byte cap", resp.ContentLength, f.opts.MaxBytes)
+	}
+	body, aerr := f.readBody(actx, resp)
+	if aerr != nil {
+		aerr.status = code
+		return nil, aerr
+	}
+	if res.ContentType == "" {
+		res.ContentType = http.DetectContentType(body)
+		if !acceptedType(res.ContentType) {
+			return nil, failf(terms.ErrContentType, code, "sniffed content type %q is not a page", res.ContentType)
+		}
+	}
+	res.Body = body
+	return res, nil
+}
+
+// readBody reads and decodes the body, at most MaxBytes decoded bytes.
+func (f *Fetcher) readBody(actx context.Context, resp *http.Response) ([]byte, *attemptError) {
+	// Both the bytes on the wire and the decoded bytes are capped.
+	raw := http.MaxBytesReader(nil, resp.Body, f.opts.MaxBytes)
+	var r io.Reader = raw
+	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(raw)
+		if err != nil {
+			return nil, bodyError(actx, fmt.Errorf("gzip body: %w", err))
+		}
+		defer zr.Close()
+		r = zr
+	case "deflate":
+		zr, err := newDeflateReader(raw)
+		if err != nil {
+			return nil, bodyError(actx, fmt.Errorf("deflate body: %w", err))
+		}
+		defer zr.Close()
+		r = zr
+	default:
+		return nil, &attemptError{category: terms.ErrContentType, err: fmt.Errorf("unsupported content encoding %q", enc), final: true}
+	}
+	body, err := io.ReadAll(io.LimitReader(r, f.opts.MaxBytes+1))
+	var mbe *http.MaxBytesError
+	if int64(len(body)) > f.opts.MaxBytes || errors.As(err, &mbe) {
+		return nil, &attemptError{category: terms.ErrTooLarge,
+			err: fmt.Errorf("body is over the %d byte cap", f.opts.MaxBytes), final: true}
+	}
+	if err != nil {
+		return nil, bodyError(actx, fmt.Errorf("read body: %w", err))
+	}
+	return body, nil
+}
+
+// newDeflateReader reads "deflate" content: zlib-wrapped as the standard
+// says, or the raw deflate stream some servers send.
+func newDeflateReader(r io.Reader) (io.ReadCloser, error) {
+	br := bufio.NewReader(r)
+	hdr, err := br.Peek(2)
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	if hdr[0]&0x0f == 8 && (uint16(hdr[0])<<8|uint16(hdr[1]))%31 == 0 {
+		return zlib.NewReader(br)
+	}
+	return flate.NewReader(br), nil
+}
+
+// bodyError classifies a failure while reading or decoding the body: a
+// timeout if the attempt's deadline passed, else a truncated body (short
+// of Content-Length, cut connection, cut compressed stream).
+func bodyError(actx context.Context, err error) *attemptError {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &attemptError{category: terms.ErrTooLarge, err: err, final: true}
+	}
+	if actx.Err() != nil || isTimeout(err) {
+		return &attemptError{category: terms.ErrTimeout, err: err}
+	}
+	return &attemptError{category: terms.ErrTruncated, err: err}
+}
+
+// classifyRequestError classifies a failure of Client.Do (no response).
+func classifyRequestError(actx context.Context, err error) *attemptError {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.Is(err, errTooManyRedirects):
+		return &attemptError{category: terms.ErrRedirects, err: err, final: true}
+	case actx.Err() != nil || isTimeout(err):
+		return &attemptError{category: terms.ErrTimeout, err: err}
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return &attemptError{category: terms.ErrNetwork, err: err, final: true}
+	}
+	return &attemptError{category: terms.ErrNetwork, err: err}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// discard reads a little of an unwanted body so the connection can be
+// reused.
+func discard(body io.Reader) {
+	_, _ = io.CopyN(io.Discard, body, 4<<10)
+}
+
+// acceptedType reports whether a Content-Type names a page clausewatch can
+// extract: HTML, XHTML, plain text or Markdown.
+func acceptedType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt, _, _ = strings.Cut(contentType, ";")
+		mt = strings.ToLower(strings.TrimSpace(mt))
+	}
+	switch mt {
+	case "text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,401 @@
+// Package pipeline runs one pass over one source, in the order DESIGN.md
+// draws it: fetch → snapshot → extract → (same text as before? stop) →
+// observe → compare → store events. It owns no parsing, SQL or formatting:
+// each step is another package's job.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/clausewatch/clausewatch/internal/attr"
+	"github.com/clausewatch/clausewatch/internal/compare"
+	"github.com/clausewatch/clausewatch/internal/diff"
+	"github.com/clausewatch/clausewatch/internal/extract"
+	"github.com/clausewatch/clausewatch/internal/fetch"
+	"github.com/clausewatch/clausewatch/internal/store"
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Fetcher fetches one page; *fetch.Fetcher is the real one.
+type Fetcher interface {
+	Fetch(ctx context.Context, req fetch.Request) (*fetch.Result, error)
+}
+
+// Pipeline holds the dependencies of a check run.
+type Pipeline struct {
+	Store     *store.DB
+	Fetcher   Fetcher
+	Vendors   []terms.Vendor
+	Baselines map[string]map[string]map[string]terms.Value // vendor → tier → attribute → documented value
+	Now       func() time.Time
+}
+
+// Outcome is what one pass over one source did.
+type Outcome struct {
+	Source     terms.Source
+	Snapshot   terms.Snapshot // the row written for this attempt
+	NewVersion bool           // the extracted text differs from the version in force before it
+	First      bool           // first version ever recorded for the source
+	Changes    []diff.Change  // clause changes against the previous version (NewVersion only)
+	Events     []terms.Event  // events written
+	Err        error          // the fetch or extraction failure that was recorded, if any
+}
+
+// Notable reports whether the outcome wrote an event of severity low or above.
+func (o Outcome) Notable() bool {
+	for _, e := range o.Events {
+		if e.Notable() {
+			return true
+		}
+	}
+	return false
+}
+
+// Origins of a snapshot.
+const (
+	OriginCheck   = "check"
+	OriginRecheck = "recheck"
+	OriginImport  = "import"
+)
+
+// Check fetches src (conditionally, with the validators of its last good
+// snapshot, unless origin is OriginRecheck) and processes what came back.
+// A fetch or extraction failure is recorded and returned in Outcome.Err;
+// the error result is only for failures to record anything at all.
+func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (Outcome, error) {
+	req := fetch.Request{URL: src.URL, Headers: src.Headers, Render: src.Render}
+	if origin != OriginRecheck {
+		last, ok, err := p.Store.LastGood(ctx, src.ID)
+		if err != nil {
+			return Outcome{Source: src}, err
+		}
+		if ok {
+			req.ETag, req.LastModified = last.ETag, last.LastModified
+		}
+	}
+	res, ferr := p.Fetcher.Fetch(ctx, req)
+	at := p.Now().UTC()
+	if ferr != nil {
+		if ctx.Err() != nil {
+			return Outcome{Source: src}, ctx.Err()
+		}
+		snap := terms.Snapshot{Source: src.ID, FetchedAt: at, Origin: origin,
+			ErrorCategory: fetch.Category(ferr), Error: ferr.Error()}
+		var fe *fetch.Error
+		if errors.As(ferr, &fe) {
+			snap.Status = fe.Status
+		}
+		return p.recordFailure(ctx, src, snap, nil, ferr)
+	}
+	snap := terms.Snapshot{Source: src.ID, FetchedAt: at, Origin: origin, Status: res.Status,
+		ETag: res.ETag, LastModified: res.LastModified, ContentType: res.ContentType}
+	if res.NotModified {
+		return p.recordNotModified(ctx, src, snap)
+	}
+	return p.process(ctx, src, snap, res.Body)
+}
+
+// Import records raw as a snapshot of src fetched at fetchedAt and processes
+// it exactly as Check would. Imports may come in any order of time.
+func (p *Pipeline) Import(ctx context.Context, src terms.Source, raw []byte, fetchedAt time.Time, contentType string) (Outcome, error) {
+	snap := terms.Snapshot{Source: src.ID, FetchedAt: fetchedAt.UTC(), Origin: OriginImport, Status: 200, ContentType: contentType}
+	return p.process(ctx, src, snap, raw)
+}
+
+// process extracts raw and stores the snapshot, the document when it is a new
+// version, its observations and the events, in one transaction.
+func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (Outcome, error) {
+	snap.Size = int64(len(raw))
+	doc, xerr := extract.Extract(raw, extract.Options{Select: src.Select, Remove: src.Remove})
+	if xerr != nil {
+		snap.ErrorCategory = terms.ErrExtraction
+		snap.Error = fmt.Sprintf("extract %s: %v", src.ID, xerr)
+		return p.recordFailure(ctx, src, snap, raw, xerr)
+	}
+	snap.TextHash = doc.Hash()
+
+	prev, hasPrev, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
+	out := Outcome{Source: src, First: !hasPrev}
+	var prevDoc terms.Document
+	if hasPrev {
+		if prev.TextHash == snap.TextHash {
+			return p.recordSame(ctx, src, snap, raw)
+		}
+		if prevDoc, err = p.Store.Document(ctx, prev.TextHash); err != nil {
+			return out, fmt.Errorf("read previous version of %s: %w", src.ID, err)
+		}
+		out.Changes = diff.Clauses(prevDoc.Clauses, doc.Clauses)
+	}
+	out.NewVersion = true
+	vendor, _ := p.vendor(src.Vendor)
+	recovering, err := p.failing(ctx, src.ID)
+	if err != nil {
+		return out, err
+	}
+	others, err := p.Store.LatestObservations(ctx, src.Vendor)
+	if err != nil {
+		return out, err
+	}
+
+	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
+		if snap.ContentHash, err = tx.PutRaw(ctx, src.ID, raw); err != nil {
+			return err
+		}
+		if _, err = tx.PutDocument(ctx, doc); err != nil {
+			return err
+		}
+		if snap.ID, err = tx.InsertSnapshot(ctx, snap); err != nil {
+			return err
+		}
+		next := attr.Observe(vendor, src, doc, snap)
+		if err := tx.InsertObservations(ctx, snap.ID, next); err != nil {
+			return err
+		}
+		var evs []terms.Event
+		if recovering {
+			evs = append(evs, p.event(terms.Recovered, src, snap, "the source is readable again"))
+		}
+		evs = append(evs, p.compare(vendor, src, hasPrev, prev, prevDoc, snap, doc, next, others, out.Changes)...)
+		out.Events, err = tx.InsertEvents(ctx, evs)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("record %s: %w", src.ID, err)
+	}
+	out.Snapshot = snap
+	return out, nil
+}
+
+// compare builds the events of a new version: semantic events from the
+// compare step, then one document-changed digest for the other wording.
+func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, prev terms.Snapshot, prevDoc terms.Document,
+	snap terms.Snapshot, doc terms.Document, next, others []terms.Observation, changes []diff.Change) []terms.Event {
+	in := compare.Input{
+		Vendor:      vendor,
+		Source:      src,
+		After:       snap,
+		Next:        next,
+		NextClauses: byHeading(doc.Clauses),
+		Baseline:    p.Baselines[src.Vendor],
+		Now:         p.Now().UTC(),
+	}
+	// Previous observations are re-read from the previous version with
+	// today's rules, so that a value-changed event is always a change of the
+	// page and never a change of our readers (that is reprocess's business).
+	var prevObs []terms.Observation
+	if hasPrev {
+		prev := prev
+		in.Before = &prev
+		prevObs = attr.Observe(vendor, src, prevDoc, prev)
+		in.Prev = prevObs
+		in.PrevClauses = byHeading(prevDoc.Clauses)
+	}
+	in.ObservedBefore = compare.Merge(replaceSource(others, src.ID, prevObs))
+	in.ObservedAfter = compare.Merge(replaceSource(others, src.ID, next))
+	evs := compare.Events(in)
+	if !hasPrev {
+		return evs
+	}
+	if ev, ok := documentChanged(src, prev, snap, changes, evs, p.Now().UTC()); ok {
+		evs = append(evs, ev)
+	}
+	return evs
+}
+
+// documentChanged digests the clause changes that no semantic event already
+// covers into one info event; changes that vanish once links, tracking
+// parameters and date formats are canonicalized are not reported.
+func documentChanged(src terms.Source, prev, snap terms.Snapshot, changes []diff.Change, evs []terms.Event, now time.Time) (terms.Event, bool) {
+	covered := map[string]bool{}
+	for _, e := range evs {
+		if e.After != nil {
+			covered[e.After.Clause] = true
+		}
+		if e.Before != nil {
+			covered[e.Before.Clause] = true
+		}
+	}
+	var real []diff.Change
+	for _, c := range changes {
+		switch c.Op {
+		case diff.Unchanged:
+			continue
+		case diff.Changed, diff.Moved:
+			if compare.Canonical(c.Before.Text) == compare.Canonical(c.After.Text) && c.Op == diff.Changed {
+				continue
+			}
+			if covered[c.After.Heading()] {
+				continue
+			}
+		}
+		real = append(real, c)
+	}
+	if len(real) == 0 {
+		return terms.Event{}, false
+	}
+	ev := terms.Event{Kind: terms.DocumentChanged, Severity: terms.Info, Vendor: src.Vendor, Source: src.ID,
+		SnapshotAt: snap.FetchedAt, DetectedAt: now, Detail: diff.Summarize(real).String()}
+	first := real[0]
+	ev.Before = &terms.Side{Snapshot: prev.ID}
+	ev.After = &terms.Side{Snapshot: snap.ID}
+	if first.Before != nil {
+		ev.Before.Clause, ev.Before.Text = first.Before.Heading(), first.Before.Text
+	}
+	if first.After != nil {
+		ev.After.Clause, ev.After.Text = first.After.Heading(), first.After.Text
+	}
+	return ev, true
+}
+
+// recordSame stores a snapshot whose text equals the version in force: the
+// raw bytes (deduplicated or delta-compressed by the store) and the row.
+func (p *Pipeline) recordSame(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (Outcome, error) {
+	recovering, err := p.failing(ctx, src.ID)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
+	out := Outcome{Source: src}
+	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if snap.ContentHash, err = tx.PutRaw(ctx, src.ID, raw); err != nil {
+			return err
+		}
+		if snap.ID, err = tx.InsertSnapshot(ctx, snap); err != nil {
+			return err
+		}
+		if recovering {
+			out.Events, err = tx.InsertEvents(ctx, []terms.Event{p.event(terms.Recovered, src, snap, "the source is readable again")})
+		}
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("record %s: %w", src.ID, err)
+	}
+	out.Snapshot = snap
+	return out, nil
+}
+
+// recordNotModified stores a 304 as a snapshot of the last good version.
+func (p *Pipeline) recordNotModified(ctx context.Context, src terms.Source, snap terms.Snapshot) (Outcome, error) {
+	last, ok, err := p.Store.LastGood(ctx, src.ID)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
+	if !ok {
+		return Outcome{Source: src}, fmt.Errorf("record %s: 304 Not Modified without a previous snapshot", src.ID)
+	}
+	snap.NotModified = true
+	snap.ContentHash, snap.TextHash, snap.Size = last.ContentHash, last.TextHash, last.Size
+	if snap.ETag == "" {
+		snap.ETag = last.ETag
+	}
+	if snap.LastModified == "" {
+		snap.LastModified = last.LastModified
+	}
+	recovering, err := p.failing(ctx, src.ID)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
+	out := Outcome{Source: src}
+	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if snap.ID, err = tx.InsertSnapshot(ctx, snap); err != nil {
+			return err
+		}
+		if recovering {
+			out.Events, err = tx.InsertEvents(ctx, []terms.Event{p.event(terms.Recovered, src, snap, "the source is readable again")})
+		}
+		return err
+	})
+	out.Snapshot = snap
+	return out, err
+}
+
+// recordFailure stores a failed attempt (with the raw page when one came
+// back) and raises fetch-failed or extraction-failed once, when the source
+// starts failing: a source that fails N runs in a row raises one event.
+func (p *Pipeline) recordFailure(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte, cause error) (Outcome, error) {
+	already, err := p.failing(ctx, src.ID)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
+	out := Outcome{Source: src, Err: cause}
+	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if raw != nil {
+			if snap.ContentHash, err = tx.PutRaw(ctx, src.ID, raw); err != nil {
+				return err
+			}
+		}
+		if snap.ID, err = tx.InsertSnapshot(ctx, snap); err != nil {
+			return err
+		}
+		if already {
+			return nil
+		}
+		kind := terms.FetchFailed
+		if snap.ErrorCategory == terms.ErrExtraction {
+			kind = terms.ExtractionFailed
+		}
+		out.Events, err = tx.InsertEvents(ctx, []terms.Event{p.event(kind, src, snap, snap.Error)})
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("record %s: %w", src.ID, err)
+	}
+	out.Snapshot = snap
+	return out, nil
+}
+
+// failing reports whether the latest attempt of the source failed (so a new
+// failure is not news and a success is a recovery).
+func (p *Pipeline) failing(ctx context.Context, id string) (bool, error) {
+	n, err := p.Store.ConsecutiveFailures(ctx, id)
+	return n > 0, err
+}
+
+func (p *Pipeline) event(kind string, src terms.Source, snap terms.Snapshot, detail string) terms.Event {
+	sev := terms.High
+	if kind == terms.Recovered {
+		sev = terms.Info
+	}
+	return terms.Event{Kind: kind, Severity: sev, Vendor: src.Vendor, Source: src.ID,
+		SnapshotAt: snap.FetchedAt, DetectedAt: p.Now().UTC(), Detail: detail,
+		After: &terms.Side{Snapshot: snap.ID}}
+}
+
+func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {
+	for _, v := range p.Vendors {
+		if v.ID == id {
+			return v, true
+		}
+	}
+	return terms.Vendor{ID: id}, false
+}
+
+func byHeading(cs []terms.Clause) map[string]terms.Clause {
+	m := make(map[string]terms.Clause, len(cs))
+	for _, c := range cs {
+		if _, dup := m[c.Heading()]; !dup {
+			m[c.Heading()] = c
+		}
+	}
+	return m
+}
+
+// replaceSource returns others without the observations of source id, plus obs.
+func replaceSource(others []terms.Observation, id string, obs []terms.Observation) []terms.Observation {
+	out := make([]terms.Observation, 0, len(others)+len(obs))
+	for _, o := range others {
+		if o.Evidence.Source != id {
+			out = append(out, o)
+		}
+	}
+	return append(out, obs...)
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// InsertObservations records the observations read from one snapshot. A
+// second observation of the same (vendor, tier, attribute) for the snapshot
+// is an error; use DeleteObservations first to replace them.
+func (tx *Tx) InsertObservations(ctx context.Context, snapshotID int64, obs []terms.Observation) error {
+	for _, o := range obs {
+		value, err := json.Marshal(o.Value)
+		if err != nil {
+			return fmt.Errorf("insert observation %s/%s/%s of snapshot %d: value: %w", o.Vendor, o.Tier, o.Attribute, snapshotID, err)
+		}
+		evidence, err := json.Marshal(o.Evidence)
+		if err != nil {
+			return fmt.Errorf("insert observation %s/%s/%s of snapshot %d: evidence: %w", o.Vendor, o.Tier, o.Attribute, snapshotID, err)
+		}
+		reason := ""
+		if o.Value.Unknown {
+			reason = o.Value.Reason
+		}
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO observations
+			(snapshot_id, vendor, tier, attribute, value, reason, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			snapshotID, o.Vendor, o.Tier, o.Attribute, string(value), reason, string(evidence)); err != nil {
+			return fmt.Errorf("insert observation %s/%s/%s of snapshot %d: %w", o.Vendor, o.Tier, o.Attribute, snapshotID, err)
+		}
+	}
+	return nil
+}
+
+// DeleteObservations removes every observation of a snapshot (before
+// reprocessing it).
+func (tx *Tx) DeleteObservations(ctx context.Context, snapshotID int64) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM observations WHERE snapshot_id = ?`, snapshotID); err != nil {
+		return fmt.Errorf("delete observations of snapshot %d: %w", snapshotID, err)
+	}
+	return nil
+}
+
+// Observations returns the observations of a snapshot ordered by vendor,
+// tier, attribute (none: an empty result, not an error).
+func (db *DB) Observations(ctx context.Context, snapshotID int64) ([]terms.Observation, error) {
+	return queryObservations(ctx, db.sql, fmt.Sprintf("observations of snapshot %d", snapshotID),
+		`SELECT vendor, tier, attribute, value, reason, evidence FROM observations
+		WHERE snapshot_id = ? ORDER BY vendor, tier, attribute`, snapshotID)
+}
+
+// LatestObservations returns what is observed of vendor now: for each
+// source, every observation of vendor made from that source's latest (by
+// fetched_at, then id) snapshot that has observations of vendor. Ordered by
+// source, tier, attribute. Two sources may observe the same (tier,
+// attribute); the caller decides which speaks for it.
+func (db *DB) LatestObservations(ctx context.Context, vendor string) ([]terms.Observation, error) {
+	return queryObservations(ctx, db.sql, "latest observations of "+vendor, `
+		SELECT o.vendor, o.tier, o.attribute, o.value, o.reason, o.evidence
+		FROM observations o JOIN snapshots s ON s.id = o.snapshot_id
+		WHERE o.vendor = ?1 AND s.id = (
+			SELECT s2.id FROM snapshots s2
+			WHERE s2.source = s.source
+			  AND EXISTS (SELECT 1 FROM observations o2 WHERE o2.snapshot_id = s2.id AND o2.vendor = ?1)
+			ORDER BY s2.fetched_at DESC, s2.id DESC LIMIT 1)
+		ORDER BY s.source, o.tier, o.attribute`, vendor)
+}
+
+func queryObservations(ctx context.Context, q querier, what, query string, args ...any) ([]terms.Observation, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []terms.Observation
+	for rows.Next() {
+		var o terms.Observation
+		var value, reason, evidence string
+		if err := rows.Scan(&o.Vendor, &o.Tier, &o.Attribute, &value, &reason, &evidence); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		if err := json.Unmarshal([]byte(value), &o.Value); err != nil {
+			return nil, fmt.Errorf("%s: %s/%s/%s: value: %w", what, o.Vendor, o.Tier, o.Attribute, err)
+		}
+		if o.Value.Unknown {
+			o.Value.Reason = reason
+		}
+		if err := json.Unmarshal([]byte(evidence), &o.Evidence); err != nil {
+			return nil, fmt.Errorf("%s: %s/%s/%s: evidence: %w", what, o.Vendor, o.Tier, o.Attribute, err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// PutDocument stores an extracted document under doc.Hash() (once however
+// often it is seen) and returns that hash.
+func (tx *Tx) PutDocument(ctx context.Context, doc terms.Document) (string, error) {
+	hash := doc.Hash()
+	js, err := json.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("put document %s: %w", hash, err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO documents (hash, data) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING`,
+		hash, tx.db.codec.compress(js)); err != nil {
+		return "", fmt.Errorf("put document %s: %w", hash, err)
+	}
+	return hash, nil
+}
+
+// Document returns the extracted document stored under textHash; it fails
+// with ErrNotFound when there is none.
+func (db *DB) Document(ctx context.Context, textHash string) (terms.Document, error) {
+	return readDocument(ctx, db.sql, db.codec, textHash)
+}
+
+// Document is DB.Document inside the transaction.
+func (tx *Tx) Document(ctx context.Context, textHash string) (terms.Document, error) {
+	return readDocument(ctx, tx.tx, tx.db.codec, textHash)
+}
+
+func readDocument(ctx context.Context, q querier, c *codec, hash string) (terms.Document, error) {
+	var data []byte
+	err := q.QueryRowContext(ctx, `SELECT data FROM documents WHERE hash = ?`, hash).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return terms.Document{}, fmt.Errorf("document %s: %w", hash, ErrNotFound)
+	}
+	if err != nil {
+		return terms.Document{}, fmt.Errorf("document %s: %w", hash, err)
+	}
+	js, err := c.decompress(data)
+	if err != nil {
+		return terms.Document{}, fmt.Errorf("document %s: %w", hash, err)
+	}
+	var doc terms.Document
+	if err := json.Unmarshal(js, &doc); err != nil {
+		return terms.Document{}, fmt.Errorf("document %s: %w", hash, err)
+	}
+	return doc, nil
+}
+
+// InsertSnapshot records one fetch attempt and returns its id (s.ID is
+// ignored). s.FetchedAt must be set; ContentHash and TextHash, when set, must
+// name a blob stored with PutRaw and a document stored with PutDocument.
+func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, error) {
+	if s.Source == "" {
+		return 0, errors.New("insert snapshot: empty source")
+	}
+	if s.FetchedAt.IsZero() {
+		return 0, fmt.Errorf("insert snapshot of %s: fetched_at is zero", s.Source)
+	}
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
+		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.Source, formatTime(s.FetchedAt), s.Status, s.ETag, s.LastModified, s.ContentType,
+		nullString(s.ContentHash), s.Size, nullString(s.TextHash), s.ErrorCategory, s.Error,
+		s.NotModified, s.Origin, formatTime(tx.db.now()))
+	if err != nil {
+		return 0, fmt.Errorf("insert snapshot of %s at %s: %w", s.Source, formatTime(s.FetchedAt), err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("insert snapshot of %s: %w", s.Source, err)
+	}
+	return id, nil
+}
+
+// snapshotColumns are the columns scanSnapshot reads, in its order.
+const snapshotColumns = `id, source, fetched_at, status, etag, last_modified, content_type,
+	COALESCE(content_hash, ''), size, COALESCE(text_hash, ''), error_category, error, not_modified, origin`
+
+func scanSnapshot(sc interface{ Scan(...any) error }) (terms.Snapshot, error) {
+	var s terms.Snapshot
+	var fetched string
+	if err := sc.Scan(&s.ID, &s.Source, &fetched, &s.Status, &s.ETag, &s.LastModified, &s.ContentType,
+		&s.ContentHash, &s.Size, &s.TextHash, &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin); err != nil {
+		return terms.Snapshot{}, err
+	}
+	t, err := parseTime(fetched)
+	if err != nil {
+		return terms.Snapshot{}, fmt.Errorf("snapshot %d: fetched_at: %w", s.ID, err)
+	}
+	s.FetchedAt = t
+	return s, nil
+}
+
+// querySnapshots runs a query selecting snapshotColumns.
+func querySnapshots(ctx context.Context, q querier, what, query string, args ...any) ([]terms.Snapshot, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []terms.Snapshot
+	for rows.Next() {
+		s, err := scanSnapshot(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// querySnapshot runs a query selecting at most one row of snapshotColumns.
+func querySnapshot(ctx context.Context, q querier, what, query string, args ...any) (terms.Snapshot, bool, error) {
+	s, err := scanSnapshot(q.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return terms.Snapshot{}, false, nil
+	}
+	if err != nil {
+		return terms.Snapshot{}, false, fmt.Errorf("%s: %w", what, err)
+	}
+	return s, true, nil
+}
+
+// Snapshot returns the snapshot with the given id; it fails with ErrNotFound
+// when there is none.
+func (db *DB) Snapshot(ctx context.Context, id int64) (terms.Snapshot, error) {
+	s, ok, err := querySnapshot(ctx, db.sql, fmt.Sprintf("snapshot %d", id),
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE id = ?`, id)
+	if err != nil {
+		return terms.Snapshot{}, err
+	}
+	if !ok {
+		return terms.Snapshot{}, fmt.Errorf("snapshot %d: %w", id, ErrNotFound)
+	}
+	return s, nil
+}
+
+// Snapshots returns every fetch attempt of source, ordered by fetched_at
+// then id.
+func (db *DB) Snapshots(ctx context.Context, source string) ([]terms.Snapshot, error) {
+	return querySnapshots(ctx, db.sql, "snapshots of "+source,
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? ORDER BY fetched_at, id`, source)
+}
+
+// LastSnapshot returns the latest (by fetched_at, then id) attempt of
+// source, whatever its outcome, and false when there is none.
+func (db *DB) LastSnapshot(ctx context.Context, source string) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, db.sql, "last snapshot of "+source,
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`, source)
+}
+
+// LastGood returns the latest (by fetched_at, then id) attempt of source
+// with no error category, and false when there is none.
+func (db *DB) LastGood(ctx context.Context, source string) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, db.sql, "last good snapshot of "+source,
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND error_category = ''
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source)
+}
+
+// goodVersion selects the snapshots that carry a version: no error category
+// and a text hash.
+const goodVersion = `error_category = '' AND text_hash IS NOT NULL AND text_hash <> ''`
+
+// Versions returns the version history of source: its good snapshots with a
+// text hash in fetched_at (then id) order, keeping only the first of each
+// run of equal text hashes. A page that changed and changed back yields
+// three versions.
+func (db *DB) Versions(ctx context.Context, source string) ([]terms.Snapshot, error) {
+	all, err := querySnapshots(ctx, db.sql, "versions of "+source,
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` ORDER BY fetched_at, id`, source)
+	if err != nil {
+		return nil, err
+	}
+	var out []terms.Snapshot
+	for _, s := range all {
+		if len(out) > 0 && out[len(out)-1].TextHash == s.TextHash {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// VersionBefore returns the good snapshot of source (no error category, a
+// text hash) with the greatest fetched_at strictly before t: its TextHash is
+// the version in force just before t. False when there is none.
+func (db *DB) VersionBefore(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, db.sql, "version of "+source+" before "+formatTime(t),
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at < ?
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source, formatTime(t))
+}
+
+// VersionAfter returns the good snapshot of source (no error category, a
+// text hash) with the smallest fetched_at strictly after t. False when there
+// is none.
+func (db *DB) VersionAfter(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, db.sql, "version of "+source+" after "+formatTime(t),
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at > ?
+		ORDER BY fetched_at, id LIMIT 1`, source, formatTime(t))
+}
+
+// ConsecutiveFailures counts the failed attempts (non-empty error category)
+// of source after its latest good one by fetched_at (all of them when it
+// never succeeded).
+func (db *DB) ConsecutiveFailures(ctx context.Context, source string) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `
+		WITH good AS (
+			SELECT fetched_at, id FROM snapshots WHERE source = ?1 AND error_category = ''
+			ORDER BY fetched_at DESC, id DESC LIMIT 1
+		)
+		SELECT COUNT(*) FROM snapshots s
+		WHERE s.source = ?1 AND s.error_category <> ''
+		  AND NOT EXISTS (SELECT 1 FROM good g WHERE (s.fetched_at, s.id) < (g.fetched_at, g.id))`,
+		source).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("consecutive failures of %s: %w", source, err)
+	}
+	return n, nil
+}
+
+// nullString maps "" to SQL NULL (for the nullable foreign keys).
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,367 @@
+// Package store keeps clausewatch's history in one SQLite file: every fetch
+// attempt of every source (snapshots), the raw bytes of the pages
+// (content-addressed, compressed once, noise-only re-fetches stored as small
+// deltas), the extracted documents, the tier attribute observations read from
+// them, the change events and a few named values of state.
+//
+// It uses database/sql with the pure-Go modernc.org/sqlite driver, SQL as
+// text and numbered migrations embedded from migrations/*.sql. Everything one
+// source's processing writes goes through Transact, in one transaction, so a
+// failed or killed run leaves nothing half-written. A DB is safe for
+// concurrent use; Lock serializes whole runs across processes.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// ErrLocked is wrapped by Lock's error when another run holds the run lock.
+var ErrLocked = errors.New("database is locked by another run")
+
+// ErrNotFound is wrapped by reads of one row (Snapshot, Raw, Document) that
+// find nothing.
+var ErrNotFound = errors.New("not found")
+
+// Options configures Open.
+type Options struct {
+	// Now is the clock used for created_at, detected_at defaults and
+	// migration times. Nil means time.Now.
+	Now func() time.Time
+}
+
+// DB is an open clausewatch database.
+type DB struct {
+	sql   *sql.DB
+	path  string
+	now   func() time.Time
+	codec *codec
+}
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// timeLayout is UTC RFC 3339 with a fixed-width fraction: text order is time
+// order, which the indexes and ORDER BY clauses rely on.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// maxOpenConns bounds the pool: WAL lets readers run beside the one writer,
+// and a handful of connections is plenty for a CLI.
+const maxOpenConns = 4
+
+// Open opens (creating if needed) the database at path, creating its parent
+// directory, and applies the embedded migrations it has not seen yet, each in
+// its own transaction. It fails with an error naming path when path is a
+// directory, cannot be created or written, contains '?', or holds a schema
+// newer than this binary knows.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	if strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("open database %s: path must not contain '?'", path)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("open database %s: is a directory", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	q := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	// BEGIN IMMEDIATE: a writer takes the write lock up front instead of
+	// upgrading a read lock later, which can fail with SQLITE_BUSY at once.
+	q.Set("_txlock", "immediate")
+	sdb, err := sql.Open("sqlite", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	sdb.SetMaxOpenConns(maxOpenConns)
+	sdb.SetMaxIdleConns(maxOpenConns)
+	c, err := newCodec()
+	if err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := &DB{sql: sdb, path: path, now: now, codec: c}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	db.codec.close()
+	if err := db.sql.Close(); err != nil {
+		return fmt.Errorf("close database %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Path returns the path the database was opened with.
+func (db *DB) Path() string { return db.path }
+
+// LockPath is the file Lock locks: the database path with ".lock" appended.
+func (db *DB) LockPath() string { return db.path + ".lock" }
+
+// migration is one numbered file of migrations/.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations in version order. Versions
+// must be 1, 2, 3… without gaps.
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a positive version number and '_'", name)
+		}
+		b, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", name, err)
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(b)})
+	}
+	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: version %d, want %d", m.name, m.version, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// migrate applies the migrations the database has not recorded yet, each in
+// its own transaction, and refuses a database whose schema is newer.
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at TEXT NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var cur int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if cur > len(ms) {
+		return fmt.Errorf("schema version %d is newer than this clausewatch knows (%d): use a newer clausewatch", cur, len(ms))
+	}
+	for _, m := range ms[cur:] {
+		if err := db.apply(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply runs one migration in its own transaction, unless another process
+// applied it while this one waited for the write lock.
+func (db *DB) apply(ctx context.Context, m migration) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		m.version, formatTime(db.now())); err != nil {
+		return fmt.Errorf("migration %s: record: %w", m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %s: commit: %w", m.name, err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest migration version recorded in the
+// database.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version of %s: %w", db.path, err)
+	}
+	return v, nil
+}
+
+// Tx is the transaction of one Transact call. Its methods must only be used
+// inside the function given to Transact.
+type Tx struct {
+	tx *sql.Tx
+	db *DB
+}
+
+// Transact runs fn in one write transaction (taken with BEGIN IMMEDIATE) and
+// commits it when fn returns nil. When fn returns an error or panics, the
+// transaction is rolled back and nothing fn wrote remains; fn's error is
+// returned as is.
+func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction on %s: %w", db.path, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			stx.Rollback() // fn panicked; the panic continues
+		}
+	}()
+	if err := fn(&Tx{tx: stx, db: db}); err != nil {
+		done = true
+		stx.Rollback()
+		return err
+	}
+	done = true
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit transaction on %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Stats counts what the database holds.
+type Stats struct {
+	Snapshots     int64 // fetch attempts
+	Blobs         int64 // distinct raw pages
+	DeltaBlobs    int64 // of which stored as a delta against another page
+	RawBytes      int64 // sum of the raw sizes of the distinct pages
+	BlobBytes     int64 // bytes actually stored for them
+	Documents     int64 // distinct extracted documents
+	DocumentBytes int64 // bytes stored for them
+	Observations  int64
+	Events        int64
+}
+
+// Stats returns counts of snapshots, blobs (and their stored bytes),
+// documents, observations and events.
+func (db *DB) Stats(ctx context.Context) (Stats, error) {
+	var s Stats
+	err := db.sql.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM snapshots),
+		(SELECT COUNT(*) FROM blobs),
+		(SELECT COUNT(*) FROM blobs WHERE codec = 'zstd-delta'),
+		(SELECT COALESCE(SUM(size), 0) FROM blobs),
+		(SELECT COALESCE(SUM(LENGTH(data)), 0) FROM blobs),
+		(SELECT COUNT(*) FROM documents),
+		(SELECT COALESCE(SUM(LENGTH(data)), 0) FROM documents),
+		(SELECT COUNT(*) FROM observations),
+		(SELECT COUNT(*) FROM events)`).Scan(
+		&s.Snapshots, &s.Blobs, &s.DeltaBlobs, &s.RawBytes, &s.BlobBytes,
+		&s.Documents, &s.DocumentBytes, &s.Observations, &s.Events)
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats of %s: %w", db.path, err)
+	}
+	return s, nil
+}
+
+// GetState returns the value stored under key and whether there is one.
+func (db *DB) GetState(ctx context.Context, key string) (string, bool, error) {
+	return getState(ctx, db.sql, key)
+}
+
+// SetState stores value under key, replacing any previous value.
+func (db *DB) SetState(ctx context.Context, key, value string) error {
+	return setState(ctx, db.sql, key, value)
+}
+
+// GetState is DB.GetState inside the transaction.
+func (tx *Tx) GetState(ctx context.Context, key string) (string, bool, error) {
+	return getState(ctx, tx.tx, key)
+}
+
+// SetState is DB.SetState inside the transaction.
+func (tx *Tx) SetState(ctx context.Context, key, value string) error {
+	return setState(ctx, tx.tx, key, value)
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getState(ctx context.Context, q querier, key string) (string, bool, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("get state %q: %w", key, err)
+	}
+	return v, true, nil
+}
+
+func setState(ctx context.Context, q querier, key, value string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO state (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("set state %q: %w", key, err)
+	}
+	return nil
+}
+
+// formatTime renders t in timeLayout (UTC, fixed width). The zero time is
+// stored as the empty string.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// parseTime reads what formatTime writes.
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("time %q: %w", s, err)
+	}
+	return t, nil
+}
