@@ -192,7 +192,7 @@ func leadIn(runs []run) (lead, rest string, boldOnly bool) {
 	if !runs[i].bold {
 		// A section number before the bold lead-in: "A.1. <b>Overview.</b>".
 		n := Normalize(runs[i].text)
-		if !sectionNumber.MatchString(n) {
+		if !isSectionNumber(n) {
 			return "", "", false
 		}
 		number = n
@@ -246,7 +246,17 @@ func leadIn(runs []run) (lead, rest string, boldOnly bool) {
 
 // sectionNumber matches a bare section number: "6.", "6.1", "A.1.", "(a)",
 // "a.", "iv)", "Section 4", "§ 2".
-var sectionNumber = regexp.MustCompile(`^(?i:(?:section|article|clause|§)\s*)?(?:\(?[0-9]{1,3}\)?|\(?[a-z]\)?|\(?[ivx]{1,5}\)?)(?:[.)]\(?[0-9a-z]{1,3}\)?)*[.)]?$`)
+var sectionNumber = regexp.MustCompile(`(?i)^(?:(?:section|article|clause|§)\s*)?(?:\(?[0-9]{1,3}\)?|\(?[a-z]\)?|\(?[ivx]{1,5}\)?)(?:[.)]\(?[0-9a-z]{1,3}\)?)*[.)]?$`)
+
+// isSectionNumber reports whether s is a bare section number. A lone letter
+// or Roman numeral counts only with its punctuation ("a.", "(iv)"), so that
+// the article "a" is not taken for one.
+func isSectionNumber(s string) bool {
+	if !sectionNumber.MatchString(s) {
+		return false
+	}
+	return strings.ContainsAny(s, ".()") || unicode.IsDigit(rune(s[len(s)-1]))
+}
 
 // headingLike reports whether s reads as a heading rather than as prose: no
 // longer than max runes and one phrase (no sentence break inside it once a
@@ -290,12 +300,12 @@ func stripSectionNumber(s string) string {
 		return s
 	}
 	if strings.EqualFold(first, "section") || strings.EqualFold(first, "article") || first == "§" {
-		if f2, r2, ok := strings.Cut(rest, " "); ok && sectionNumber.MatchString(f2) {
+		if f2, r2, ok := strings.Cut(rest, " "); ok && isSectionNumber(f2) {
 			return r2
 		}
 		return rest
 	}
-	if sectionNumber.MatchString(first) && (strings.ContainsAny(first, ".()") || unicode.IsDigit(rune(first[0]))) {
+	if isSectionNumber(first) {
 		return rest
 	}
 	return s
@@ -370,19 +380,20 @@ func formatRow(headers, cells []string, rowHeader bool) string {
 // items inside a cell stay apart.
 func joinPieces(pieces []string) string {
 	var sb strings.Builder
+	last := ""
 	for _, p := range pieces {
 		if p == "" {
 			continue
 		}
-		if sb.Len() > 0 {
-			s := sb.String()
-			if strings.ContainsAny(s[len(s)-1:], ".:;,!?") {
+		if last != "" {
+			if strings.ContainsAny(last[len(last)-1:], ".:;,!?") {
 				sb.WriteByte(' ')
 			} else {
 				sb.WriteString("; ")
 			}
 		}
 		sb.WriteString(p)
+		last = p
 	}
 	return sb.String()
 }
