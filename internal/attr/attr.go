@@ -3,7 +3,11 @@
 // with the sentence(s) it was read from, or unknown with the reason.
 package attr
 
-import "github.com/clausewatch/clausewatch/internal/terms"
+import (
+	"fmt"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
 
 // Reading is what a reader found in a set of clauses.
 type Reading struct {
@@ -14,3 +18,45 @@ type Reading struct {
 
 // Reader reads one attribute from the clauses a rule selected.
 type Reader func(clauses []terms.Clause) Reading
+
+// SensitiveData is the attribute derived by Sensitive rather than read from
+// pages.
+const SensitiveData = "sensitive-data"
+
+// readerFor returns the reader of attribute, or nil when attribute has none
+// (an unknown attribute, or sensitive-data, which is derived).
+func readerFor(attribute string) Reader {
+	switch attribute {
+	case "training":
+		return ReadTraining
+	case "retention":
+		return ReadRetention
+	case "output-ownership":
+		return readOwnership
+	case "hipaa-baa":
+		return readBAA
+	case "zdr":
+		return readZDR
+	case "data-processor":
+		return readProcessor
+	case "security":
+		return readSecurity
+	case "rights":
+		return readRights
+	}
+	return nil
+}
+
+// Read runs the reader of attribute over clauses. An attribute without a
+// reader (a name outside DESIGN.md's vocabulary, or sensitive-data, which is
+// derived by Sensitive) reads as unknown with the reason.
+func Read(attribute string, clauses []terms.Clause) Reading {
+	if attribute == SensitiveData {
+		return Reading{Value: terms.UnknownValue("sensitive-data is derived from the other attributes, not read from pages")}
+	}
+	r := readerFor(attribute)
+	if r == nil {
+		return Reading{Value: terms.UnknownValue(fmt.Sprintf("no reader for attribute %q", attribute))}
+	}
+	return r(clauses)
+}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
 // Sentences splits text into sentences, in order, each trimmed of
@@ -175,4 +177,95 @@ func ParseDuration(s string) (days string, ok bool) {
 		return "", false
 	}
 	return strconv.Itoa(ds[0].days), true
+}
+
+// negators are words that negate the verb that follows them in a clause.
+var negatorRe = regexp.MustCompile(`(?i)\b(not|never|no|neither|nor|cannot)\b|n't\b`)
+
+// clauseBreakRe marks where the clause that holds a verb starts: a
+// punctuation mark or a conjunction that opens a new clause.
+var clauseBreakRe = regexp.MustCompile(`(?i)[,;:()]|\b(but|however|except|unless|although|though|whereas|and then|which|who|that is)\b`)
+
+// negated reports whether the word at byte offset at in sentence is negated:
+// a negator ("not", "never", "no", "n't", "cannot", "neither", "nor") stands
+// before it in the same clause (back to the previous comma, semicolon,
+// colon, bracket or clause-opening conjunction such as "but", "except",
+// "unless", "which"), at most eight words back. "not only" does not negate.
+// An offset outside the sentence reports false.
+func negated(sentence string, at int) bool {
+	if at < 0 || at > len(sentence) {
+		return false
+	}
+	before := sentence[:at]
+	if locs := clauseBreakRe.FindAllStringIndex(before, -1); len(locs) > 0 {
+		before = before[locs[len(locs)-1][1]:]
+	}
+	words := strings.Fields(before)
+	if len(words) > 8 {
+		words = words[len(words)-8:]
+	}
+	window := strings.Join(words, " ")
+	for _, m := range negatorRe.FindAllStringIndex(window, -1) {
+		rest := strings.ToLower(strings.TrimSpace(window[m[1]:]))
+		if strings.HasPrefix(rest, "only") {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// unit is one sentence of a clause together with what frames it.
+type unit struct {
+	clause terms.Clause
+	text   string // the sentence itself
+	leadIn string // the lead-in clause ending in ":" that introduces a list, or ""
+	index  int    // index of the clause in the input
+}
+
+// withLeadIn is the sentence prefixed with its lead-in, as quoted in evidence.
+func (u unit) withLeadIn() string {
+	if u.leadIn == "" {
+		return u.text
+	}
+	return u.leadIn + " " + u.text
+}
+
+// units splits clauses into sentences, attaching to each list item or table
+// row (and to the clause right after it) the text of a preceding clause that
+// ends with ":" ("When you delete a conversation it is:"), so that list
+// items read with their lead-in.
+func units(clauses []terms.Clause) []unit {
+	var out []unit
+	leadIn := ""
+	for i, c := range clauses {
+		text := strings.TrimSpace(c.Text)
+		cur := ""
+		if leadIn != "" {
+			if c.Kind == terms.KindListItem || c.Kind == terms.KindTableRow || (i > 0 && strings.HasSuffix(strings.TrimSpace(clauses[i-1].Text), ":")) {
+				cur = leadIn
+			} else {
+				leadIn = ""
+			}
+		}
+		for _, s := range Sentences(text) {
+			out = append(out, unit{clause: c, text: s, leadIn: cur, index: i})
+		}
+		if strings.HasSuffix(text, ":") {
+			leadIn = text
+		}
+	}
+	return out
+}
+
+// exceptionRe opens the part of a sentence that states exceptions.
+var exceptionRe = regexp.MustCompile(`(?i)\b(except|unless|other than|apart from|save where|save for)\b|\beven if\b`)
+
+// beforeException returns s up to the first exception marker ("except",
+// "unless", "other than", "even if"), or s when it has none.
+func beforeException(s string) string {
+	if loc := exceptionRe.FindStringIndex(s); loc != nil {
+		return s[:loc[0]]
+	}
+	return s
 }

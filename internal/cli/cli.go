@@ -110,7 +110,7 @@ type app struct {
 
 func commands() []*command {
 	return []*command{
-		checkCmd(), recheckCmd(), importCmd(), historyCmd(), diffCmd(),
+		checkCmd(), recheckCmd(), importCmd(), changesCmd(), statusCmd(), historyCmd(), diffCmd(),
 		sourcesCmd(), versionCmd(),
 	}
 }

@@ -196,8 +196,8 @@ func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, 
 		in.Prev = prevObs
 		in.PrevClauses = byHeading(prevDoc.Clauses)
 	}
-	in.ObservedBefore = compare.Merge(replaceSource(others, src.ID, prevObs))
-	in.ObservedAfter = compare.Merge(replaceSource(others, src.ID, next))
+	in.ObservedBefore = Observed(replaceSource(others, src.ID, prevObs))
+	in.ObservedAfter = Observed(replaceSource(others, src.ID, next))
 	evs := compare.Events(in)
 	if !hasPrev {
 		return evs
@@ -398,4 +398,17 @@ func replaceSource(others []terms.Observation, id string, obs []terms.Observatio
 		}
 	}
 	return append(out, obs...)
+}
+
+// Observed merges observations of every source of a vendor into tier →
+// attribute → value, and derives each tier's sensitive-data value from the
+// others by the guide's rule.
+func Observed(obs []terms.Observation) map[string]map[string]terms.Value {
+	m := compare.Merge(obs)
+	for tier, vals := range m {
+		if s := attr.Sensitive(vals); !s.IsZero() && !s.Unknown {
+			m[tier]["sensitive-data"] = s
+		}
+	}
+	return m
 }

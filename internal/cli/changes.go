@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clausewatch/clausewatch/internal/pipeline"
+	"github.com/clausewatch/clausewatch/internal/report"
+	"github.com/clausewatch/clausewatch/internal/source"
+	"github.com/clausewatch/clausewatch/internal/store"
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+func changesCmd() *command {
+	var since, severity string
+	var srcs, vendors, tiers, attrs, kinds multi
+	var ruleChanges bool
+	return &command{
+		name:    "changes",
+		summary: "list change events (critical first), with their evidence",
+		usage:   "changes [--since WHEN] [--source ID] [--tier T] [--attribute A] [--severity S] [--format F]",
+		formats: []string{"text", "markdown", "html", "json"},
+		help: `Lists the change events recorded by check, recheck and import: tier,
+attribute, old → new value, severity, the clause, the sentence before and
+after with a word diff, the page URL and the snapshot dates. Events of
+severity low and above are grouped by severity, critical first; informational
+ones (document-changed, recovered, variant-changed) are summed up in a digest.
+Events of kind rule-changed (our readers improved) are left out unless
+--rule-changes is given. As JSON, the array of DESIGN.md's change events.
+
+--since takes a duration back from now (36h, 7d, 2w), a date (2026-01-31) or
+an RFC 3339 time.
+
+Examples:
+  clausewatch changes --since 7d
+  clausewatch changes --severity high --tier consumer --format markdown
+  clausewatch changes --attribute training --format json | jq '.[].new'`,
+		flags: func(fs *flag.FlagSet, a *app) {
+			fs.StringVar(&since, "since", "", "only events detected since `WHEN` (7d, 2026-01-31, RFC 3339)")
+			fs.Var(&srcs, "source", "only this source `id` (repeatable)")
+			fs.Var(&vendors, "vendor", "only this `vendor` (repeatable)")
+			fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
+			fs.Var(&attrs, "attribute", "only this `attribute` (repeatable)")
+			fs.Var(&kinds, "kind", "only this event `kind` (repeatable)")
+			fs.StringVar(&severity, "severity", "", "minimum `severity`: critical, high, medium, low or info")
+			fs.BoolVar(&ruleChanges, "rule-changes", false, "include rule-changed events from reprocess")
+		},
+		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return usageErr("changes: unexpected argument %q", args[0])
+			}
+			f := store.EventFilter{Sources: srcs, Vendors: vendors, Tiers: tiers, Attributes: attrs, Kinds: kinds}
+			if since != "" {
+				t, err := parseSince(since, a.env.Now())
+				if err != nil {
+					return usageErr("changes: --since: %v", err)
+				}
+				f.Since = t
+			}
+			if severity != "" {
+				s, err := terms.ParseSeverity(severity)
+				if err != nil {
+					return usageErr("changes: --severity: %v", err)
+				}
+				f.MinSeverity = s
+			}
+			for _, at := range attrs {
+				if !terms.IsAttribute(at) {
+					return usageErr("changes: --attribute %q: not an attribute (%s)", at, strings.Join(terms.Attributes, ", "))
+				}
+			}
+			for _, id := range srcs {
+				if _, err := a.sourceByID(id); err != nil {
+					return err
+				}
+			}
+			evs, err := a.db.Events(ctx, f)
+			if err != nil {
+				return err
+			}
+			if !ruleChanges && !slices.Contains(kinds, terms.RuleChanged) {
+				evs = slices.DeleteFunc(evs, func(e terms.Event) bool { return e.Kind == terms.RuleChanged })
+			}
+			return a.writeEvents(evs)
+		},
+	}
+}
+
+func (a *app) reportOptions() report.Options {
+	return report.Options{
+		SourceURL: func(id string) string {
+			if _, s, ok := source.Find(a.vendors, id); ok {
+				return s.URL
+			}
+			return ""
+		},
+		TierLabel: func(vendor, tier string) string {
+			for _, v := range a.vendors {
+				if v.ID != vendor {
+					continue
+				}
+				for _, t := range v.Tiers {
+					if t.ID == tier {
+						return t.Label
+					}
+				}
+			}
+			return ""
+		},
+		Color: a.env.Terminal,
+	}
+}
+
+func (a *app) writeEvents(evs []terms.Event) error {
+	w, o := a.env.Stdout, a.reportOptions()
+	switch a.g.format {
+	case "json":
+		report.Sort(evs)
+		return report.JSON(w, evs)
+	case "markdown":
+		return report.Markdown(w, evs, o)
+	case "html":
+		return report.HTML(w, evs, o)
+	}
+	return report.Text(w, evs, o)
+}
+
+// parseSince reads "7d", "36h", "2w", "2026-01-31" or an RFC 3339 time.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if n := len(s); n > 1 && (s[n-1] == 'd' || s[n-1] == 'w') {
+		k, err := strconv.Atoi(s[:n-1])
+		if err == nil && k >= 0 {
+			days := k
+			if s[n-1] == 'w' {
+				days *= 7
+			}
+			return now.AddDate(0, 0, -days), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a duration (7d, 36h, 2w), a date (2026-01-31) or an RFC 3339 time", s)
+}
+
+func statusCmd() *command {
+	var vendors, tiers, attrs multi
+	return &command{
+		name:    "status",
+		summary: "the tier × attribute matrix: documented vs observed, with evidence",
+		usage:   "status [--vendor V] [--tier T] [--attribute A] [--format F]",
+		formats: []string{"text", "markdown", "html", "json"},
+		help: `Prints the tier × attribute matrix in the shape of the published analysis:
+for each vendor, tier and attribute, the documented value (the baseline
+under sources/baselines/), the value observed on the latest version of the
+pages, whether they agree, and the evidence (source, clause, sentence, date).
+
+Examples:
+  clausewatch status
+  clausewatch status --vendor anthropic --tier consumer
+  clausewatch status --format json | jq '.[] | select(.agrees == false)'`,
+		flags: func(fs *flag.FlagSet, a *app) {
+			fs.Var(&vendors, "vendor", "only this `vendor` (repeatable)")
+			fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
+			fs.Var(&attrs, "attribute", "only this `attribute` (repeatable)")
+		},
+		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return usageErr("status: unexpected argument %q", args[0])
+			}
+			rows, err := a.statusRows(ctx)
+			if err != nil {
+				return err
+			}
+			rows = slices.DeleteFunc(rows, func(r report.Row) bool {
+				return (len(vendors) > 0 && !slices.Contains(vendors, r.Vendor)) ||
+					(len(tiers) > 0 && !slices.Contains(tiers, r.Tier)) ||
+					(len(attrs) > 0 && !slices.Contains(attrs, r.Attribute))
+			})
+			w := a.env.Stdout
+			switch a.g.format {
+			case "json":
+				return report.StatusJSON(w, rows)
+			case "markdown":
+				return report.StatusMarkdown(w, rows)
+			case "html":
+				return report.StatusHTML(w, rows)
+			}
+			return report.StatusText(w, rows)
+		},
+	}
+}
+
+// statusRows builds the matrix from the baselines and the latest observations.
+func (a *app) statusRows(ctx context.Context) ([]report.Row, error) {
+	doc := a.documented()
+	var rows []report.Row
+	for _, v := range a.vendors {
+		obs, err := a.db.LatestObservations(ctx, v.ID)
+		if err != nil {
+			return nil, err
+		}
+		merged := pipeline.Observed(obs)
+		for _, t := range v.Tiers {
+			for _, at := range terms.Attributes {
+				r := report.Row{Vendor: v.ID, Tier: t.ID, Attribute: at}
+				if d, ok := doc[v.ID][t.ID][at]; ok {
+					d := d
+					r.Documented = &d
+				}
+				if o, ok := merged[t.ID][at]; ok {
+					o := o
+					r.Observed = &o
+					r.Evidence = evidenceFor(obs, t.ID, at)
+				}
+				r.Agrees = r.Documented != nil && r.Observed != nil && !r.Observed.Unknown && r.Documented.Equal(*r.Observed)
+				if r.Documented == nil && r.Observed == nil {
+					continue
+				}
+				rows = append(rows, r)
+			}
+		}
+	}
+	return rows, nil
+}
+
+// evidenceFor picks the evidence of the first known observation of a cell.
+func evidenceFor(obs []terms.Observation, tier, at string) *terms.Evidence {
+	var fallback *terms.Evidence
+	for i := range obs {
+		o := &obs[i]
+		if o.Tier != tier || o.Attribute != at {
+			continue
+		}
+		if !o.Value.Unknown {
+			return &o.Evidence
+		}
+		if fallback == nil {
+			fallback = &o.Evidence
+		}
+	}
+	return fallback
+}

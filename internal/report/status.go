@@ -1,0 +1,123 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Row is one cell of the tier × attribute matrix: documented vs observed.
+type Row struct {
+	Vendor     string          `json:"vendor"`
+	Tier       string          `json:"tier"`
+	Attribute  string          `json:"attribute"`
+	Documented *terms.Value    `json:"documented"`
+	Observed   *terms.Value    `json:"observed"`
+	Agrees     bool            `json:"agrees"`
+	Evidence   *terms.Evidence `json:"evidence"`
+}
+
+// Agreement is a short word for a row: "agrees", "DRIFT", "not observed",
+// "unknown" or "undocumented".
+func (r Row) Agreement() string {
+	switch {
+	case r.Observed == nil:
+		return "not observed"
+	case r.Observed.Unknown:
+		return "unknown"
+	case r.Documented == nil || r.Documented.Scalar == "unspecified":
+		return "undocumented"
+	case r.Agrees:
+		return "agrees"
+	}
+	return "DRIFT"
+}
+
+// StatusJSON writes the rows as DESIGN.md's status JSON array.
+func StatusJSON(w io.Writer, rows []Row) error {
+	if rows == nil {
+		rows = []Row{}
+	}
+	return JSON2(w, rows)
+}
+
+// JSON2 writes any value as indented JSON without HTML escaping.
+func JSON2(w io.Writer, v any) error {
+	b := &strings.Builder{}
+	if err := jsonEncode(b, v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// StatusText writes the matrix as aligned columns.
+func StatusText(w io.Writer, rows []Row) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VENDOR\tTIER\tATTRIBUTE\tDOCUMENTED\tOBSERVED\tAGREEMENT\tEVIDENCE")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.Agreement(), evidence(r.Evidence))
+	}
+	return tw.Flush()
+}
+
+// StatusMarkdown writes the matrix as a markdown table, page text escaped.
+func StatusMarkdown(w io.Writer, rows []Row) error {
+	fmt.Fprintln(w, "| vendor | tier | attribute | documented | observed | agreement | evidence |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		ev := ""
+		if r.Evidence != nil {
+			ev = MDEscape(evidence(r.Evidence))
+			if r.Evidence.Text != "" {
+				ev += ": “" + MDEscape(trim(r.Evidence.Text, 160)) + "”"
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Vendor, r.Tier, r.Attribute,
+			MDEscape(show(r.Documented)), MDEscape(show(r.Observed)), r.Agreement(), ev)
+	}
+	return nil
+}
+
+const statusHTML = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>clausewatch status</title>
+<style>body{font-family:system-ui,sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
+.DRIFT{background:#fde7e9}.agrees{background:#e9f7ec}.q{color:#555;font-size:.9em}</style></head><body>
+<h1>clausewatch status</h1>
+<table><tr><th>vendor</th><th>tier</th><th>attribute</th><th>documented</th><th>observed</th><th>agreement</th><th>evidence</th></tr>
+{{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{with .Evidence}}{{evidence .}}<div class="q">{{.Text}}</div>{{end}}</td></tr>
+{{end}}</table></body></html>
+`
+
+// StatusHTML writes the matrix as an HTML page; evidence text is escaped.
+func StatusHTML(w io.Writer, rows []Row) error {
+	t := template.Must(template.New("status").Funcs(template.FuncMap{"show": show, "evidence": evidence}).Parse(statusHTML))
+	return t.Execute(w, rows)
+}
+
+func evidence(e *terms.Evidence) string {
+	if e == nil {
+		return ""
+	}
+	s := e.Source
+	if e.Clause != "" {
+		s += " › " + e.Clause
+	}
+	if !e.SnapshotAt.IsZero() {
+		s += " (" + e.SnapshotAt.UTC().Format(time.DateOnly) + ")"
+	}
+	return s
+}
+
+func trim(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
