@@ -369,3 +369,40 @@ func TestAdoptErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestAdoptShippedCopy adopts one cell into a copy of the shipped baseline:
+// exactly that line changes, every other line (comments, notes) stays.
+func TestAdoptShippedCopy(t *testing.T) {
+	orig, err := os.ReadFile("../../sources/baselines/anthropic.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "anthropic.yaml")
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	obs := []terms.Observation{{Vendor: "anthropic", Tier: "api", Attribute: "retention",
+		Value:    terms.MapOf(map[string]string{"default": "7", "batch": "29", "files": "until-deleted", "policy-violation": "730"}),
+		Evidence: terms.Evidence{Source: "anthropic-api-data-retention", Clause: "Data retention"}}}
+	if err := Adopt(path, "anthropic", obs, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, after := strings.Split(string(orig), "\n"), strings.Split(string(got), "\n")
+	if len(before) != len(after) {
+		t.Fatalf("line count %d -> %d", len(before), len(after))
+	}
+	var changed []string
+	for i := range before {
+		if before[i] != after[i] {
+			changed = append(changed, after[i])
+		}
+	}
+	want := `    retention: {value: {default: "7", policy-violation: "730", batch: "29", files: until-deleted}, note: "adopted from anthropic-api-data-retention \"Data retention\" on 2026-03-01: review"}`
+	if len(changed) != 1 || changed[0] != want {
+		t.Errorf("changed lines = %q, want only %q", changed, want)
+	}
+}

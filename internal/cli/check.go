@@ -388,4 +388,3 @@ func (p *progress) finish() {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
 }
-

@@ -139,10 +139,11 @@ func RenderMarkdown(w io.Writer, cs []Change) error {
 
 // RenderSegmentsMarkdown renders one word diff as markdown: deletions
 // ~~struck~~, insertions **bold**, page text escaped. Whitespace at the
-// edges of an edit is kept outside the markers, where markdown needs it.
+// edges of an edit is kept outside the markers, where markdown needs it,
+// and a replacement reads "~~old~~ **new**" (a space between them).
 func RenderSegmentsMarkdown(segs []Segment) string {
 	var b strings.Builder
-	for _, s := range segs {
+	for k, s := range segs {
 		t := escapeMarkdown(s.Text)
 		if s.Op == Equal {
 			b.WriteString(t)
@@ -157,8 +158,13 @@ func RenderSegmentsMarkdown(segs []Segment) string {
 			b.WriteString(t)
 			continue
 		}
-		lead := t[:strings.Index(t, core)]
-		b.WriteString(lead + mark + core + mark + t[len(lead)+len(core):])
+		at := strings.Index(t, core)
+		lead, trail := t[:at], t[at+len(core):]
+		if s.Op == Insert && k > 0 && segs[k-1].Op == Delete && lead == "" &&
+			!strings.HasSuffix(b.String(), " ") {
+			lead = " " // "~~old~~ **new**" rather than "~~old~~**new**"
+		}
+		b.WriteString(lead + mark + core + mark + trail)
 	}
 	return escapeLineStart(b.String())
 }

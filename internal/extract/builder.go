@@ -107,6 +107,45 @@ func (b *builder) boldHeading(text string) {
 	b.stack = append(b.stack, frame{kind: frameBold, level: level, text: text})
 }
 
+// closeSibling ends a numbered bold sub-heading when a lead-in is numbered
+// as its sibling rather than its child: after "I.3. Suspension" (bold only)
+// and its "I.3.a." paragraphs, the lead-in "I.4. Effect of Termination."
+// starts a new sub-section of the heading, not one of I.3.
+func (b *builder) closeSibling(lead string) {
+	n := len(b.stack)
+	if n == 0 || b.stack[n-1].kind != frameBold {
+		return
+	}
+	top := numberOf(b.stack[n-1].text)
+	cur := numberOf(lead)
+	if len(top) == 0 || len(cur) != len(top) {
+		return
+	}
+	if digits(top[len(top)-1]) == digits(cur[len(cur)-1]) {
+		b.truncate(n - 1)
+	}
+}
+
+// numberOf returns the segments of the section number s starts with:
+// "I.3.a. Foo" gives [I 3 a], "(b) Foo" gives [b], "Foo" gives none.
+func numberOf(s string) []string {
+	first, _, _ := strings.Cut(s, " ")
+	if !isSectionNumber(first) {
+		return nil
+	}
+	return strings.FieldsFunc(first, func(r rune) bool { return r == '.' || r == '(' || r == ')' })
+}
+
+// digits reports whether s is made of digits only.
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // pushList adds a list item's label to the path of its nested items and
 // returns the depth to restore with popList.
 func (b *builder) pushList(label string) int {
@@ -134,6 +173,7 @@ func (b *builder) finish() terms.Document {
 type run struct {
 	text string
 	bold bool
+	gap  bool // boundary between two adjacent inline elements, no text
 }
 
 // paragraph emits a paragraph made of runs, applying the lead-in rules:
@@ -153,17 +193,36 @@ func (b *builder) paragraph(kind string, runs []run) {
 	case boldOnly && kind == terms.KindParagraph && headingLike(lead, maxHeading):
 		b.boldHeading(lead)
 	case !boldOnly && lead != "" && kind == terms.KindParagraph:
+		b.closeSibling(lead)
 		b.emit(kind, rest, pathText(lead))
 	default:
 		b.emit(kind, full)
 	}
 }
 
-// joinRuns concatenates and normalizes runs.
+// joinRuns concatenates and normalizes runs. A gap between two adjacent
+// elements becomes a space when it falls between a letter or digit and a
+// capital letter or digit ("2025" + "Previous version"), the mark of two
+// separate labels; otherwise the elements join as one word ("Claude" +
+// ".ai", "Privacy Policy" + ".").
 func joinRuns(runs []run) string {
 	var sb strings.Builder
-	for _, r := range runs {
-		sb.WriteString(r.text)
+	for i, r := range runs {
+		if !r.gap {
+			sb.WriteString(r.text)
+			continue
+		}
+		before, _ := utf8.DecodeLastRuneInString(sb.String())
+		var after rune
+		for _, n := range runs[i+1:] {
+			if n.text != "" {
+				after, _ = utf8.DecodeRuneInString(n.text)
+				break
+			}
+		}
+		if (unicode.IsLetter(before) || unicode.IsDigit(before)) && (unicode.IsUpper(after) || unicode.IsDigit(after)) {
+			sb.WriteByte(' ')
+		}
 	}
 	return Normalize(sb.String())
 }
@@ -260,7 +319,7 @@ func isSectionNumber(s string) bool {
 
 // headingLike reports whether s reads as a heading rather than as prose: no
 // longer than max runes and one phrase (no sentence break inside it once a
-// leading section number is set aside).
+// leading section number is set aside; "Governing Law; Venue" is one).
 func headingLike(s string, max int) bool {
 	s = strings.TrimSpace(s)
 	if s == "" || utf8.RuneCountInString(s) > max {
@@ -269,7 +328,7 @@ func headingLike(s string, max int) bool {
 	body := stripSectionNumber(strings.TrimRight(s, ".:"))
 	for i := 0; i+1 < len(body); i++ {
 		switch body[i] {
-		case '.', '!', '?', ';':
+		case '.', '!', '?':
 			if body[i+1] == ' ' && !abbreviation(body[:i]) {
 				return false
 			}

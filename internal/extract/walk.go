@@ -106,7 +106,7 @@ func (w *walker) container(n *html.Node) {
 			continue
 		}
 		if c.Type == html.TextNode || !w.block(c) {
-			runs = w.inline(c, runs, 0)
+			runs = w.inline(c, gap(c, runs), 0)
 			continue
 		}
 		w.b.paragraph(terms.KindParagraph, runs)
@@ -136,9 +136,27 @@ func (w *walker) inline(n *html.Node, runs []run, bold int) []run {
 		bold++
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		runs = w.inline(c, runs, bold)
+		runs = w.inline(c, gap(c, runs), bold)
 	}
 	return runs
+}
+
+// gap appends a gap marker before c when c is an element that directly
+// follows another element with no text between them: two adjacent spans
+// or links ("<span>Effective May 1</span><a>Archive</a>") read as two words
+// when the boundary looks like one (see joinRuns).
+func gap(c *html.Node, runs []run) []run {
+	if c.Type != html.ElementNode || len(runs) == 0 {
+		return runs
+	}
+	p := c.PrevSibling
+	for p != nil && p.Type == html.CommentNode {
+		p = p.PrevSibling
+	}
+	if p == nil || p.Type != html.ElementNode {
+		return runs
+	}
+	return append(runs, run{gap: true})
 }
 
 // pieces flattens n into the runs of each of its blocks (a list item's
@@ -168,7 +186,7 @@ func (w *walker) pieceRuns(n *html.Node, noLists bool, acc [][]run) [][]run {
 			continue
 		}
 		if c.Type == html.TextNode || !w.block(c) {
-			runs = w.inline(c, runs, boolInt(n.Data == "strong" || n.Data == "b"))
+			runs = w.inline(c, gap(c, runs), boolInt(n.Data == "strong" || n.Data == "b"))
 			continue
 		}
 		flush()

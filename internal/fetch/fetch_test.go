@@ -8,9 +8,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -724,5 +728,60 @@ func TestAcceptedType(t *testing.T) {
 		if got := acceptedType(ct); got != want {
 			t.Errorf("acceptedType(%q) = %v, want %v", ct, got, want)
 		}
+	}
+}
+
+// TestFetchCorpus serves the real captured pages gzip-compressed and without
+// a Content-Type, as a careless server would: every HTML page must come back
+// byte for byte and be sniffed as HTML; a PDF must be refused.
+func TestFetchCorpus(t *testing.T) {
+	root := filepath.Join("..", "..", "..", "shared", "corpus", "latest")
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".pdf")) {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil || len(files) == 0 {
+		t.Skipf("skipping: no real pages under %s (the shared corpus is not beside this checkout): %v", root, err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/"))))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		noContentType(w)
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(gzipped(t, string(b)))
+	}))
+	defer srv.Close()
+	f := New(Options{Client: srv.Client(), Retries: -1})
+	for _, p := range files {
+		rel, _ := filepath.Rel(root, p)
+		t.Run(rel, func(t *testing.T) {
+			want, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := srv.URL + "/" + (&url.URL{Path: filepath.ToSlash(rel)}).EscapedPath()
+			res, err := f.Fetch(context.Background(), Request{URL: u})
+			if strings.HasSuffix(p, ".pdf") {
+				if Category(err) != terms.ErrContentType {
+					t.Fatalf("Fetch = %v, want a %s error", err, terms.ErrContentType)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Fetch: %v", err)
+			}
+			if !bytes.Equal(res.Body, want) {
+				t.Errorf("body differs from the file (%d bytes, want %d)", len(res.Body), len(want))
+			}
+			if !strings.HasPrefix(res.ContentType, "text/html") {
+				t.Errorf("sniffed content type = %q, want text/html", res.ContentType)
+			}
+		})
 	}
 }

@@ -39,6 +39,13 @@ type parsed struct {
 type fileParser struct {
 	file string
 	errs []error
+
+	tiers          map[string]int      // declared tier id → line
+	badTiers       map[string]bool     // tier ids already reported as malformed
+	tiersBroken    bool                // the tiers list itself is malformed
+	sources        map[string][]string // declared source id → its tiers
+	sourceTiersBad map[string]bool     // source ids whose tier list had reported problems
+	badSources     map[string]bool     // source ids already reported as malformed
 }
 
 // entry is one key: value pair of a YAML mapping.
@@ -55,7 +62,8 @@ func (p *fileParser) fail(line int, field string, err error) {
 // order. References between parts of the file (tiers, sources) are checked
 // here; duplicates across files are checked by the caller.
 func parseFile(file string, data []byte) (*parsed, []error) {
-	p := &fileParser{file: file}
+	p := &fileParser{file: file, tiers: map[string]int{}, badTiers: map[string]bool{},
+		sources: map[string][]string{}, badSources: map[string]bool{}, sourceTiersBad: map[string]bool{}}
 	root, ok := p.document(data)
 	if !ok {
 		return nil, p.errs
@@ -112,34 +120,36 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 	if !ok {
 		return out
 	}
-	v.ID, out.vendorLine = p.id(f, root, "", "vendor")
+	v.ID, out.vendorLine, _ = p.id(f, root, "", "vendor")
 	v.Name = p.str(f["name"], "name")
 	if v.Name == "" {
 		v.Name = v.ID
 	}
 
-	tierLine := map[string]int{}
+	if t := f["tiers"]; t.val != nil && !isNull(t.val) && resolve(t.val).Kind != yaml.SequenceNode {
+		p.tiersBroken = true // reported by seq; references to tiers would only repeat it
+	}
 	for i, n := range p.seq(f["tiers"], "tiers") {
 		at := fmt.Sprintf("tiers[%d]", i)
 		tf, ok := p.fields(n, at, tierFields)
 		if !ok {
+			p.tiersBroken = true
 			continue
 		}
-		t := terms.Tier{}
-		var line int
-		t.ID, line = p.id(tf, n, at, "id")
-		t.Label = p.str(tf["label"], at+".label")
+		id, line, ok := p.id(tf, n, at, "id")
+		if !ok {
+			p.badTiers[id] = true
+			continue
+		}
+		t := terms.Tier{ID: id, Label: p.str(tf["label"], at+".label")}
 		if t.Label == "" {
 			t.Label = t.ID
 		}
-		if t.ID == "" {
-			continue
-		}
-		if first, dup := tierLine[t.ID]; dup {
+		if first, dup := p.tiers[t.ID]; dup {
 			p.fail(line, at+".id", fmt.Errorf("%w %q (first declared at line %d)", ErrDuplicateTier, t.ID, first))
 			continue
 		}
-		tierLine[t.ID] = line
+		p.tiers[t.ID] = line
 		v.Tiers = append(v.Tiers, t)
 	}
 
@@ -148,11 +158,11 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 		p.fail(lineOf(d, root), "documents", fmt.Errorf("%w: declare at least one document", ErrMissing))
 	}
 	sourceLine := map[string]int{}
-	sourceTiers := map[string][]string{}
 	for i, n := range docs {
 		at := fmt.Sprintf("documents[%d]", i)
-		s, idLine, ok := p.document1(n, at, v.ID, tierLine)
+		s, idLine, ok := p.document1(n, at, v.ID)
 		if !ok {
+			p.badSources[s.ID] = true
 			continue
 		}
 		if first, dup := sourceLine[s.ID]; dup {
@@ -160,7 +170,7 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 			continue
 		}
 		sourceLine[s.ID] = idLine
-		sourceTiers[s.ID] = s.Tiers
+		p.sources[s.ID] = s.Tiers
 		v.Sources = append(v.Sources, s)
 		out.idLines = append(out.idLines, idLine)
 		out.idFields = append(out.idFields, at+".id")
@@ -168,38 +178,43 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 
 	for i, n := range p.seq(f["attributes"], "attributes") {
 		at := fmt.Sprintf("attributes[%d]", i)
-		if r, ok := p.rule(n, at, tierLine, sourceTiers); ok {
+		if r, ok := p.rule(n, at); ok {
 			v.Rules = append(v.Rules, r)
 		}
 	}
 	return out
 }
 
-// document1 reads one entry of documents. ok is false when it has no usable
-// id (the problem is recorded); other problems are recorded and the source is
-// still returned so that rules naming it are not reported twice.
-func (p *fileParser) document1(n *yaml.Node, at, vendor string, tiers map[string]int) (s terms.Source, idLine int, ok bool) {
+// document1 reads one entry of documents. ok is false when it has no valid
+// id (s.ID is then the malformed id, or ""); every problem is recorded, and a
+// source with problems other than its id is still returned so that rules
+// naming it are not reported too.
+func (p *fileParser) document1(n *yaml.Node, at, vendor string) (s terms.Source, idLine int, ok bool) {
 	f, ok := p.fields(n, at, documentFields)
 	if !ok {
 		return s, 0, false
 	}
 	s = terms.Source{Vendor: vendor, File: p.file, Line: n.Line}
-	s.ID, idLine = p.id(f, n, at, "id")
+	s.ID, idLine, ok = p.id(f, n, at, "id")
 	s.Title = p.str(f["title"], at+".title")
 	if s.Title == "" {
 		s.Title = s.ID
 	}
 
 	s.URL = p.str(f["url"], at+".url")
-	if s.URL == "" {
+	if u := f["url"]; u.val == nil || isNull(u.val) {
 		p.fail(lineOf(f["url"], n), at+".url", ErrMissing)
-	} else if err := checkURL(s.URL); err != nil {
+	} else if err := checkURL(s.URL); s.URL != "" && err != nil {
 		p.fail(lineOf(f["url"], n), at+".url", err)
 	}
 
 	s.Select = p.selectors(f["select"], at+".select")
 	s.Remove = p.selectors(f["remove"], at+".remove")
-	s.Tiers = p.tierRefs(f["tiers"], at+".tiers", tiers)
+	var given int
+	s.Tiers, given = p.tierRefs(f["tiers"], at+".tiers")
+	if given > len(s.Tiers) || !isEmpty(f["tiers"].val) && given == 0 {
+		p.sourceTiersBad[s.ID] = true // some were reported; rules defaulting to them must not repeat it
+	}
 	s.Headers = p.headers(f["headers"], at+".headers")
 
 	s.Render = p.str(f["render"], at+".render")
@@ -207,12 +222,12 @@ func (p *fileParser) document1(n *yaml.Node, at, vendor string, tiers map[string
 		p.fail(lineOf(f["render"], n), at+".render",
 			fmt.Errorf("%w %q (want %q, or no render field for a plain HTTP GET)", ErrInvalidRender, s.Render, terms.RenderBrowser))
 	}
-	return s, idLine, s.ID != ""
+	return s, idLine, ok
 }
 
 // rule reads one entry of attributes. Omitted tiers default to the tiers of
 // the rule's source.
-func (p *fileParser) rule(n *yaml.Node, at string, tiers map[string]int, sources map[string][]string) (terms.Rule, bool) {
+func (p *fileParser) rule(n *yaml.Node, at string) (terms.Rule, bool) {
 	f, ok := p.fields(n, at, ruleFields)
 	if !ok {
 		return terms.Rule{}, false
@@ -221,11 +236,13 @@ func (p *fileParser) rule(n *yaml.Node, at string, tiers map[string]int, sources
 	ok = true
 
 	r.Source = p.str(f["source"], at+".source")
-	srcTiers, known := sources[r.Source]
+	srcTiers, known := p.sources[r.Source]
 	switch {
-	case r.Source == "":
+	case r.Source == "" && (f["source"].val == nil || isNull(f["source"].val)):
 		p.fail(lineOf(f["source"], n), at+".source", ErrMissing)
 		ok = false
+	case r.Source == "" || p.badSources[r.Source]:
+		ok = false // already reported
 	case !known:
 		p.fail(lineOf(f["source"], n), at+".source",
 			fmt.Errorf("%w %q (not among the documents of this file)", ErrUnknownSource, r.Source))
@@ -233,21 +250,27 @@ func (p *fileParser) rule(n *yaml.Node, at string, tiers map[string]int, sources
 	}
 
 	if f["tiers"].key != nil {
-		r.Tiers = p.tierRefs(f["tiers"], at+".tiers", tiers)
-		if len(r.Tiers) == 0 {
+		var given int
+		r.Tiers, given = p.tierRefs(f["tiers"], at+".tiers")
+		if given == 0 && isEmpty(f["tiers"].val) {
 			p.fail(lineOf(f["tiers"], n), at+".tiers", fmt.Errorf("%w: an empty tier list feeds nothing", ErrEmpty))
+		}
+		if len(r.Tiers) == 0 {
 			ok = false
 		}
 	} else if known {
 		r.Tiers = slices.Clone(srcTiers)
-		if len(r.Tiers) == 0 {
+		ok = ok && len(r.Tiers) > 0
+		if len(r.Tiers) == 0 && !p.tiersBroken && !p.sourceTiersBad[r.Source] {
 			p.fail(n.Line, at+".tiers", fmt.Errorf("%w (source %q speaks for no tier)", ErrMissing, r.Source))
-			ok = false
 		}
 	}
 
 	r.Attribute = p.str(f["attribute"], at+".attribute")
 	switch {
+	case r.Attribute == "" && (f["attribute"].val == nil || isNull(f["attribute"].val)):
+		p.fail(lineOf(f["attribute"], n), at+".attribute", ErrMissing)
+		ok = false
 	case r.Attribute == "":
 		p.fail(lineOf(f["attribute"], n), at+".attribute", ErrMissing)
 		ok = false
@@ -308,23 +331,25 @@ func (p *fileParser) fields(n *yaml.Node, at string, known []string) (map[string
 	return out, true
 }
 
-// id reads the required id field key of mapping n and checks its form.
-func (p *fileParser) id(f map[string]entry, n *yaml.Node, at, key string) (string, int) {
+// id reads the required id field key of mapping n and checks its form. It
+// returns the value as written (possibly malformed or "") and its line; ok
+// is false when a problem was recorded.
+func (p *fileParser) id(f map[string]entry, n *yaml.Node, at, key string) (id string, line int, ok bool) {
 	field := join(at, key)
 	e := f[key]
-	line := lineOf(e, n)
-	s := p.str(e, field) // records a value of the wrong type
-	if s == "" {
+	line = lineOf(e, n)
+	id = p.str(e, field) // records a value of the wrong type
+	if id == "" {
 		if e.val == nil || isNull(e.val) {
 			p.fail(line, field, ErrMissing)
 		}
-		return "", line
+		return "", line, false
 	}
-	if !validID(s) {
-		p.fail(line, field, fmt.Errorf("%w: %q", ErrInvalidID, s))
-		return "", line
+	if !validID(id) {
+		p.fail(line, field, fmt.Errorf("%w %q: want lower-case letters and digits in groups joined by single hyphens", ErrInvalidID, id))
+		return id, line, false
 	}
-	return s, line
+	return id, line, true
 }
 
 // str reads a scalar; an absent or null value is "".
@@ -406,21 +431,25 @@ func (p *fileParser) selectors(e entry, field string) []string {
 	return out
 }
 
-// tierRefs reads a list of tier ids, each of which must be declared.
-func (p *fileParser) tierRefs(e entry, field string, declared map[string]int) []string {
-	var out []string
-	for _, it := range p.strList(e, field) {
-		_, ok := declared[it.val]
+// tierRefs reads a list of tier ids, each of which must be declared. It
+// returns the valid ones and how many were given. References to tiers whose
+// declaration was already reported as malformed are dropped silently.
+func (p *fileParser) tierRefs(e entry, field string) (tiers []string, given int) {
+	items := p.strList(e, field)
+	for _, it := range items {
+		_, declared := p.tiers[it.val]
 		switch {
-		case slices.Contains(out, it.val):
+		case slices.Contains(tiers, it.val):
 			p.fail(it.line, it.field, fmt.Errorf("%w %q: listed twice", ErrDuplicateTier, it.val))
-		case !ok:
-			p.fail(it.line, it.field, fmt.Errorf("%w %q (declare it under tiers)", ErrUnknownTier, it.val))
+		case declared:
+			tiers = append(tiers, it.val)
+		case p.tiersBroken || p.badTiers[it.val]:
+			// already reported
 		default:
-			out = append(out, it.val)
+			p.fail(it.line, it.field, fmt.Errorf("%w %q (declare it under tiers)", ErrUnknownTier, it.val))
 		}
 	}
-	return out
+	return tiers, len(items)
 }
 
 // headers reads a mapping of extra request headers, checking names and
@@ -519,6 +548,18 @@ func resolve(n *yaml.Node) *yaml.Node {
 		n = n.Alias
 	}
 	return n
+}
+
+// isEmpty reports whether n is absent, null, "", [] or {}.
+func isEmpty(n *yaml.Node) bool {
+	n = resolve(n)
+	switch {
+	case isNull(n):
+		return true
+	case n.Kind == yaml.ScalarNode:
+		return n.Value == ""
+	}
+	return len(n.Content) == 0
 }
 
 func isNull(n *yaml.Node) bool {

@@ -32,7 +32,7 @@ var (
 	ErrDuplicateField   = errors.New("duplicate field")
 	ErrMissing          = errors.New("missing required field")
 	ErrEmpty            = errors.New("empty value")
-	ErrInvalidID        = errors.New("invalid id (want lower-case letters and digits separated by single hyphens)")
+	ErrInvalidID        = errors.New("invalid id")
 	ErrDuplicateVendor  = errors.New("duplicate vendor id")
 	ErrDuplicateTier    = errors.New("duplicate tier id")
 	ErrDuplicateSource  = errors.New("duplicate source id")
