@@ -16,17 +16,19 @@ const (
 //   - A tier whose conversations feed the vendor's training unless someone
 //     acts (training "opt-out" or "always") is not fit for sensitive data:
 //     "no".
-//   - A tier fit for regulated data needs all three of: a contractual
-//     promise of no training (training "never"), a HIPAA business associate
-//     agreement on offer (hipaa-baa "available"), and a way to keep nothing
-//     at rest (zdr "available", or retention whose default scope is
-//     "none"): "yes".
-//   - Any other tier that does not train on the data by default (training
-//     "never" without the BAA or the zero-retention path, or "opt-in",
-//     where one member's consent can still release data) is "limited".
+//   - A tier fit for regulated data needs all three of: a promise of no
+//     training (training "never"); a HIPAA business associate agreement on
+//     offer (hipaa-baa "available"); and a baseline retention that keeps
+//     nothing or that the customer sets (the retention period of the
+//     "default" scope, or of the "zdr" scope when the tier has no default,
+//     is "none" or "configurable"): "yes".
+//   - Any other tier that does not train on the data by default is
+//     "limited": training "never" without the BAA, or with a fixed default
+//     retention (30 days for safety monitoring, the life of the account);
+//     or training "opt-in", where one member's consent can release data.
 //
-// A value the rule needs but that is missing or unknown gives unknown with
-// the reason, unless the values present already decide the answer (a tier
+// A value the rule needs that is missing or unknown gives unknown with the
+// reason, unless the values present decide the answer on their own (a tier
 // that trains by default is "no" whatever else is unknown).
 func Sensitive(values map[string]terms.Value) terms.Value {
 	training, ok := known(values, "training")
@@ -47,15 +49,15 @@ func Sensitive(values map[string]terms.Value) terms.Value {
 	if baaOK && baa.Scalar != "available" {
 		return terms.Scalar(SensitiveLimited)
 	}
-	zero, zeroKnown := zeroRetentionPath(values)
-	if zeroKnown && !zero {
+	base, baseOK := baselineRetention(values)
+	if baseOK && base != PeriodNone && base != PeriodConfigurable {
 		return terms.Scalar(SensitiveLimited)
 	}
 	if !baaOK {
 		return terms.UnknownValue("sensitive-data needs hipaa-baa, which is unknown")
 	}
-	if !zeroKnown {
-		return terms.UnknownValue("sensitive-data needs zdr or the default retention, which are unknown")
+	if !baseOK {
+		return terms.UnknownValue("sensitive-data needs the default retention, which is unknown")
 	}
 	return terms.Scalar(SensitiveYes)
 }
@@ -69,18 +71,19 @@ func known(values map[string]terms.Value, attr string) (terms.Value, bool) {
 	return v, true
 }
 
-// zeroRetentionPath reports whether a tier can keep nothing at rest (zdr
-// available, or default retention none), and whether that is known: it is
-// known when either says yes, or when zdr is known and retention does not
-// say yes.
-func zeroRetentionPath(values map[string]terms.Value) (has, isKnown bool) {
-	zdr, zdrOK := known(values, "zdr")
-	if zdrOK && zdr.Scalar == "available" {
-		return true, true
+// baselineRetention is the period a tier keeps data for when nothing
+// special happens: the "default" scope, or the "zdr" scope for a tier
+// described by its zero-data-retention arrangement alone.
+func baselineRetention(values map[string]terms.Value) (string, bool) {
+	ret, ok := known(values, "retention")
+	if !ok {
+		return "", false
 	}
-	ret, retOK := known(values, "retention")
-	if retOK && ret.Map[ScopeDefault] == PeriodNone {
-		return true, true
+	if p, ok := ret.Map[ScopeDefault]; ok {
+		return p, true
 	}
-	return false, zdrOK
+	if p, ok := ret.Map[ScopeZDR]; ok {
+		return p, true
+	}
+	return "", false
 }

@@ -110,7 +110,8 @@ func RenderSegmentsText(segs []Segment, color bool) string {
 //
 // Page text (headings and clause text) is escaped so that it renders as
 // the literal text it is: no emphasis, link, HTML tag, entity or list
-// marker from the page survives. Nothing is written when every change is
+// marker from the page survives, and control characters are replaced as in
+// RenderText. Nothing is written when every change is
 // Unchanged. A write error is returned wrapped.
 func RenderMarkdown(w io.Writer, cs []Change) error {
 	var b strings.Builder
@@ -178,7 +179,8 @@ func RenderSegmentsMarkdown(segs []Segment) string {
 //	</div>
 //
 // All page text is HTML-escaped (it is untrusted): no tag, attribute or
-// entity of the page survives. An added clause's text is in <ins>, a
+// entity of the page survives; control characters are replaced as in
+// RenderText. An added clause's text is in <ins>, a
 // removed one's in <del>. Nothing is written when every change is
 // Unchanged. A write error is returned wrapped.
 func RenderHTML(w io.Writer, cs []Change) error {
@@ -189,21 +191,21 @@ func RenderHTML(w io.Writer, cs []Change) error {
 		}
 		b.WriteString(`<div class="clause-change ` + string(c.Op) + `">` + "\n")
 		b.WriteString(`<p class="clause-head"><span class="op">` + string(c.Op) + `</span> <span class="path">`)
-		b.WriteString(html.EscapeString(heading(c.After, c.Before)))
+		b.WriteString(escapeHTML(heading(c.After, c.Before)))
 		b.WriteString(`</span>`)
 		if was := wasLine(c); was != "" {
-			b.WriteString(` <span class="was">(was: ` + html.EscapeString(was) + `)</span>`)
+			b.WriteString(` <span class="was">(was: ` + escapeHTML(was) + `)</span>`)
 		}
 		b.WriteString("</p>\n" + `<p class="clause-text">`)
 		switch {
 		case c.Words != nil:
 			b.WriteString(RenderSegmentsHTML(c.Words))
 		case c.Op == Added:
-			b.WriteString("<ins>" + html.EscapeString(clauseText(c)) + "</ins>")
+			b.WriteString("<ins>" + escapeHTML(clauseText(c)) + "</ins>")
 		case c.Op == Removed:
-			b.WriteString("<del>" + html.EscapeString(clauseText(c)) + "</del>")
+			b.WriteString("<del>" + escapeHTML(clauseText(c)) + "</del>")
 		default:
-			b.WriteString(html.EscapeString(clauseText(c)))
+			b.WriteString(escapeHTML(clauseText(c)))
 		}
 		b.WriteString("</p>\n</div>\n")
 	}
@@ -211,11 +213,11 @@ func RenderHTML(w io.Writer, cs []Change) error {
 }
 
 // RenderSegmentsHTML renders one word diff as HTML: deletions in <del>,
-// insertions in <ins>, all text escaped.
+// insertions in <ins>, all text escaped as in RenderHTML.
 func RenderSegmentsHTML(segs []Segment) string {
 	var b strings.Builder
 	for _, s := range segs {
-		t := html.EscapeString(s.Text)
+		t := escapeHTML(s.Text)
 		switch s.Op {
 		case Delete:
 			b.WriteString("<del>" + t + "</del>")
@@ -278,6 +280,10 @@ func clauseText(c Change) string {
 	return ""
 }
 
+// escapeHTML escapes s for HTML text and attribute values, control
+// characters replaced as cleanTerminal does.
+func escapeHTML(s string) string { return html.EscapeString(cleanTerminal(s)) }
+
 // cleanTerminal replaces control characters: line breaks and tabs by a
 // space, the others (ESC among them) by U+FFFD.
 func cleanTerminal(s string) string {
@@ -298,14 +304,17 @@ func cleanTerminal(s string) string {
 // markdownSpecial are the characters escaped anywhere in page text.
 const markdownSpecial = "\\`*_[]<>|~&#"
 
-// escapeMarkdown backslash-escapes the markdown punctuation of s and folds
-// line breaks into spaces, so that s renders as itself inside one line.
+// escapeMarkdown backslash-escapes the markdown punctuation of s, folds
+// line breaks into spaces, so that s renders as itself inside one line, and
+// replaces other control characters as cleanTerminal does.
 func escapeMarkdown(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r == '\n' || r == '\r':
+		case r == '\n' || r == '\r' || r == '\t':
 			b.WriteByte(' ')
+		case unicode.IsControl(r):
+			b.WriteRune(unicode.ReplacementChar)
 		case strings.ContainsRune(markdownSpecial, r):
 			b.WriteByte('\\')
 			b.WriteRune(r)

@@ -294,6 +294,9 @@ func leadIn(runs []run) (lead, rest string, boldOnly bool) {
 	case strings.HasSuffix(bold, ".") || strings.HasSuffix(bold, ":"):
 	case strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, ":"):
 		rest = strings.TrimSpace(rest[1:])
+		if rest == "" { // "<b>Heading</b>:" alone
+			return bold, "", true
+		}
 	default:
 		return "", "", false
 	}

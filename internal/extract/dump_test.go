@@ -37,3 +37,25 @@ func TestDump(t *testing.T) {
 		fmt.Printf("[%s] %s | %s\n", c.Kind, c.Heading(), tx)
 	}
 }
+
+var dumpText = flag.String("dumptext", "", "")
+
+func TestDumpText(t *testing.T) {
+	if *dumpText == "" {
+		t.Skip()
+	}
+	b, _ := os.ReadFile(*dumpText)
+	parts := strings.Split(string(b), "~~~~text\n")
+	for _, p := range parts[1:] {
+		p = p[:strings.Index(p, "\n~~~~")]
+		d := ExtractText(p)
+		fmt.Println("=== TITLE", d.Title, len(d.Clauses))
+		for _, c := range d.Clauses {
+			tx := c.Text
+			if len(tx) > 90 {
+				tx = tx[:90]
+			}
+			fmt.Printf("[%s] %s | %s\n", c.Kind, c.Heading(), tx)
+		}
+	}
+}

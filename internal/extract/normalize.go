@@ -51,9 +51,9 @@ func Normalize(s string) string {
 func isInvisible(r rune) bool {
 	switch r {
 	case '\u00AD', // soft hyphen
-		'\u180E',                               // Mongolian vowel separator
-		'\u200B', '\u200C', '\u200D',           // zero-width space, non-joiner, joiner
-		'\u200E', '\u200F',                     // left-to-right and right-to-left marks
+		'\u180E',                     // Mongolian vowel separator
+		'\u200B', '\u200C', '\u200D', // zero-width space, non-joiner, joiner
+		'\u200E', '\u200F', // left-to-right and right-to-left marks
 		'\u2060', '\u2061', '\u2062', '\u2063', // word joiner, invisible operators
 		'\u2064', '\uFEFF': // invisible plus, byte-order mark
 		return true

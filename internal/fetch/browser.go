@@ -68,6 +68,7 @@ func (f *Fetcher) attemptBrowser(ctx context.Context, path string, req Request) 
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-breakpad", true),
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-default-apps", true),

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/clausewatch/clausewatch/internal/baseline"
+	"github.com/clausewatch/clausewatch/internal/pipeline"
+	"github.com/clausewatch/clausewatch/internal/source"
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+func reprocessCmd() *command {
+	var srcs multi
+	var wait bool
+	return &command{
+		name:     "reprocess",
+		summary:  "re-read stored snapshots after our readers or declarations improved",
+		usage:    "reprocess [--source ID]...",
+		formats:  []string{"text", "json"},
+		mutating: true,
+		help: `Re-reads every stored snapshot from its raw bytes with today's declarations
+and attribute readers, rebuilds the extracted documents and observations,
+and records each difference as a rule-changed event: a change of our rules,
+never reported as a change of the vendor's terms ('clausewatch changes'
+leaves them out unless --rule-changes is given). Nothing is fetched.
+
+Examples:
+  clausewatch reprocess
+  clausewatch reprocess --source anthropic-consumer-terms`,
+		flags: func(fs *flag.FlagSet, a *app) {
+			fs.Var(&srcs, "source", "only this source `id` (repeatable)")
+			fs.BoolVar(&wait, "wait", false, "wait for a running check instead of exiting")
+			a.setOpt("wait", &wait)
+		},
+		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return usageErr("reprocess: unexpected argument %q", args[0])
+			}
+			list := source.All(a.vendors)
+			if len(srcs) > 0 {
+				list = nil
+				for _, id := range srcs {
+					s, err := a.sourceByID(id)
+					if err != nil {
+						return err
+					}
+					list = append(list, s)
+				}
+			}
+			p := &pipeline.Pipeline{Store: a.db, Vendors: a.vendors, Baselines: a.documented(), Now: a.env.Now}
+			var results []pipeline.ReprocessResult
+			for _, s := range list {
+				r, err := p.Reprocess(ctx, s)
+				if err != nil {
+					return err
+				}
+				results = append(results, r)
+			}
+			if a.g.format == "json" {
+				type row struct {
+					Source        string        `json:"source"`
+					Snapshots     int           `json:"snapshots"`
+					TextChanged   int           `json:"text_changed"`
+					ObsChanged    int           `json:"observations_changed"`
+					ExtractErrors int           `json:"extract_errors"`
+					Events        []terms.Event `json:"events"`
+				}
+				out := []row{}
+				for _, r := range results {
+					out = append(out, row{r.Source.ID, r.Snapshots, r.TextChanged, r.ObsChanged, r.ExtractErrors, nonNil(r.Events)})
+				}
+				return writeJSON(a.env.Stdout, out)
+			}
+			tw := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "SOURCE\tSNAPSHOTS\tTEXT CHANGED\tOBSERVATIONS CHANGED\tUNREADABLE")
+			total := 0
+			for _, r := range results {
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", r.Source.ID, r.Snapshots, r.TextChanged, r.ObsChanged, r.ExtractErrors)
+				total += len(r.Events)
+			}
+			tw.Flush()
+			fmt.Fprintf(a.env.Stdout, "\n%d rule-changed event%s recorded (see 'clausewatch changes --kind rule-changed').\n", total, plural(total))
+			return nil
+		},
+	}
+}
+
+func nonNil(evs []terms.Event) []terms.Event {
+	if evs == nil {
+		return []terms.Event{}
+	}
+	return evs
+}
+
+func baselineCmd() *command {
+	var vendor string
+	var tiers, attrs multi
+	var file string
+	return &command{
+		name:    "baseline",
+		summary: "baseline adopt: write observed values into a vendor's documented baseline",
+		usage:   "baseline adopt --vendor V [--tier T]... [--attribute A]... [--file PATH]",
+		formats: []string{"text"},
+		help: `'baseline adopt' writes the currently observed values, with where they were
+read from, into the vendor's baseline file (sources/baselines/V.yaml, or
+--file) for a person to review and commit. Drift is then reported against
+it. Use --tier and --attribute to update a single cell when the published
+analysis changes. Unknown observations are never adopted.
+
+Without --file, the file is <--sources DIR>/baselines/V.yaml, or
+./sources/baselines/V.yaml when run from the repository.
+
+Examples:
+  clausewatch baseline adopt --vendor openai
+  clausewatch baseline adopt --vendor anthropic --tier bedrock --attribute retention`,
+		flags: func(fs *flag.FlagSet, a *app) {
+			fs.StringVar(&vendor, "vendor", "", "vendor `id` (required)")
+			fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
+			fs.Var(&attrs, "attribute", "only this `attribute` (repeatable)")
+			fs.StringVar(&file, "file", "", "baseline file to write (default: see above)")
+		},
+		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+			if len(args) == 0 || args[0] != "adopt" {
+				return usageErr("baseline: want the subcommand 'adopt' (clausewatch baseline adopt --vendor V)")
+			}
+			if len(args) > 1 {
+				return usageErr("baseline adopt: unexpected argument %q", args[1])
+			}
+			if vendor == "" {
+				return usageErr("baseline adopt: --vendor is required")
+			}
+			var v *terms.Vendor
+			for i := range a.vendors {
+				if a.vendors[i].ID == vendor {
+					v = &a.vendors[i]
+				}
+			}
+			if v == nil {
+				return usageErr("baseline adopt: unknown vendor %q", vendor)
+			}
+			for _, t := range tiers {
+				if !slices.ContainsFunc(v.Tiers, func(x terms.Tier) bool { return x.ID == t }) {
+					return usageErr("baseline adopt: vendor %s has no tier %q", vendor, t)
+				}
+			}
+			for _, at := range attrs {
+				if !terms.IsAttribute(at) {
+					return usageErr("baseline adopt: --attribute %q: not an attribute (%s)", at, strings.Join(terms.Attributes, ", "))
+				}
+			}
+			path := file
+			if path == "" {
+				dir := a.g.sources
+				if dir == "" {
+					dir = "sources"
+					if _, err := os.Stat(dir); err != nil {
+						return fmt.Errorf("baseline adopt: no sources/ directory here to write into; pass --file PATH or --sources DIR")
+					}
+				}
+				path = filepath.Join(dir, "baselines", vendor+".yaml")
+			}
+			obs, err := a.db.LatestObservations(ctx, vendor)
+			if err != nil {
+				return err
+			}
+			merged := pipeline.Observed(obs)
+			var cells []terms.Observation
+			for _, t := range v.Tiers {
+				for _, at := range terms.Attributes {
+					val, ok := merged[t.ID][at]
+					if !ok || val.Unknown || (len(tiers) > 0 && !slices.Contains(tiers, t.ID)) || (len(attrs) > 0 && !slices.Contains(attrs, at)) {
+						continue
+					}
+					o := terms.Observation{Vendor: vendor, Tier: t.ID, Attribute: at, Value: val}
+					if ev := evidenceFor(obs, t.ID, at); ev != nil {
+						o.Evidence = *ev
+					}
+					cells = append(cells, o)
+				}
+			}
+			if len(cells) == 0 {
+				return fmt.Errorf("baseline adopt: nothing observed for %s%s yet (run 'clausewatch check' first)", vendor, scope(tiers, attrs))
+			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return fmt.Errorf("baseline adopt: %w", err)
+			}
+			if err := baseline.Adopt(path, vendor, cells, a.env.Now()); err != nil {
+				return err
+			}
+			for _, c := range cells {
+				fmt.Fprintf(a.env.Stdout, "%s %s %s = %s\n", vendor, c.Tier, c.Attribute, c.Value)
+			}
+			fmt.Fprintf(a.env.Stdout, "\nWrote %d cell%s into %s: review the notes and commit.\n", len(cells), plural(len(cells)), path)
+			return nil
+		},
+	}
+}
+
+func scope(tiers, attrs []string) string {
+	s := ""
+	if len(tiers) > 0 {
+		s += " tier " + strings.Join(tiers, ",")
+	}
+	if len(attrs) > 0 {
+		s += " attribute " + strings.Join(attrs, ",")
+	}
+	return s
+}

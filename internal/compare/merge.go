@@ -1,0 +1,136 @@
+package compare
+
+import (
+	"slices"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Merge combines observations (typically of every source of one vendor)
+// into one value per tier × attribute:
+//   - a known value beats an unknown one, and any other value beats
+//     "unspecified"; when all are unknown the first reason is kept;
+//   - retention maps are merged scope by scope, the longest period winning
+//     a conflict (a comparable period beats "configurable");
+//   - sets are united;
+//   - conflicting scalars: the weaker one (worse for the customer, see
+//     terms.Weaker) wins; incomparable scalars (data-processor): the
+//     alphabetically first, so the result does not depend on order.
+//
+// Observations with a zero value are ignored. The result is never nil.
+func Merge(obs []terms.Observation) map[string]map[string]terms.Value {
+	out := map[string]map[string]terms.Value{}
+	for _, o := range obs {
+		if o.Value.IsZero() {
+			continue
+		}
+		if out[o.Tier] == nil {
+			out[o.Tier] = map[string]terms.Value{}
+		}
+		cur, ok := out[o.Tier][o.Attribute]
+		if !ok {
+			out[o.Tier][o.Attribute] = clone(o.Value)
+			continue
+		}
+		out[o.Tier][o.Attribute] = mergeValue(o.Attribute, cur, o.Value)
+	}
+	return out
+}
+
+// mergeValue merges two values of one attribute (see Merge).
+func mergeValue(attribute string, a, b terms.Value) terms.Value {
+	switch {
+	case b.IsZero() || b.Unknown && a.Unknown:
+		return a
+	case a.IsZero() || a.Unknown:
+		return clone(b)
+	case b.Unknown:
+		return a
+	case terms.IsUnspecified(a):
+		return clone(b)
+	case terms.IsUnspecified(b):
+		return a
+	case a.Map != nil && b.Map != nil:
+		m := make(map[string]string, len(a.Map)+len(b.Map))
+		for k, v := range a.Map {
+			m[k] = v
+		}
+		for k, pb := range b.Map {
+			pa, ok := m[k]
+			if !ok {
+				m[k] = pb
+				continue
+			}
+			m[k] = longerPeriod(pa, pb)
+		}
+		return terms.Value{Map: m}
+	case a.Set != nil && b.Set != nil:
+		v := terms.SetOf(append(slices.Clone(a.Set), b.Set...)...)
+		if v.Set == nil {
+			v.Set = []string{}
+		}
+		return v
+	case a.Scalar != "" && b.Scalar != "":
+		switch {
+		case a.Scalar == b.Scalar:
+			return a
+		case terms.Weaker(attribute, a, b):
+			return b
+		case terms.Weaker(attribute, b, a):
+			return a
+		case b.Scalar < a.Scalar:
+			return b
+		}
+		return a
+	}
+	// Different shapes: keep the one that fits the attribute.
+	if fits(attribute, b) && !fits(attribute, a) {
+		return clone(b)
+	}
+	return a
+}
+
+// longerPeriod returns the period that keeps data longer.
+func longerPeriod(a, b string) string {
+	if c, ok := terms.ComparePeriods(a, b); ok {
+		if c < 0 {
+			return b
+		}
+		return a
+	}
+	switch {
+	case a == terms.PeriodConfigurable && b != terms.PeriodConfigurable:
+		if _, ok := terms.ComparePeriods(b, b); ok {
+			return b
+		}
+	case b == terms.PeriodConfigurable:
+		return a
+	}
+	return min(a, b)
+}
+
+// fits reports whether v has the shape attribute's values have.
+func fits(attribute string, v terms.Value) bool {
+	switch attribute {
+	case "retention":
+		return v.Map != nil
+	case "security", "rights":
+		return v.Set != nil
+	}
+	return v.Scalar != ""
+}
+
+// clone copies v so merged values never alias the caller's maps/slices.
+func clone(v terms.Value) terms.Value {
+	if v.Map != nil {
+		m := make(map[string]string, len(v.Map))
+		for k, p := range v.Map {
+			m[k] = p
+		}
+		v.Map = m
+	}
+	if v.Set != nil {
+		v.Set = slices.Clone(v.Set)
+	}
+	return v
+}
