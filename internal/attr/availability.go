@@ -210,3 +210,8 @@ func p2readAvailability(clauses []terms.Clause, spec p2availSpec) Reading {
 	}
 	return Reading{Value: terms.UnknownValue("no sentence mentions " + spec.name)}
 }
+
+// readBAA and readZDR are ReadBAA and ReadZDR under the names Read's
+// dispatch uses.
+func readBAA(clauses []terms.Clause) Reading { return ReadBAA(clauses) }
+func readZDR(clauses []terms.Clause) Reading { return ReadZDR(clauses) }

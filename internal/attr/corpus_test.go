@@ -84,7 +84,8 @@ func pieceClauses(text string) []terms.Clause {
 		case strings.HasPrefix(line, "#"):
 			path = []string{strings.TrimSpace(strings.TrimLeft(line, "#"))}
 			continue
-		case len(line) < 80 && !strings.ContainsAny(line[len(line)-1:], ".:;!?,)"):
+		case len(line) < 80 && !strings.ContainsAny(line[len(line)-1:], ".:;!?,)"),
+			len(line) < 120 && strings.HasSuffix(line, "?"):
 			path = []string{line}
 			continue
 		}

@@ -173,3 +173,6 @@ func p2tally(clauses []terms.Clause, votes []p2vote) (Reading, bool) {
 	r.Sentences = p2texts(sents)
 	return r, true
 }
+
+// readOwnership is ReadOwnership under the name Read's dispatch uses.
+func readOwnership(clauses []terms.Clause) Reading { return ReadOwnership(clauses) }

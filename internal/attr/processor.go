@@ -27,6 +27,10 @@ var (
 	p2roleRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+act\s+as|operates?\s+as|functions?\s+as)\s+(?:the\s+|an\s+|a\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?(sub-?)?processors?\b`)
 	// p2roleAfterRe is a role statement naming the party after the role.
 	p2roleAfterRe = regexp.MustCompile(`\b(?:data\s+)?processor\s+(?:is|will be|remains)\s+(?:the\s+)?(?:(` + p2modelVendor + `)|(` + p2cloud + `))\b`)
+	// p2roleNegRe ends a text that negates the role verb after it.
+	p2roleNegRe = regexp.MustCompile(`\b(?:not|n't|never|no longer)\s*$`)
+	// p2subjectSplit cuts a sentence at commas and relative words.
+	p2subjectSplit = regexp.MustCompile(`,|\bwhere\b|\bwhich\b|\bwho\b|\bwhile\b`)
 	// p2tableRe is a table row "| Data processor | X | Y |".
 	p2tableRe = regexp.MustCompile(`\bdata processor\s*\|([^\n]*)`)
 	// p2noAccessRe: the model vendor does not see the data.
@@ -97,7 +101,7 @@ func p2voteSents(votes []p2vote) []p2sent {
 // fragment; the first decided fragment wins.
 func p2processorRole(norm string) string {
 	if m := p2tableRe.FindStringSubmatch(norm); m != nil {
-		return p2partyValue(m[1], false)
+		return p2partyValue(m[1])
 	}
 	for _, f := range p2fragments(norm) {
 		if p2noAccessRe.MatchString(f) || p2noShareRe.MatchString(f) {
@@ -111,7 +115,10 @@ func p2processorRole(norm string) string {
 		}
 		for _, loc := range p2roleRe.FindAllStringSubmatchIndex(f, -1) {
 			sub := loc[2] >= 0
-			if v := p2partyValue(f[:loc[0]], true); v != "" {
+			if p2roleNegRe.MatchString(f[:loc[0]]) {
+				continue // "does not act as the processor"
+			}
+			if v := p2subject(f[:loc[0]]); v != "" {
 				if sub { // the sub-processor works under the other party's terms
 					if v == ProcessorVendor {
 						return ProcessorCloud
@@ -125,20 +132,28 @@ func p2processorRole(norm string) string {
 	return ""
 }
 
-// p2partyValue classes the party named in s: the last one when last is
-// set (the subject nearest a verb), else the only kind named; "" when none
-// or, with last unset, both kinds are named.
-func p2partyValue(s string, last bool) string {
-	ms := p2partyRe.FindAllStringSubmatch(s, -1)
-	if len(ms) == 0 {
-		return ""
-	}
-	if last {
-		if ms[len(ms)-1][1] != "" {
-			return ProcessorVendor
+// p2subject classes the subject of the role verb that follows before: the
+// first party named in the last comma- or where-delimited part of before
+// that names one ("…in Microsoft Foundry, where Anthropic is…": Anthropic;
+// "Anthropic remains the operator of models in Microsoft Foundry and acts
+// as…": Anthropic).
+func p2subject(before string) string {
+	parts := p2subjectSplit.Split(before, -1)
+	for i := len(parts) - 1; i >= 0; i-- {
+		if m := p2partyRe.FindStringSubmatch(parts[i]); m != nil {
+			if m[1] != "" {
+				return ProcessorVendor
+			}
+			return ProcessorCloud
 		}
-		return ProcessorCloud
 	}
+	return ""
+}
+
+// p2partyValue classes the parties named in s: the only kind named, or ""
+// when none or both kinds are named.
+func p2partyValue(s string) string {
+	ms := p2partyRe.FindAllStringSubmatch(s, -1)
 	vendor, cloud := false, false
 	for _, m := range ms {
 		vendor = vendor || m[1] != ""
@@ -168,3 +183,6 @@ func p2processorTerms(norm string) string {
 	}
 	return ""
 }
+
+// readProcessor is ReadProcessor under the name Read's dispatch uses.
+func readProcessor(clauses []terms.Clause) Reading { return ReadProcessor(clauses) }

@@ -105,6 +105,18 @@ func periodFacts(s string) []fact {
 	return fs
 }
 
+// clauseEndRe ends the clause a period sits in: a semicolon, or a comma
+// that opens a new coordinated clause.
+var clauseEndRe = regexp.MustCompile(`(?i);|,\s*(and|but|while|whereas|so)\b`)
+
+// sameClause cuts the text after a period at the end of its clause.
+func sameClause(s string) string {
+	if loc := clauseEndRe.FindStringIndex(s); loc != nil {
+		return s[:loc[0]]
+	}
+	return s
+}
+
 // scopeIn returns the scope named by one context, and whether it names one.
 func scopeIn(ctx string) (string, bool) {
 	for _, r := range scopeRules {
@@ -164,7 +176,7 @@ func ReadRetention(clauses []terms.Clause) Reading {
 			continue
 		}
 		prefix := s[:fs[0].start]
-		suffix := beforeException(s[fs[len(fs)-1].end:])
+		suffix := sameClause(beforeException(s[fs[len(fs)-1].end:]))
 		row := ""
 		if u.clause.Kind == terms.KindTableRow {
 			row = u.clause.Text
@@ -175,9 +187,9 @@ func ReadRetention(clauses []terms.Clause) Reading {
 		for _, f := range fs {
 			// The words leading up to the period; a period word itself is left
 			// out ("kept until you delete it" is no period after deletion).
-			local := s[prevEnd:f.start]
-			if _, err := strconv.Atoi(f.period); err == nil {
-				local = s[prevEnd:f.end]
+			local := s[prevEnd:f.end]
+			if f.period == PeriodUntilDeleted || f.period == PeriodAccountLifetime {
+				local = s[prevEnd:f.start]
 			}
 			prevEnd = f.end
 			scope := scopeOf(local, prefix+" "+suffix, row, u.leadIn, heading)

@@ -232,9 +232,9 @@ func (u unit) withLeadIn() string {
 }
 
 // units splits clauses into sentences, attaching to each list item or table
-// row (and to the clause right after it) the text of a preceding clause that
-// ends with ":" ("When you delete a conversation it is:"), so that list
-// items read with their lead-in.
+// row (and to the clause right after it) the last sentence of a preceding
+// clause that ends with ":" ("When you delete a conversation it is:"), so
+// that list items read with their lead-in.
 func units(clauses []terms.Clause) []unit {
 	var out []unit
 	leadIn := ""
@@ -251,8 +251,8 @@ func units(clauses []terms.Clause) []unit {
 		for _, s := range Sentences(text) {
 			out = append(out, unit{clause: c, text: s, leadIn: cur, index: i})
 		}
-		if strings.HasSuffix(text, ":") {
-			leadIn = text
+		if ss := Sentences(text); len(ss) > 0 && strings.HasSuffix(text, ":") {
+			leadIn = ss[len(ss)-1]
 		}
 	}
 	return out

@@ -270,3 +270,8 @@ func p2readSet(clauses []terms.Clause, spec p2setSpec) Reading {
 	}
 	return Reading{Value: v, Clause: clauses[used[0].clause], Sentences: p2texts(used)}
 }
+
+// readSecurity and readRights are ReadSecurity and ReadRights under the
+// names Read's dispatch uses.
+func readSecurity(clauses []terms.Clause) Reading { return ReadSecurity(clauses) }
+func readRights(clauses []terms.Clause) Reading   { return ReadRights(clauses) }

@@ -60,6 +60,9 @@ var (
 	// obligations.
 	exceptionCaseRe = regexp.MustCompile(`(?i)\bfeedback\b|\bbug reports?\b|\bflagged\b|\bsafety review\b|\btrust (and|&) safety\b|\bsafeguards\b|\busage polic|\bacceptable use\b|\brequired by law\b|\btrusted tester`)
 
+	// dataRe names data in general.
+	dataRe = regexp.MustCompile(`(?i)\bdata\b`)
+
 	// leadCondRe is a leading condition ("If …," "When …,").
 	leadCondRe = regexp.MustCompile(`(?i)^\W*(if|when|where|once|in case|should)\b[^,]*,`)
 
@@ -77,6 +80,9 @@ var (
 // sentence before it was about training, for choices stated separately
 // ("You can turn this setting off at any time.").
 func classifyTraining(text string, prevTraining bool) trainingClass {
+	if strings.HasSuffix(strings.TrimSpace(text), "?") {
+		return trainNone // a question, such as a page title
+	}
 	isTrain := trainRe.MatchString(text)
 	if !isTrain {
 		if prevTraining && anaphorRe.MatchString(text) {
@@ -135,6 +141,9 @@ func classifyTraining(text string, prevTraining bool) trainingClass {
 	}
 	if exceptionCaseRe.MatchString(main) && !customerDataRe.MatchString(main) {
 		return trainException
+	}
+	if !customerDataRe.MatchString(main) && !dataRe.MatchString(main) {
+		return trainNone // "how our models are trained": no data named
 	}
 	return trainAlways
 }

@@ -47,7 +47,7 @@ func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 		Store: a.db,
 		Fetcher: fetch.New(fetch.Options{
 			Client:      a.env.HTTPClient,
-			UserAgent:   "clausewatch/" + Version + " (+https://github.com/clausewatch/clausewatch)",
+			Version:     Version,
 			Timeout:     f.timeout,
 			Retries:     f.retries,
 			BrowserPath: a.env.BrowserPath,

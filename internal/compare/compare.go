@@ -110,6 +110,9 @@ func Events(in Input) []terms.Event {
 func cells(obs []terms.Observation) map[key]*cell {
 	out := map[key]*cell{}
 	for _, o := range obs {
+		if o.Value.IsZero() {
+			continue
+		}
 		k := key{o.Tier, o.Attribute}
 		c, ok := out[k]
 		if !ok {
@@ -425,17 +428,14 @@ func sortKeys(v terms.Vendor, ks []key) {
 	slices.SortFunc(ks, func(x, y key) int { return cmpKey(&v, x, y) })
 }
 
-// kindOrder breaks ties between events of one severity and cell.
-var kindOrder = []string{
-	terms.ValueChanged, terms.EvidenceLost, terms.BaselineDrift, terms.ClauseChanged, terms.DocumentChanged,
-}
-
 func sortEvents(v terms.Vendor, evs []terms.Event) {
+	// kind breaks ties between events of one severity and cell.
+	kinds := []string{terms.ValueChanged, terms.EvidenceLost, terms.BaselineDrift, terms.ClauseChanged, terms.DocumentChanged}
 	kind := func(k string) int {
-		if i := slices.Index(kindOrder, k); i >= 0 {
+		if i := slices.Index(kinds, k); i >= 0 {
 			return i
 		}
-		return len(kindOrder)
+		return len(kinds)
 	}
 	side := func(s *terms.Side) string {
 		if s == nil {

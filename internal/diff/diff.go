@@ -195,10 +195,16 @@ func (al *aligner) byKey() {
 func (al *aligner) pairGroup(bi, aj []int) {
 	if len(bi) > 1 || len(aj) > 1 {
 		if len(bi)*len(aj) <= maxGroupPairs {
+			dict := make(map[string]int32)
+			bw := make([][]int32, len(bi))
+			for q, i := range bi {
+				bw[q] = internWords(al.before[i].Text, dict)
+			}
 			var cands []candidate
-			for _, i := range bi {
-				for _, j := range aj {
-					if s := Similarity(al.before[i].Text, al.after[j].Text); s >= minGroupSimilarity {
+			for _, j := range aj {
+				aw := internWords(al.after[j].Text, dict)
+				for q, i := range bi {
+					if s := jaccard(bw[q], aw, minGroupSimilarity); s >= minGroupSimilarity {
 						cands = append(cands, candidate{i, j, s})
 					}
 				}
@@ -280,7 +286,7 @@ func (al *aligner) bySimilarity() {
 	var cands []candidate
 	for r, j := range aj {
 		for q := lo(r); q < hi(r); q++ {
-			if s := jaccard(bw[q], aw[r]); s >= minSimilarity {
+			if s := jaccard(bw[q], aw[r], minSimilarity); s >= minSimilarity {
 				cands = append(cands, candidate{bi[q], j, s})
 			}
 		}
@@ -304,11 +310,12 @@ func internWords(s string, dict map[string]int32) []int32 {
 	return ids
 }
 
-// jaccard is the Jaccard index of two sorted id sets.
-func jaccard(a, b []int32) float64 {
+// jaccard is the Jaccard index of two sorted id sets, or 0 when their
+// sizes alone keep it under floor. Empty sets are 0.
+func jaccard(a, b []int32, floor float64) float64 {
 	small, large := min(len(a), len(b)), max(len(a), len(b))
-	if float64(small) < minSimilarity*float64(large) {
-		return 0 // cannot reach the threshold
+	if small == 0 || float64(small) < floor*float64(large) {
+		return 0 // cannot reach the floor
 	}
 	inter, x, y := 0, 0, 0
 	for x < len(a) && y < len(b) {

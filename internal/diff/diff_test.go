@@ -126,7 +126,7 @@ func TestClauses(t *testing.T) {
 		check         func(t *testing.T, cs []Change)
 	}{
 		{
-			name: "identical documents are all unchanged",
+			name:   "identical documents are all unchanged",
 			before: base, after: base,
 			want: []string{"unchanged 0->0", "unchanged 1->1", "unchanged 2->2", "unchanged 3->3", "unchanged 4->4"},
 		},
@@ -465,14 +465,45 @@ func fiveEdits(doc []terms.Clause) []terms.Clause {
 	return append(out[:500], append([]terms.Clause{added}, out[500:]...)...)
 }
 
+// oneHeading returns doc with every clause under one heading and every
+// tenth clause reworded, as the after version.
+func oneHeading(doc []terms.Clause) (before, after []terms.Clause) {
+	before = append([]terms.Clause(nil), doc...)
+	for i := range before {
+		before[i].Path = []string{"Synthetic terms"}
+	}
+	after = append([]terms.Clause(nil), before...)
+	for i := 0; i < len(after); i += 10 {
+		after[i].Text += " Reworded."
+	}
+	return before, after
+}
+
 func TestClausesSynthetic(t *testing.T) {
-	before := synthDoc(600, 7)
-	after := fiveEdits(before)
-	cs := Clauses(before, after)
-	checkInvariants(t, before, after, cs)
-	want := Summary{Unchanged: 596, Changed: 3, Added: 1, Removed: 1}
-	if got := Summarize(cs); got != want {
-		t.Errorf("Summarize = %+v, want %+v", got, want)
+	doc := synthDoc(600, 7)
+	oneB, oneA := oneHeading(doc)
+	tests := []struct {
+		name          string
+		before, after []terms.Clause
+		want          Summary
+		inPlace       bool // every pair keeps its index
+	}{
+		{"five edits", doc, fiveEdits(doc), Summary{Unchanged: 596, Changed: 3, Added: 1, Removed: 1}, false},
+		{"one heading, every tenth reworded", oneB, oneA, Summary{Unchanged: 540, Changed: 60}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := Clauses(tt.before, tt.after)
+			checkInvariants(t, tt.before, tt.after, cs)
+			if got := Summarize(cs); got != tt.want {
+				t.Errorf("Summarize = %+v, want %+v", got, tt.want)
+			}
+			for _, c := range cs {
+				if tt.inPlace && c.BeforeIndex != c.AfterIndex {
+					t.Errorf("%s pair %d->%d crosses positions", c.Op, c.BeforeIndex, c.AfterIndex)
+				}
+			}
+		})
 	}
 }
 
@@ -501,6 +532,17 @@ func TestClausesSimilarityCap(t *testing.T) {
 func BenchmarkClauses(b *testing.B) {
 	before := synthDoc(600, 7)
 	after := fiveEdits(before)
+	b.ReportAllocs()
+	for b.Loop() {
+		Clauses(before, after)
+	}
+}
+
+// BenchmarkClausesOneHeading is the worst case of the same-heading pass: a
+// page without headings (every clause under one key) with 60 reworded
+// clauses.
+func BenchmarkClausesOneHeading(b *testing.B) {
+	before, after := oneHeading(synthDoc(600, 7))
 	b.ReportAllocs()
 	for b.Loop() {
 		Clauses(before, after)

@@ -18,6 +18,7 @@ var (
 	mdTableSep  = regexp.MustCompile(`^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$`)
 	mdImage     = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
 	mdLink      = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	mdInlineTag = regexp.MustCompile(`</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>`)
 	mdBoldLead  = regexp.MustCompile(`^(?:\*\*|__)(.+?)(?:\*\*|__)(.*)$`)
 	skipLinks   = map[string]bool{"skip to main content": true, "skip to content": true}
 	endSentence = ".,;:!"
@@ -224,9 +225,10 @@ func followedByText(rest []textBlock) bool {
 }
 
 // markdownRuns turns a markdown line into runs: a leading **bold** or
-// __bold__ part is a bold run; links keep their text; images, emphasis
-// markers and code backticks are dropped.
+// __bold__ part is a bold run; links keep their text; images, inline HTML
+// tags, emphasis markers and code backticks are dropped.
 func markdownRuns(s string) []run {
+	s = mdInlineTag.ReplaceAllString(s, "")
 	s = mdImage.ReplaceAllString(s, "")
 	s = mdLink.ReplaceAllString(s, "$1")
 	s = strings.ReplaceAll(s, "`", "")

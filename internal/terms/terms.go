@@ -8,6 +8,7 @@ package terms
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -117,20 +118,14 @@ func (c Clause) Matches(sel string) bool {
 	return i == len(parts)
 }
 
-// stripNumber removes a leading section number such as "6.", "6.1", "(a)", "a.".
+// sectionNumber matches a leading section marker: "6.", "6.1", "6.1.2)",
+// "(a)", "a.", "B.", "D.4.", "IV.", "Section 4.", "Article 12:".
+var sectionNumber = regexp.MustCompile(`^(?i:(?:section|article|clause)\s+)?(?:\(?[0-9]+(?:\.[0-9]+)+[.)]?|\(?[0-9]+[.)]|\(?[a-z][.)]|\([a-z]+\)|[A-Z](?:\.[0-9]+)*\.|[IVX]+\.)\s+`)
+
+// stripNumber removes a leading section marker.
 func stripNumber(s string) string {
 	s = strings.TrimSpace(s)
-	j := 0
-	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' || s[j] == '(' || s[j] == ')') {
-		j++
-	}
-	if j > 0 && j < len(s) && s[j] == ' ' {
-		return strings.TrimSpace(s[j:])
-	}
-	if len(s) > 3 && (s[1] == '.' || s[1] == ')') && s[2] == ' ' && s[0] >= 'a' && s[0] <= 'z' {
-		return strings.TrimSpace(s[3:])
-	}
-	return s
+	return strings.TrimSpace(sectionNumber.ReplaceAllString(s, ""))
 }
 
 // Document is the extracted form of one snapshot: its clauses in page order.
