@@ -21,7 +21,7 @@ const (
 	// on a vendor's own terms is the vendor.
 	p2vend = `(?:we|us|our company|the company|the provider|the vendor|licensor|anthropic|openai|mistral(?: ai)?|google|microsoft|amazon|aws)`
 	// p2outputs is the output of the service.
-	p2outputs = `(?:outputs?|responses?|completions?|generated (?:content|text|material)|content (?:you generate|generated))`
+	p2outputs = `(?:outputs?|completions?|generated (?:content|text|material)|content (?:you generate|generated))`
 	// p2rights is an ownership interest (a licence is not one).
 	p2rights = `(?:all\s+|full\s+|sole\s+|exclusive\s+|any\s+)?(?:of\s+)?(?:the\s+|our\s+|its\s+|their\s+|your\s+)?(?:right,?\s+title,?\s+and\s+interest|ownership(?:\s+rights)?|rights?|title|intellectual property(?:\s+rights)?|ip(?:\s+rights)?)`
 )
@@ -56,6 +56,9 @@ var (
 		regexp.MustCompile(`\b` + p2vend + `\s+(?:will\s+|shall\s+|also\s+)?(?:retain|retains|reserve|reserves|own|owns|keep|keeps|hold|holds)\s+` + p2rights + `\s+(?:in|to|of|over)\s+(?:and\s+to\s+)?[^;]{0,30}?\b` + p2outputs + `\b`),
 		regexp.MustCompile(`\b` + p2vend + `\s+(?:will\s+|shall\s+)?(?:own|owns)\s+(?:all\s+|the\s+|any\s+|each\s+)*` + p2outputs + `\b`),
 	}
+	// p2ownWord is talk of ownership: a sentence on outputs without it (how
+	// outputs are stored, used or filtered) says nothing about their owner.
+	p2ownWord = regexp.MustCompile(`\bown(?:s|ed|er|ers|ership)?\b|\brights?\b|\btitle\b|\bproperty\b|\bintellectual\b|\bassign\w*|\bbelong\w*|\byours\b`)
 	// p2ownNone says the terms leave ownership open.
 	p2ownNone = regexp.MustCompile(`\b(?:do not|does not|don't|doesn't|make no|makes no)\s+(?:address|determine|decide|specify|representations?|warrant\w*|promise\w*)\b[^;]{0,60}\b(?:own|owns|ownership|owned)\b`)
 )
@@ -70,14 +73,15 @@ var (
 //   - "vendor" when the vendor does ("we retain all rights to outputs",
 //     "Outputs are our property", "you do not own Outputs");
 //   - "shared" when both do ("jointly owned");
-//   - "unspecified" when outputs are spoken of but no sentence gives them
-//     an owner, or a sentence says the terms leave it open.
+//   - "unspecified" when sentences speak of outputs and of ownership or
+//     rights but none gives outputs an owner, or one says the terms leave
+//     it open.
 //
 // Inputs alone, the vendor's own services and IP ("we own the Services"),
 // and a licence granted to the vendor to use outputs are not ownership of
 // outputs. When sentences disagree, the value said most often wins, the
 // first one said on a tie; the disagreeing sentences are kept in Sentences.
-// Unknown when no sentence speaks of outputs.
+// Unknown when no sentence speaks of both outputs and ownership.
 func ReadOwnership(clauses []terms.Clause) Reading {
 	if len(clauses) == 0 {
 		return Reading{Value: terms.UnknownValue(p2none)}
@@ -85,7 +89,7 @@ func ReadOwnership(clauses []terms.Clause) Reading {
 	var votes []p2vote
 	var talk, open []p2sent
 	for _, s := range p2split(clauses) {
-		if !p2outRe.MatchString(s.norm) {
+		if !p2outRe.MatchString(s.norm) || !p2ownWord.MatchString(s.norm) {
 			continue
 		}
 		talk = append(talk, s)
@@ -104,7 +108,7 @@ func ReadOwnership(clauses []terms.Clause) Reading {
 	case len(talk) > 0:
 		return Reading{Value: terms.Scalar(OwnerUnspecified), Clause: clauses[talk[0].clause], Sentences: p2texts(talk)}
 	}
-	return Reading{Value: terms.UnknownValue("no sentence speaks of outputs")}
+	return Reading{Value: terms.UnknownValue("no sentence speaks of who owns outputs")}
 }
 
 // p2ownValue reads one normalized sentence: the owner it gives outputs, or

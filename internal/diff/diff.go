@@ -116,13 +116,13 @@ func (al *aligner) match(i, j int) {
 
 // byKeyText is pass 1.
 func (al *aligner) byKeyText() {
-	queue := make(map[string][]int, len(al.before))
+	queue := make(map[[2]string][]int, len(al.before))
 	for i, c := range al.before {
-		k := c.Key() + "\x01" + c.Text
+		k := [2]string{c.Key(), c.Text}
 		queue[k] = append(queue[k], i)
 	}
 	for j, c := range al.after {
-		k := c.Key() + "\x01" + c.Text
+		k := [2]string{c.Key(), c.Text}
 		if q := queue[k]; len(q) > 0 {
 			al.match(q[0], j)
 			queue[k] = q[1:]

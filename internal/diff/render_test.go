@@ -323,3 +323,49 @@ func TestRenderWriteError(t *testing.T) {
 		})
 	}
 }
+
+func TestRenderHeadLine(t *testing.T) {
+	tests := []struct {
+		name          string
+		before, after []terms.Clause
+		want          string
+	}{
+		{
+			name:   "no heading path",
+			before: nil,
+			after:  []terms.Clause{{Kind: terms.KindParagraph, Text: "Orphan text."}},
+			want:   "added: (no heading)\n  Orphan text.\n",
+		},
+		{
+			name:   "kind change noted",
+			before: []terms.Clause{item("Terms > List", "An entry.")},
+			after:  []terms.Clause{para("Terms > List", "An entry.")},
+			want:   "changed: Terms > List (was: list-item)\n  An entry.\n",
+		},
+		{
+			name:   "path and kind change noted",
+			before: []terms.Clause{item("Terms > List", "An entry that stays the same.")},
+			after:  []terms.Clause{para("Terms > Items", "An entry that stays the same.")},
+			want:   "changed: Terms > Items (was: Terms > List, list-item)\n  An entry that stays the same.\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := RenderText(&b, Clauses(tt.before, tt.after), false); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, b.String()); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestSegOpString(t *testing.T) {
+	for op, want := range map[SegOp]string{Equal: "equal", Insert: "insert", Delete: "delete", SegOp(7): "segop(7)"} {
+		if got := op.String(); got != want {
+			t.Errorf("SegOp(%d).String() = %q, want %q", int(op), got, want)
+		}
+	}
+}
