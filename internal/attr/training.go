@@ -40,7 +40,7 @@ var (
 	optInRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?in(to)?\b|\bonly with your\b|\bwith(out)? your (express |explicit |prior |affirmative )?(written )?(permission|consent|authori[sz]ation|agreement)\b|\b(choose|chooses|chosen|elect|elects|elected|decide|decides|agree|agrees|agreed)\s+to\s+(allow|let|share|provide|participate|contribute|enable|join|turn on)\b|\bif you (allow|permit|enable|let us|share|turn on|consent)\b|\byou (explicitly |expressly )?(allow|permit|authori[sz]e) us\b|\b(explicitly|expressly|affirmatively)\s+(give|gave|given|grant|granted|consent|consented|agree|agreed)\b|\bgiven us (your )?permission\b|\b(participat\w*\s+in|join(s|ed|ing)?)\s+(our\s+|the\s+|a\s+)?[\w\s-]{0,40}\bprogram\b|\bwhen (this|the) setting is (on|enabled)\b|\bgive you the choice\b|\bif you choose to\b`)
 
 	// optOutRe finds a choice to stop training that is on by default.
-	optOutRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?out\b|\bturn(s|ed|ing)?\s+(it\s+|this\s+|that\s+|them\s+|the\s+[\w\s"'“”‘’-]{0,40}\s+)?off\b|\bswitch(es|ed)?\s+(it\s+|this\s+)?off\b|\b(choose|chooses|elect|decide)\s+to\s+(disable|stop|turn off|withdraw)\b|\b(can|may)\s+(disable|withdraw|deactivate)\b|\bdata controls\b|\bunless you (object|tell us not|ask us not)\b|\b(you can|right to) object\b`)
+	optOutRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?out\b|\b(turn|switch)(s|es|ed|ing)?\s+([\w"'“”‘’-]+\s+){0,6}?off\b|\b(choose|chooses|elect|decide)\s+to\s+(disable|stop|turn off|withdraw)\b|\b(can|may)\s+(disable|withdraw|deactivate)\b|\bdata controls\b|\bunless you (object|tell us not|ask us not)\b|\b(you can|right to) object\b`)
 
 	// noOptOutRe finds an opt-out that is denied ("you cannot opt out").
 	noOptOutRe = regexp.MustCompile(`(?i)\b(cannot|can't|can not|not able to|unable to|no (way|option|ability) to)\s+(opt[- ]?out|turn\s+(it\s+|this\s+)?off|disable)\b`)
@@ -139,8 +139,8 @@ func classifyTraining(text string, prevTraining bool) trainingClass {
 		}
 		return trainConditional
 	}
-	if exceptionCaseRe.MatchString(main) && !customerDataRe.MatchString(main) {
-		return trainException
+	if exceptionCaseRe.MatchString(main) {
+		return trainException // "flagged conversations may be used to train"
 	}
 	if !customerDataRe.MatchString(main) && !dataRe.MatchString(main) {
 		return trainNone // "how our models are trained": no data named
@@ -194,12 +194,8 @@ func ReadTraining(clauses []terms.Clause) Reading {
 	}
 	var hits []hit
 	seen := map[trainingClass]bool{}
-	prevTraining, prevClause := false, -1
+	prevTraining := false
 	for _, u := range units(clauses) {
-		if u.index != prevClause {
-			prevTraining = prevTraining && u.leadIn != ""
-			prevClause = u.index
-		}
 		c := classifyTraining(u.withLeadIn(), prevTraining)
 		prevTraining = c != trainNone
 		if c == trainNone || c == trainConditional {

@@ -201,13 +201,13 @@ func TestExtractRules(t *testing.T) {
 			t.Errorf("document text contains %q", junk)
 		}
 	}
-	if !(&terms.Clause{Path: c0(d).Path}).Matches("Prompts > Our use of Materials") {
+	if !materials(d).Matches("Prompts > Our use of Materials") {
 		t.Errorf("selector %q does not match the Materials clause", "Prompts > Our use of Materials")
 	}
 }
 
-// c0 is the clause about the use of Materials.
-func c0(d terms.Document) terms.Clause {
+// materials is the clause whose lead-in is "Our use of Materials".
+func materials(d terms.Document) terms.Clause {
 	c, _ := find(d, func(c terms.Clause) bool { return last(c.Path) == "Our use of Materials" })
 	return c
 }
@@ -333,7 +333,7 @@ func TestExtractCharset(t *testing.T) {
 		page string
 		want string
 	}{
-		{"meta charset latin-1", `<html><head><meta charset="iso-8859-1"></head><body>` + body + `</body></html>`, "Les données sont conservées 30 jours \u0096 puis effacées."},
+		{"meta charset latin-1", `<html><head><meta charset="iso-8859-1"></head><body>` + body + `</body></html>`, "Les données sont conservées 30 jours - puis effacées."},
 		{"http-equiv windows-1252", `<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head><body>` + body + `</body></html>`, "Les données sont conservées 30 jours - puis effacées."},
 		{"utf-8 declared", `<html><head><meta charset="utf-8"></head><body><p>Les données sont conservées 30 jours – puis effacées.</p></body></html>`, "Les données sont conservées 30 jours - puis effacées."},
 		{"no declaration is utf-8", `<p>Les données sont conservées 30 jours — puis effacées.</p>`, "Les données sont conservées 30 jours - puis effacées."},

@@ -161,7 +161,7 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 		if recovering {
 			evs = append(evs, p.event(terms.Recovered, src, snap, "the source is readable again"))
 		}
-		evs = append(evs, p.compare(vendor, src, hasPrev, prev, prevDoc, snap, doc, next, others, out.Changes)...)
+		evs = append(evs, p.compare(vendor, src, hasPrev, prev, prevDoc, snap, doc, next, others)...)
 		out.Events, err = tx.InsertEvents(ctx, evs)
 		return err
 	})
@@ -175,7 +175,7 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 // compare builds the events of a new version: semantic events from the
 // compare step, then one document-changed digest for the other wording.
 func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, prev terms.Snapshot, prevDoc terms.Document,
-	snap terms.Snapshot, doc terms.Document, next, others []terms.Observation, changes []diff.Change) []terms.Event {
+	snap terms.Snapshot, doc terms.Document, next, others []terms.Observation) []terms.Event {
 	in := compare.Input{
 		Vendor:      vendor,
 		Source:      src,
@@ -198,59 +198,9 @@ func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, 
 	}
 	in.ObservedBefore = Observed(replaceSource(others, src.ID, prevObs))
 	in.ObservedAfter = Observed(replaceSource(others, src.ID, next))
-	evs := compare.Events(in)
-	if !hasPrev {
-		return evs
-	}
-	if ev, ok := documentChanged(src, prev, snap, changes, evs, p.Now().UTC()); ok {
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
-// documentChanged digests the clause changes that no semantic event already
-// covers into one info event; changes that vanish once links, tracking
-// parameters and date formats are canonicalized are not reported.
-func documentChanged(src terms.Source, prev, snap terms.Snapshot, changes []diff.Change, evs []terms.Event, now time.Time) (terms.Event, bool) {
-	covered := map[string]bool{}
-	for _, e := range evs {
-		if e.After != nil {
-			covered[e.After.Clause] = true
-		}
-		if e.Before != nil {
-			covered[e.Before.Clause] = true
-		}
-	}
-	var real []diff.Change
-	for _, c := range changes {
-		switch c.Op {
-		case diff.Unchanged:
-			continue
-		case diff.Changed, diff.Moved:
-			if compare.Canonical(c.Before.Text) == compare.Canonical(c.After.Text) && c.Op == diff.Changed {
-				continue
-			}
-			if covered[c.After.Heading()] {
-				continue
-			}
-		}
-		real = append(real, c)
-	}
-	if len(real) == 0 {
-		return terms.Event{}, false
-	}
-	ev := terms.Event{Kind: terms.DocumentChanged, Severity: terms.Info, Vendor: src.Vendor, Source: src.ID,
-		SnapshotAt: snap.FetchedAt, DetectedAt: now, Detail: diff.Summarize(real).String()}
-	first := real[0]
-	ev.Before = &terms.Side{Snapshot: prev.ID}
-	ev.After = &terms.Side{Snapshot: snap.ID}
-	if first.Before != nil {
-		ev.Before.Clause, ev.Before.Text = first.Before.Heading(), first.Before.Text
-	}
-	if first.After != nil {
-		ev.After.Clause, ev.After.Text = first.After.Heading(), first.After.Text
-	}
-	return ev, true
+	// compare also digests the wording changes no semantic event covers
+	// into one document-changed event (info).
+	return compare.Events(in)
 }
 
 // recordSame stores a snapshot whose text equals the version in force: the
@@ -379,12 +329,18 @@ func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {
 	return terms.Vendor{ID: id}, false
 }
 
+// byHeading indexes clauses by heading path; several clauses under one
+// heading are joined, so that a change to any of them is seen.
 func byHeading(cs []terms.Clause) map[string]terms.Clause {
 	m := make(map[string]terms.Clause, len(cs))
 	for _, c := range cs {
-		if _, dup := m[c.Heading()]; !dup {
-			m[c.Heading()] = c
+		h := c.Heading()
+		if prev, dup := m[h]; dup {
+			prev.Text += "\n" + c.Text
+			m[h] = prev
+			continue
 		}
+		m[h] = c
 	}
 	return m
 }

@@ -24,9 +24,10 @@ type Value struct {
 // Scalar returns a scalar value.
 func Scalar(s string) Value { return Value{Scalar: s} }
 
-// Set returns a set value, sorted and deduplicated.
+// SetOf returns a set value, sorted and deduplicated; with no items, the
+// empty set (not a missing value).
 func SetOf(items ...string) Value {
-	s := slices.Clone(items)
+	s := append([]string{}, items...)
 	slices.Sort(s)
 	return Value{Set: slices.Compact(s)}
 }
