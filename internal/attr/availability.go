@@ -42,7 +42,7 @@ var (
 )
 
 // p2neg is the shared negation prefix of denials.
-const p2neg = `(?:do not|don't|does not|doesn't|did not|cannot|can't|can not|will not|won't|no longer|are not able to|is not able to|are unable to|is unable to|not)`
+const p2neg = `(?:do not|don't|does not|doesn't|did not|isn't|aren't|wasn't|weren't|cannot|can't|can not|will not|won't|no longer|are not able to|is not able to|are unable to|is unable to|not)`
 
 var p2baa = p2availSpec{
 	name:  "a business associate agreement or HIPAA",
@@ -58,12 +58,12 @@ var p2baa = p2availSpec{
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}\b(?:is|are|will be)\s+(?:not|no longer|not currently)\s+(?:available|offered|provided|supported|an option)\b`),
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}\b(?:is|are)\s+unavailable\b|\b(?:isn't|aren't)\s+(?:available|offered)\b`),
 		regexp.MustCompile(`\b(?:not|isn't|aren't|never)\s+(?:\w+\s+)?hipaa[\s-](?:compliant|eligible|ready|covered|certified)\b|\bnot\s+(?:\w+\s+)?(?:compliant|eligible)\s+(?:with|for|under)\s+hipaa\b|\bnot\s+(?:designed|intended|suitable)\s+for\s+(?:\w+\s+){0,3}?(?:hipaa|phi|protected health)`),
-		regexp.MustCompile(`\bno\s+(?:baas?|business associate)\b|\b(?:discontinu\w*|withdr[ae]wn?|retired|terminated|ended)\b`),
+		regexp.MustCompile(`\bno\s+(?:baas?|business associate)\b|\b(?:baas?|business associate (?:agreement|addendum)s?|hipaa[\s-]ready \w+)\b[^;]{0,40}?\b(?:discontinued|withdrawn|retired|terminated|ended)\b`),
 	},
 	offer: []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:unless|until)\b[^;]*\b(?:signed|executed|entered into|have|has)\b[^;]*\b(?:baas?|business associate)\b`),
 		regexp.MustCompile(`\b(?:offer|offers|offered|offering|provide|provides|sign|signs|signed|signing|execute|executes|executed|enter into|entered into|enters into|request|requests|make available|makes available|have|has|obtain|get)\b[^;]{0,50}?\b(?:baas?|business associate (?:agreement|addendum))`),
-		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+)?(?:available|offered|provided|included)\b`),
+		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+)?(?:available|offered|provided|included)\b|\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}?\bavailable\b`),
 		regexp.MustCompile(`\bhipaa[\s-](?:eligible|ready|readiness|enabled|configuration|compliant)\b|\b(?:support|supports|supporting|enable|enables)\s+(?:\w+\s+){0,3}?hipaa(?:\s+compliance)?\b`),
 		regexp.MustCompile(`\b(?:under|with|covered by|covered under|pursuant to|per)\s+(?:a|an|the|our|your|its|their|[a-z]+'s)?\s*(?:signed\s+|executed\s+)?(?:baas?|business associate)\b`),
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum))\b[^;]{0,40}?\b(?:extend|extends|cover|covers|apply|applies|applicable)\b|\bbaa-covered\b`),
@@ -82,7 +82,7 @@ var p2zdr = p2availSpec{
 	deny: []*regexp.Regexp{
 		regexp.MustCompile(`\b` + p2neg + `\s+(?:currently\s+|yet\s+)?(?:offer|offered|provide|provided|support|supported|make available|available|an option)\b`),
 		regexp.MustCompile(`\b(?:zdr|zero[\s-]+data[\s-]+retention)\b[^;]{0,40}\b(?:is|are|will be)\s+(?:not|no longer|not currently)\s+(?:available|offered|provided|supported|an option)\b|\bunavailable\b`),
-		regexp.MustCompile(`\bno\s+(?:zdr|zero[\s-]+data[\s-]+retention)\b|\b(?:discontinu\w*|withdr[ae]wn?|retired|deprecated|sunset)\b`),
+		regexp.MustCompile(`\bno\s+(?:zdr|zero[\s-]+data[\s-]+retention)\b|\b(?:zdr|zero[\s-]+data[\s-]+retention)\b[^;]{0,40}?\b(?:discontinued|withdrawn|retired|deprecated|sunset|ended)\b`),
 	},
 	offer: []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:zdr|zero[\s-]+(?:data[\s-]+)?retention)\b(?:\s*\(zdr\))?[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+)?(?:available|offered|provided|supported)\b`),

@@ -198,6 +198,22 @@ func TestCorpusP2Processor(t *testing.T) {
 			}
 		}
 	})
+	t.Run("bedrock data retention keeps data from the model provider", func(t *testing.T) {
+		n := 0
+		for _, p := range p2loadCorpus(t, "aws-bedrock-data-retention") {
+			text := strings.Join(slices.Collect(p2clauseTexts(p.clauses)), "\n")
+			if !strings.Contains(text, "does not receive it") && !strings.Contains(text, "shared with the model provider") {
+				continue
+			}
+			n++
+			if r := ReadProcessor(p.clauses); !r.Value.Equal(terms.Scalar(ProcessorCloud)) {
+				t.Errorf("%s: data-processor = %v, want cloud-provider; %q", p.name, r.Value, r.Sentences)
+			}
+		}
+		if n == 0 {
+			t.Error("no piece states that the model provider does not receive the data")
+		}
+	})
 	t.Run("bedrock data protection says nothing about model providers", func(t *testing.T) {
 		for _, p := range p2loadCorpus(t, "aws-bedrock-data-protection") {
 			if r := ReadProcessor(p.clauses); !r.Value.Unknown {
@@ -241,6 +257,24 @@ func TestCorpusP2Others(t *testing.T) {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
 			if r := tc.reader(p2all(p2loadCorpus(t, tc.id))); !r.Value.Unknown {
 				t.Errorf("%s = %v, want unknown; %q", tc.name, r.Value, r.Sentences)
+			}
+		})
+	}
+}
+
+func TestCorpusP2Rights(t *testing.T) {
+	for _, tc := range []struct {
+		id   string
+		want string
+	}{
+		{"anthropic-retention-consumer", "delete-conversations"}, // users can delete conversations
+		{"anthropic-retention-commercial", "delete-conversations"},
+		{"anthropic-training-commercial", "export"}, // the customer may access and export data
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			r := ReadRights(p2all(p2loadCorpus(t, tc.id)))
+			if r.Value.Unknown || !slices.Contains(r.Value.Set, tc.want) {
+				t.Errorf("rights = %v, want it to hold %s; %q", r.Value, tc.want, r.Sentences)
 			}
 		})
 	}

@@ -147,9 +147,10 @@ var (
 // "TLS 1.2 or higher"). A member named in a negation ("no longer SOC 2
 // certified", "SSO is not available on this plan") is left out, even if
 // another sentence asserts it; a certification held by someone else (a
-// subprocessor, the customer) does not count. The value is unknown when no
-// sentence names any member; it is the empty set when members are named
-// only to be denied. Sentences holds every sentence that asserted or denied
+// subprocessor, the customer) does not count, and one named in another
+// form ("SOC 2 Type I", "FedRAMP Moderate") is not the member. The value is
+// unknown when no sentence names any of them; it is the empty set when they
+// are named only to be denied or in other forms. Sentences holds every sentence that asserted or denied
 // a member; Clause is the clause of the first of them.
 func ReadSecurity(clauses []terms.Clause) Reading {
 	return p2readSet(clauses, p2setSpec{
@@ -247,6 +248,11 @@ func p2readSet(clauses []terms.Clause, spec p2setSpec) Reading {
 					}
 				case asserted && (spec.able == nil || it.name == spec.selfEvident || spec.able.MatchString(f)):
 					have[it.name] = true
+					hit = true
+				case spec.able == nil:
+					// A certification named in a form outside the set
+					// ("SOC 2 Type I", "FedRAMP Moderate") is evidence that
+					// the set member is not held.
 					hit = true
 				}
 			}

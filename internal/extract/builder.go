@@ -190,7 +190,7 @@ func (b *builder) paragraph(kind string, runs []run) {
 	}
 	lead, rest, boldOnly := leadIn(runs)
 	switch {
-	case boldOnly && kind == terms.KindParagraph && headingLike(lead, maxHeading):
+	case boldOnly && kind == terms.KindParagraph && headingLike(lead, maxSubHeading):
 		b.boldHeading(lead)
 	case !boldOnly && lead != "" && kind == terms.KindParagraph:
 		b.closeSibling(lead)
@@ -227,8 +227,13 @@ func joinRuns(runs []run) string {
 	return Normalize(sb.String())
 }
 
-// maxHeading is the longest text (in runes) taken for a heading or lead-in.
-const maxHeading = 120
+// maxHeading is the longest text (in runes) taken for a lead-in;
+// maxSubHeading for a bold-only paragraph taken as a sub-heading (longer
+// bold paragraphs are notices: "Please note: …").
+const (
+	maxHeading    = 120
+	maxSubHeading = 80
+)
 
 // leadIn splits runs into a bold lead-in and the rest. boldOnly reports a
 // paragraph whose whole text is bold (lead is then that text, possibly with
@@ -239,7 +244,7 @@ const maxHeading = 120
 func leadIn(runs []run) (lead, rest string, boldOnly bool) {
 	i := 0
 	skipBlank := func() {
-		for i < len(runs) && strings.TrimSpace(Normalize(runs[i].text)) == "" {
+		for i < len(runs) && isBlank(runs[i].text) {
 			i++
 		}
 	}
@@ -271,7 +276,7 @@ func leadIn(runs []run) (lead, rest string, boldOnly bool) {
 		}
 		// Blank non-bold text between two bold runs belongs to the lead-in.
 		k := j
-		for k < len(runs) && !runs[k].bold && strings.TrimSpace(Normalize(runs[k].text)) == "" {
+		for k < len(runs) && !runs[k].bold && isBlank(runs[k].text) {
 			k++
 		}
 		if k < len(runs) && runs[k].bold && k > j {

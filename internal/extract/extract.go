@@ -1,12 +1,33 @@
 // Package extract turns a watched page into a terms.Document: the clauses of
-// its declared content (paragraphs, list items, table rows) with their
-// heading paths, in page order.
+// its declared content with their heading paths, in page order.
 //
 // Only text enters a Document: attributes (class names, ids, data-*, link
 // targets with their tracking parameters), scripts, styles and build ids
-// never do, so noise in markup never makes a new version. Text is put in
-// canonical form by Normalize. The same rules read HTML (Extract) and pages
-// held only as text (ExtractText).
+// never do, so noise in markup never makes a new version. All text is put
+// in canonical form by Normalize. The rules, shared by Extract (HTML) and
+// ExtractText (pages held only as text):
+//
+//   - h1–h6 push onto the heading path by level (an h2 pops h2…h6);
+//   - a paragraph (a <p>, or the direct text of a <div>) is a clause with
+//     the current path;
+//   - a paragraph opening with a bold lead-in ending in "." or ":"
+//     ("<p><strong>Our use of Materials.</strong> We may…</p>", also after a
+//     section number: "A.1. <strong>Overview.</strong> …") is a clause whose
+//     path ends with the lead-in (without its final dot) and whose text is
+//     the rest;
+//   - a short paragraph of bold text only is a sub-heading one level below
+//     the current heading, until the next heading or bold paragraph (or a
+//     lead-in numbered as its sibling: "I.4." after "I.3.");
+//   - section numbers stay in path elements ("6. Materials");
+//   - each list item is a clause of kind list-item; the items of a nested
+//     list add their parent item's lead-in, or its first 80 characters, to
+//     their path;
+//   - each body row of a table is a clause of kind table-row, its text
+//     "Header: cell; Header: cell" (column headers from <thead>, or a first
+//     row of <th> or bold cells), or "Row header: cell" for rows opening with
+//     a <th>; a <caption> is added to the path;
+//   - a heading with nothing under it is a clause of kind heading whose text
+//     is the heading itself.
 package extract
 
 import (
@@ -58,9 +79,8 @@ var challengeTitles = []string{
 // UTF-8. The nodes matching opts.Select (the <body> when empty) are read in
 // document order, nested matches once; nodes matching opts.Remove and
 // non-text elements (script, style, svg, nav, button, form, img…) are left
-// out. Headings build the heading path; paragraphs, list items and table
-// rows become clauses (see the package documentation of the rules in
-// builder.go). Title is the first <h1> of the content, or else the <title>.
+// out. Clauses follow the rules of the package documentation. Title is the
+// first <h1> of the content, or else the page's <title>.
 //
 // Extract returns an error wrapping ErrNoContent, naming the selector, when
 // a selector matches nothing, when the page is a bot challenge, or when the

@@ -21,6 +21,9 @@ import (
 //     line breaks) becomes a space, runs of spaces collapse to one, and the
 //     result is trimmed.
 func Normalize(s string) string {
+	if plain(s) {
+		return s
+	}
 	if !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
 	}
@@ -28,10 +31,18 @@ func Normalize(s string) string {
 	b.Grow(len(s))
 	space := false // a space is pending (written before the next visible rune)
 	for _, r := range s {
+		if r > ' ' && r < 0x7f { // printable ASCII: the common case
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteByte(byte(r))
+			continue
+		}
 		switch {
 		case isInvisible(r):
 			continue
-		case r == ' ' || unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+		case isSpace(r):
 			space = b.Len() > 0
 			continue
 		case unicode.IsControl(r):
@@ -44,6 +55,39 @@ func Normalize(s string) string {
 		b.WriteRune(mapRune(r))
 	}
 	return b.String()
+}
+
+// plain reports whether s is already normal: printable ASCII with single
+// inner spaces and no space at either end.
+func plain(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c >= 0x7f || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// isSpace reports whether r is white space of any kind.
+func isSpace(r rune) bool {
+	return r == ' ' || unicode.IsSpace(r) || unicode.Is(unicode.Zs, r)
+}
+
+// isBlank reports whether s holds nothing visible once normalized.
+func isBlank(s string) bool {
+	for _, r := range s {
+		if !isSpace(r) && !isInvisible(r) && !unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // isInvisible reports whether r renders as nothing and must not take part in

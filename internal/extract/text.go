@@ -30,6 +30,7 @@ type textBlock struct {
 	level  int    // heading level; list indent for items
 	text   string
 	single bool // a paragraph of one line (a heading candidate)
+	first  bool // a table row that starts a table
 }
 
 // ExtractText reads a page held only as text (plain lines or markdown-ish
@@ -75,7 +76,7 @@ func ExtractText(text string) terms.Document {
 		if blk.kind != "item" {
 			popItems(-1)
 		}
-		if blk.kind != "row" && blk.kind != "sep" {
+		if blk.kind != "row" && blk.kind != "sep" || blk.first {
 			header, rows = nil, 0
 		}
 		heur := false
@@ -157,8 +158,11 @@ func textBlocks(text string) []textBlock {
 			para = nil
 		}
 	}
+	blank := false // the previous line was blank
 	for _, line := range strings.Split(text, "\n") {
 		trimmed := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), ">"))
+		wasBlank := blank
+		blank = trimmed == ""
 		switch {
 		case trimmed == "":
 			flush()
@@ -172,10 +176,11 @@ func textBlocks(text string) []textBlock {
 			out = append(out, textBlock{kind: "heading", level: len(m[1]), text: m[2]})
 		case strings.HasPrefix(trimmed, "|"):
 			flush()
+			inTable := len(out) > 0 && !wasBlank && (out[len(out)-1].kind == "row" || out[len(out)-1].kind == "sep")
 			if mdTableSep.MatchString(trimmed) {
 				out = append(out, textBlock{kind: "sep"})
 			} else {
-				out = append(out, textBlock{kind: "row", text: trimmed})
+				out = append(out, textBlock{kind: "row", text: trimmed, first: !inTable})
 			}
 		case mdListItem.MatchString(line):
 			flush()

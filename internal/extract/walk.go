@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"strings"
-
 	"golang.org/x/net/html"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -349,7 +347,7 @@ func (w *walker) headerRow(tr *html.Node) bool {
 		}
 		nonEmpty++
 		for _, r := range runs {
-			if !r.bold && strings.TrimSpace(Normalize(r.text)) != "" {
+			if !r.bold && !isBlank(r.text) {
 				allBold = false
 			}
 		}

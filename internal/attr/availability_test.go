@@ -1,0 +1,150 @@
+package attr
+
+import (
+	"testing"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+func TestReadBAA(t *testing.T) {
+	avail := terms.Scalar(Available)
+	notAvail := terms.Scalar(NotAvailable)
+	unknown := terms.UnknownValue("x")
+	p2run(t, ReadBAA, []p2case{
+		{name: "we offer a BAA", clauses: []string{"We offer a Business Associate Agreement (BAA) to eligible customers."}, want: avail},
+		{name: "hipaa eligible services", clauses: []string{"The Messages API is one of our HIPAA-eligible services."}, want: avail},
+		{name: "sign a BAA", clauses: []string{"Contact our sales team to sign a BAA before you send any PHI."}, want: avail},
+		{name: "openai style eligible api customers", clauses: []string{"We can enter into a Business Associate Agreement with API customers who are eligible for it."}, want: avail},
+		{name: "request a BAA", clauses: []string{"Eligible API customers may request a BAA by email."}, want: avail},
+		{name: "baa only available to qualifying", clauses: []string{"Our BAA is only available to customers that qualify for zero retention."}, want: avail},
+		{name: "hipaa ready with signed baa", clauses: []string{"Healthcare organizations can use HIPAA-ready API access with a signed BAA."}, want: avail},
+		{name: "baa extends to cover a product", clauses: []string{"If you already have a BAA with us, the BAA extends to cover the command-line tool."}, want: avail},
+		{name: "unless signed is an offer", clauses: []string{"You must not upload PHI unless you have signed a BAA with us."}, want: avail},
+		{name: "cloud marketplace offers its own BAA", clauses: []string{"AWS makes a BAA available through its self-service compliance portal."}, want: avail},
+		{name: "exclusion kept with offer", clauses: []string{
+			"We sign Business Associate Agreements with enterprise customers.",
+			"Beta products such as our spreadsheet add-in are not covered by the BAA.",
+		}, want: avail, evidence: "not covered by the BAA"},
+		{name: "baa does not apply to third-party clouds", clauses: []string{
+			"Enterprise plans are HIPAA-ready.",
+			"Our BAA does not apply to services bought through a cloud marketplace.",
+		}, want: avail, evidence: "does not apply to services bought"},
+		{name: "scoped refusal with offer is an exclusion", clauses: []string{
+			"A BAA is available for the Enterprise plan.",
+			"We do not offer BAAs for consumer plans.",
+		}, want: avail, evidence: "consumer plans"},
+		{name: "but clause exclusion", clauses: []string{"The IDE plugins keep working with HIPAA settings, but your BAA doesn't cover them."}, want: notAvail},
+		{name: "we do not offer a BAA", clauses: []string{"We do not offer a Business Associate Agreement."}, want: notAvail},
+		{name: "we will not sign a BAA", clauses: []string{"We won't sign BAAs, so do not send us health records."}, want: notAvail},
+		{name: "not hipaa compliant", clauses: []string{"This service is not HIPAA compliant."}, want: notAvail},
+		{name: "baa not available for this plan", clauses: []string{"A BAA is not available for this plan."}, want: notAvail},
+		{name: "refusal of this plan beats offer elsewhere", clauses: []string{
+			"BAAs are offered on our top tier.",
+			"A BAA is not available on your plan.",
+		}, want: notAvail, evidence: "not available on your plan"},
+		{name: "no longer offer", clauses: []string{"We no longer offer Business Associate Agreements."}, want: notAvail},
+		{name: "no baa in a list", clauses: []string{"Consumer plans come with no SOC 2 report, no BAA and no ZDR."}, want: notAvail},
+		{name: "not intended for PHI under HIPAA", clauses: []string{"The free plan is not designed for HIPAA workloads."}, want: notAvail},
+		{name: "exclusion alone is not available", clauses: []string{"Team plans are excluded from the BAA."}, want: notAvail},
+		{name: "baa unavailable", clauses: []string{"A business associate agreement is unavailable for individual accounts."}, want: notAvail},
+		{name: "conditional refusal is not a refusal", clauses: []string{"If you have not signed a BAA, you must not submit PHI; enterprise customers can sign one."}, want: avail},
+		{name: "customer's own business associates", clauses: []string{"HIPAA requires covered entities to manage their business associates."}, want: unknown},
+		{name: "mention without availability", clauses: []string{"Questions about HIPAA go to the privacy team."}, want: unknown},
+		{name: "no mention", clauses: []string{"We use encryption at rest and in transit."}, want: unknown},
+		{name: "no clauses", clauses: nil, want: unknown},
+		{name: "subprocessor not baa", clauses: []string{"BAA stands for an agreement the privacy rule describes."}, want: unknown},
+		{name: "covered under a BAA", clauses: []string{"Enterprise chat is covered under our BAA."}, want: avail},
+		{name: "markdown link label", clauses: []string{"Organizations that have a [Business Associate Agreement](https://example.com/baa) with us can turn on the HIPAA setting."}, want: avail},
+		{name: "would not apply example", clauses: []string{
+			"Our BAA is only available to customers who use HIPAA eligible services.",
+			"Configuration limits apply (e.g., the BAA would not apply to the web search tool).",
+		}, want: avail, evidence: "would not apply"},
+	})
+}
+
+func TestReadZDR(t *testing.T) {
+	avail := terms.Scalar(Available)
+	notAvail := terms.Scalar(NotAvailable)
+	unknown := terms.UnknownValue("x")
+	p2run(t, ReadZDR, []p2case{
+		{name: "available for qualifying customers", clauses: []string{"Zero data retention (ZDR) is available for qualifying customers."}, want: avail},
+		{name: "offered", clauses: []string{"We offer ZDR to enterprise API customers after review."}, want: avail},
+		{name: "with a ZDR agreement", clauses: []string{"With a ZDR agreement, prompts are discarded once the response is sent."}, want: avail},
+		{name: "openai style eligible endpoints", clauses: []string{"ZDR is supported for eligible endpoints once your organization is approved."}, want: avail},
+		{name: "zdr-eligible features", clauses: []string{"The chat endpoint and token counting are ZDR-eligible."}, want: avail},
+		{name: "to which zdr applies", clauses: []string{"The only product to which zero data retention applies is the developer API."}, want: avail},
+		{name: "commitment definition", clauses: []string{"Zero Data Retention (ZDR) is our commitment that submitted data is not stored after the response."}, want: avail},
+		{name: "zdr enabled per organization", clauses: []string{"ZDR is enabled on a per-organization basis."}, want: avail},
+		{name: "qualify for zero data retention", clauses: []string{"Customers who qualify for zero data retention may also sign a BAA."}, want: avail},
+		{name: "table header column", clauses: []string{"| Feature | Endpoint | ZDR eligible | Notes |"}, want: avail},
+		{name: "exclusion kept with offer", clauses: []string{
+			"ZDR is available for the chat endpoint.",
+			"Zero data retention does not apply to beta products or the console.",
+		}, want: avail, evidence: "does not apply to beta products"},
+		{name: "files api excluded", clauses: []string{
+			"Endpoints with ZDR enabled keep nothing after the response.",
+			"Uploaded files are kept regardless of your zero data retention agreement.",
+		}, want: avail, evidence: "regardless of"},
+		{name: "beta features excluded", clauses: []string{
+			"We provide ZDR for approved organizations.",
+			"Beta features are excluded from ZDR.",
+		}, want: avail, evidence: "excluded from ZDR"},
+		{name: "not zdr-eligible by default", clauses: []string{
+			"Basic web search is ZDR-eligible.",
+			"The filtering version is not ZDR-eligible by default.",
+		}, want: avail, evidence: "not ZDR-eligible"},
+		{name: "scoped refusal kept as exclusion", clauses: []string{
+			"ZDR is available for the API.",
+			"We do not offer ZDR for chat plans.",
+		}, want: avail, evidence: "chat plans"},
+		{name: "does not apply alone", clauses: []string{"ZDR does not apply to this plan."}, want: notAvail},
+		{name: "not available", clauses: []string{"Zero data retention is not available."}, want: notAvail},
+		{name: "we do not offer zdr", clauses: []string{"We do not offer zero data retention."}, want: notAvail},
+		{name: "no longer offered", clauses: []string{"ZDR is no longer offered to new customers."}, want: notAvail},
+		{name: "discontinued", clauses: []string{"Our ZDR program was discontinued last year."}, want: notAvail},
+		{name: "no zdr in list", clauses: []string{"Free accounts get no ZDR and no BAA."}, want: notAvail},
+		{name: "refusal overrides offer", clauses: []string{
+			"ZDR is offered to enterprise accounts.",
+			"ZDR is not available on your plan.",
+		}, want: notAvail, evidence: "not available on your plan"},
+		{name: "not covered by zdr alone", clauses: []string{"Console usage is not covered by ZDR."}, want: notAvail},
+		{name: "conditional not enabled", clauses: []string{"If ZDR is not enabled, we keep logs for thirty days."}, want: unknown},
+		{name: "mention only", clauses: []string{"Questions about zero data retention go to sales."}, want: unknown},
+		{name: "no mention", clauses: []string{"We keep logs for thirty days."}, want: unknown},
+		{name: "no clauses", clauses: nil, want: unknown},
+		{name: "zero retention short form", clauses: []string{"Zero retention is available on request."}, want: avail},
+		{name: "but clause both ways", clauses: []string{"ZDR applies to the chat endpoint, but it does not cover batch jobs."}, want: avail, evidence: "does not cover batch"},
+		{name: "curly apostrophe", clauses: []string{"ZDR isn’t available for individual plans."}, want: notAvail},
+		{name: "override controls", clauses: []string{"Prompt caching may override the zero data retention controls."}, want: notAvail},
+	})
+}
+
+func TestReadAvailabilityClause(t *testing.T) {
+	cs := []terms.Clause{
+		{Path: []string{"ZDR", "Exclusions"}, Kind: terms.KindListItem, Text: "Beta products are not covered by ZDR."},
+		{Path: []string{"ZDR", "Scope"}, Kind: terms.KindParagraph, Text: "ZDR is available for the Messages endpoint."},
+	}
+	r := ReadZDR(cs)
+	if !r.Value.Equal(terms.Scalar(Available)) {
+		t.Fatalf("zdr = %v, want available", r.Value)
+	}
+	if got := r.Clause.Heading(); got != "ZDR > Scope" {
+		t.Errorf("clause = %q, want the offer's clause ZDR > Scope", got)
+	}
+	if len(r.Sentences) != 2 || r.Sentences[0] != cs[0].Text {
+		t.Errorf("sentences = %q, want both in page order", r.Sentences)
+	}
+}
+
+func TestReadAvailabilityWithdrawal(t *testing.T) {
+	// A withdrawn offering reads not-available; a deprecated feature in the
+	// same sentence as ZDR does not withdraw ZDR.
+	p2run(t, ReadBAA, []p2case{
+		{name: "baa program ended", clauses: []string{"Our BAA program ended on 1 March for all plans."}, want: terms.Scalar(NotAvailable)},
+		{name: "terminated agreement is conditional", clauses: []string{"If your contract is terminated, the BAA ends with it; enterprise customers can sign a BAA."}, want: terms.Scalar(Available)},
+	})
+	p2run(t, ReadZDR, []p2case{
+		{name: "zdr withdrawn", clauses: []string{"Zero data retention was withdrawn for new organizations."}, want: terms.Scalar(NotAvailable)},
+		{name: "deprecated feature with zdr", clauses: []string{"The legacy search tool is deprecated; ZDR is available for its successor."}, want: terms.Scalar(Available)},
+	})
+}

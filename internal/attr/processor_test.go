@@ -1,0 +1,58 @@
+package attr
+
+import (
+	"testing"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+func TestReadProcessor(t *testing.T) {
+	vendor := terms.Scalar(ProcessorVendor)
+	cloud := terms.Scalar(ProcessorCloud)
+	unknown := terms.UnknownValue("x")
+	p2run(t, ReadProcessor, []p2case{
+		{name: "model provider has no access", clauses: []string{"The model provider does not have access to your prompts or completions."}, want: cloud},
+		{name: "platform does not share with model providers", clauses: []string{"Amazon Bedrock doesn't share your data with model providers."}, want: cloud},
+		{name: "never sent to the model vendor", clauses: []string{"Your requests are never sent to the model vendor."}, want: cloud},
+		{name: "no data shared with model provider", clauses: []string{"No request data is stored by the platform or shared with the model provider."}, want: cloud},
+		{name: "microsoft product terms and dpa", clauses: []string{"Your data is processed under Microsoft's Product Terms and DPA."}, want: cloud},
+		{name: "aws customer agreement governs", clauses: []string{"Use of hosted models is governed by the AWS Customer Agreement and its data processing addendum."}, want: cloud},
+		{name: "cloud provider is the processor", clauses: []string{"On this marketplace, the cloud provider is the data processor."}, want: cloud},
+		{name: "microsoft acts as processor", clauses: []string{"Microsoft acts as the data processor for prompts sent to hosted models."}, want: cloud},
+		{name: "vendor is a subprocessor", clauses: []string{"Anthropic acts as a subprocessor under Microsoft's agreements."}, want: cloud},
+		{name: "vendor is a sub-processor hyphenated", clauses: []string{"In this product, Anthropic is a sub-processor of Microsoft."}, want: cloud},
+		{name: "processor is named after", clauses: []string{"For hosted deployments the data processor is Google Cloud."}, want: cloud},
+		{name: "anthropic acts as data processor", clauses: []string{"Anthropic acts as data processor for prompts and outputs."}, want: vendor},
+		{name: "governed by anthropic terms and dpa", clauses: []string{"Data handling is governed by Anthropic's commercial terms and DPA."}, want: vendor},
+		{name: "anthropic is the processor in foundry", clauses: []string{"Anthropic is the data processor for Claude in Foundry."}, want: vendor},
+		{name: "not microsoft aside", clauses: []string{"When you buy the model, Anthropic (not Microsoft) is the processor of the data."}, want: vendor},
+		{name: "independent processor after long subject", clauses: []string{"For both options, Anthropic remains the operator of the models in Microsoft Foundry and acts as an independent data processor."}, want: vendor},
+		{name: "where clause names vendor", clauses: []string{"This page covers the API and the Azure offering, where OpenAI is the data processor."}, want: vendor},
+		{name: "table row", clauses: []string{"| Data processor | Anthropic | Anthropic |"}, want: vendor},
+		{name: "table row cloud", clauses: []string{"| Data processor | Microsoft | Microsoft |"}, want: cloud},
+		{name: "terms provided by vendor", clauses: []string{"Your use of the model is subject to the terms of use provided by the model provider."}, want: vendor},
+		{name: "role beats governance", clauses: []string{
+			"Anthropic acts as the processor for model traffic.",
+			"Hosting is covered by the Microsoft data protection addendum.",
+		}, want: vendor, evidence: "Microsoft data protection addendum"},
+		{name: "tie goes to first", clauses: []string{
+			"For the direct API, Anthropic is the data processor.",
+			"On Amazon Bedrock, the cloud provider is the data processor.",
+		}, want: vendor, evidence: "cloud provider is the data processor"},
+		{name: "majority wins", clauses: []string{
+			"Anthropic is the data processor for direct API calls.",
+			"On Bedrock, AWS is the processor.",
+			"On Vertex AI, Google is the processor.",
+		}, want: cloud},
+		{name: "negated role is no vote", clauses: []string{"Anthropic does not act as the processor for Bedrock traffic."}, want: unknown},
+		{name: "both parties' terms is no vote", clauses: []string{"Both the AWS Customer Agreement and Anthropic's commercial terms apply."}, want: unknown},
+		{name: "we is not a party", clauses: []string{"We act as the data processor for your content."}, want: unknown},
+		{name: "infrastructure is not processing role", clauses: []string{"Your prompts are processed on Azure infrastructure in your chosen region."}, want: unknown},
+		{name: "storage not access", clauses: []string{"Anthropic does not store inputs under these arrangements."}, want: unknown},
+		{name: "optional sharing mode is no vote", clauses: []string{"This mode lets the platform share your data with model providers when they require it."}, want: unknown},
+		{name: "no mention", clauses: []string{"Use multi-factor authentication on every account."}, want: unknown},
+		{name: "no clauses", clauses: nil, want: unknown},
+		{name: "governance em dash not", clauses: []string{"Microsoft's Product Terms and DPA govern data handling - not Anthropic's consumer terms."}, want: cloud},
+		{name: "pursuant to vendor dpa", clauses: []string{"Processing in the vendor-hosted option is pursuant to OpenAI's data processing addendum."}, want: vendor},
+	})
+}

@@ -1,0 +1,159 @@
+package attr
+
+import (
+	"testing"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+func TestReadSecurity(t *testing.T) {
+	set := terms.SetOf
+	none := terms.Value{Set: []string{}}
+	unknown := terms.UnknownValue("x")
+	p2run(t, ReadSecurity, []p2case{
+		{name: "soc 2 type ii", clauses: []string{"We hold a SOC 2 Type II attestation."}, want: set("soc2-type2")},
+		{name: "soc2 type 2", clauses: []string{"Our SOC2 Type 2 audit is renewed every year."}, want: set("soc2-type2")},
+		{name: "soc 2 type 2 report openai style", clauses: []string{"Customers can request our SOC 2 Type 2 report from the trust portal."}, want: set("soc2-type2")},
+		{name: "type ii soc 2 reversed", clauses: []string{"An independent auditor issued a Type II SOC 2 report."}, want: set("soc2-type2")},
+		{name: "soc 2 type i is not type ii", clauses: []string{"We completed a SOC 2 Type I audit."}, want: none},
+		{name: "iso iec 27001 2022", clauses: []string{"The platform is certified to ISO/IEC 27001:2022."}, want: set("iso27001")},
+		{name: "iso 27001", clauses: []string{"We maintain ISO 27001 certification."}, want: set("iso27001")},
+		{name: "iso 42001", clauses: []string{"We were among the first labs certified under ISO/IEC 42001."}, want: set("iso42001")},
+		{name: "fedramp high", clauses: []string{"The government region holds a FedRAMP High authorization."}, want: set("fedramp-high")},
+		{name: "fedramp moderate is not high", clauses: []string{"The service has FedRAMP Moderate authorization."}, want: none},
+		{name: "hitrust", clauses: []string{"Our data centers are HITRUST certified."}, want: set("hitrust")},
+		{name: "pci dss", clauses: []string{"Payments are handled in a PCI DSS compliant environment."}, want: set("pci-dss")},
+		{name: "dod il2", clauses: []string{"The service is authorized at DoD IL2."}, want: set("dod-il2")},
+		{name: "impact level 2", clauses: []string{"It meets Impact Level 2 requirements for defense workloads."}, want: set("dod-il2")},
+		{name: "sso", clauses: []string{"Enterprise includes single sign-on (SSO) with your identity provider."}, want: set("sso")},
+		{name: "scim and rbac", clauses: []string{"Admins get SCIM provisioning and role-based access controls."}, want: set("scim", "rbac")},
+		{name: "audit logs", clauses: []string{"Owners can review audit logs for every workspace."}, want: set("audit-logs")},
+		{name: "tls 1.2 or higher and aes-256", clauses: []string{"Data is encrypted in transit with TLS 1.2 or higher and at rest with AES-256."}, want: set("tls1.2+", "aes-256")},
+		{name: "tls 1.2+", clauses: []string{"All traffic uses TLS 1.2+."}, want: set("tls1.2+")},
+		{name: "no tls below 1.2", clauses: []string{"We do not accept TLS versions below 1.2."}, want: set("tls1.2+")},
+		{name: "long list", clauses: []string{"The cloud platform holds SOC 2 Type II, ISO 27001, FedRAMP High, HITRUST and PCI DSS."}, want: set("soc2-type2", "iso27001", "fedramp-high", "hitrust", "pci-dss")},
+		{name: "no longer soc 2", clauses: []string{"We are no longer SOC 2 certified."}, want: none, evidence: "no longer SOC 2"},
+		{name: "sso not available on this plan", clauses: []string{
+			"Single sign-on and audit logs come with the Enterprise plan.",
+			"SSO is not available on this plan.",
+		}, want: set("audit-logs"), evidence: "SSO is not available"},
+		{name: "but splits negation", clauses: []string{"SSO is included, but SCIM is not offered on Team."}, want: set("sso")},
+		{name: "lacks audit logs", clauses: []string{"Consumer plans lack the audit logs found in business plans."}, want: none},
+		{name: "dropped certification", clauses: []string{"Our ISO 27001 certificate expired in March."}, want: none},
+		{name: "subprocessor certification does not count", clauses: []string{"Our subprocessors are ISO 27001 certified."}, want: unknown},
+		{name: "customer responsibility does not count", clauses: []string{"You are responsible for your own PCI DSS compliance."}, want: unknown},
+		{name: "not shared does not negate", clauses: []string{"Data is stored with AES-256 and is not shared with advertisers."}, want: set("aes-256")},
+		{name: "no mention", clauses: []string{"We take security seriously."}, want: unknown},
+		{name: "no clauses", clauses: nil, want: unknown},
+		{name: "across clauses", clauses: []string{"SOC 2 Type 2 report available on request.", "Encryption uses AES-256."}, want: set("soc2-type2", "aes-256")},
+		{name: "resources list", clauses: []string{"Learn more and get resources (SOC 2 Type 2 report, ISO 27001 certificate, etc.) in our trust center."}, want: set("soc2-type2", "iso27001")},
+	})
+}
+
+func TestReadRights(t *testing.T) {
+	set := terms.SetOf
+	none := terms.Value{Set: []string{}}
+	unknown := terms.UnknownValue("x")
+	p2run(t, ReadRights, []p2case{
+		{name: "delete conversations", clauses: []string{"You can delete your conversations at any time."}, want: set("delete-conversations")},
+		{name: "delete chats from settings", clauses: []string{"Users may delete individual chats from the sidebar."}, want: set("delete-conversations")},
+		{name: "when you delete a conversation", clauses: []string{"When you delete a conversation, it disappears from your history at once."}, want: set("delete-conversations")},
+		{name: "conversations can be deleted", clauses: []string{"Conversations can be deleted by their owner."}, want: set("delete-conversations")},
+		{name: "developers delete data via api", clauses: []string{"Developers can delete data through the API."}, want: set("delete-conversations")},
+		{name: "export your data", clauses: []string{"You can export your data from the privacy settings page."}, want: set("export")},
+		{name: "customer may export", clauses: []string{"The customer may access and export data submitted by its users."}, want: set("export")},
+		{name: "download a copy", clauses: []string{"Go to settings to download a copy of your conversations."}, want: set("export")},
+		{name: "admins export logs", clauses: []string{"Organization admins have the right to export logs for the workspace."}, want: set("export")},
+		{name: "opt out of training", clauses: []string{"You can opt out of training in your account settings."}, want: set("opt-out-training")},
+		{name: "turn off model improvement", clauses: []string{"Turn off the model improvement setting to keep your chats out of training."}, want: set("opt-out-training")},
+		{name: "used unless you opt out", clauses: []string{"Your chats are used to train our models unless you opt out."}, want: set("opt-out-training")},
+		{name: "choose whether to help improve", clauses: []string{"You choose whether your chats are used to improve our models."}, want: set("opt-out-training")},
+		{name: "admins set custom retention", clauses: []string{"Admins can set custom retention periods for their organization."}, want: set("admin-retention-controls")},
+		{name: "configurable retention", clauses: []string{"Enterprise plans offer configurable retention windows."}, want: set("admin-retention-controls")},
+		{name: "organization retention policy", clauses: []string{"Project content follows your organization's retention policy, set in the admin console."}, want: set("admin-retention-controls")},
+		{name: "all four", clauses: []string{
+			"You can delete your conversations and export your data.",
+			"You can opt out of model training.",
+			"Owners can configure how long data is retained.",
+		}, want: set("delete-conversations", "export", "opt-out-training", "admin-retention-controls")},
+		{name: "cannot export", clauses: []string{"You cannot export conversation history on this plan."}, want: none},
+		{name: "cannot opt out", clauses: []string{"Users are not able to opt out of training on the free tier."}, want: none},
+		{name: "but splits denial", clauses: []string{"You can delete your chats, but you cannot export them."}, want: set("delete-conversations")},
+		{name: "no option to delete", clauses: []string{"There is no option to delete individual conversations."}, want: none},
+		{name: "vendor deletes on its own", clauses: []string{"We may delete conversations that violate our policies."}, want: unknown},
+		{name: "vendor reserves the right", clauses: []string{"We reserve the right to delete your data if your account is closed."}, want: unknown},
+		{name: "vendor after intro clause", clauses: []string{"If you break the rules, we may delete your chats."}, want: unknown},
+		{name: "automatic deletion is not a right", clauses: []string{"Inputs are deleted from our backend within 30 days."}, want: unknown},
+		{name: "default no training is not an opt-out", clauses: []string{"We do not train on your business data by default."}, want: unknown},
+		{name: "retention fact is not a control", clauses: []string{"We retain flagged content for two years."}, want: unknown},
+		{name: "no mention", clauses: []string{"The service runs in several regions."}, want: unknown},
+		{name: "no clauses", clauses: nil, want: unknown},
+		{name: "admins cannot change retention", clauses: []string{"Admins cannot change the retention period on Team plans."}, want: none},
+		{name: "imperative click", clauses: []string{"To remove a chat, click the menu and select Delete chat history."}, want: set("delete-conversations")},
+		{name: "control your conversations", clauses: []string{"You control your conversations and can delete your chats anytime."}, want: set("delete-conversations")},
+	})
+}
+
+func TestSetsEmptyIsNotZero(t *testing.T) {
+	// An empty set must stay distinguishable from "nothing observed".
+	r := ReadSecurity(p2clauses("We are no longer SOC 2 certified."))
+	if r.Value.IsZero() || r.Value.Unknown || r.Value.Set == nil || len(r.Value.Set) != 0 {
+		t.Fatalf("value = %#v, want an empty non-nil set", r.Value)
+	}
+	if got := r.Value.String(); got != "[]" {
+		t.Errorf("String() = %q, want []", got)
+	}
+}
+
+func TestP2Sentences(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"bullets dropped", "- First item.\n• Second item", []string{"First item.", "Second item"}},
+		{"heading marker", "## Security\nWe use TLS 1.2.", []string{"Security", "We use TLS 1.2."}},
+		{"two sentences", "We sign BAAs. Ask sales.", []string{"We sign BAAs.", "Ask sales."}},
+		{"empty", "  \n - \n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := p2sentences(tc.in)
+			if len(got) != len(tc.want) {
+				t.Fatalf("p2sentences(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("p2sentences(%q)[%d] = %q, want %q", tc.in, i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestP2Dispatch(t *testing.T) {
+	// Read must route part-2 attributes to these readers.
+	cs := p2clauses(
+		"You own all Outputs.",
+		"We offer a BAA and ZDR is available for approved customers.",
+		"Anthropic is the data processor.",
+		"We hold SOC 2 Type II. You can export your data.",
+	)
+	for _, tc := range []struct {
+		attribute string
+		read      Reader
+	}{
+		{"output-ownership", ReadOwnership},
+		{"hipaa-baa", ReadBAA},
+		{"zdr", ReadZDR},
+		{"data-processor", ReadProcessor},
+		{"security", ReadSecurity},
+		{"rights", ReadRights},
+	} {
+		t.Run(tc.attribute, func(t *testing.T) {
+			got, want := Read(tc.attribute, cs), tc.read(cs)
+			if got.Value.Unknown || !got.Value.Equal(want.Value) {
+				t.Errorf("Read(%q) = %v, want %v", tc.attribute, got.Value, want.Value)
+			}
+		})
+	}
+}
