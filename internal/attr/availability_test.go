@@ -17,7 +17,7 @@ func TestReadBAA(t *testing.T) {
 		{name: "openai style eligible api customers", clauses: []string{"We can enter into a Business Associate Agreement with API customers who are eligible for it."}, want: avail},
 		{name: "request a BAA", clauses: []string{"Eligible API customers may request a BAA by email."}, want: avail},
 		{name: "baa only available to qualifying", clauses: []string{"Our BAA is only available to customers that qualify for zero retention."}, want: avail},
-		{name: "hipaa ready with signed baa", clauses: []string{"Healthcare organizations can use HIPAA-ready API access with a signed BAA."}, want: avail},
+		{name: "hipaa ready with signed baa", clauses: []string{"Clinics can sign a BAA and then turn on HIPAA-ready mode for the API."}, want: avail},
 		{name: "baa extends to cover a product", clauses: []string{"If you already have a BAA with us, the BAA extends to cover the command-line tool."}, want: avail},
 		{name: "unless signed is an offer", clauses: []string{"You must not upload PHI unless you have signed a BAA with us."}, want: avail},
 		{name: "cloud marketplace offers its own BAA", clauses: []string{"AWS makes a BAA available through its self-service compliance portal."}, want: avail},
@@ -25,15 +25,15 @@ func TestReadBAA(t *testing.T) {
 			"We sign Business Associate Agreements with enterprise customers.",
 			"Beta products such as our spreadsheet add-in are not covered by the BAA.",
 		}, want: avail, evidence: "not covered by the BAA"},
-		{name: "baa does not apply to third-party clouds", clauses: []string{
+		{name: "marketplace purchases outside the baa", clauses: []string{
 			"Enterprise plans are HIPAA-ready.",
-			"Our BAA does not apply to services bought through a cloud marketplace.",
-		}, want: avail, evidence: "does not apply to services bought"},
+			"Purchases made through a cloud marketplace fall outside our BAA.",
+		}, want: avail, evidence: "fall outside our BAA"},
 		{name: "scoped refusal with offer is an exclusion", clauses: []string{
 			"A BAA is available for the Enterprise plan.",
 			"We do not offer BAAs for consumer plans.",
 		}, want: avail, evidence: "consumer plans"},
-		{name: "but clause exclusion", clauses: []string{"The IDE plugins keep working with HIPAA settings, but your BAA doesn't cover them."}, want: notAvail},
+		{name: "outside the baa alone", clauses: []string{"Editor plugins still run under the HIPAA setting; they fall outside your BAA."}, want: notAvail},
 		{name: "we do not offer a BAA", clauses: []string{"We do not offer a Business Associate Agreement."}, want: notAvail},
 		{name: "we will not sign a BAA", clauses: []string{"We won't sign BAAs, so do not send us health records."}, want: notAvail},
 		{name: "not hipaa compliant", clauses: []string{"This service is not HIPAA compliant."}, want: notAvail},
@@ -56,8 +56,8 @@ func TestReadBAA(t *testing.T) {
 		{name: "covered under a BAA", clauses: []string{"Enterprise chat is covered under our BAA."}, want: avail},
 		{name: "markdown link label", clauses: []string{"Organizations that have a [Business Associate Agreement](https://example.com/baa) with us can turn on the HIPAA setting."}, want: avail},
 		{name: "would not apply example", clauses: []string{
-			"Our BAA is only available to customers who use HIPAA eligible services.",
-			"Configuration limits apply (e.g., the BAA would not apply to the web search tool).",
+			"Only customers of our HIPAA eligible services can get a BAA.",
+			"Some tools stay outside the agreement (for instance the BAA would not apply to live browsing).",
 		}, want: avail, evidence: "would not apply"},
 	})
 }
@@ -72,22 +72,22 @@ func TestReadZDR(t *testing.T) {
 		{name: "with a ZDR agreement", clauses: []string{"With a ZDR agreement, prompts are discarded once the response is sent."}, want: avail},
 		{name: "openai style eligible endpoints", clauses: []string{"ZDR is supported for eligible endpoints once your organization is approved."}, want: avail},
 		{name: "zdr-eligible features", clauses: []string{"The chat endpoint and token counting are ZDR-eligible."}, want: avail},
-		{name: "to which zdr applies", clauses: []string{"The only product to which zero data retention applies is the developer API."}, want: avail},
-		{name: "commitment definition", clauses: []string{"Zero Data Retention (ZDR) is our commitment that submitted data is not stored after the response."}, want: avail},
-		{name: "zdr enabled per organization", clauses: []string{"ZDR is enabled on a per-organization basis."}, want: avail},
+		{name: "to which zdr applies", clauses: []string{"Products to which ZDR applies are listed below."}, want: avail},
+		{name: "arrangement definition", clauses: []string{"ZDR is an arrangement under which we keep nothing once a reply is sent."}, want: avail},
+		{name: "zdr enabled per organization", clauses: []string{"Each organization has ZDR enabled separately."}, want: avail},
 		{name: "qualify for zero data retention", clauses: []string{"Customers who qualify for zero data retention may also sign a BAA."}, want: avail},
 		{name: "table header column", clauses: []string{"| Feature | Endpoint | ZDR eligible | Notes |"}, want: avail},
 		{name: "exclusion kept with offer", clauses: []string{
 			"ZDR is available for the chat endpoint.",
-			"Zero data retention does not apply to beta products or the console.",
-		}, want: avail, evidence: "does not apply to beta products"},
+			"ZDR won't cover preview products or the console.",
+		}, want: avail, evidence: "won't cover preview products"},
 		{name: "files api excluded", clauses: []string{
 			"Endpoints with ZDR enabled keep nothing after the response.",
 			"Uploaded files are kept regardless of your zero data retention agreement.",
 		}, want: avail, evidence: "regardless of"},
 		{name: "beta features excluded", clauses: []string{
 			"We provide ZDR for approved organizations.",
-			"Beta features are excluded from ZDR.",
+			"Features still in beta are excluded from ZDR.",
 		}, want: avail, evidence: "excluded from ZDR"},
 		{name: "not zdr-eligible by default", clauses: []string{
 			"Basic web search is ZDR-eligible.",

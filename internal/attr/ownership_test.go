@@ -63,8 +63,8 @@ func TestReadOwnership(t *testing.T) {
 	unspecified := terms.Scalar(OwnerUnspecified)
 	unknown := terms.UnknownValue("x")
 	p2run(t, ReadOwnership, []p2case{
-		{name: "as between you and us", clauses: []string{"As between you and us, and to the extent the law allows, you own the Outputs."}, want: customer},
-		{name: "assignment to you", clauses: []string{"Subject to these Terms, we assign to you all our right, title and interest (if any) in and to Outputs."}, want: customer},
+		{name: "as between you and us", clauses: []string{"As between you and us, you own the Outputs."}, want: customer},
+		{name: "assignment to you", clauses: []string{"We hereby assign to you whatever right, title and interest we hold in Outputs."}, want: customer},
 		{name: "customer owns all outputs", clauses: []string{"Customer owns all Outputs produced for it through the Services."}, want: customer},
 		{name: "retain ownership of inputs and outputs", clauses: []string{"You retain ownership of your inputs and outputs."}, want: customer},
 		{name: "vendor hereby assigns to customer", clauses: []string{"The Provider hereby assigns to Customer any rights it may hold in Output."}, want: customer},

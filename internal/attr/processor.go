@@ -37,7 +37,7 @@ var (
 	p2noAccessRe = regexp.MustCompile(`\b` + p2modelVendor + `\s+(?:do not|does not|don't|doesn't|cannot|can't|never|will not|won't|has no|have no)\s+(?:have\s+)?(?:any\s+)?(?:access|see|receive|view)\b`)
 	// p2noShareRe: the platform does not pass the data to the model vendor.
 	p2noShareRe = regexp.MustCompile(`\b(?:do not|does not|don't|doesn't|never|will not|won't|is not|isn't|are not|aren't)\s+(?:\w+\s+){0,2}?(?:shar\w*|sen[dt]\w*|pass\w*|disclos\w*|provid\w*|transmit\w*)\b[^;]{0,50}?\b(?:with|to)\s+(?:the\s+|any\s+)?` + p2modelVendor + `\b` +
-		`|\b(?:no|not|never|neither|nor)\b[^;]{0,80}?\b(?:shared|sent|passed|disclosed|transmitted)\s+(?:\w+\s+)?(?:with|to)\s+(?:the\s+|any\s+)?` + p2modelVendor + `\b`)
+		`|\b(?:no|not|never|neither|nor|nothing)\b[^;]{0,80}?\b(?:shared|sent|passed|disclosed|transmitted)\s+(?:\w+\s+)?(?:with|to)\s+(?:the\s+|any\s+)?` + p2modelVendor + `\b`)
 	// p2governRe marks a sentence about which terms govern the data.
 	p2governRe = regexp.MustCompile(`\bgovern\w*|\bsubject to\b|\bpursuant to\b|\bunder\b|\bin accordance with\b|\bcovered by\b|\bappl(?:y|ies)\b|\bsee\b`)
 	// p2govVendorRe / p2govCloudRe: a party's own terms or DPA.

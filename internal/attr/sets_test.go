@@ -46,7 +46,7 @@ func TestReadSecurity(t *testing.T) {
 		{name: "no mention", clauses: []string{"We take security seriously."}, want: unknown},
 		{name: "no clauses", clauses: nil, want: unknown},
 		{name: "across clauses", clauses: []string{"SOC 2 Type 2 report available on request.", "Encryption uses AES-256."}, want: set("soc2-type2", "aes-256")},
-		{name: "resources list", clauses: []string{"Learn more and get resources (SOC 2 Type 2 report, ISO 27001 certificate, etc.) in our trust center."}, want: set("soc2-type2", "iso27001")},
+		{name: "resources list", clauses: []string{"Our trust portal holds audit papers (a SOC 2 Type 2 report, an ISO 27001 certificate and more)."}, want: set("soc2-type2", "iso27001")},
 	})
 }
 
@@ -59,9 +59,9 @@ func TestReadRights(t *testing.T) {
 		{name: "delete chats from settings", clauses: []string{"Users may delete individual chats from the sidebar."}, want: set("delete-conversations")},
 		{name: "when you delete a conversation", clauses: []string{"When you delete a conversation, it disappears from your history at once."}, want: set("delete-conversations")},
 		{name: "conversations can be deleted", clauses: []string{"Conversations can be deleted by their owner."}, want: set("delete-conversations")},
-		{name: "developers delete data via api", clauses: []string{"Developers can delete data through the API."}, want: set("delete-conversations")},
+		{name: "developers delete data via api", clauses: []string{"API developers are able to delete stored data with a DELETE request."}, want: set("delete-conversations")},
 		{name: "export your data", clauses: []string{"You can export your data from the privacy settings page."}, want: set("export")},
-		{name: "customer may export", clauses: []string{"The customer may access and export data submitted by its users."}, want: set("export")},
+		{name: "owner may export", clauses: []string{"An organization owner may export the data its members submitted."}, want: set("export")},
 		{name: "download a copy", clauses: []string{"Go to settings to download a copy of your conversations."}, want: set("export")},
 		{name: "admins export logs", clauses: []string{"Organization admins have the right to export logs for the workspace."}, want: set("export")},
 		{name: "opt out of training", clauses: []string{"You can opt out of training in your account settings."}, want: set("opt-out-training")},
@@ -70,7 +70,7 @@ func TestReadRights(t *testing.T) {
 		{name: "choose whether to help improve", clauses: []string{"You choose whether your chats are used to improve our models."}, want: set("opt-out-training")},
 		{name: "admins set custom retention", clauses: []string{"Admins can set custom retention periods for their organization."}, want: set("admin-retention-controls")},
 		{name: "configurable retention", clauses: []string{"Enterprise plans offer configurable retention windows."}, want: set("admin-retention-controls")},
-		{name: "organization retention policy", clauses: []string{"Project content follows your organization's retention policy, set in the admin console."}, want: set("admin-retention-controls")},
+		{name: "organization retention policy", clauses: []string{"Workspace files are kept under your organization's retention policy, which its admins set."}, want: set("admin-retention-controls")},
 		{name: "all four", clauses: []string{
 			"You can delete your conversations and export your data.",
 			"You can opt out of model training.",
@@ -90,7 +90,7 @@ func TestReadRights(t *testing.T) {
 		{name: "no clauses", clauses: nil, want: unknown},
 		{name: "admins cannot change retention", clauses: []string{"Admins cannot change the retention period on Team plans."}, want: none},
 		{name: "imperative click", clauses: []string{"To remove a chat, click the menu and select Delete chat history."}, want: set("delete-conversations")},
-		{name: "control your conversations", clauses: []string{"You control your conversations and can delete your chats anytime."}, want: set("delete-conversations")},
+		{name: "chats are yours to manage", clauses: []string{"Chat history is yours to manage: you can delete chats whenever you like."}, want: set("delete-conversations")},
 	})
 }
 
