@@ -49,7 +49,7 @@ func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 			Client:      a.env.HTTPClient,
 			Version:     Version,
 			Timeout:     f.timeout,
-			Retries:     f.retries,
+			Retries:     explicitZero(f.retries),
 			BrowserPath: a.env.BrowserPath,
 		}),
 		Vendors:   a.vendors,
@@ -136,7 +136,7 @@ Examples:
 				return err
 			}
 			if o.Err != nil {
-				return &ExitError{Code: ExitError, Err: fmt.Errorf("recheck %s: %w", src.ID, o.Err)}
+				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("recheck %s: %w", src.ID, o.Err)}
 			}
 			if o.Notable() {
 				return &ExitError{Code: ExitChanges}
@@ -146,13 +146,28 @@ Examples:
 	}
 }
 
+// explicitZero maps a flag's 0 ("none") to the -1 that the fetch and
+// schedule options read as "none" (their 0 means "the default").
+func explicitZero[T int | int64](v T) T {
+	if v == 0 {
+		return -1
+	}
+	return v
+}
+
 // runChecks checks srcs, shows progress on a terminal, prints the summary
 // and turns the result into an exit code.
 func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source, origin string) error {
+	if f.concurrency < 1 {
+		return usageErr("--concurrency %d: want at least 1", f.concurrency)
+	}
+	if f.retries < 0 || f.timeout <= 0 || f.hostDelay < 0 {
+		return usageErr("--retries, --timeout and --host-delay must not be negative (and --timeout not zero)")
+	}
 	p := a.pipeline(f)
 	opts := pipeline.RunOptions{
 		Origin:   origin,
-		Schedule: schedule.Options{Concurrency: f.concurrency, HostDelay: f.hostDelay},
+		Schedule: schedule.Options{Concurrency: f.concurrency, HostDelay: time.Duration(explicitZero(int64(f.hostDelay)))},
 	}
 	var prog *progress
 	if a.env.Terminal && !f.quiet {
@@ -172,11 +187,11 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	}
 	switch {
 	case ctx.Err() != nil:
-		return &ExitError{Code: ExitError, Err: fmt.Errorf("check interrupted: %w", ctx.Err())}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check interrupted: %w", ctx.Err())}
 	case len(res.Errors) > 0:
-		return &ExitError{Code: ExitError, Err: fmt.Errorf("check: %d source(s) could not be recorded", len(res.Errors))}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: %d source(s) could not be recorded", len(res.Errors))}
 	case len(srcs) > 0 && res.Failed() == len(srcs):
-		return &ExitError{Code: ExitError, Err: fmt.Errorf("check: every source failed (%d of %d); is the network reachable?", res.Failed(), len(srcs))}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: every source failed (%d of %d); is the network reachable?", res.Failed(), len(srcs))}
 	case notable:
 		return &ExitError{Code: ExitChanges}
 	}

@@ -26,7 +26,7 @@ import (
 // Exit codes, for cron and scripts.
 const (
 	ExitOK      = 0 // ran and found nothing notable
-	ExitError   = 1 // an error
+	ExitFailure = 1 // an error
 	ExitUsage   = 2 // a usage error (bad flag or argument)
 	ExitChanges = 3 // ran and found changes (events of severity low or above)
 )
@@ -59,7 +59,7 @@ func ExitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
-	return ExitError
+	return ExitFailure
 }
 
 func usageErr(format string, a ...any) error {

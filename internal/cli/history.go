@@ -75,7 +75,7 @@ Examples:
 				return err
 			}
 			if o.Err != nil {
-				return &ExitError{Code: ExitError, Err: fmt.Errorf("import %s as %s: %w", args[0], s.ID, o.Err)}
+				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("import %s as %s: %w", args[0], s.ID, o.Err)}
 			}
 			if o.Notable() {
 				return &ExitError{Code: ExitChanges}

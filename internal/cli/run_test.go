@@ -218,6 +218,7 @@ func TestCheckLifecycle(t *testing.T) {
 func TestCheckFailures(t *testing.T) {
 	s, srv := newSite(t)
 	good := fixture.ConsumerTerms(fixture.TrainingNever)
+	good.Pad = 20000
 	s.page("/ok", good)
 	s.handle("/e500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) })
 	s.handle("/slow", func(w http.ResponseWriter, r *http.Request) {
@@ -254,8 +255,9 @@ func TestCheckFailures(t *testing.T) {
 		t.Fatalf("exit %d, want 3 (failures raise events)\n%s\n%s", code, out, errs)
 	}
 	var res []struct {
-		Source, Status, ErrorCategory string `json:"error_category"`
-		Events                        []terms.Event
+		Source, Status string
+		ErrorCategory  string `json:"error_category"`
+		Events         []terms.Event
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -308,7 +310,7 @@ func TestCheckNoNetwork(t *testing.T) {
 	r := newRunner(t, srv, "/a", "/b")
 	srv.Close()
 	out, errs, code := r.check()
-	if code != cli.ExitError {
+	if code != cli.ExitFailure {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errs)
 	}
 	if !strings.Contains(errs, "every source failed") || !strings.Contains(out, "2 failed") {

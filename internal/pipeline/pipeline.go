@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/attr"
@@ -109,7 +110,7 @@ func (p *Pipeline) Import(ctx context.Context, src terms.Source, raw []byte, fet
 // version, its observations and the events, in one transaction.
 func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (Outcome, error) {
 	snap.Size = int64(len(raw))
-	doc, xerr := extract.Extract(raw, extract.Options{Select: src.Select, Remove: src.Remove})
+	doc, xerr := Extract(src, snap.ContentType, raw)
 	if xerr != nil {
 		snap.ErrorCategory = terms.ErrExtraction
 		snap.Error = fmt.Sprintf("extract %s: %v", src.ID, xerr)
@@ -367,4 +368,19 @@ func Observed(obs []terms.Observation) map[string]map[string]terms.Value {
 		}
 	}
 	return m
+}
+
+// Extract reads the document of a stored page: HTML through the source's
+// selectors, or a plain-text / markdown copy (an archive's text export, say)
+// line by line.
+func Extract(src terms.Source, contentType string, raw []byte) (terms.Document, error) {
+	ct := strings.ToLower(contentType)
+	if strings.HasPrefix(ct, "text/plain") || strings.HasPrefix(ct, "text/markdown") {
+		doc := extract.ExtractText(string(raw))
+		if len(doc.Clauses) == 0 {
+			return doc, fmt.Errorf("%w: the text file holds no text", extract.ErrNoContent)
+		}
+		return doc, nil
+	}
+	return extract.Extract(raw, extract.Options{Select: src.Select, Remove: src.Remove})
 }

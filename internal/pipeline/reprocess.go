@@ -7,7 +7,6 @@ import (
 
 	"github.com/clausewatch/clausewatch/internal/attr"
 	"github.com/clausewatch/clausewatch/internal/diff"
-	"github.com/clausewatch/clausewatch/internal/extract"
 	"github.com/clausewatch/clausewatch/internal/store"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -48,7 +47,7 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 		if err != nil {
 			return res, fmt.Errorf("reprocess %s: snapshot %d: %w", src.ID, s.ID, err)
 		}
-		doc, err := extract.Extract(raw, extract.Options{Select: src.Select, Remove: src.Remove})
+		doc, err := Extract(src, s.ContentType, raw)
 		if err != nil {
 			res.ExtractErrors++
 			continue

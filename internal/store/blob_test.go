@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +61,7 @@ func newNoisyPage(targetSize int, seed uint64) noisyPage {
 	b.WriteString(`</style></head><body><div id="root" data-request="` + phRequest + `"><main class="` + class() + `">`)
 	var state strings.Builder
 	section := 0
-	for b.Len()+state.Len() < targetSize*2/3 {
+	for b.Len()+state.Len() < targetSize-2000 {
 		section++
 		fmt.Fprintf(&b, `<section class="%s" id="s%d"><h2 class="%s"><span>%d. %s</span></h2>`, class(), section, class(), section, sentence())
 		for range 3 + rng.IntN(5) {
@@ -335,4 +337,79 @@ func BenchmarkPutRawNoise(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(after.BlobBytes-before.BlobBytes)/float64(b.N), "bytes/snapshot")
+}
+
+// corpusDir holds real vendor pages when the project sits beside its
+// shared folder; tests using it skip without it.
+const corpusDir = "../../../shared/corpus/latest"
+
+var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// renoise replaces the first max distinct UUIDs of page (every occurrence)
+// with fresh random ones, as per-request ids and nonces change on a re-fetch.
+func renoise(page []byte, max int, rng *rand.Rand) []byte {
+	fresh := map[string][]byte{}
+	return uuidRE.ReplaceAllFunc(page, func(u []byte) []byte {
+		if r, ok := fresh[string(u)]; ok {
+			return r
+		}
+		if len(fresh) >= max {
+			return u
+		}
+		r := []byte(fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", rng.Uint32(), rng.Uint32()&0xffff,
+			rng.Uint32()&0xfff, rng.Uint32()&0xffff, rng.Uint64()&0xffffffffffff))
+		fresh[string(u)] = r
+		return r
+	})
+}
+
+func TestPutRawRealPages(t *testing.T) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("no real pages to test against (%s absent: a fresh clone has no shared corpus)", corpusDir)
+	}
+	ctx := context.Background()
+	const refetches = 20
+	tests := []struct {
+		name  string
+		file  string
+		noisy int // distinct ids changed per re-fetch
+		limit float64
+	}{
+		{"consumer terms, a few nonces", "Claude.ai/Terms of Service.html", 10, 5000},
+		{"privacy policy, a few nonces", "Claude.ai/Privacy Policy #legal-privacy.html", 10, 5000},
+		{"consumer terms, every id changes", "Claude.ai/Terms of Service.html", 1000, 0}, // logged only
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := os.ReadFile(filepath.Join(corpusDir, tt.file))
+			if err != nil {
+				t.Skipf("%s: %v", tt.file, err)
+			}
+			db := MustOpen(t)
+			rng := rand.New(rand.NewPCG(11, 12))
+			putFetch(t, db, "real", t0, page)
+			before, err := db.Stats(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var last []byte
+			var lastHash string
+			for i := range refetches {
+				last = renoise(page, tt.noisy, rng)
+				lastHash = putFetch(t, db, "real", t0.Add(time.Duration(i+1)*time.Hour), last)
+			}
+			after, err := db.Stats(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			per := float64(after.BlobBytes-before.BlobBytes) / refetches
+			t.Logf("%s: %d bytes, first blob %d bytes, %.0f bytes per re-fetch", tt.file, len(page), before.BlobBytes, per)
+			if tt.limit > 0 && per >= tt.limit {
+				t.Errorf("%.0f bytes per re-fetch, want < %.0f", per, tt.limit)
+			}
+			if got, err := db.Raw(ctx, lastHash); err != nil || !bytes.Equal(got, last) {
+				t.Errorf("Raw round trip failed: %v", err)
+			}
+		})
+	}
 }

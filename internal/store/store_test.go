@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -344,5 +346,53 @@ func TestStats(t *testing.T) {
 	}
 	if st.RawBytes != int64(len("<html><p>one page</p></html>")) || st.BlobBytes <= 0 || st.DocumentBytes <= 0 {
 		t.Errorf("Stats bytes = %+v", st)
+	}
+}
+
+func TestConcurrentTransactions(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "clausewatch.db")
+	// Two handles on one file behave like two processes sharing it.
+	handles := []*DB{mustOpenAt(t, path), mustOpenAt(t, path)}
+	const writers, each = 6, 5
+	errs := make(chan error, writers*2)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(2)
+		go func() { // a writer
+			defer wg.Done()
+			db := handles[w%2]
+			for i := range each {
+				err := db.Transact(ctx, func(tx *Tx) error {
+					h, err := tx.PutRaw(ctx, fmt.Sprintf("src-%d", w), fmt.Appendf(nil, "<p>writer %d fetch %d</p>", w, i))
+					if err != nil {
+						return err
+					}
+					_, err = tx.InsertSnapshot(ctx, terms.Snapshot{Source: fmt.Sprintf("src-%d", w), FetchedAt: t0.Add(time.Duration(i) * time.Minute), ContentHash: h})
+					return err
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+		go func() { // a reader beside it
+			defer wg.Done()
+			for range each {
+				if _, err := handles[(w+1)%2].Snapshots(ctx, fmt.Sprintf("src-%d", w)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := countRows(t, handles[0], "snapshots"); n != writers*each {
+		t.Errorf("snapshots = %d, want %d", n, writers*each)
 	}
 }

@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Observations returns the observations of a snapshot inside the
+// transaction, ordered like DB.Observations.
+func (tx *Tx) Observations(ctx context.Context, snapshotID int64) ([]terms.Observation, error) {
+	return queryObservations(ctx, tx.tx, fmt.Sprintf("observations of snapshot %d", snapshotID),
+		`SELECT vendor, tier, attribute, value, reason, evidence FROM observations
+		WHERE snapshot_id = ? ORDER BY vendor, tier, attribute`, snapshotID)
+}
+
+// SetTextHash points a snapshot at another extracted document (already
+// stored with PutDocument): reprocess uses it when today's extraction of the
+// stored bytes differs from the one recorded. ErrNotFound when no such
+// snapshot exists.
+func (tx *Tx) SetTextHash(ctx context.Context, snapshotID int64, textHash string) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE snapshots SET text_hash = ? WHERE id = ?`, textHash, snapshotID)
+	if err != nil {
+		return fmt.Errorf("set text hash of snapshot %d: %w", snapshotID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("set text hash of snapshot %d: %w", snapshotID, ErrNotFound)
+	}
+	return nil
+}
