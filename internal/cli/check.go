@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -198,6 +199,18 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	return nil
 }
 
+// rootCause is the innermost message of err: "lookup example.com: no such
+// host" rather than the whole chain that repeats the URL.
+func rootCause(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil || next.Error() == "" {
+			return err.Error()
+		}
+		err = next
+	}
+}
+
 // outcomeJSON is the JSON shape of one source's outcome in `check --format json`.
 type outcomeJSON struct {
 	Source        string        `json:"source"`
@@ -268,7 +281,7 @@ func (a *app) printRun(res pipeline.Result) error {
 		detail := ""
 		switch st {
 		case "failed":
-			detail = fmt.Sprintf("(%s) %v", o.Snapshot.ErrorCategory, o.Err)
+			detail = fmt.Sprintf("%s: %s", o.Snapshot.ErrorCategory, rootCause(o.Err))
 		case "new-version":
 			detail = diff.Summarize(o.Changes).String()
 		case "first-version":

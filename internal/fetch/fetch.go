@@ -460,12 +460,17 @@ func classifyRequestError(actx context.Context, err error) *attemptError {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
+	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, errTooManyRedirects):
 		return &attemptError{category: terms.ErrRedirects, err: err, final: true}
 	case actx.Err() != nil || isTimeout(err):
 		return &attemptError{category: terms.ErrTimeout, err: err}
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return &attemptError{category: terms.ErrNetwork, err: err, final: true}
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		// The name does not resolve: asking again in a few seconds will not
+		// change that (a temporary resolver failure is still retried).
 		return &attemptError{category: terms.ErrNetwork, err: err, final: true}
 	}
 	return &attemptError{category: terms.ErrNetwork, err: err}

@@ -785,3 +785,17 @@ func TestFetchCorpus(t *testing.T) {
 		})
 	}
 }
+
+func TestFetchUnknownHostIsNotRetried(t *testing.T) {
+	rec := &sleeps{}
+	// .invalid never resolves (RFC 2606).
+	_, err := New(Options{Sleep: rec.sleep}).Fetch(context.Background(), Request{URL: "http://clausewatch-test.invalid/terms"})
+	var dns *net.DNSError
+	if !errors.As(err, &dns) || !dns.IsNotFound {
+		t.Skipf("this machine's resolver did not answer 'not found' for .invalid: %v", err)
+	}
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Attempts != 1 || fe.Category != terms.ErrNetwork {
+		t.Errorf("error = %#v, want one attempt, category network", fe)
+	}
+}
