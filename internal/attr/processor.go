@@ -24,7 +24,7 @@ const (
 var (
 	p2partyRe = regexp.MustCompile(`\b(?:(` + p2modelVendor + `)|(` + p2cloud + `))\b`)
 	// p2roleRe is a role statement; group 1 is set for a sub-processor.
-	p2roleRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+act\s+as|operates?\s+as|functions?\s+as)\s+(?:the\s+|an\s+|a\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?(sub-?)?processors?\b`)
+	p2roleRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+act\s+as|operates?\s+as|functions?\s+as)\s+(?:the\s+|an\s+|a\s+)?(?:(?:the\s+)?(?:customer|controller|your|its|their)(?:'s|’s|s')?\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?(sub-?)?processors?\b`)
 	// p2roleAfterRe is a role statement naming the party after the role.
 	p2roleAfterRe = regexp.MustCompile(`\b(?:data\s+)?processor\s+(?:is|will be|remains)\s+(?:the\s+)?(?:(` + p2modelVendor + `)|(` + p2cloud + `))\b`)
 	// p2roleNegRe ends a text that negates the role verb after it.

@@ -23,6 +23,8 @@ func TestReadProcessor(t *testing.T) {
 		{name: "vendor is a sub-processor hyphenated", clauses: []string{"In this product, Anthropic is a sub-processor of Microsoft."}, want: cloud},
 		{name: "processor is named after", clauses: []string{"For hosted deployments the data processor is Google Cloud."}, want: cloud},
 		{name: "anthropic acts as data processor", clauses: []string{"Anthropic acts as data processor for prompts and outputs."}, want: vendor},
+		{name: "vendor is the customer's processor", clauses: []string{"For personal data in customer content, the customer is the controller and Anthropic is the customer's processor."}, want: vendor},
+		{name: "vendor is your processor", clauses: []string{"Anthropic is your processor for the data you upload to the API."}, want: vendor},
 		{name: "governed by anthropic terms and dpa", clauses: []string{"Data handling is governed by Anthropic's commercial terms and DPA."}, want: vendor},
 		{name: "anthropic is the processor in foundry", clauses: []string{"Anthropic is the data processor for Claude in Foundry."}, want: vendor},
 		{name: "not microsoft aside", clauses: []string{"Once purchased, the model's traffic is handled by Anthropic (not Microsoft), which is the processor."}, want: vendor},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
 	"github.com/clausewatch/clausewatch/internal/report"
 	"github.com/clausewatch/clausewatch/internal/source"
@@ -224,7 +225,7 @@ func (a *app) statusRows(ctx context.Context) ([]report.Row, error) {
 					r.Observed = &o
 					r.Evidence = evidenceFor(obs, t.ID, at)
 				}
-				r.Agrees = r.Documented != nil && r.Observed != nil && !r.Observed.Unknown && r.Documented.Equal(*r.Observed)
+				r.Agrees = r.Documented != nil && r.Observed != nil && compare.Agrees(at, *r.Documented, *r.Observed)
 				if r.Documented == nil && r.Observed == nil {
 					continue
 				}

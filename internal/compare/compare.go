@@ -361,11 +361,11 @@ func driftEvents(in Input, next map[key]*cell) []terms.Event {
 			continue
 		}
 		after := in.ObservedAfter[k.tier][k.attribute]
-		if after.Unknown || after.IsZero() || after.Equal(base) {
+		if after.Unknown || after.IsZero() || Agrees(k.attribute, base, after) {
 			continue
 		}
 		before, hadBefore := in.ObservedBefore[k.tier][k.attribute]
-		if hadBefore && !before.Equal(base) && before.Equal(after) {
+		if hadBefore && !Agrees(k.attribute, base, before) && before.Equal(after) {
 			continue // drift already reported and unchanged
 		}
 		ev := in.event(terms.BaselineDrift, k, ptr(base), ptr(after))

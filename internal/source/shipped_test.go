@@ -72,7 +72,8 @@ func TestShippedDeclarations(t *testing.T) {
 			}
 		})
 	}
-	if len(v.Sources) != len(designIDs) {
+	// DESIGN.md allows more sources; the named ones must all be there.
+	if len(v.Sources) < len(designIDs) {
 		t.Errorf("anthropic declares %d sources, DESIGN.md names %d", len(v.Sources), len(designIDs))
 	}
 

@@ -1,0 +1,36 @@
+package compare
+
+import (
+	"slices"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Agrees reports whether an observed value supports the documented one.
+// Scalars must be equal. A retention map agrees when every scope the
+// analysis documents is observed with the same period (scopes the analysis
+// says nothing about are not a disagreement). A set agrees when every
+// documented item is observed (more certifications or rights than the
+// analysis lists are not a disagreement; one missing is). Unknown never
+// agrees.
+func Agrees(attribute string, documented, observed terms.Value) bool {
+	switch {
+	case observed.Unknown || documented.Unknown:
+		return false
+	case documented.Map != nil && observed.Map != nil:
+		for scope, period := range documented.Map {
+			if observed.Map[scope] != period {
+				return false
+			}
+		}
+		return true
+	case documented.Set != nil && observed.Set != nil:
+		for _, item := range documented.Set {
+			if !slices.Contains(observed.Set, item) {
+				return false
+			}
+		}
+		return true
+	}
+	return documented.Equal(observed)
+}
