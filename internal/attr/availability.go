@@ -67,6 +67,8 @@ var p2baa = p2availSpec{
 		regexp.MustCompile(`\bhipaa[\s-](?:eligible|ready|readiness|enabled|configuration|compliant)\b|\b(?:support|supports|supporting|enable|enables)\s+(?:\w+\s+){0,3}?hipaa(?:\s+compliance)?\b`),
 		regexp.MustCompile(`\b(?:under|with|covered by|covered under|pursuant to|per)\s+(?:a|an|the|our|your|its|their|[a-z]+'s)?\s*(?:signed\s+|executed\s+)?(?:baas?|business associate)\b`),
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum))\b[^;]{0,40}?\b(?:extend|extends|cover|covers|apply|applies|applicable)\b|\bbaa-covered\b`),
+		// "the BAA provided by the vendor to the customer", a contract's definition
+		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b\s+(?:\w+\s+){0,2}?(?:provided|offered|supplied|made available)\s+(?:by|to)\b`),
 	},
 }
 

@@ -20,6 +20,8 @@ func TestReadBAA(t *testing.T) {
 		{name: "hipaa ready with signed baa", clauses: []string{"Clinics can sign a BAA and then turn on HIPAA-ready mode for the API."}, want: avail},
 		{name: "baa extends to cover a product", clauses: []string{"If you already have a BAA with us, the BAA extends to cover the command-line tool."}, want: avail},
 		{name: "unless signed is an offer", clauses: []string{"You must not upload PHI unless you have signed a BAA with us."}, want: avail},
+		{name: "defined term: the baa offered by us", clauses: []string{`"Health Schedule" means our Business Associate Agreement offered by us to covered customers.`}, want: avail},
+		{name: "refusing a baa provided by others", clauses: []string{"We do not sign the business associate agreement provided to us by clinics."}, want: notAvail},
 		{name: "cloud marketplace offers its own BAA", clauses: []string{"AWS makes a BAA available through its self-service compliance portal."}, want: avail},
 		{name: "exclusion kept with offer", clauses: []string{
 			"We sign Business Associate Agreements with enterprise customers.",

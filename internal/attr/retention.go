@@ -40,7 +40,7 @@ var scopeRules = []scopeRule{
 	{ScopeSafetyScores, regexp.MustCompile(`(?i)\b(classifier|classification|safety|trust (and|&) safety)\s+scores?\b|\bscores\b`)},
 	{ScopeZDR, regexp.MustCompile(`(?i)\bzero[- ]data[- ]retention\b|\bzdr\b|\bzero[- ]retention\b`)},
 	{ScopeBatch, regexp.MustCompile(`(?i)\bbatch(es)?\b`)},
-	{ScopeFiles, regexp.MustCompile(`(?i)\bfiles api\b|/v1/files\b|\bfiles? (you )?upload(ed)?\b|\buploaded files\b`)},
+	{ScopeFiles, regexp.MustCompile(`(?i)\bfiles api\b|/v1/files\b|\bfiles? (you )?upload(ed)?\b|\buploaded files\b|\b(submitted|uploaded|used) (to|for) fine-?tun(e|ing)\b|\bfine-?tuning (data|files?|datasets?)\b`)},
 	{ScopeFeedback, regexp.MustCompile(`(?i)\bfeedback\b|\bthumbs\b|\bbug reports?\b`)},
 	{ScopePolicyViolation, regexp.MustCompile(`(?i)\bflagged\b|\bviolat\w*|\busage polic\w*|\bacceptable use\b|\baup\b|\bsafety review\b|\bmisuse\b`)},
 	{ScopeAfterDeletion, regexp.MustCompile(`(?i)\bdeleted\b|\bdeletion\b|\b(you|users?|customers?|admins?|administrators?|owners?|members?)\s+(can\s+|may\s+|choose to\s+|decide to\s+)?delete\b|\bdelete (a|your|the|any) (conversation|chat|account|project|data|message)s?\b|\bremoved from (your|the) (chat|conversation) history\b`)},

@@ -136,6 +136,10 @@ var (
 		`|\bno longer\b|\b(?:lack|lacks|lacking|lost|loses|dropped|discontinued|withdrawn|revoked|expired|lapsed|removed|suspended)\b|\bno\s+(?:\w+\s+){0,1}(?:soc|iso|fedramp|hitrust|pci|sso|single sign|scim|rbac|role-based|audit|tls|aes)\b|\bunavailable\b|\bwithout\s+(?:sso|scim|single sign|audit|rbac)`)
 	// p2secOther puts a certification on someone other than the vendor or the
 	// platform that serves the tier (a subprocessor, the customer).
+	// p2secLink names the other party only as an end of a connection
+	// ("in transit between us and our service providers"), which does not
+	// make the statement theirs.
+	p2secLink  = regexp.MustCompile(`\b(?:between|to|from|with)\s+(?:us\s+and\s+|you\s+and\s+)?(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b`)
 	p2secOther = regexp.MustCompile(`\b(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b|\b(?:sub-?processors|suppliers|third parties)\s+(?:are|must|maintain|hold)\b|\byou are responsible for\b|\b(?:customers?|you) (?:must|should) (?:obtain|maintain|achieve)\b|\byour own\s+(?:soc|iso|pci|hitrust|fedramp|compliance)`)
 )
 
@@ -154,7 +158,7 @@ var (
 // a member; Clause is the clause of the first of them.
 func ReadSecurity(clauses []terms.Clause) Reading {
 	return p2readSet(clauses, p2setSpec{
-		items: p2securityItems, neg: p2secNeg, other: p2secOther,
+		items: p2securityItems, neg: p2secNeg, other: p2secOther, link: p2secLink,
 		reason: "no sentence names a certification or security control",
 	})
 }
@@ -169,7 +173,7 @@ var p2rightsItems = []p2item{
 		regexp.MustCompile(`\bexport(?:s|ing)?\b[^;]{0,50}?\b(?:data|conversations?|chats?|history|content|workspace|logs?|account|information)\b|\b(?:data|conversations?|chats?|history)\b[^;]{0,20}\b(?:can|may)\s+be\s+exported\b|\bdata export\b|\bdownload\b[^;]{0,25}\b(?:copy|archive)\b[^;]{0,20}\b(?:data|conversations?|chats?|history)\b|\bdata portability\b`), nil},
 	{"opt-out-training",
 		regexp.MustCompile(`\bopt(?:ing)?[\s-]*out\b|\b(?:turn|switch|toggle)\w*\s+off\b|\bdisabl\w*\b|\b(?:train|training|improv\w*)\b`),
-		regexp.MustCompile(`\bopt(?:ing|s)?[\s-]*out\b[^;]{0,60}?\b(?:train\w*|model improvement|improv\w*)\b|\b(?:train\w*|improv\w*)\b[^;]{0,60}?\bunless\s+(?:you|the user|users)\s+(?:\w+\s+){0,2}?opt[\s-]*out\b|\b(?:turn|switch|toggle)\w*\s+off\b[^;]{0,50}?\b(?:train\w*|model improvement|improv\w*)\b|\b(?:train\w*|model improvement|improv\w*)\b[^;]{0,40}?\b(?:turn|switch|toggle)\w*\s+off\b|\bdisabl\w*\b[^;]{0,40}?\b(?:train\w*|model improvement)\b|\b(?:choose|decide|control)\s+(?:whether|if)\b[^;]{0,60}?\b(?:train\w*|improv\w*)\b`), nil},
+		regexp.MustCompile(`\bopt(?:ing|s)?[\s-]*out\b[^;]{0,60}?\b(?:train\w*|model improvement|improv\w*)\b|\b(?:train\w*|improv\w*)\b[^;]{0,60}?\bunless\s+(?:you|the user|users)\s+(?:\w+\s+){0,2}?opt[\s-]*out\b|\b(?:turn|switch|toggle)\w*\s+off\b[^;]{0,50}?\b(?:train\w*|model improvement|improv\w*)\b|\b(?:train\w*|model improvement|improv\w*)\b[^;]{0,40}?\b(?:turn|switch|toggle)\w*\s+off\b|\bdisabl\w*\b[^;]{0,40}?\b(?:train\w*|model improvement)\b|\b(?:choose|decide|control)\s+(?:whether|if)\b[^;]{0,60}?\b(?:train\w*|improv\w*)\b|\b(?:train\w*|model improvement)\b[^;]{0,60}?\b(?:option|choice|ability|right)\s+to\s+opt(?:ing)?[\s-]*out\b`), nil},
 	{"admin-retention-controls",
 		regexp.MustCompile(`\bretention\b|\bretain\w*\b`),
 		regexp.MustCompile(`\b(?:set|configure|customi[sz]e|choose|adjust|change|define|control|manage|shorten|extend)\b[^;]{0,40}?\b(?:retention|how long)\b|\b(?:custom|configurable|customi[sz]able|adjustable)\s+(?:data\s+)?retention\b|\bretention\s+(?:periods?|policy|policies|settings?|windows?)\s+(?:is|are|can be)\s+(?:configurable|customi[sz]able|set by)\b|\b(?:organi[sz]ation|admin|administrator|workspace|owner)(?:'s|s'|s)?\s+(?:custom\s+)?(?:data\s+)?retention\s+(?:policy|policies|period|periods|settings?)\b`), nil},
@@ -208,6 +212,7 @@ type p2setSpec struct {
 	items       []p2item
 	neg         *regexp.Regexp // a fragment that denies what it names
 	other       *regexp.Regexp // a fragment about another party: skipped
+	link        *regexp.Regexp // optional: mentions of another party removed before other is tested
 	able        *regexp.Regexp // when set, an assertion also needs this (the customer can act)
 	selfEvident string         // member whose assertion needs no able match ("opt out" says it)
 	reason      string         // unknown reason when nothing is named
@@ -226,7 +231,11 @@ func p2readSet(clauses []terms.Clause, spec p2setSpec) Reading {
 	for _, s := range p2split(clauses) {
 		hit := false
 		for _, f := range p2fragments(s.norm) {
-			if spec.other.MatchString(f) {
+			of := f
+			if spec.link != nil {
+				of = spec.link.ReplaceAllString(f, " ")
+			}
+			if spec.other.MatchString(of) {
 				continue
 			}
 			for _, it := range spec.items {

@@ -41,6 +41,8 @@ func TestReadSecurity(t *testing.T) {
 		{name: "lacks audit logs", clauses: []string{"Consumer plans lack the audit logs found in business plans."}, want: none},
 		{name: "dropped certification", clauses: []string{"Our ISO 27001 certificate expired in March."}, want: none},
 		{name: "subprocessor certification does not count", clauses: []string{"Our subprocessors are ISO 27001 certified."}, want: unknown},
+		{name: "service providers holding a certificate do not count", clauses: []string{"Our service providers maintain ISO 27001 certification."}, want: unknown},
+		{name: "encryption to our service providers is ours", clauses: []string{"Traffic between us and our service providers is encrypted with TLS 1.2 or higher."}, want: set("tls1.2+")},
 		{name: "customer responsibility does not count", clauses: []string{"You are responsible for your own PCI DSS compliance."}, want: unknown},
 		{name: "not shared does not negate", clauses: []string{"Data is stored with AES-256 and is not shared with advertisers."}, want: set("aes-256")},
 		{name: "no mention", clauses: []string{"We take security seriously."}, want: unknown},
@@ -56,6 +58,8 @@ func TestReadRights(t *testing.T) {
 	unknown := terms.UnknownValue("x")
 	p2run(t, ReadRights, []p2case{
 		{name: "delete conversations", clauses: []string{"You can delete your conversations at any time."}, want: set("delete-conversations")},
+		{name: "option to opt out of training", clauses: []string{"To keep your chats out of training, you have the option to opt out in settings."}, want: set("opt-out-training")},
+		{name: "no option to opt out of training", clauses: []string{"If you want your chats kept out of training, you have no option to opt out."}, want: none},
 		{name: "delete chats from settings", clauses: []string{"Users may delete individual chats from the sidebar."}, want: set("delete-conversations")},
 		{name: "when you delete a conversation", clauses: []string{"When you delete a conversation, it disappears from your history at once."}, want: set("delete-conversations")},
 		{name: "conversations can be deleted", clauses: []string{"Conversations can be deleted by their owner."}, want: set("delete-conversations")},

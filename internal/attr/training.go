@@ -30,14 +30,14 @@ const (
 
 var (
 	// trainRe finds a sentence about training or improving models.
-	trainRe = regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?|claude|chatgpt|gemini)\b|\bmodel\s+(improvement|development)\b|\bimprove the model\b`)
+	trainRe = regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?|claude|chatgpt|gemini)\b|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bto\s+(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b`)
 
 	// competeRe marks sentences about what the customer may not train
 	// (competing models), which say nothing about the vendor's use.
 	competeRe = regexp.MustCompile(`(?i)\bcompet(e|es|ing|itor|itive)\b|\b(you|customers?|users?)\s+(may|must|shall|will)\s+not\b[^.]{0,80}\btrain|\b(human|expert)\s+trainers?\b|\bprofessional training\b|\btraining (courses?|materials? for (your|staff))`)
 
 	// optInRe finds a path by which the customer chooses to allow training.
-	optInRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?in(to)?\b|\bonly with your\b|\bwith(out)? your (express |explicit |prior |affirmative )?(written )?(permission|consent|authori[sz]ation|agreement)\b|\b(choose|chooses|chosen|elect|elects|elected|decide|decides|agree|agrees|agreed)\s+to\s+(allow|let|share|provide|participate|contribute|enable|join|turn on)\b|\bif you (allow|permit|enable|let us|share|turn on|consent)\b|\byou (explicitly |expressly )?(allow|permit|authori[sz]e) us\b|\b(explicitly|expressly|affirmatively)\s+(give|gave|given|grant|granted|consent|consented|agree|agreed)\b|\bgiven us (your )?permission\b|\b(participat\w*\s+in|join(s|ed|ing)?)\s+(our\s+|the\s+|a\s+)?[\w\s-]{0,40}\bprogram\b|\bwhen (this|the) setting is (on|enabled)\b|\bgive you the choice\b|\bif you choose to\b`)
+	optInRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?in(to)?\b|\bonly with your\b|\bwith(out)? your (express |explicit |prior |affirmative )?(written )?(permission|consent|authori[sz]ation|agreement)\b|\b(choose|chooses|chosen|elect|elects|elected|decide|decides|agree|agrees|agreed)\s+to\s+(allow|let|share|provide|participate|contribute|enable|join|turn on)\b|\bif you (allow|permit|enable|let us|share|turn on|consent)\b|\byou (explicitly |expressly )?(allow|permit|authori[sz]e) us\b|\b(explicitly|expressly|affirmatively)\s+(give|gives|gave|given|grant|grants|granted|consent|consents|consented|agree|agrees|agreed)\b|\bgiven us (your )?permission\b|\b(participat\w*\s+in|join(s|ed|ing)?)\s+(our\s+|the\s+|a\s+)?[\w\s-]{0,40}\bprogram\b|\bwhen (this|the) setting is (on|enabled)\b|\bgive you the choice\b|\bif you choose to\b`)
 
 	// optOutRe finds a choice to stop training that is on by default.
 	optOutRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?out\b|\b(turn|switch)(s|es|ed|ing)?\s+([\w"'“”‘’-]+\s+){0,6}?off\b|\b(choose|chooses|elect|decide)\s+to\s+(disable|stop|turn off|withdraw)\b|\b(can|may)\s+(disable|withdraw|deactivate)\b|\bdata controls\b|\bunless you (object|tell us not|ask us not)\b|\b(you can|right to) object\b`)

@@ -40,10 +40,9 @@ const (
 // noisyServer serves a ~570 KB page shaped like the consumer terms, with
 // fresh noise (build id, nonces, class hashes, tracking ids) on every
 // request and no validators, as dynamic pages do.
-func noisyServer(tb testing.TB) *httptest.Server {
+func noisyServer(tb testing.TB, n *atomic.Uint64) *httptest.Server {
 	base := fixture.ConsumerTerms(fixture.TrainingNever)
 	base.Pad = pageSize
-	var n atomic.Uint64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := base
 		p.Noise = n.Add(1)
@@ -122,8 +121,9 @@ func BenchmarkCheck1000(b *testing.B) {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	var srvs []*httptest.Server
+	var noise atomic.Uint64 // one counter: every response is unique
 	for i := 0; i < hosts; i++ {
-		srvs = append(srvs, noisyServer(b))
+		srvs = append(srvs, noisyServer(b, &noise))
 	}
 	us := urls(srvs, n)
 	dir := declare(b, us)
@@ -178,7 +178,8 @@ func BenchmarkCheck1000(b *testing.B) {
 // BenchmarkNoiseSnapshots records 200 successive noise-only snapshots of one
 // 570 KB page through the pipeline and reports the bytes stored per snapshot.
 func BenchmarkNoiseSnapshots(b *testing.B) {
-	srv := noisyServer(b)
+	var noise atomic.Uint64
+	srv := noisyServer(b, &noise)
 	for i := 0; i < b.N; i++ {
 		ctx := context.Background()
 		dbPath := filepath.Join(b.TempDir(), "noise.db")

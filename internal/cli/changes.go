@@ -25,14 +25,15 @@ func changesCmd() *command {
 		name:    "changes",
 		summary: "list change events (critical first), with their evidence",
 		usage:   "changes [--since WHEN] [--source ID] [--tier T] [--attribute A] [--severity S] [--format F]",
-		formats: []string{"text", "markdown", "html", "json"},
+		formats: []string{"text", "markdown", "html", "json", "atom"},
 		help: `Lists the change events recorded by check, recheck and import: tier,
 attribute, old → new value, severity, the clause, the sentence before and
 after with a word diff, the page URL and the snapshot dates. Events of
 severity low and above are grouped by severity, critical first; informational
 ones (document-changed, recovered, variant-changed) are summed up in a digest.
 Events of kind rule-changed (our readers improved) are left out unless
---rule-changes is given. As JSON, the array of DESIGN.md's change events.
+--rule-changes is given. As JSON, the array of DESIGN.md's change events; as
+atom, an Atom 1.0 feed with one entry per event, newest first.
 
 --since takes a duration back from now (36h, 7d, 2w), a date (2026-01-31) or
 an RFC 3339 time.
@@ -127,6 +128,18 @@ func (a *app) writeEvents(evs []terms.Event) error {
 		return report.Markdown(w, evs, o)
 	case "html":
 		return report.HTML(w, evs, o)
+	case "atom":
+		// Updated: the newest detection, or now for an empty feed.
+		feed := report.FeedInfo{ID: "urn:clausewatch:changes", Title: "clausewatch changes"}
+		for _, e := range evs {
+			if e.DetectedAt.After(feed.Updated) {
+				feed.Updated = e.DetectedAt
+			}
+		}
+		if feed.Updated.IsZero() {
+			feed.Updated = a.env.Now()
+		}
+		return report.Atom(w, evs, o, feed)
 	}
 	return report.Text(w, evs, o)
 }

@@ -28,11 +28,13 @@ type checkFlags struct {
 	retries     int
 	wait        bool
 	quiet       bool
+	webhook     string // --webhook: POST the run's notable events here
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 	if withSources {
 		fs.Var(&f.sources, "source", "check only this source `id` (repeatable, or comma-separated)")
+		fs.Func("webhook", "after the run, POST its notable events as JSON to `URL` (signed with $"+webhookSecretEnv+" when set)", webhookFlag(&f.webhook))
 	}
 	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `n` fetches at once")
 	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host")
@@ -186,6 +188,7 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 			return err
 		}
 	}
+	webhookFailed := a.webhookAfterRun(ctx, f.webhook, res)
 	switch {
 	case ctx.Err() != nil:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check interrupted: %w", ctx.Err())}
@@ -193,6 +196,8 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: %d source(s) could not be recorded", len(res.Errors))}
 	case len(srcs) > 0 && res.Failed() == len(srcs):
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: every source failed (%d of %d); is the network reachable?", res.Failed(), len(srcs))}
+	case webhookFailed:
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: webhook delivery failed")}
 	case notable:
 		return &ExitError{Code: ExitChanges}
 	}

@@ -144,8 +144,12 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 		return out, err
 	}
 
+	blob, err := p.Store.PrepareRaw(ctx, src.ID, raw)
+	if err != nil {
+		return out, err
+	}
 	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
-		if snap.ContentHash, err = tx.PutRaw(ctx, src.ID, raw); err != nil {
+		if snap.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 			return err
 		}
 		if _, err = tx.PutDocument(ctx, doc); err != nil {
@@ -212,9 +216,13 @@ func (p *Pipeline) recordSame(ctx context.Context, src terms.Source, snap terms.
 		return Outcome{Source: src}, err
 	}
 	out := Outcome{Source: src}
+	blob, err := p.Store.PrepareRaw(ctx, src.ID, raw)
+	if err != nil {
+		return out, err
+	}
 	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
 		var err error
-		if snap.ContentHash, err = tx.PutRaw(ctx, src.ID, raw); err != nil {
+		if snap.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 			return err
 		}
 		if snap.ID, err = tx.InsertSnapshot(ctx, snap); err != nil {

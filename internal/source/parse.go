@@ -22,7 +22,8 @@ import (
 var (
 	vendorFields   = []string{"vendor", "name", "tiers", "documents", "attributes"}
 	tierFields     = []string{"id", "label"}
-	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "headers", "render"}
+	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "headers", "render", "variants"}
+	variantFields  = []string{"id", "match"}
 	ruleFields     = []string{"source", "tiers", "attribute", "clause", "match"}
 )
 
@@ -222,7 +223,53 @@ func (p *fileParser) document1(n *yaml.Node, at, vendor string) (s terms.Source,
 		p.fail(lineOf(f["render"], n), at+".render",
 			fmt.Errorf("%w %q (want %q, or no render field for a plain HTTP GET)", ErrInvalidRender, s.Render, terms.RenderBrowser))
 	}
+	s.Variants = p.variants(f["variants"], at+".variants")
 	return s, idLine, ok
+}
+
+// variants reads the regional variants of a document: a list of {id, match}
+// with ids unique within the document and match a regular expression that
+// compiles (case-insensitively, as it is applied). Entries with problems are
+// recorded and left out.
+func (p *fileParser) variants(e entry, field string) []terms.Variant {
+	var out []terms.Variant
+	seen := map[string]int{}
+	for i, n := range p.seq(e, field) {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		f, ok := p.fields(n, at, variantFields)
+		if !ok {
+			continue
+		}
+		id, line, ok := p.id(f, n, at, "id")
+		if ok {
+			if first, dup := seen[id]; dup {
+				p.fail(line, at+".id", fmt.Errorf("%w %q (first declared at line %d)", ErrDuplicateVariant, id, first))
+				ok = false
+			} else {
+				seen[id] = line
+			}
+		}
+		match := p.str(f["match"], at+".match")
+		switch m := f["match"]; {
+		case m.val == nil || isNull(m.val):
+			p.fail(lineOf(m, n), at+".match", fmt.Errorf("%w: a variant is recognized by its match expression", ErrMissing))
+			ok = false
+		case match == "" && resolve(m.val).Kind == yaml.ScalarNode:
+			p.fail(lineOf(m, n), at+".match", fmt.Errorf("%w: an empty expression matches every page", ErrEmpty))
+			ok = false
+		case match == "":
+			ok = false // wrong type, already reported
+		default:
+			if _, err := regexp.Compile("(?i)" + match); err != nil {
+				p.fail(lineOf(m, n), at+".match", fmt.Errorf("%w %q: %w", ErrInvalidRegexp, match, err))
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, terms.Variant{ID: id, Match: match})
+		}
+	}
+	return out
 }
 
 // rule reads one entry of attributes. Omitted tiers default to the tiers of

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -36,6 +37,7 @@ var (
 	ErrDuplicateVendor  = errors.New("duplicate vendor id")
 	ErrDuplicateTier    = errors.New("duplicate tier id")
 	ErrDuplicateSource  = errors.New("duplicate source id")
+	ErrDuplicateVariant = errors.New("duplicate variant id")
 	ErrInvalidURL       = errors.New("invalid URL")
 	ErrInvalidSelector  = errors.New("invalid CSS selector")
 	ErrInvalidHeader    = errors.New("invalid header")
@@ -192,4 +194,22 @@ func All(vendors []terms.Vendor) []terms.Source {
 		all = append(all, v.Sources...)
 	}
 	return all
+}
+
+// MatchVariant names the regional variant of s that text (the extracted
+// text of a snapshot, such as terms.Document.Text) is: the ID of the first
+// of s.Variants whose Match matches text, case-insensitively. ok is false
+// when s declares no variants or none matches; a Match that does not
+// compile (never the case for a loaded Source) matches nothing.
+func MatchVariant(s terms.Source, text string) (id string, ok bool) {
+	for _, v := range s.Variants {
+		re, err := regexp.Compile("(?i)" + v.Match)
+		if err != nil {
+			continue
+		}
+		if re.MatchString(text) {
+			return v.ID, true
+		}
+	}
+	return "", false
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -38,9 +39,11 @@ type codec struct {
 	plainEnc *zstd.Encoder
 	plainDec *zstd.Decoder
 
+	// deltaEncs pools dictionary encoders so that several sources can be
+	// delta-compressed at once; each is re-armed with its base per call.
+	deltaEncs chan *zstd.Encoder
+
 	mu           sync.Mutex
-	deltaEnc     *zstd.Encoder
-	deltaEncBase string
 	deltaDec     *zstd.Decoder
 	deltaDecBase string
 	bases        map[string][]byte // hash → raw bytes of full blobs
@@ -48,7 +51,7 @@ type codec struct {
 }
 
 func newCodec() (*codec, error) {
-	c := &codec{bases: map[string][]byte{}}
+	c := &codec{bases: map[string][]byte{}, deltaEncs: make(chan *zstd.Encoder, runtime.GOMAXPROCS(0))}
 	var err error
 	if c.plainEnc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault)); err != nil {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
@@ -64,8 +67,8 @@ func (c *codec) close() {
 	defer c.mu.Unlock()
 	c.plainEnc.Close()
 	c.plainDec.Close()
-	if c.deltaEnc != nil {
-		c.deltaEnc.Close()
+	for len(c.deltaEncs) > 0 {
+		(<-c.deltaEncs).Close()
 	}
 	if c.deltaDec != nil {
 		c.deltaDec.Close()
@@ -78,28 +81,32 @@ func (c *codec) compress(b []byte) []byte { return c.plainEnc.EncodeAll(b, nil) 
 // decompress reverses compress.
 func (c *codec) decompress(b []byte) ([]byte, error) { return c.plainDec.DecodeAll(b, nil) }
 
-// compressDelta compresses b with the raw bytes base (whose hash is
-// baseHash) as dictionary.
-func (c *codec) compressDelta(b []byte, baseHash string, base []byte) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// compressDelta compresses b with the raw bytes base as dictionary. It is
+// safe for concurrent use: encoders come from a small pool.
+func (c *codec) compressDelta(b []byte, base []byte) ([]byte, error) {
 	dict := zstd.WithEncoderDictRaw(0, base)
-	switch {
-	case c.deltaEnc == nil:
-		enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1),
+	var enc *zstd.Encoder
+	select {
+	case enc = <-c.deltaEncs:
+		if err := enc.ResetWithOptions(nil, dict); err != nil {
+			enc.Close()
+			return nil, fmt.Errorf("zstd delta encoder: %w", err)
+		}
+	default:
+		var err error
+		enc, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1),
 			zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(deltaWindow), dict)
 		if err != nil {
 			return nil, fmt.Errorf("zstd delta encoder: %w", err)
 		}
-		c.deltaEnc = enc
-	case c.deltaEncBase != baseHash:
-		if err := c.deltaEnc.ResetWithOptions(nil, dict); err != nil {
-			c.deltaEncBase = ""
-			return nil, fmt.Errorf("zstd delta encoder: %w", err)
-		}
 	}
-	c.deltaEncBase = baseHash
-	return c.deltaEnc.EncodeAll(b, nil), nil
+	out := enc.EncodeAll(b, nil)
+	select {
+	case c.deltaEncs <- enc:
+	default:
+		enc.Close()
+	}
+	return out, nil
 }
 
 // decompressDelta reverses compressDelta.
@@ -148,60 +155,106 @@ func (c *codec) cacheBase(hash string, raw []byte) {
 	c.baseOrder = append(c.baseOrder, hash)
 }
 
-// PutRaw stores the raw bytes of a page fetched for source and returns their
-// hex SHA-256. Bytes already stored are not stored again. New bytes are
-// compressed with the raw bytes of the source's most recent full blob as a
-// zstd dictionary (codec "zstd-delta") when that is smaller than half their
-// standalone compression, else stored standalone (codec "zstd"). A delta is
-// decoded back and checked against the hash before it is written.
-func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, error) {
-	hash := terms.HashBytes(raw)
+// Prepared is a page's raw bytes hashed and compressed for storage, ready
+// for Tx.PutPrepared. Compressing is the expensive part of storing a page:
+// DB.PrepareRaw does it outside the write transaction so that concurrent
+// checks do not wait for each other's compression.
+type Prepared struct {
+	Hash   string
+	size   int
+	codec  string
+	base   string
+	data   []byte
+	exists bool // already stored: nothing to write
+}
+
+// smallDelta is the share of the raw size under which a delta is taken
+// without also computing the standalone compression to compare with: HTML
+// never compresses that well on its own.
+const smallDelta = 32
+
+// PrepareRaw hashes and compresses raw, a page fetched for source: nothing
+// when the bytes are already stored; else a zstd frame using the raw bytes of
+// the source's most recent full blob as dictionary (codec "zstd-delta") when
+// that is under 1/32 of the raw size or smaller than half the standalone
+// compression, and the standalone compression (codec "zstd") otherwise.
+// Deltas never chain: their base is always a full blob. Reads see the last
+// committed state; the caller holds the run lock, so the base cannot change
+// before Tx.PutPrepared.
+func (db *DB) PrepareRaw(ctx context.Context, source string, raw []byte) (Prepared, error) {
+	return prepareRaw(ctx, db.sql, db.codec, source, raw)
+}
+
+func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []byte) (Prepared, error) {
+	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw)}
 	var one int
-	err := tx.tx.QueryRowContext(ctx, `SELECT 1 FROM blobs WHERE hash = ?`, hash).Scan(&one)
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM blobs WHERE hash = ?`, p.Hash).Scan(&one)
 	if err == nil {
-		return hash, nil
+		p.exists = true
+		return p, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("put raw %s of %s: %w", hash, source, err)
+		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
-	c := tx.db.codec
-	full := c.compress(raw)
-	codecName, base, data := codecZstd, "", full
-
-	baseHash, err := tx.latestFullBlob(ctx, source)
+	baseHash, err := latestFullBlob(ctx, q, source)
 	if err != nil {
-		return "", fmt.Errorf("put raw %s of %s: %w", hash, source, err)
+		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
+	var delta []byte
 	if baseHash != "" {
-		baseRaw, err := readRaw(ctx, tx.tx, c, baseHash)
+		baseRaw, err := readRaw(ctx, q, c, baseHash)
 		if err != nil {
-			return "", fmt.Errorf("put raw %s of %s: base: %w", hash, source, err)
+			return p, fmt.Errorf("put raw %s of %s: base: %w", p.Hash, source, err)
 		}
-		delta, err := c.compressDelta(raw, baseHash, baseRaw)
-		if err != nil {
-			return "", fmt.Errorf("put raw %s of %s: %w", hash, source, err)
+		if delta, err = c.compressDelta(raw, baseRaw); err != nil {
+			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 		}
-		if len(delta) < len(full)/2 {
-			back, err := c.decompressDelta(delta, baseHash, baseRaw)
-			if err != nil || terms.HashBytes(back) != hash {
-				return "", fmt.Errorf("put raw %s of %s: delta against %s does not decode back (%v)", hash, source, baseHash, err)
-			}
-			codecName, base, data = codecDelta, baseHash, delta
+		if len(delta) < len(raw)/smallDelta {
+			p.codec, p.base, p.data = codecDelta, baseHash, delta
+			return p, nil
 		}
 	}
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?)`,
-		hash, len(raw), codecName, base, data); err != nil {
-		return "", fmt.Errorf("put raw %s of %s: %w", hash, source, err)
+	full := c.compress(raw)
+	p.codec, p.data = codecZstd, full
+	if delta != nil && len(delta) < len(full)/2 {
+		p.codec, p.base, p.data = codecDelta, baseHash, delta
 	}
-	return hash, nil
+	return p, nil
+}
+
+// PutPrepared writes a prepared page (nothing when its bytes are already
+// stored) and returns its hash.
+func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
+	if p.exists {
+		return p.Hash, nil
+	}
+	if p.codec == "" {
+		return "", fmt.Errorf("put raw %s: not prepared", p.Hash)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?)`,
+		p.Hash, p.size, p.codec, p.base, p.data); err != nil {
+		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
+	}
+	return p.Hash, nil
+}
+
+// PutRaw stores the raw bytes of a page fetched for source and returns their
+// hex SHA-256: PrepareRaw and PutPrepared in the transaction. Bytes already
+// stored are not stored again.
+func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, error) {
+	p, err := prepareRaw(ctx, tx.tx, tx.db.codec, source, raw)
+	if err != nil {
+		return "", err
+	}
+	return tx.PutPrepared(ctx, p)
 }
 
 // latestFullBlob returns the hash of the full blob behind the source's most
 // recent (by fetched_at) snapshot with content: the blob itself, or its base
 // when it is a delta. "" when the source has no stored page.
-func (tx *Tx) latestFullBlob(ctx context.Context, source string) (string, error) {
+func latestFullBlob(ctx context.Context, q querier, source string) (string, error) {
 	var hash, codecName, base string
-	err := tx.tx.QueryRowContext(ctx, `SELECT b.hash, b.codec, b.base
+	err := q.QueryRowContext(ctx, `SELECT b.hash, b.codec, b.base
 		FROM snapshots s JOIN blobs b ON b.hash = s.content_hash
 		WHERE s.source = ?
 		ORDER BY s.fetched_at DESC, s.id DESC LIMIT 1`, source).Scan(&hash, &codecName, &base)

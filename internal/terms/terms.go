@@ -38,17 +38,27 @@ type Tier struct {
 
 // Source is one watched document.
 type Source struct {
-	ID      string            // stable id ("anthropic-consumer-terms")
-	Vendor  string            // Vendor.ID
-	Title   string            // display title
-	URL     string            // absolute http(s) URL
-	Select  []string          // CSS selectors whose union is the document; empty: <body>
-	Remove  []string          // CSS selectors removed from the selection
-	Tiers   []string          // tier ids the document speaks for
-	Headers map[string]string // extra request headers (Accept-Language, cookies for a region…)
-	Render  string            // RenderHTTP or RenderBrowser
-	File    string            // declaration file, for messages
-	Line    int               // line of the declaration in File, for messages
+	ID       string            // stable id ("anthropic-consumer-terms")
+	Vendor   string            // Vendor.ID
+	Title    string            // display title
+	URL      string            // absolute http(s) URL
+	Select   []string          // CSS selectors whose union is the document; empty: <body>
+	Remove   []string          // CSS selectors removed from the selection
+	Tiers    []string          // tier ids the document speaks for
+	Headers  map[string]string // extra request headers (Accept-Language, cookies for a region…)
+	Render   string            // RenderHTTP or RenderBrowser
+	Variants []Variant         // regional variants the URL may serve, in match order; empty: one variant
+	File     string            // declaration file, for messages
+	Line     int               // line of the declaration in File, for messages
+}
+
+// Variant is a regional variant of a page — EEA, UK, rest of world —
+// recognized by a case-insensitive regular expression on the extracted
+// text. The first variant of a Source whose Match matches names the
+// variant of a snapshot; none matching leaves it unnamed.
+type Variant struct {
+	ID    string // lower-case, hyphenated ("eea", "row"), unique within its Source
+	Match string // case-insensitive regular expression on the extracted text
 }
 
 // Rule says that clauses of Source whose heading path matches Clause (and
