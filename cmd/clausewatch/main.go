@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"golang.org/x/term"
@@ -15,6 +16,13 @@ import (
 )
 
 func main() {
+	// A check holds a few pages and their parse trees at a time; without a
+	// limit the collector lets the heap grow to twice the live set between
+	// cycles. A soft limit keeps a run of a thousand pages small. GOMEMLIMIT,
+	// when set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(96 << 20)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := cli.Run(ctx, os.Args[1:], cli.Env{

@@ -88,7 +88,7 @@ var p2zdr = p2availSpec{
 	},
 	offer: []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:zdr|zero[\s-]+(?:data[\s-]+)?retention)\b(?:\s*\(zdr\))?[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+)?(?:available|offered|provided|supported)\b`),
-		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|enable|enables|enabled|request|requests|qualify for|qualifies for|eligible for|apply for|activate|activated|have|has)\b[^;]{0,40}?\b(?:zdr|zero[\s-]+(?:data[\s-]+)?retention)\b`),
+		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|enable|enables|enabled|request|requests|ask for|asks for|ask us to|qualify for|qualifies for|eligible for|apply for|activate|activated|have|has)\b[^;]{0,40}?\b(?:zdr|zero[\s-]+(?:data[\s-]+)?retention)\b`),
 		regexp.MustCompile(`\b(?:zdr|zero[\s-]+(?:data[\s-]+)?retention)\b(?:\s*\(zdr\))?\s*[-:]?\s*(?:is\s+)?(?:enabled|activated|applied|arrangements?|agreements?|eligible|eligibility|applies|covers|endpoints?|customers?|organi[sz]ations?)\b`),
 		regexp.MustCompile(`\b(?:with|under)\s+(?:a|an|the|your|their)?\s*(?:zdr|zero[\s-]+(?:data[\s-]+)?retention)\b|\bto which (?:zdr|zero[\s-]+(?:data[\s-]+)?retention) applies\b|\bzdr-(?:eligible|enabled)\b`),
 		regexp.MustCompile(`\b(?:zdr|zero[\s-]+(?:data[\s-]+)?retention)\b(?:\s*\(zdr\))?\s+is\s+(?:an?|the|our|[a-z]+'s)\s+(?:\w+\s+)?(?:commitment|arrangement|option|offering|feature|program|policy)\b`),

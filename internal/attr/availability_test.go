@@ -73,6 +73,7 @@ func TestReadZDR(t *testing.T) {
 		{name: "offered", clauses: []string{"We offer ZDR to enterprise API customers after review."}, want: avail},
 		{name: "with a ZDR agreement", clauses: []string{"With a ZDR agreement, prompts are discarded once the response is sent."}, want: avail},
 		{name: "openai style eligible endpoints", clauses: []string{"ZDR is supported for eligible endpoints once your organization is approved."}, want: avail},
+		{name: "ask us to turn on zdr", clauses: []string{"Teams with a qualifying use case can ask us to turn on zero data retention for eligible endpoints."}, want: avail},
 		{name: "zdr-eligible features", clauses: []string{"The chat endpoint and token counting are ZDR-eligible."}, want: avail},
 		{name: "to which zdr applies", clauses: []string{"Products to which ZDR applies are listed below."}, want: avail},
 		{name: "arrangement definition", clauses: []string{"ZDR is an arrangement under which we keep nothing once a reply is sent."}, want: avail},

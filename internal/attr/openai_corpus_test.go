@@ -2,11 +2,11 @@ package attr_test
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -109,15 +109,269 @@ func observeOpenAI(t *testing.T) (terms.Vendor, map[string][]terms.Observation, 
 	return v, obs, docs
 }
 
+// openaiWant is one observation the real pages support today.
+type openaiWant struct {
+	source, tier, attribute string
+	value                   terms.Value
+	phrase                  string // a short key phrase of the evidence text
+}
+
+// openaiExpected are the observations read from the corpus pages, per
+// source. Every observation of these sources must be listed: a rule that
+// reads unknown, or a value that moves, fails the test.
+func openaiExpected() []openaiWant {
+	sc := terms.Scalar
+	set := terms.SetOf
+	mp := func(kv ...string) terms.Value {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return terms.MapOf(m)
+	}
+	var out []openaiWant
+	add := func(src string, tiers []string, attribute string, v terms.Value, phrase string) {
+		for _, tier := range tiers {
+			out = append(out, openaiWant{src, tier, attribute, v, phrase})
+		}
+	}
+	consumer := []string{"consumer"}
+	business := []string{"team", "enterprise", "api"}
+	all := []string{"team", "enterprise", "api", "api-zdr"}
+	apis := []string{"api", "api-zdr"}
+
+	add("openai-terms-of-use", consumer, "training", sc(attr.TrainingOptOut), "option to opt out")
+	add("openai-terms-of-use", consumer, "output-ownership", sc(attr.OwnerCustomer), "assign to you")
+	add("openai-terms-of-use", consumer, "rights", set("opt-out-training"), "option to opt out")
+
+	add("openai-privacy-policy", consumer, "training", sc(attr.TrainingOptOut), "how you can opt out")
+	add("openai-privacy-policy", consumer, "retention", mp("default", attr.PeriodUntilDeleted, "after-deletion", "30"), "within 30 days")
+	add("openai-privacy-policy", consumer, "rights", set("delete-conversations", "export", "opt-out-training"), "export your ChatGPT history")
+
+	add("openai-model-improvement", consumer, "training", sc(attr.TrainingOptOut), "opt out of training")
+	add("openai-model-improvement", business, "training", sc(attr.TrainingOptIn), "we do not train")
+
+	add("openai-enterprise-privacy", all, "training", sc(attr.TrainingOptIn), "explicitly opted in")
+	add("openai-enterprise-privacy", all, "output-ownership", sc(attr.OwnerCustomer), "you own any output")
+	add("openai-enterprise-privacy", []string{"team"}, "retention", mp("after-deletion", "30"), "removed from our systems")
+	add("openai-enterprise-privacy", []string{"team"}, "security", set("aes-256", "soc2-type2", "sso", "tls1.2+"), "SOC 2 Type 2")
+	add("openai-enterprise-privacy", []string{"enterprise"}, "retention", mp("default", attr.PeriodConfigurable, "after-deletion", "30"), "control how long")
+	add("openai-enterprise-privacy", []string{"enterprise"}, "hipaa-baa", sc(attr.Available), "support HIPAA compliance")
+	add("openai-enterprise-privacy", []string{"enterprise"}, "security", set("aes-256", "audit-logs", "soc2-type2", "sso", "tls1.2+"), "audit log")
+	add("openai-enterprise-privacy", []string{"enterprise"}, "rights", set("admin-retention-controls"), "control how long")
+	add("openai-enterprise-privacy", []string{"api"}, "retention", mp("default", "30", "files", attr.PeriodUntilDeleted), "for up to 30 days")
+	add("openai-enterprise-privacy", apis, "hipaa-baa", sc(attr.Available), "Business Associate Agreements")
+	add("openai-enterprise-privacy", apis, "zdr", sc(attr.Available), "request zero data retention")
+	add("openai-enterprise-privacy", apis, "security", set("aes-256", "soc2-type2", "tls1.2+"), "AES-256")
+
+	add("openai-services-agreement", all, "training", sc(attr.TrainingOptIn), "develop or improve")
+	add("openai-services-agreement", all, "output-ownership", sc(attr.OwnerCustomer), "assigns to Customer")
+	add("openai-services-agreement", []string{"enterprise", "api", "api-zdr"}, "hipaa-baa", sc(attr.Available), "Business Associate Agreement")
+
+	add("openai-dpa", all, "data-processor", sc(attr.ProcessorVendor), "acts as a Data Processor")
+	return out
+}
+
+// TestOpenAICorpus reads each openai page held in the corpus with the
+// shipped declarations and checks what every tier is observed to be.
+func TestOpenAICorpus(t *testing.T) {
+	v, obs, _ := observeOpenAI(t)
+	if len(obs) == 0 {
+		t.Fatal("no openai source maps to a corpus page through the manifest URLs")
+	}
+	// Every page of the corpus that one of our sources points at is read.
+	for _, id := range []string{
+		"openai-terms-of-use", "openai-privacy-policy", "openai-model-improvement", "openai-enterprise-privacy",
+		"openai-services-agreement", "openai-service-terms", "openai-dpa",
+	} {
+		if _, ok := obs[id]; !ok {
+			t.Errorf("source %s: no corpus page found for its URL", id)
+		}
+	}
+
+	got := map[string]terms.Observation{}
+	for _, list := range obs {
+		for _, o := range list {
+			got[o.Evidence.Source+" "+o.Tier+" "+o.Attribute] = o
+		}
+	}
+	want := openaiExpected()
+	for _, w := range want {
+		key := w.source + " " + w.tier + " " + w.attribute
+		t.Run(strings.ReplaceAll(key, " ", "/"), func(t *testing.T) {
+			o, ok := got[key]
+			if !ok {
+				t.Fatalf("no observation")
+			}
+			if o.Vendor != v.ID {
+				t.Errorf("vendor = %q, want %q", o.Vendor, v.ID)
+			}
+			if !o.Value.Equal(w.value) || o.Value.Unknown {
+				t.Fatalf("value = %v (%s), want %v; evidence %q", o.Value, o.Value.Reason, w.value, o.Evidence.Text)
+			}
+			if o.Evidence.Clause == "" {
+				t.Errorf("evidence names no clause")
+			}
+			if !strings.Contains(o.Evidence.Text, w.phrase) {
+				t.Errorf("evidence %q (clause %s) does not contain %q", o.Evidence.Text, o.Evidence.Clause, w.phrase)
+			}
+		})
+	}
+	// Nothing else is observed: no rule reads unknown on today's pages.
+	for key, o := range got {
+		if !slices.ContainsFunc(want, func(w openaiWant) bool { return w.source+" "+w.tier+" "+w.attribute == key }) {
+			t.Errorf("unexpected observation %s = %v (%s); evidence %q", key, o.Value, o.Value.Reason, o.Evidence.Text)
+		}
+	}
+}
+
+// TestOpenAICorpusVariants checks that the regional pages are recognized
+// as the EEA variant they are, and not as the rest-of-world one.
+func TestOpenAICorpusVariants(t *testing.T) {
+	v, _, docs := observeOpenAI(t)
+	for _, id := range []string{"openai-terms-of-use", "openai-privacy-policy"} {
+		t.Run(id, func(t *testing.T) {
+			doc, ok := docs[id]
+			if !ok {
+				t.Fatalf("no corpus page for %s", id)
+			}
+			_, s, _ := source.Find([]terms.Vendor{v}, id)
+			if len(s.Variants) < 2 {
+				t.Fatalf("%s declares %d variants, want eea and row", id, len(s.Variants))
+			}
+			if got, ok := source.MatchVariant(s, doc.Text()); !ok || got != "eea" {
+				t.Errorf("variant = %q, %v; want eea", got, ok)
+			}
+			for _, vr := range s.Variants {
+				if vr.ID == "row" && regexp.MustCompile("(?i)"+vr.Match).MatchString(doc.Text()) {
+					t.Errorf("the row expression %q matches the EEA page", vr.Match)
+				}
+			}
+		})
+	}
+}
+
+// TestOpenAIVariantsOwnWords checks the variant expressions on text of our
+// own in the shape of each regional page.
+func TestOpenAIVariantsOwnWords(t *testing.T) {
+	v := loadOpenAI(t)
+	tests := []struct {
+		name, source, text, want string
+	}{
+		{"eea terms: Irish contracting entity", "openai-terms-of-use",
+			"Who we are | The services are provided by OpenAI Ireland Ltd if you live in the EEA.", "eea"},
+		{"row terms: arbitration", "openai-terms-of-use",
+			"Dispute resolution | You and we agree to mandatory arbitration of disputes.", "row"},
+		{"eea privacy: Irish controller", "openai-privacy-policy",
+			"Data controller | OpenAI Ireland Limited is the controller for people in the EEA.", "eea"},
+		{"row privacy: US state disclosures", "openai-privacy-policy",
+			"Additional U.S. State Disclosures | Residents of some states have extra rights.", "row"},
+		{"neither", "openai-privacy-policy", "Privacy policy | We respect your privacy.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, s, ok := source.Find([]terms.Vendor{v}, tt.source)
+			if !ok {
+				t.Fatalf("source %s not declared", tt.source)
+			}
+			got, _ := source.MatchVariant(s, tt.text)
+			if got != tt.want {
+				t.Errorf("variant = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestOpenAIPlainHTTPShell checks what a plain GET of a script-built page
+// yields: an application shell (our own markup, in the shape such pages
+// have) whose declared content is absent, an error naming the selector.
+func TestOpenAIPlainHTTPShell(t *testing.T) {
+	v := loadOpenAI(t)
+	shells := []struct{ name, page string }{
+		{"no main element", `<!doctype html><html><head><title>OpenAI</title></head>
+<body><div id="root"></div><script>window.__APP__={"route":"/policies"}</script></body></html>`},
+		{"empty main awaiting scripts", `<!doctype html><html><head><title>OpenAI</title></head>
+<body><main><div class="spinner" aria-busy="true">Loading</div><select name="Locale Select"><option>English (US)</option></select></main>
+<script src="/app.js"></script></body></html>`},
+	}
+	for _, s := range v.Sources {
+		if s.Render != terms.RenderBrowser {
+			t.Errorf("source %s: render = %q, want %q (the page is built by scripts)", s.ID, s.Render, terms.RenderBrowser)
+		}
+		for _, sh := range shells {
+			t.Run(s.ID+"/"+sh.name, func(t *testing.T) {
+				_, err := extract.Extract([]byte(sh.page), extract.Options{Select: s.Select, Remove: s.Remove})
+				if !errors.Is(err, extract.ErrNoContent) {
+					t.Fatalf("Extract = %v, want ErrNoContent", err)
+				}
+				if !strings.Contains(err.Error(), `"main"`) {
+					t.Errorf("error %q does not name the selector main", err)
+				}
+			})
+		}
+	}
+}
+
+// TestOpenAIDataControlsOwnWords reads the platform data-controls rules on a
+// page of our own words shaped like the guide (no real copy is held yet).
+func TestOpenAIDataControlsOwnWords(t *testing.T) {
+	v := loadOpenAI(t)
+	_, s, ok := source.Find([]terms.Vendor{v}, "openai-api-data-controls")
+	if !ok {
+		t.Fatal("openai-api-data-controls not declared")
+	}
+	page := `<!doctype html><html><body><nav>Guides</nav><main>
+<h1>Your data on the platform</h1>
+<h2>How long API data is kept</h2>
+<p>By default, the platform keeps API inputs and outputs in abuse monitoring logs for up to 30 days.</p>
+<h2>Zero data retention</h2>
+<p>Organizations with a qualifying use case can ask us to turn on zero data retention (ZDR) for eligible endpoints.</p>
+<p>With ZDR turned on, request and response content is not stored in abuse monitoring logs.</p>
+</main></body></html>`
+	doc, err := extract.Extract([]byte(page), extract.Options{Select: s.Select, Remove: s.Remove})
+	if err != nil {
+		t.Fatalf("extract: %v", err)
+	}
+	got := map[string]terms.Observation{}
+	for _, o := range attr.Observe(v, s, doc, terms.Snapshot{ID: 7}) {
+		got[o.Tier+" "+o.Attribute] = o
+	}
+	tests := []struct {
+		key    string
+		want   terms.Value
+		phrase string
+	}{
+		{"api zdr", terms.Scalar(attr.Available), "ask us to turn on"},
+		{"api-zdr zdr", terms.Scalar(attr.Available), "ask us to turn on"},
+		{"api-zdr retention", terms.MapOf(map[string]string{"zdr": attr.PeriodNone}), "is not stored"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			o, ok := got[tt.key]
+			if !ok {
+				t.Fatalf("no observation %s", tt.key)
+			}
+			if !o.Value.Equal(tt.want) || o.Value.Unknown {
+				t.Fatalf("%s = %v (%s), want %v", tt.key, o.Value, o.Value.Reason, tt.want)
+			}
+			if !strings.Contains(o.Evidence.Text, tt.phrase) {
+				t.Errorf("evidence %q does not contain %q", o.Evidence.Text, tt.phrase)
+			}
+		})
+	}
+	if len(got) != len(tests) {
+		t.Errorf("%d observations, want %d: %v", len(got), len(tests), got)
+	}
+}
+
 func TestOpenAICorpusDump(t *testing.T) {
 	if os.Getenv("ATTR_DUMP") == "" {
 		t.Skip("set ATTR_DUMP=1 to print the observations of every openai corpus page")
 	}
 	_, obs, _ := observeOpenAI(t)
-	for id, os := range obs {
-		for _, o := range os {
+	for id, list := range obs {
+		for _, o := range list {
 			t.Logf("%s %s/%s = %v (%s)\n    [%s] %s", id, o.Tier, o.Attribute, o.Value, o.Value.Reason, o.Evidence.Clause, o.Evidence.Text)
 		}
 	}
-	_ = bytes.MinRead
 }

@@ -85,10 +85,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		now = time.Now
 	}
 	q := url.Values{}
-	// mmap_size: page blobs span many overflow pages; reading them through
-	// a memory map instead of one pread per page halves the cost of reading
-	// a delta's base on every check.
-	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "mmap_size(268435456)"} {
+	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
 	// BEGIN IMMEDIATE: a writer takes the write lock up front instead of

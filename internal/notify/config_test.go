@@ -1,0 +1,209 @@
+package notify
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const fullConfig = `smtp:
+  host: mail.example.org
+  port: 1025
+  tls: none
+  user: ""
+  password_env: ACME_MAIL_PASSWORD
+  from: clausewatch@example.org
+  timeout: 10s
+subscriptions:
+  - name: claude-guide
+    to: [privacy-team@example.org]
+    vendors: [acme]
+    tiers: [consumer, team]
+    min_severity: high
+    digest: false
+  - name: everything
+    to:
+      - Legal Desk <legal@example.org>
+      - ops@example.org
+`
+
+var declared = map[string][]string{"acme": {"consumer", "team", "api"}, "other": {"pro"}}
+
+func TestParseConfig(t *testing.T) {
+	env := map[string]string{"ACME_MAIL_PASSWORD": "from-env", "CLAUSEWATCH_SMTP_PASSWORD": "default-env"}
+	getenv := func(k string) string { return env[k] }
+	cfg, err := ParseConfig("clausewatch.yaml", []byte(fullConfig), LoadOptions{Getenv: getenv, Vendors: declared})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Config{
+		File: "clausewatch.yaml",
+		SMTP: SMTPConfig{Host: "mail.example.org", Port: 1025, TLS: TLSNone, PasswordEnv: "ACME_MAIL_PASSWORD",
+			Password: "from-env", From: "clausewatch@example.org", Timeout: 10 * time.Second},
+		Subscriptions: []Subscription{
+			{Name: "claude-guide", To: []string{"privacy-team@example.org"}, Vendors: []string{"acme"},
+				Tiers: []string{"consumer", "team"}, MinSeverity: "high", Digest: false, Line: 10},
+			{Name: "everything", To: []string{"Legal Desk <legal@example.org>", "ops@example.org"},
+				MinSeverity: "low", Digest: true, Line: 16},
+		},
+	}
+	if diff := cmp.Diff(want, cfg); diff != "" {
+		t.Errorf("ParseConfig mismatch (-want +got):\n%s", diff)
+	}
+
+	t.Run("defaults", func(t *testing.T) {
+		cfg, err := ParseConfig("min.yaml", []byte("smtp:\n  host: mail.example.org\n  from: cw@example.org\nsubscriptions:\n  - name: a\n    to: a@example.org\n"),
+			LoadOptions{Getenv: getenv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := cfg.SMTP
+		if s.TLS != TLSStartTLS || s.Port != 587 || s.Timeout != DefaultTimeout || s.PasswordEnv != DefaultPasswordEnv || s.Password != "default-env" {
+			t.Errorf("defaults not applied: %+v", s)
+		}
+		if sub := cfg.Subscriptions[0]; sub.MinSeverity != "low" || !sub.Digest || len(sub.To) != 1 {
+			t.Errorf("subscription defaults not applied: %+v", sub)
+		}
+	})
+
+	t.Run("password file relative to the settings file", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "smtp.secret"), []byte("from-file\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "clausewatch.yaml")
+		data := strings.Replace(fullConfig, "  password_env: ACME_MAIL_PASSWORD\n", "  password_file: smtp.secret\n", 1)
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := LoadConfig(path, LoadOptions{Getenv: getenv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.SMTP.Password != "from-file" {
+			t.Errorf("password = %q, want the file's", cfg.SMTP.Password)
+		}
+	})
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	// Each case replaces one line of fullConfig (or appends lines); want
+	// is the whole message of the one problem expected.
+	tests := []struct {
+		name      string
+		old, new  string
+		want      string
+		sentinel  error
+		noVendors bool
+	}{
+		{"tls", "  tls: none", "  tls: ssl",
+			`clausewatch.yaml:4: smtp.tls: invalid value: "ssl" is not one of starttls, tls, none`, ErrInvalidValue, false},
+		{"port not a number", "  port: 1025", "  port: smtp",
+			`clausewatch.yaml:3: smtp.port: invalid value: "smtp": want a port number`, ErrInvalidValue, false},
+		{"port out of range", "  port: 1025", "  port: 0",
+			`clausewatch.yaml:3: smtp.port: invalid value: 0: want a port between 1 and 65535`, ErrInvalidValue, false},
+		{"missing host", "  host: mail.example.org", "  host: ''",
+			`clausewatch.yaml:2: smtp.host: missing required field`, ErrMissingField, false},
+		{"bad from", "  from: clausewatch@example.org", "  from: clausewatch",
+			`clausewatch.yaml:7: smtp.from: invalid value: address "clausewatch": mail: missing '@' or angle-addr`, ErrInvalidValue, false},
+		{"timeout without unit", "  timeout: 10s", "  timeout: 10",
+			`clausewatch.yaml:8: smtp.timeout: invalid value: "10": want a positive duration such as 30s or 2m`, ErrInvalidValue, false},
+		{"password in the file", "  user: \"\"", "  password: hunter2",
+			`clausewatch.yaml:5: smtp.password: unknown field: the password never goes in this file; name an environment variable with password_env or a file with password_file`, ErrUnknownField, false},
+		{"password as env name", "  password_env: ACME_MAIL_PASSWORD", "  password_env: hunter2!",
+			`clausewatch.yaml:6: smtp.password_env: invalid value: "hunter2!" is not an environment variable name (the password itself never goes in this file)`, ErrInvalidValue, false},
+		{"unreadable password file", "  password_env: ACME_MAIL_PASSWORD", "  password_file: /nonexistent/smtp.secret",
+			`clausewatch.yaml:6: smtp.password_file: cannot read mail settings: open /nonexistent/smtp.secret: no such file or directory`, ErrRead, false},
+		{"clear password to a remote host", "  user: \"\"", "  user: watcher",
+			`clausewatch.yaml:5: smtp.user: invalid value: "watcher" with tls: none would send the password unencrypted to mail.example.org; use starttls or tls`, ErrInvalidValue, false},
+		{"typo in a field", "  timeout: 10s", "  timeuot: 10s",
+			`clausewatch.yaml:8: smtp.timeuot: unknown field (want one of host, port, tls, user, password_env, password_file, from, timeout)`, ErrUnknownField, false},
+		{"duplicate field", "  timeout: 10s", "  host: other.example.org",
+			`clausewatch.yaml:8: smtp.host: duplicate field (first given at line 2)`, ErrDuplicateField, false},
+		{"min severity", "    min_severity: high", "    min_severity: urgent",
+			`clausewatch.yaml:14: subscriptions[0].min_severity: invalid value: "urgent" is not one of critical, high, medium, low, info`, ErrInvalidValue, false},
+		{"digest not a bool", "    digest: false", "    digest: sometimes",
+			`clausewatch.yaml:15: subscriptions[0].digest: wrong type: "sometimes": want true or false`, ErrType, false},
+		{"bad recipient", "      - ops@example.org", "      - ops",
+			`clausewatch.yaml:19: subscriptions[1].to[1]: invalid value: address "ops": mail: missing '@' or angle-addr`, ErrInvalidValue, false},
+		{"no recipient", "    to: [privacy-team@example.org]", "    to: []",
+			`clausewatch.yaml:11: subscriptions[0].to: missing required field: give at least one recipient address`, ErrMissingField, false},
+		{"undeclared vendor", "    vendors: [acme]", "    vendors: [acm]",
+			`clausewatch.yaml:12: subscriptions[0].vendors[0]: invalid value: vendor "acm" is not declared (declared: acme, other)`, ErrInvalidValue, false},
+		{"tier of another vendor", "    tiers: [consumer, team]", "    tiers: [consumer, pro]",
+			`clausewatch.yaml:13: subscriptions[0].tiers[1]: invalid value: tier "pro" is not declared by acme`, ErrInvalidValue, false},
+		{"vendor not an id", "    vendors: [acme]", "    vendors: [Acme Corp]",
+			`clausewatch.yaml:12: subscriptions[0].vendors[0]: invalid value: "Acme Corp" is not a vendor id`, ErrInvalidValue, true},
+		{"duplicate subscription", "  - name: everything", "  - name: claude-guide",
+			`clausewatch.yaml:16: subscriptions[1].name: invalid value: "claude-guide" is already the name of the subscription at line 10`, ErrInvalidValue, false},
+		{"subscription name", "  - name: everything", "  - name: Everything Else",
+			`clausewatch.yaml:16: subscriptions[1].name: invalid value: "Everything Else": want lower-case letters and digits joined by hyphens`, ErrInvalidValue, false},
+		{"subscriptions not a list", "subscriptions:", "subscriptions: all\nunused:",
+			`clausewatch.yaml:10: unused: unknown field (want one of smtp, subscriptions)`, ErrUnknownField, false},
+		{"syntax", "  tls: none", "  tls: [none",
+			`clausewatch.yaml:20: YAML syntax error: did not find expected ',' or ']'`, ErrSyntax, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := fullConfig
+			if !strings.Contains(data, tt.old+"\n") {
+				t.Fatalf("fixture has no line %q", tt.old)
+			}
+			data = strings.Replace(data, tt.old+"\n", tt.new+"\n", 1)
+			o := LoadOptions{Vendors: declared}
+			if tt.noVendors {
+				o.Vendors = nil
+			}
+			_, err := ParseConfig("clausewatch.yaml", []byte(data), o)
+			if err == nil {
+				t.Fatal("ParseConfig succeeded")
+			}
+			if !errors.Is(err, tt.sentinel) {
+				t.Errorf("error does not wrap %v: %v", tt.sentinel, err)
+			}
+			got := err.Error()
+			if tt.name == "subscriptions not a list" {
+				// Two problems: the stray field, and subscriptions' type.
+				if !strings.Contains(got, tt.want) || !strings.Contains(got, `clausewatch.yaml:9: subscriptions: wrong type: want a list, got "all"`) {
+					t.Errorf("error =\n%s\nwant both problems", got)
+				}
+				return
+			}
+			if got != tt.want {
+				t.Errorf("error =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseConfigWholeFile(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"empty", "", "f.yaml:1: missing required field: empty file"},
+		{"no smtp", "subscriptions:\n  - name: a\n    to: a@example.org\n", "f.yaml:1: smtp: missing required field"},
+		{"no subscriptions", "smtp:\n  host: h\n  from: a@example.org\n", "f.yaml:1: subscriptions: missing required field: declare at least one subscription"},
+		{"not a mapping", "- smtp\n", "f.yaml:1: wrong type: want a mapping of smtp, subscriptions, got a list"},
+		{"two documents", "smtp: {}\n---\nsmtp: {}\n", "f.yaml:3: YAML syntax error: more than one YAML document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig("f.yaml", []byte(tt.data), LoadOptions{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("unreadable file", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "missing.yaml")
+		_, err := LoadConfig(path, LoadOptions{})
+		if !errors.Is(err, ErrRead) || !strings.Contains(err.Error(), path) {
+			t.Errorf("error = %v, want ErrRead naming %s", err, path)
+		}
+	})
+}
