@@ -230,6 +230,7 @@ func certifications() Page {
 		}},
 		{Heading: "Controls for business plans", Paras: []Para{
 			{Text: "Business plans offer single sign-on (SSO), SCIM provisioning, role-based access control and audit logs for administrators."},
+			{Text: "Customer data is encrypted in transit with TLS 1.2 or higher and at rest with AES-256."},
 		}},
 	}}
 }

@@ -78,6 +78,7 @@ type Options struct {
 
 // Result is what a demo run produced.
 type Result struct {
+	SiteURL string // the fixture site's base URL (stopped when Run returns)
 	Steps   []StepResult
 	Changes []terms.Event // `clausewatch changes --format json` after the last step
 	Status  []StatusRow   // `clausewatch status --format json` after the last step
@@ -160,6 +161,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return res, fmt.Errorf("demo site: listen: %w", err)
 	}
 	base := "http://" + ln.Addr().String()
+	res.SiteURL = base
 	srcDir := filepath.Join(opts.Dir, "sources")
 	urls, err := CopySources(opts.Sources, srcDir, base)
 	if err != nil {
@@ -369,7 +371,11 @@ func indent(out io.Writer, text string) {
 	sc := bufio.NewScanner(strings.NewReader(text))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
-		fmt.Fprintf(out, "  %s\n", sc.Text())
+		if line := strings.TrimRight(sc.Text(), " \t"); line != "" {
+			fmt.Fprintf(out, "  %s\n", line)
+		} else {
+			fmt.Fprintln(out)
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/clausewatch/clausewatch/internal/diff"
 	"github.com/clausewatch/clausewatch/internal/extract"
 	"github.com/clausewatch/clausewatch/internal/fetch"
+	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/store"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -117,16 +118,26 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 		return p.recordFailure(ctx, src, snap, raw, xerr)
 	}
 	snap.TextHash = doc.Hash()
+	snap.Variant, _ = source.MatchVariant(src, doc.Text())
 
 	prev, hasPrev, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)
 	if err != nil {
 		return Outcome{Source: src}, err
 	}
+	// The same URL served another regional variant: say so, and compare with
+	// what this variant said last, never with the other variant's terms.
+	var extra []terms.Event
+	if hasPrev && prev.Variant != snap.Variant {
+		extra = append(extra, p.variantEvent(src, prev, snap))
+		if prev, hasPrev, err = p.Store.VersionBeforeVariant(ctx, src.ID, snap.FetchedAt, snap.Variant); err != nil {
+			return Outcome{Source: src}, err
+		}
+	}
 	out := Outcome{Source: src, First: !hasPrev}
 	var prevDoc terms.Document
 	if hasPrev {
 		if prev.TextHash == snap.TextHash {
-			return p.recordSame(ctx, src, snap, raw)
+			return p.recordSame(ctx, src, snap, raw, extra)
 		}
 		if prevDoc, err = p.Store.Document(ctx, prev.TextHash); err != nil {
 			return out, fmt.Errorf("read previous version of %s: %w", src.ID, err)
@@ -162,7 +173,10 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 		if err := tx.InsertObservations(ctx, snap.ID, next); err != nil {
 			return err
 		}
-		var evs []terms.Event
+		evs := extra
+		for i := range evs {
+			evs[i].After.Snapshot = snap.ID
+		}
 		if recovering {
 			evs = append(evs, p.event(terms.Recovered, src, snap, "the source is readable again"))
 		}
@@ -210,7 +224,7 @@ func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, 
 
 // recordSame stores a snapshot whose text equals the version in force: the
 // raw bytes (deduplicated or delta-compressed by the store) and the row.
-func (p *Pipeline) recordSame(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (Outcome, error) {
+func (p *Pipeline) recordSame(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte, extra []terms.Event) (Outcome, error) {
 	recovering, err := p.failing(ctx, src.ID)
 	if err != nil {
 		return Outcome{Source: src}, err
@@ -228,8 +242,15 @@ func (p *Pipeline) recordSame(ctx context.Context, src terms.Source, snap terms.
 		if snap.ID, err = tx.InsertSnapshot(ctx, snap); err != nil {
 			return err
 		}
+		evs := extra
+		for i := range evs {
+			evs[i].After.Snapshot = snap.ID
+		}
 		if recovering {
-			out.Events, err = tx.InsertEvents(ctx, []terms.Event{p.event(terms.Recovered, src, snap, "the source is readable again")})
+			evs = append(evs, p.event(terms.Recovered, src, snap, "the source is readable again"))
+		}
+		if len(evs) > 0 {
+			out.Events, err = tx.InsertEvents(ctx, evs)
 		}
 		return err
 	})
@@ -327,6 +348,22 @@ func (p *Pipeline) event(kind string, src terms.Source, snap terms.Snapshot, det
 	return terms.Event{Kind: kind, Severity: sev, Vendor: src.Vendor, Source: src.ID,
 		SnapshotAt: snap.FetchedAt, DetectedAt: p.Now().UTC(), Detail: detail,
 		After: &terms.Side{Snapshot: snap.ID}}
+}
+
+// variantEvent reports that the URL served another regional variant: info,
+// and not a change of terms.
+func (p *Pipeline) variantEvent(src terms.Source, prev, snap terms.Snapshot) terms.Event {
+	name := func(v string) string {
+		if v == "" {
+			return "an unrecognized variant"
+		}
+		return "the " + v + " variant"
+	}
+	old, nw := terms.Scalar(prev.Variant), terms.Scalar(snap.Variant)
+	return terms.Event{Kind: terms.VariantChanged, Severity: terms.Info, Vendor: src.Vendor, Source: src.ID,
+		SnapshotAt: snap.FetchedAt, DetectedAt: p.Now().UTC(), Old: &old, New: &nw,
+		Detail: fmt.Sprintf("the page served %s (it served %s before)", name(snap.Variant), name(prev.Variant)),
+		Before: &terms.Side{Snapshot: prev.ID}, After: &terms.Side{}}
 }
 
 func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {

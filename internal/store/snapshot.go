@@ -68,11 +68,11 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 		return 0, fmt.Errorf("insert snapshot of %s: fetched_at is zero", s.Source)
 	}
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
-		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.Source, formatTime(s.FetchedAt), s.Status, s.ETag, s.LastModified, s.ContentType,
 		nullString(s.ContentHash), s.Size, nullString(s.TextHash), s.ErrorCategory, s.Error,
-		s.NotModified, s.Origin, formatTime(tx.db.now()))
+		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant)
 	if err != nil {
 		return 0, fmt.Errorf("insert snapshot of %s at %s: %w", s.Source, formatTime(s.FetchedAt), err)
 	}
@@ -85,13 +85,13 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 
 // snapshotColumns are the columns scanSnapshot reads, in its order.
 const snapshotColumns = `id, source, fetched_at, status, etag, last_modified, content_type,
-	COALESCE(content_hash, ''), size, COALESCE(text_hash, ''), error_category, error, not_modified, origin`
+	COALESCE(content_hash, ''), size, COALESCE(text_hash, ''), error_category, error, not_modified, origin, variant`
 
 func scanSnapshot(sc interface{ Scan(...any) error }) (terms.Snapshot, error) {
 	var s terms.Snapshot
 	var fetched string
 	if err := sc.Scan(&s.ID, &s.Source, &fetched, &s.Status, &s.ETag, &s.LastModified, &s.ContentType,
-		&s.ContentHash, &s.Size, &s.TextHash, &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin); err != nil {
+		&s.ContentHash, &s.Size, &s.TextHash, &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin, &s.Variant); err != nil {
 		return terms.Snapshot{}, err
 	}
 	t, err := parseTime(fetched)
@@ -202,6 +202,14 @@ func (db *DB) VersionBefore(ctx context.Context, source string, t time.Time) (te
 	return querySnapshot(ctx, db.sql, "version of "+source+" before "+formatTime(t),
 		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at < ?
 		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source, formatTime(t))
+}
+
+// VersionBeforeVariant is VersionBefore among the snapshots of one regional
+// variant: what that variant said last, before t.
+func (db *DB) VersionBeforeVariant(ctx context.Context, source string, t time.Time, variant string) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, db.sql, "version of "+source+" ("+variant+") before "+formatTime(t),
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at < ? AND variant = ?
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source, formatTime(t), variant)
 }
 
 // VersionAfter returns the good snapshot of source (no error category, a

@@ -197,6 +197,7 @@ type Snapshot struct {
 	ErrorCategory string    `json:"error_category,omitempty"`
 	Error         string    `json:"error,omitempty"`
 	NotModified   bool      `json:"not_modified,omitempty"` // 304: same as the previous fetch
+	Variant       string    `json:"variant,omitempty"`      // regional variant served (Source.Variants), "" when undeclared
 	Origin        string    `json:"origin"`                 // "check", "recheck", "import"
 }
 
