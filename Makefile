@@ -3,7 +3,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/clausewatch/clausewatch/internal/cli.Version=$(VERSION)
 BIN     := bin/clausewatch
 
-.PHONY: build run test bench lint clean
+.PHONY: build run test bench lint clean demo
 
 build: ## build bin/clausewatch with the version stamped in
 	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clausewatch
@@ -20,6 +20,11 @@ bench: ## the check-run benchmarks; prints a report (see internal/bench)
 lint: ## vet and formatting
 	go vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# --- demo (cmd/clausewatch-demo): offline, under a minute, leaves nothing running.
+demo: ## offline demo: local fixture pages, a timeline of changes, report, status matrix, email in mailpit
+	go run ./cmd/clausewatch-demo
+# --- end demo
 
 clean:
 	rm -rf bin bench-report.txt

@@ -70,11 +70,14 @@ func run(ctx context.Context, out io.Writer, in io.Reader, interactive bool) err
 		Mailpit:     mailpit,
 	}
 	if interactive {
-		opts.Hold = func(ctx context.Context, mailURL string) {
+		opts.Hold = func(ctx context.Context, res demo.Result) {
 			fmt.Fprintf(out, "\nDemo took %s.\n", time.Since(start).Round(100*time.Millisecond))
-			if mailURL != "" {
-				fmt.Fprintf(out, "Open %s to read the email; press Enter to stop the demo.\n", mailURL)
-			} else {
+			switch {
+			case len(res.Email.Messages) > 0:
+				fmt.Fprintf(out, "Open %s to read the email; press Enter to stop the demo.\n", res.Email.WebURL)
+			case res.Email.WebURL != "":
+				fmt.Fprintf(out, "No email arrived; the mail catcher is at %s. Press Enter to stop the demo.\n", res.Email.WebURL)
+			default:
 				fmt.Fprintf(out, "Press Enter to stop the demo.\n")
 			}
 			waitEnter(ctx, in)

@@ -189,6 +189,7 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 		}
 	}
 	webhookFailed := a.webhookAfterRun(ctx, f.webhook, res)
+	notifyErr := a.notifyAfterCheck(ctx, f)
 	switch {
 	case ctx.Err() != nil:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check interrupted: %w", ctx.Err())}
@@ -198,6 +199,8 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: every source failed (%d of %d); is the network reachable?", res.Failed(), len(srcs))}
 	case webhookFailed:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: webhook delivery failed")}
+	case notifyErr != nil:
+		return &ExitError{Code: ExitFailure, Err: errors.New("check: results recorded, but the email reports were not all sent")}
 	case notable:
 		return &ExitError{Code: ExitChanges}
 	}

@@ -111,7 +111,7 @@ type app struct {
 func commands() []*command {
 	return []*command{
 		checkCmd(), recheckCmd(), importCmd(), changesCmd(), statusCmd(), historyCmd(), diffCmd(),
-		sourcesCmd(), reprocessCmd(), baselineCmd(), versionCmd(),
+		sourcesCmd(), reprocessCmd(), baselineCmd(), notifyCmd(), versionCmd(),
 	}
 }
 

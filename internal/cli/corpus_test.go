@@ -168,3 +168,59 @@ func keys(m map[string]terms.Event) []string {
 	}
 	return out
 }
+
+// TestRealCorpusOpenAI imports the ChatGPT pages we hold and checks them
+// against the shipped openai baseline (adopted from these pages): every
+// documented cell is observed and agrees, with evidence, and no drift is
+// raised. A reader change that misreads them fails here.
+func TestRealCorpusOpenAI(t *testing.T) {
+	dir := filepath.Join(corpusDir, "latest", "ChatGPT")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("no real pages to read: %s is absent", dir)
+	}
+	r := &runner{t: t, db: filepath.Join(t.TempDir(), "cw.db"), sources: "", now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	pages := map[string][2]string{
+		"openai-terms-of-use":       {"Terms of Service #policies-eu-terms-of-use.html", "2026-08-22T10:30:01Z"},
+		"openai-privacy-policy":     {"Privacy Policy #policies-eu-privacy-policy.html", "2026-08-22T10:30:09Z"},
+		"openai-model-improvement":  {"Privacy Policy #policies-how-your-data-is-used-to-improve-model-performance.html", "2026-08-22T10:30:09Z"},
+		"openai-enterprise-privacy": {"Business Privacy Policy.html", "2026-01-30T11:31:12Z"},
+		"openai-services-agreement": {"Commercial Terms.html", "2026-01-30T11:30:48Z"},
+		"openai-service-terms":      {"Terms of Service #policies-service-terms.html", "2026-08-22T10:30:01Z"},
+		"openai-dpa":                {"Data Processor Agreement.html", "2026-08-22T10:30:55Z"},
+	}
+	for id, f := range pages {
+		if out, errs, code := r.run("import", "--source", id, "--fetched-at", f[1], filepath.Join(dir, f[0])); code != 0 && code != 3 {
+			t.Fatalf("import %s: exit %d\n%s\n%s", id, code, out, errs)
+		}
+	}
+	out, _, code := r.run("status", "--vendor", "openai", "--format", "json")
+	if code != 0 {
+		t.Fatalf("status: exit %d", code)
+	}
+	var rows []report.Row
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ := r.run("status", "--vendor", "openai")
+	t.Logf("openai status of the real corpus:\n%s", text)
+	documented := 0
+	for _, row := range rows {
+		if row.Documented == nil {
+			continue
+		}
+		documented++
+		if !row.Agrees {
+			t.Errorf("%s %s: documented %s, observed %v", row.Tier, row.Attribute, row.Documented, row.Observed)
+		}
+		if row.Attribute != "sensitive-data" && (row.Evidence == nil || row.Evidence.Text == "") {
+			t.Errorf("%s %s: no evidence", row.Tier, row.Attribute)
+		}
+	}
+	if documented < 30 {
+		t.Errorf("only %d documented cells for openai", documented)
+	}
+	out, _, _ = r.run("changes", "--vendor", "openai", "--kind", terms.BaselineDrift, "--format", "json")
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("drift against the adopted baseline:\n%s", out)
+	}
+}

@@ -181,6 +181,8 @@ Examples:
 					o := terms.Observation{Vendor: vendor, Tier: t.ID, Attribute: at, Value: val}
 					if ev := evidenceFor(obs, t.ID, at); ev != nil {
 						o.Evidence = *ev
+					} else if at == "sensitive-data" {
+						o.Evidence = terms.Evidence{Source: "the tier's other values", Clause: "the guide's rule for sensitive data"}
 					}
 					cells = append(cells, o)
 				}

@@ -70,10 +70,11 @@ type Options struct {
 	Mailpit string
 	// Timeline is the steps to run; nil runs Timeline().
 	Timeline []Step
-	// Hold, when set, is called once everything is shown, before the site
-	// and the mail catcher stop; mailURL is the catcher's web interface
-	// ("" without email). A terminal waits there for the user.
-	Hold func(ctx context.Context, mailURL string)
+	// Hold, when set, is called with the result once everything is shown,
+	// before the site and the mail catcher stop (res.Email.WebURL is the
+	// catcher's web interface, "" without one). A terminal waits there for
+	// the user.
+	Hold func(ctx context.Context, res Result)
 }
 
 // Result is what a demo run produced.
@@ -278,7 +279,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		fmt.Fprintf(out, "  %s\n", res.Email.Note)
 	}
 	if opts.Hold != nil {
-		opts.Hold(ctx, res.Email.WebURL)
+		opts.Hold(ctx, res)
 	}
 	return res, ctx.Err()
 }
