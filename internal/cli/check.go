@@ -28,13 +28,17 @@ type checkFlags struct {
 	retries     int
 	wait        bool
 	quiet       bool
-	webhook     string // --webhook: POST the run's notable events here
+	webhook     string    // --webhook: POST the run's notable events here
+	notify      bool      // --notify: email the reports of new changes afterwards
+	mail        mailFlags // its mail settings (notify.go)
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 	if withSources {
 		fs.Var(&f.sources, "source", "check only this source `id` (repeatable, or comma-separated)")
 		fs.Func("webhook", "after the run, POST its notable events as JSON to `URL` (signed with $"+webhookSecretEnv+" when set)", webhookFlag(&f.webhook))
+		fs.BoolVar(&f.notify, "notify", false, "then email the reports of new changes (see 'clausewatch help notify')")
+		f.mail.register(fs, a)
 	}
 	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `n` fetches at once")
 	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host")

@@ -76,6 +76,9 @@ type Env struct {
 	HTTPClient     *http.Client // nil: the fetch package builds its own
 	Terminal       bool         // stderr is a terminal: show progress and colour
 	BrowserPath    string       // optional chromium path
+	// Sleep waits for d or until ctx is done (nil: a real timer); watch
+	// uses it, so tests can run a loop without waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // globals are the flags every command takes.
@@ -111,7 +114,7 @@ type app struct {
 func commands() []*command {
 	return []*command{
 		checkCmd(), recheckCmd(), importCmd(), changesCmd(), statusCmd(), historyCmd(), diffCmd(),
-		sourcesCmd(), reprocessCmd(), baselineCmd(), notifyCmd(), versionCmd(),
+		notifyCmd(), watchCmd(), sourcesCmd(), reprocessCmd(), baselineCmd(), versionCmd(),
 	}
 }
 

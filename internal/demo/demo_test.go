@@ -359,9 +359,11 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, out.String())
 	}
-	if t.Failed() || testing.Verbose() {
-		t.Log(out.String())
-	}
+	defer func() {
+		if t.Failed() {
+			t.Logf("demo output:\n%s", out.String())
+		}
+	}()
 	steps := Timeline()
 	if len(res.Steps) != len(steps) {
 		t.Fatalf("%d step results, want %d", len(res.Steps), len(steps))
