@@ -69,7 +69,7 @@ func newDeliverer(db *store.DB, s notify.Sender) *Deliverer {
 	return &Deliverer{
 		Store: db, Sender: s, From: "clausewatch@example.org", Subscriptions: testSubscriptions(),
 		SourceVendor: sourceVendor,
-		Report: report.Options{SourceURL: func(id string) string { return "https://" + id + ".example.org/terms" }},
+		Report:       report.Options{SourceURL: func(id string) string { return "https://" + id + ".example.org/terms" }},
 	}
 }
 
