@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime"
@@ -18,6 +19,7 @@ import (
 const (
 	codecZstd  = "zstd"       // standalone zstd frame
 	codecDelta = "zstd-delta" // zstd frame using the base blob's raw bytes as a raw dictionary
+	codecPatch = "zstd-patch" // zstd frame of byte runs replaced in the base blob's raw bytes (same length)
 )
 
 // deltaWindow is the zstd window of delta frames: large enough that the
@@ -206,6 +208,13 @@ func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []b
 		if err != nil {
 			return p, fmt.Errorf("put raw %s of %s: base: %w", p.Hash, source, err)
 		}
+		// Most noise (nonces, build ids, hashed class names, tracking ids)
+		// replaces bytes without moving the rest: a list of replaced runs,
+		// found in one pass, is far cheaper than a dictionary compression.
+		if patch, ok := makePatch(baseRaw, raw, len(raw)/smallDelta); ok {
+			p.codec, p.base, p.data = codecPatch, baseHash, c.compress(patch)
+			return p, nil
+		}
 		if delta, err = c.compressDelta(raw, baseRaw); err != nil {
 			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 		}
@@ -231,7 +240,7 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 	if p.codec == "" {
 		return "", fmt.Errorf("put raw %s: not prepared", p.Hash)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?)`,
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`,
 		p.Hash, p.size, p.codec, p.base, p.data); err != nil {
 		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
 	}
@@ -264,8 +273,8 @@ func latestFullBlob(ctx context.Context, q querier, source string) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("latest blob: %w", err)
 	}
-	if codecName == codecDelta {
-		return base, nil
+	if codecName != codecZstd {
+		return base, nil // a delta or patch: its base is the full blob
 	}
 	return hash, nil
 }
@@ -299,7 +308,7 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 		if raw, err = c.decompress(data); err != nil {
 			return nil, fmt.Errorf("raw %s: %w", hash, err)
 		}
-	case codecDelta:
+	case codecDelta, codecPatch:
 		baseRaw, ok := c.cachedBase(base)
 		if !ok {
 			baseCodec, _, baseData, err := loadBlob(ctx, q, base)
@@ -317,7 +326,15 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 			}
 			c.cacheBase(base, baseRaw)
 		}
-		if raw, err = c.decompressDelta(data, base, baseRaw); err != nil {
+		if codecName == codecDelta {
+			raw, err = c.decompressDelta(data, base, baseRaw)
+		} else {
+			var patch []byte
+			if patch, err = c.decompress(data); err == nil {
+				raw, err = applyPatch(baseRaw, patch)
+			}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("raw %s: %w", hash, err)
 		}
 	default:
@@ -341,4 +358,65 @@ func loadBlob(ctx context.Context, q querier, hash string) (codecName, base stri
 		return "", "", nil, fmt.Errorf("raw %s: %w", hash, err)
 	}
 	return codecName, base, data, nil
+}
+
+// makePatch lists the runs of bytes of next that differ from base, when
+// both have the same length and the list takes at most limit bytes: for each
+// run, the gap since the previous run and its length as uvarints, then its
+// bytes. Runs closer than 8 bytes are merged.
+func makePatch(base, next []byte, limit int) ([]byte, bool) {
+	if len(base) != len(next) {
+		return nil, false
+	}
+	var out []byte
+	end := 0 // end of the previous run
+	for i := 0; i < len(next); {
+		if next[i] == base[i] {
+			i++
+			continue
+		}
+		start, j, same := i, i, 0
+		for j < len(next) && same < 8 {
+			if next[j] == base[j] {
+				same++
+			} else {
+				same = 0
+			}
+			j++
+		}
+		stop := j - same
+		out = binary.AppendUvarint(out, uint64(start-end))
+		out = binary.AppendUvarint(out, uint64(stop-start))
+		out = append(out, next[start:stop]...)
+		if len(out) > limit {
+			return nil, false
+		}
+		end, i = stop, j
+	}
+	return out, true
+}
+
+// applyPatch rebuilds the bytes makePatch described.
+func applyPatch(base, patch []byte) ([]byte, error) {
+	out := bytes.Clone(base)
+	pos := 0
+	for len(patch) > 0 {
+		gap, n := binary.Uvarint(patch)
+		if n <= 0 {
+			return nil, errors.New("corrupt patch: gap")
+		}
+		patch = patch[n:]
+		size, n := binary.Uvarint(patch)
+		if n <= 0 || uint64(len(patch)-n) < size {
+			return nil, errors.New("corrupt patch: run")
+		}
+		patch = patch[n:]
+		pos += int(gap)
+		if pos+int(size) > len(out) {
+			return nil, errors.New("corrupt patch: run past the end")
+		}
+		pos += copy(out[pos:], patch[:size])
+		patch = patch[size:]
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -228,7 +229,8 @@ func TestPutRawStandalone(t *testing.T) {
 		want   string
 	}{
 		{"first page of a source", "acme-terms", page.fill(rng), codecZstd},
-		{"noise re-fetch", "acme-terms", page.fill(rng), codecDelta},
+		{"noise re-fetch", "acme-terms", page.fill(rng), codecPatch},
+		{"noise that moves bytes", "acme-terms", append([]byte("<!-- a longer build banner -->"), page.fill(rng)...), codecDelta},
 		{"similar page of another source", "acme-privacy", page.fill(rng), codecZstd},
 		{"unrelated bytes", "acme-terms", unrelated, codecZstd},
 		{"empty page", "acme-empty", nil, codecZstd},
@@ -269,7 +271,7 @@ func TestPutRawBaseIsLatestFullBlob(t *testing.T) {
 	}{
 		{"first", ha, codecZstd, ""},
 		{"redesign", hb, codecZstd, ""},
-		{"after redesign", hb2, codecDelta, hb},
+		{"after redesign", hb2, codecPatch, hb},
 		{"old import", hOld, codecZstd, ""}, // b as dictionary does not help a
 	}
 	for _, tt := range tests {
@@ -289,7 +291,7 @@ func TestRawErrors(t *testing.T) {
 	page := newNoisyPage(30_000, 3)
 	full := putFetch(t, db, "s", t0, page.fill(rng))
 	delta := putFetch(t, db, "s", t0.Add(time.Hour), page.fill(rng))
-	if c, _ := blobCodec(t, db, delta); c != codecDelta {
+	if c, _ := blobCodec(t, db, delta); c != codecDelta && c != codecPatch {
 		t.Fatalf("setup: second page is %s", c)
 	}
 
@@ -411,5 +413,42 @@ func TestPutRawRealPages(t *testing.T) {
 				t.Errorf("Raw round trip failed: %v", err)
 			}
 		})
+	}
+}
+
+func TestPatchRoundTrip(t *testing.T) {
+	base := []byte(strings.Repeat("<script nonce=\"abcdefgh\">x()</script>", 200))
+	cases := map[string]func([]byte) []byte{
+		"identical":      func(b []byte) []byte { return b },
+		"one byte":       func(b []byte) []byte { b[17] = 'Z'; return b },
+		"first and last": func(b []byte) []byte { b[0], b[len(b)-1] = 'A', 'B'; return b },
+		"every nonce":    func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("abcdefgh"), []byte("hgfedcba")) },
+		"close runs":     func(b []byte) []byte { b[100], b[103], b[110] = '1', '2', '3'; return b },
+	}
+	for name, change := range cases {
+		t.Run(name, func(t *testing.T) {
+			next := change(bytes.Clone(base))
+			patch, ok := makePatch(base, next, len(next))
+			if !ok {
+				t.Fatal("no patch")
+			}
+			got, err := applyPatch(base, patch)
+			if err != nil || !bytes.Equal(got, next) {
+				t.Fatalf("round trip failed: %v", err)
+			}
+		})
+	}
+	if _, ok := makePatch(base, base[1:], 1<<20); ok {
+		t.Error("a patch across different lengths")
+	}
+	next := bytes.ReplaceAll(base, []byte("abcdefgh"), []byte("hgfedcba"))
+	if _, ok := makePatch(base, next, 100); ok {
+		t.Error("a patch over its size limit")
+	}
+	if _, err := applyPatch(base, []byte{0xff}); err == nil {
+		t.Error("a corrupt patch applied")
+	}
+	if _, err := applyPatch(base, binary.AppendUvarint(binary.AppendUvarint(nil, uint64(len(base))), 5)); err == nil {
+		t.Error("a patch past the end applied")
 	}
 }

@@ -266,7 +266,7 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) (err error) {
 type Stats struct {
 	Snapshots     int64 // fetch attempts
 	Blobs         int64 // distinct raw pages
-	DeltaBlobs    int64 // of which stored as a delta against another page
+	DeltaBlobs    int64 // of which stored as a delta or patch against another page
 	RawBytes      int64 // sum of the raw sizes of the distinct pages
 	BlobBytes     int64 // bytes actually stored for them
 	Documents     int64 // distinct extracted documents
@@ -282,7 +282,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	err := db.sql.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM snapshots),
 		(SELECT COUNT(*) FROM blobs),
-		(SELECT COUNT(*) FROM blobs WHERE codec = 'zstd-delta'),
+		(SELECT COUNT(*) FROM blobs WHERE codec <> 'zstd'),
 		(SELECT COALESCE(SUM(size), 0) FROM blobs),
 		(SELECT COALESCE(SUM(LENGTH(data)), 0) FROM blobs),
 		(SELECT COUNT(*) FROM documents),

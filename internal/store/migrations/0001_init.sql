@@ -6,12 +6,13 @@
 -- Raw page bytes, content-addressed by the hex SHA-256 of the raw bytes and
 -- stored once however often they are seen. codec is 'zstd' (data is the
 -- standalone compression, base '') or 'zstd-delta' (data is compressed with
--- the raw bytes of the full blob base as a raw dictionary). A delta's base is
--- always a 'zstd' blob, never another delta.
+-- the raw bytes of the full blob base as a raw dictionary) or 'zstd-patch'
+-- (data is the compressed list of byte runs that differ from base, of the
+-- same length). The base of a delta or patch is always a 'zstd' blob.
 CREATE TABLE blobs (
 	hash  TEXT PRIMARY KEY,
 	size  INTEGER NOT NULL,
-	codec TEXT NOT NULL CHECK (codec IN ('zstd', 'zstd-delta')),
+	codec TEXT NOT NULL CHECK (codec IN ('zstd', 'zstd-delta', 'zstd-patch')),
 	base  TEXT NOT NULL DEFAULT '',
 	data  BLOB NOT NULL,
 	CHECK ((codec = 'zstd') = (base = ''))
