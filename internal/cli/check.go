@@ -171,6 +171,12 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	if f.retries < 0 || f.timeout <= 0 || f.hostDelay < 0 {
 		return usageErr("--retries, --timeout and --host-delay must not be negative (and --timeout not zero)")
 	}
+	if f.notify {
+		// Bad mail settings are found before any page is fetched.
+		if _, err := a.mailConfig(&f.mail); err != nil {
+			return err
+		}
+	}
 	p := a.pipeline(f)
 	opts := pipeline.RunOptions{
 		Origin:   origin,

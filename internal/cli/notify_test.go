@@ -254,14 +254,14 @@ func TestCheckNotify(t *testing.T) {
 		t.Errorf("a closed server received mail")
 	}
 
-	// Without mail settings, --notify fails after recording the check.
+	// Without mail settings, --notify fails before fetching anything.
 	s.page("/terms", fixture.ConsumerTerms(fixture.TrainingOptOut))
 	_, errs, code = r.check("--notify")
-	if code != cli.ExitFailure || !strings.Contains(errs, "no mail settings") {
+	if code != cli.ExitUsage || !strings.Contains(errs, "no mail settings") {
 		t.Errorf("check --notify without settings: exit %d\n%s", code, errs)
 	}
-	if sn, _ := counts(t, r.db, "example-terms"); sn != 4 {
-		t.Errorf("check --notify without settings recorded %d snapshots, want 4", sn)
+	if sn, _ := counts(t, r.db, "example-terms"); sn != 3 {
+		t.Errorf("check --notify without settings recorded %d snapshots, want 3 (nothing fetched)", sn)
 	}
 }
 
