@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -86,7 +87,7 @@ func Headline(e terms.Event, o Options) string {
 	}
 	switch {
 	case e.Old != nil || e.New != nil:
-		fmt.Fprintf(&b, ": %s → %s", show(e.Old), show(e.New))
+		fmt.Fprintf(&b, ": %s", Change(e.Old, e.New))
 	case e.Kind == terms.FetchFailed || e.Kind == terms.ExtractionFailed || e.Kind == terms.Recovered:
 		fmt.Fprintf(&b, " %s", e.Source)
 	case e.Detail != "":
@@ -95,6 +96,55 @@ func Headline(e terms.Event, o Options) string {
 		fmt.Fprintf(&b, " %s", e.Source)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// Change renders old → new briefly: for retention maps only the scopes that
+// differ ("default=30 → default=60"), for sets what was dropped and added
+// ("dropped iso42001"), else both values whole.
+func Change(old, new *terms.Value) string {
+	switch {
+	case old != nil && new != nil && old.Map != nil && new.Map != nil:
+		var o, n []string
+		for _, k := range slices.Sorted(maps.Keys(old.Map)) {
+			if new.Map[k] != old.Map[k] {
+				o = append(o, k+"="+old.Map[k])
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(new.Map)) {
+			if new.Map[k] != old.Map[k] {
+				n = append(n, k+"="+new.Map[k])
+			}
+		}
+		if len(o) == 0 {
+			o = []string{"(no such scope)"}
+		}
+		if len(n) == 0 {
+			n = []string{"(scope gone)"}
+		}
+		return strings.Join(o, ", ") + " → " + strings.Join(n, ", ")
+	case old != nil && new != nil && old.Set != nil && new.Set != nil:
+		var parts []string
+		if d := minus(old.Set, new.Set); len(d) > 0 {
+			parts = append(parts, "dropped "+strings.Join(d, ", "))
+		}
+		if a := minus(new.Set, old.Set); len(a) > 0 {
+			parts = append(parts, "added "+strings.Join(a, ", "))
+		}
+		if len(parts) > 0 {
+			return strings.Join(parts, "; ")
+		}
+	}
+	return show(old) + " → " + show(new)
+}
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func show(v *terms.Value) string {
