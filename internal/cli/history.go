@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -52,6 +54,9 @@ Examples:
 			if err != nil {
 				return usageErr("import: --fetched-at %q: not an RFC 3339 time (e.g. 2025-08-28T00:00:00Z)", at)
 			}
+			if t.After(a.env.Now().Add(time.Minute)) {
+				return usageErr("import: --fetched-at %s is in the future", at)
+			}
 			if len(args) != 1 {
 				return usageErr("import: want exactly one FILE, got %d arguments", len(args))
 			}
@@ -66,10 +71,14 @@ Examples:
 			if len(raw) == 0 {
 				return fmt.Errorf("import %s: file is empty", args[0])
 			}
-			p := &pipeline.Pipeline{Store: a.db, Vendors: a.vendors, Baselines: a.documented(), Now: a.env.Now}
-			o, err := p.Import(ctx, s, raw, t, http.DetectContentType(raw))
+			ct, err := pageType(args[0], raw)
 			if err != nil {
 				return err
+			}
+			p := &pipeline.Pipeline{Store: a.db, Vendors: a.vendors, Baselines: a.documented(), Now: a.env.Now}
+			o, err := p.Import(ctx, s, raw, t, ct)
+			if err != nil {
+				return fmt.Errorf("import %s: %w (nothing was recorded)", args[0], err)
 			}
 			if err := a.printOutcomeDetail(o); err != nil {
 				return err
@@ -83,6 +92,26 @@ Examples:
 			return nil
 		},
 	}
+}
+
+// pageType decides how an imported file is read: HTML through the source's
+// selectors, or plain text / markdown line by line. The extension decides
+// (.html, .htm, .xhtml; .txt, .text, .md); otherwise the bytes are sniffed.
+// Anything that is neither, a PDF or an image say, is refused.
+func pageType(name string, raw []byte) (string, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm", ".xhtml":
+		return "text/html; charset=utf-8", nil
+	case ".txt", ".text":
+		return "text/plain; charset=utf-8", nil
+	case ".md", ".markdown":
+		return "text/markdown; charset=utf-8", nil
+	}
+	ct := http.DetectContentType(raw)
+	if strings.HasPrefix(ct, "text/html") || strings.HasPrefix(ct, "text/plain") {
+		return ct, nil
+	}
+	return "", fmt.Errorf("import %s: not an HTML or text page (it looks like %s)", name, ct)
 }
 
 func historyCmd() *command {

@@ -105,7 +105,7 @@ func TestSecondVendorTimeline(t *testing.T) {
 		}
 	}
 	write(false)
-	r := &runner{t: t, db: filepath.Join(t.TempDir(), "cw.db"), sources: dir, now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}
+	r := &runner{t: t, db: filepath.Join(t.TempDir(), "cw.db"), sources: dir, now: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}
 	pages := t.TempDir()
 	at := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	n := uint64(0)

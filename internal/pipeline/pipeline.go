@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/attr"
@@ -28,6 +29,10 @@ type Fetcher interface {
 
 // Pipeline holds the dependencies of a check run.
 type Pipeline struct {
+	// mu serializes the reads that decide what a page means and the writes
+	// that record it, across the sources of a run checked at once.
+	mu sync.Mutex
+
 	Store     *store.DB
 	Fetcher   Fetcher
 	Vendors   []terms.Vendor
@@ -102,9 +107,28 @@ func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (
 
 // Import records raw as a snapshot of src fetched at fetchedAt and processes
 // it exactly as Check would. Imports may come in any order of time.
+//
+// Unlike a fetch, an import that cannot be read records nothing: the file is
+// the user's input, not the vendor's page, so the error is returned and the
+// database is left as it was. Importing the same bytes for the same source
+// and time again is a no-op.
 func (p *Pipeline) Import(ctx context.Context, src terms.Source, raw []byte, fetchedAt time.Time, contentType string) (Outcome, error) {
-	snap := terms.Snapshot{Source: src.ID, FetchedAt: fetchedAt.UTC(), Origin: OriginImport, Status: 200, ContentType: contentType}
-	return p.process(ctx, src, snap, raw)
+	snap := terms.Snapshot{Source: src.ID, FetchedAt: fetchedAt.UTC(), Origin: OriginImport, Status: 200, ContentType: contentType, Size: int64(len(raw))}
+	doc, err := Extract(src, contentType, raw)
+	if err != nil {
+		return Outcome{Source: src}, fmt.Errorf("the page does not hold the declared content of %s: %w", src.ID, err)
+	}
+	snaps, err := p.Store.Snapshots(ctx, src.ID)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
+	hash := terms.HashBytes(raw)
+	for _, s := range snaps {
+		if s.FetchedAt.Equal(snap.FetchedAt) && s.ContentHash == hash {
+			return Outcome{Source: src, Snapshot: s}, nil // already imported
+		}
+	}
+	return p.record(ctx, src, snap, raw, doc)
 }
 
 // process extracts raw and stores the snapshot, the document when it is a new
@@ -117,8 +141,24 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 		snap.Error = fmt.Sprintf("extract %s: %v", src.ID, xerr)
 		return p.recordFailure(ctx, src, snap, raw, xerr)
 	}
+	return p.record(ctx, src, snap, raw, doc)
+}
+
+// record stores a page whose document was extracted. Compression happens
+// first, outside any lock; then the reads that decide what the page means
+// and the writes that record it run under the pipeline's lock, so that two
+// sources checked at once see each other's observations (a cell fed by two
+// pages is compared with the baseline once both are in, whichever lands
+// second).
+func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte, doc terms.Document) (Outcome, error) {
 	snap.TextHash = doc.Hash()
 	snap.Variant, _ = source.MatchVariant(src, doc.Text())
+	blob, err := p.Store.PrepareRaw(ctx, src.ID, raw)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 
 	prev, hasPrev, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)
 	if err != nil {
@@ -133,11 +173,24 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 			return Outcome{Source: src}, err
 		}
 	}
+	// A page imported behind a version already recorded (a backfill) is
+	// compared with the version before it and with the one after it; the
+	// baseline and the source's health are today's business, not its.
+	next, hasNext, err := p.Store.VersionAfter(ctx, src.ID, snap.FetchedAt)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
+	recovering := false
+	if !hasNext {
+		if recovering, err = p.failing(ctx, src.ID); err != nil {
+			return Outcome{Source: src}, err
+		}
+	}
 	out := Outcome{Source: src, First: !hasPrev}
 	var prevDoc terms.Document
 	if hasPrev {
 		if prev.TextHash == snap.TextHash {
-			return p.recordSame(ctx, src, snap, raw, extra)
+			return p.recordSame(ctx, src, snap, blob, extra, recovering)
 		}
 		if prevDoc, err = p.Store.Document(ctx, prev.TextHash); err != nil {
 			return out, fmt.Errorf("read previous version of %s: %w", src.ID, err)
@@ -146,19 +199,17 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 	}
 	out.NewVersion = true
 	vendor, _ := p.vendor(src.Vendor)
-	recovering, err := p.failing(ctx, src.ID)
-	if err != nil {
-		return out, err
-	}
 	others, err := p.Store.LatestObservations(ctx, src.Vendor)
 	if err != nil {
 		return out, err
 	}
-
-	blob, err := p.Store.PrepareRaw(ctx, src.ID, raw)
-	if err != nil {
-		return out, err
+	var nextDoc terms.Document
+	if hasNext && next.TextHash != snap.TextHash && next.Variant == snap.Variant {
+		if nextDoc, err = p.Store.Document(ctx, next.TextHash); err != nil {
+			return out, fmt.Errorf("read next version of %s: %w", src.ID, err)
+		}
 	}
+
 	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
 		if snap.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 			return err
@@ -169,8 +220,8 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 		if snap.ID, err = tx.InsertSnapshot(ctx, snap); err != nil {
 			return err
 		}
-		next := attr.Observe(vendor, src, doc, snap)
-		if err := tx.InsertObservations(ctx, snap.ID, next); err != nil {
+		obs := attr.Observe(vendor, src, doc, snap)
+		if err := tx.InsertObservations(ctx, snap.ID, obs); err != nil {
 			return err
 		}
 		evs := extra
@@ -180,7 +231,11 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 		if recovering {
 			evs = append(evs, p.event(terms.Recovered, src, snap, "the source is readable again"))
 		}
-		evs = append(evs, p.compare(vendor, src, hasPrev, prev, prevDoc, snap, doc, next, others)...)
+		evs = append(evs, p.compare(vendor, src, hasPrev, prev, prevDoc, snap, doc, obs, others, !hasNext)...)
+		if nextDoc.Clauses != nil {
+			nextObs := attr.Observe(vendor, src, nextDoc, next)
+			evs = append(evs, p.compare(vendor, src, true, snap, doc, next, nextDoc, nextObs, others, false)...)
+		}
 		out.Events, err = tx.InsertEvents(ctx, evs)
 		return err
 	})
@@ -194,7 +249,7 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 // compare builds the events of a new version: semantic events from the
 // compare step, then one document-changed digest for the other wording.
 func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, prev terms.Snapshot, prevDoc terms.Document,
-	snap terms.Snapshot, doc terms.Document, next, others []terms.Observation) []terms.Event {
+	snap terms.Snapshot, doc terms.Document, next, others []terms.Observation, current bool) []terms.Event {
 	in := compare.Input{
 		Vendor:      vendor,
 		Source:      src,
@@ -215,6 +270,9 @@ func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, 
 		in.Prev = prevObs
 		in.PrevClauses = byHeading(prevDoc.Clauses)
 	}
+	if !current {
+		in.Baseline = nil // a backfilled page: drift is about the pages of today
+	}
 	in.ObservedBefore = Observed(replaceSource(others, src.ID, prevObs))
 	in.ObservedAfter = Observed(replaceSource(others, src.ID, next))
 	// A cell whose last unread feeder is this source is compared with the
@@ -230,17 +288,10 @@ func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, 
 
 // recordSame stores a snapshot whose text equals the version in force: the
 // raw bytes (deduplicated or delta-compressed by the store) and the row.
-func (p *Pipeline) recordSame(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte, extra []terms.Event) (Outcome, error) {
-	recovering, err := p.failing(ctx, src.ID)
-	if err != nil {
-		return Outcome{Source: src}, err
-	}
+// The caller holds p.mu.
+func (p *Pipeline) recordSame(ctx context.Context, src terms.Source, snap terms.Snapshot, blob store.Prepared, extra []terms.Event, recovering bool) (Outcome, error) {
 	out := Outcome{Source: src}
-	blob, err := p.Store.PrepareRaw(ctx, src.ID, raw)
-	if err != nil {
-		return out, err
-	}
-	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
+	err := p.Store.Transact(ctx, func(tx *store.Tx) error {
 		var err error
 		if snap.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 			return err
@@ -269,6 +320,8 @@ func (p *Pipeline) recordSame(ctx context.Context, src terms.Source, snap terms.
 
 // recordNotModified stores a 304 as a snapshot of the last good version.
 func (p *Pipeline) recordNotModified(ctx context.Context, src terms.Source, snap terms.Snapshot) (Outcome, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	last, ok, err := p.Store.LastGood(ctx, src.ID)
 	if err != nil {
 		return Outcome{Source: src}, err
@@ -277,7 +330,7 @@ func (p *Pipeline) recordNotModified(ctx context.Context, src terms.Source, snap
 		return Outcome{Source: src}, fmt.Errorf("record %s: 304 Not Modified without a previous snapshot", src.ID)
 	}
 	snap.NotModified = true
-	snap.ContentHash, snap.TextHash, snap.Size = last.ContentHash, last.TextHash, last.Size
+	snap.ContentHash, snap.TextHash, snap.Size, snap.Variant = last.ContentHash, last.TextHash, last.Size, last.Variant
 	if snap.ETag == "" {
 		snap.ETag = last.ETag
 	}
@@ -307,6 +360,15 @@ func (p *Pipeline) recordNotModified(ctx context.Context, src terms.Source, snap
 // back) and raises fetch-failed or extraction-failed once, when the source
 // starts failing: a source that fails N runs in a row raises one event.
 func (p *Pipeline) recordFailure(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte, cause error) (Outcome, error) {
+	var blob store.Prepared
+	if raw != nil {
+		var err error
+		if blob, err = p.Store.PrepareRaw(ctx, src.ID, raw); err != nil {
+			return Outcome{Source: src}, err
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	already, err := p.failing(ctx, src.ID)
 	if err != nil {
 		return Outcome{Source: src}, err
@@ -315,7 +377,7 @@ func (p *Pipeline) recordFailure(ctx context.Context, src terms.Source, snap ter
 	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
 		var err error
 		if raw != nil {
-			if snap.ContentHash, err = tx.PutRaw(ctx, src.ID, raw); err != nil {
+			if snap.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 				return err
 			}
 		}
