@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -71,10 +72,8 @@ Examples:
 				}
 				f.MinSeverity = s
 			}
-			for _, at := range attrs {
-				if !terms.IsAttribute(at) {
-					return usageErr("changes: --attribute %q: not an attribute (%s)", at, strings.Join(terms.Attributes, ", "))
-				}
+			if err := a.checkFilters("changes", vendors, tiers, attrs, kinds); err != nil {
+				return err
 			}
 			for _, id := range srcs {
 				if _, err := a.sourceByID(id); err != nil {
@@ -193,6 +192,9 @@ Examples:
 			if len(args) > 0 {
 				return usageErr("status: unexpected argument %q", args[0])
 			}
+			if err := a.checkFilters("status", vendors, tiers, attrs, nil); err != nil {
+				return err
+			}
 			rows, err := a.statusRows(ctx)
 			if err != nil {
 				return err
@@ -236,7 +238,7 @@ func (a *app) statusRows(ctx context.Context) ([]report.Row, error) {
 				if o, ok := merged[t.ID][at]; ok {
 					o := o
 					r.Observed = &o
-					r.Evidence = evidenceFor(obs, t.ID, at)
+					r.Evidence = evidenceFor(obs, t.ID, at, o)
 				}
 				r.Agrees = r.Documented != nil && r.Observed != nil && compare.Agrees(at, *r.Documented, *r.Observed)
 				if r.Documented == nil && r.Observed == nil {
@@ -249,20 +251,54 @@ func (a *app) statusRows(ctx context.Context) ([]report.Row, error) {
 	return rows, nil
 }
 
-// evidenceFor picks the evidence of the first known observation of a cell.
-func evidenceFor(obs []terms.Observation, tier, at string) *terms.Evidence {
-	var fallback *terms.Evidence
+// evidenceFor picks the evidence of the observation that decided a cell:
+// one whose value is the merged value, else the first known one, else any.
+func evidenceFor(obs []terms.Observation, tier, at string, merged terms.Value) *terms.Evidence {
+	var known, any *terms.Evidence
 	for i := range obs {
 		o := &obs[i]
 		if o.Tier != tier || o.Attribute != at {
 			continue
 		}
-		if !o.Value.Unknown {
+		switch {
+		case o.Value.Equal(merged) && !o.Value.Unknown:
 			return &o.Evidence
-		}
-		if fallback == nil {
-			fallback = &o.Evidence
+		case !o.Value.Unknown && known == nil:
+			known = &o.Evidence
+		case any == nil:
+			any = &o.Evidence
 		}
 	}
-	return fallback
+	if known != nil {
+		return known
+	}
+	return any
+}
+
+// eventKinds are the kinds of DESIGN.md, for --kind.
+var eventKinds = []string{terms.ValueChanged, terms.BaselineDrift, terms.EvidenceLost, terms.ClauseChanged,
+	terms.DocumentChanged, terms.FetchFailed, terms.ExtractionFailed, terms.Recovered, terms.VariantChanged, terms.RuleChanged}
+
+// checkFilters turns a typo in a filter into a usage error naming the
+// valid values, rather than an empty answer.
+func (a *app) checkFilters(cmd string, vendors, tiers, attrs, kinds []string) error {
+	var vendorIDs, tierIDs []string
+	for _, v := range a.vendors {
+		vendorIDs = append(vendorIDs, v.ID)
+		for _, t := range v.Tiers {
+			if !slices.Contains(tierIDs, t.ID) {
+				tierIDs = append(tierIDs, t.ID)
+			}
+		}
+	}
+	check := func(flag string, given, valid []string) error {
+		for _, g := range given {
+			if !slices.Contains(valid, g) {
+				return usageErr("%s: --%s %q: not one of %s", cmd, flag, g, strings.Join(valid, ", "))
+			}
+		}
+		return nil
+	}
+	return errors.Join(check("vendor", vendors, vendorIDs), check("tier", tiers, tierIDs),
+		check("attribute", attrs, terms.Attributes), check("kind", kinds, eventKinds))
 }

@@ -88,7 +88,7 @@ Examples:
   clausewatch check
   clausewatch check --source anthropic-consumer-terms --source anthropic-dpa
   clausewatch check --quiet          # silent unless something changed
-  clausewatch check --format json | jq '.[] | select(.new_version)'`,
+  clausewatch check --format json | jq '.[] | select(.status == "new-version")'`,
 		flags: func(fs *flag.FlagSet, a *app) { f.register(fs, a, true) },
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
@@ -125,7 +125,12 @@ the wording diff against the previous version.
 Examples:
   clausewatch recheck anthropic-consumer-terms
   clausewatch recheck anthropic-dpa --format markdown`,
-		flags: func(fs *flag.FlagSet, a *app) { f.register(fs, a, false) },
+		flags: func(fs *flag.FlagSet, a *app) {
+			fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "total `time` allowed for one request")
+			fs.IntVar(&f.retries, "retries", 2, "extra attempts on timeouts and 5xx (never on 4xx)")
+			fs.BoolVar(&f.wait, "wait", false, "wait for a running check instead of exiting")
+			a.setOpt("wait", &f.wait)
+		},
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {
 				return usageErr("recheck: want exactly one source id, got %d arguments", len(args))
@@ -133,6 +138,9 @@ Examples:
 			src, err := a.sourceByID(args[0])
 			if err != nil {
 				return err
+			}
+			if f.retries < 0 || f.timeout <= 0 {
+				return usageErr("recheck: --retries must not be negative and --timeout must be positive")
 			}
 			p := a.pipeline(f)
 			o, err := p.Check(ctx, src, pipeline.OriginRecheck)
@@ -206,7 +214,11 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	case len(res.Errors) > 0:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: %d source(s) could not be recorded", len(res.Errors))}
 	case len(srcs) > 0 && res.Failed() == len(srcs):
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: every source failed (%d of %d); is the network reachable?", res.Failed(), len(srcs))}
+		hint := ""
+		if res.FailedWith(terms.ErrNetwork, terms.ErrTimeout) == len(srcs) {
+			hint = "; is the network reachable?"
+		}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: every source failed (%d of %d)%s", res.Failed(), len(srcs), hint)}
 	case webhookFailed:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: webhook delivery failed")}
 	case notifyErr != nil:
@@ -217,16 +229,18 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	return nil
 }
 
-// rootCause is the innermost message of err: "lookup example.com: no such
-// host" rather than the whole chain that repeats the URL.
-func rootCause(err error) string {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil || next.Error() == "" {
-			return err.Error()
-		}
-		err = next
+// shortErr is err's message without the URL and source id it repeats (the
+// line already names the source): "status 503 (http-5xx) after 3 attempts",
+// "select "main": 89 characters of text, want at least 200: …".
+func shortErr(err error, src terms.Source) string {
+	msg := err.Error()
+	for _, prefix := range []string{"fetch " + src.URL + ": ", "extract " + src.ID + ": "} {
+		msg = strings.TrimPrefix(msg, prefix)
 	}
+	for _, verb := range []string{"Get", "Head"} {
+		msg = strings.ReplaceAll(msg, verb+" \""+src.URL+"\": ", "")
+	}
+	return msg
 }
 
 // outcomeJSON is the JSON shape of one source's outcome in `check --format json`.
@@ -299,7 +313,7 @@ func (a *app) printRun(res pipeline.Result) error {
 		detail := ""
 		switch st {
 		case "failed":
-			detail = fmt.Sprintf("%s: %s", o.Snapshot.ErrorCategory, rootCause(o.Err))
+			detail = fmt.Sprintf("%s: %s", o.Snapshot.ErrorCategory, shortErr(o.Err, o.Source))
 		case "new-version":
 			detail = diff.Summarize(o.Changes).String()
 		case "first-version":

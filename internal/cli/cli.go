@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -192,7 +193,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 	if !c.noDB {
 		db, err := store.Open(ctx, a.g.db, store.Options{Now: env.Now})
 		if err != nil {
-			return fmt.Errorf("open database: %w", err)
+			return err // store.Open names the path
 		}
 		defer db.Close()
 		a.db = db
@@ -236,7 +237,7 @@ func (a *app) globalFlags(fs *flag.FlagSet) {
 	}
 	fs.StringVar(&a.g.db, "db", a.g.db, "SQLite database `path` (env CLAUSEWATCH_DB)")
 	fs.StringVar(&a.g.sources, "sources", a.g.sources, "declarations `dir` replacing the bundled sources/")
-	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html or json (per command)")
+	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html, json or atom (per command)")
 }
 
 // loadSources reads and validates the declarations and baselines.
@@ -253,6 +254,7 @@ func (a *app) loadSources() error {
 		}
 		a.vendors, err = source.LoadDir(a.g.sources)
 		fsys = os.DirFS(a.g.sources)
+
 	} else {
 		fsys = clausewatch.Sources()
 		a.vendors, err = source.Load(fsys)
@@ -263,19 +265,33 @@ func (a *app) loadSources() error {
 	if _, serr := fs.Stat(fsys, "baselines"); serr == nil {
 		a.baselines, err = baseline.Load(fsys, "baselines")
 		if err != nil {
+			if a.g.sources != "" {
+				return fmt.Errorf("%s: %w", a.g.sources, err)
+			}
 			return err
 		}
-	}
-	for _, b := range a.baselines {
-		for _, v := range a.vendors {
-			if v.ID == b.Vendor {
-				if err := baseline.Validate(b, v); err != nil {
-					return err
-				}
+		for i := range a.baselines {
+			if a.g.sources != "" {
+				a.baselines[i].File = filepath.Join(a.g.sources, a.baselines[i].File)
 			}
 		}
 	}
-	return nil
+	var problems []error
+	for _, b := range a.baselines {
+		found := false
+		for _, v := range a.vendors {
+			if v.ID == b.Vendor {
+				found = true
+				if err := baseline.Validate(b, v); err != nil {
+					problems = append(problems, err)
+				}
+			}
+		}
+		if !found {
+			problems = append(problems, fmt.Errorf("%s: vendor %q is not declared by any file of the declarations", b.File, b.Vendor))
+		}
+	}
+	return errors.Join(problems...)
 }
 
 // documented returns vendor → tier → attribute → documented value.

@@ -193,7 +193,7 @@ func printDelivery(w io.Writer, q deliver.Queued, f deliver.Flushed) {
 	}
 	for _, fl := range f.Failed {
 		line("kept", fl.Message)
-		fmt.Fprintf(tw, "\t  attempt %d failed: %s\n", fl.Message.Attempts+1, rootCause(fl.Err))
+		fmt.Fprintf(tw, "\t  attempt %d failed: %v\n", fl.Message.Attempts+1, fl.Err)
 	}
 	tw.Flush()
 	if len(f.Sent)+len(f.Failed) == 0 {

@@ -179,7 +179,7 @@ Examples:
 						continue
 					}
 					o := terms.Observation{Vendor: vendor, Tier: t.ID, Attribute: at, Value: val}
-					if ev := evidenceFor(obs, t.ID, at); ev != nil {
+					if ev := evidenceFor(obs, t.ID, at, val); ev != nil {
 						o.Evidence = *ev
 					} else if at == "sensitive-data" {
 						o.Evidence = terms.Evidence{Source: "the tier's other values", Clause: "the guide's rule for sensitive data"}

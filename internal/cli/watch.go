@@ -65,7 +65,7 @@ func (e every) next(last time.Time) time.Time {
 func watchCmd() *command {
 	f := &checkFlags{}
 	var spec string
-	var jitter time.Duration
+	jitter := time.Duration(-1) // unset: derived from the schedule
 	var count int
 	return &command{
 		name:    "watch",
@@ -87,7 +87,14 @@ Examples:
 		flags: func(fs *flag.FlagSet, a *app) {
 			f.register(fs, a, true)
 			fs.StringVar(&spec, "every", "", "interval (6h) or five-field cron expression (required)")
-			fs.DurationVar(&jitter, "jitter", -1, "random `delay` added to each start (default: a tenth of the interval, at most 5m)")
+			fs.Func("jitter", "random `delay` added to each start (default: a tenth of the interval, at most 5m; 1m for a cron schedule)", func(v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d < 0 {
+					return fmt.Errorf("want a duration of 0 or more, such as 30s")
+				}
+				jitter = d
+				return nil
+			})
 			fs.IntVar(&count, "count", 0, "stop after `n` checks (0: run until stopped)")
 		},
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {

@@ -140,5 +140,19 @@ func ruleEvents(src terms.Source, s terms.Snapshot, stored, next []terms.Observa
 		}
 		evs = append(evs, ev)
 	}
+	// A value today's rules no longer read at all.
+	now2 := map[string]bool{}
+	for _, n := range next {
+		now2[key(n)] = true
+	}
+	for _, o := range stored {
+		if now2[key(o)] || o.Value.Unknown {
+			continue
+		}
+		ov, gone := o.Value, terms.UnknownValue("no rule reads it any more")
+		evs = append(evs, terms.Event{Kind: terms.RuleChanged, Severity: terms.Info, Vendor: o.Vendor, Tier: o.Tier,
+			Attribute: o.Attribute, Source: src.ID, SnapshotAt: s.FetchedAt, DetectedAt: now, Old: &ov, New: &gone,
+			Before: &terms.Side{Snapshot: s.ID, Clause: o.Evidence.Clause, Text: o.Evidence.Text}, Detail: gone.Reason})
+	}
 	return evs
 }

@@ -36,6 +36,21 @@ func (r Result) Failed() int {
 	return n
 }
 
+// FailedWith counts the sources whose failure in this run has one of the
+// error categories.
+func (r Result) FailedWith(categories ...string) int {
+	n := 0
+	for _, o := range r.Outcomes {
+		for _, c := range categories {
+			if o.Err != nil && o.Snapshot.ErrorCategory == c {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
 // Notable reports whether any source wrote an event of severity low or above.
 func (r Result) Notable() bool {
 	for _, o := range r.Outcomes {
