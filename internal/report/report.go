@@ -178,10 +178,7 @@ func JSON(w io.Writer, evs []terms.Event) error {
 	if evs == nil {
 		evs = []terms.Event{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(evs)
+	return jsonEncode(w, evs)
 }
 
 // Text writes the events grouped by severity, critical first, each with

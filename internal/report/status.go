@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -43,17 +42,7 @@ func StatusJSON(w io.Writer, rows []Row) error {
 	if rows == nil {
 		rows = []Row{}
 	}
-	return JSON2(w, rows)
-}
-
-// JSON2 writes any value as indented JSON without HTML escaping.
-func JSON2(w io.Writer, v any) error {
-	b := &strings.Builder{}
-	if err := jsonEncode(b, v); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return jsonEncode(w, rows)
 }
 
 // StatusText writes the matrix as aligned columns.
