@@ -64,6 +64,29 @@ func TestSensitive(t *testing.T) {
 		{"account lifetime retention", map[string]terms.Value{
 			"training": s("never"), "retention": ret("default", "account-lifetime"), "hipaa-baa": s("available")}, "limited"},
 		{"unexpected training word", map[string]terms.Value{"training": s("sometimes")}, ""},
+		// More combinations of the rule's three inputs.
+		{"always trains despite a BAA and no retention", map[string]terms.Value{
+			"training": s("always"), "retention": ret("default", "none"), "hipaa-baa": s("available")}, "no"},
+		{"opt-out with zero retention is still no", map[string]terms.Value{
+			"training": s("opt-out"), "retention": ret("zdr", "none"), "hipaa-baa": s("available")}, "no"},
+		{"opt-in without a BAA", map[string]terms.Value{
+			"training": s("opt-in"), "hipaa-baa": s("not-available")}, "limited"},
+		{"never, BAA, zdr scope none", map[string]terms.Value{
+			"training": s("never"), "retention": ret("zdr", "none"), "hipaa-baa": s("available")}, "yes"},
+		{"never, BAA, default until deleted", map[string]terms.Value{
+			"training": s("never"), "retention": ret("default", "until-deleted"), "hipaa-baa": s("available")}, "limited"},
+		{"default scope wins over zdr scope", map[string]terms.Value{
+			"training": s("never"), "retention": ret("default", "30", "zdr", "none"), "hipaa-baa": s("available")}, "limited"},
+		{"configurable default with a long safety scope", map[string]terms.Value{
+			"training": s("never"), "retention": ret("default", "configurable", "safety-scores", "2555"), "hipaa-baa": s("available")}, "yes"},
+		{"never, no BAA, nothing kept", map[string]terms.Value{
+			"training": s("never"), "retention": ret("default", "none"), "hipaa-baa": s("not-available")}, "limited"},
+		{"one-day retention is still retention", map[string]terms.Value{
+			"training": s("never"), "retention": ret("default", "1"), "hipaa-baa": s("available")}, "limited"},
+		{"zdr available does not stand in for the BAA", map[string]terms.Value{
+			"training": s("never"), "retention": ret("default", "none"), "zdr": s("available")}, ""},
+		{"empty retention map", map[string]terms.Value{
+			"training": s("never"), "retention": terms.MapOf(map[string]string{}), "hipaa-baa": s("available")}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
