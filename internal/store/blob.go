@@ -55,7 +55,7 @@ type codec struct {
 func newCodec() (*codec, error) {
 	c := &codec{bases: map[string][]byte{}, deltaEncs: make(chan *zstd.Encoder, runtime.GOMAXPROCS(0))}
 	var err error
-	if c.plainEnc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault)); err != nil {
+	if c.plainEnc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest)); err != nil {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
 	}
 	if c.plainDec, err = zstd.NewReader(nil, zstd.WithDecoderMaxWindow(maxDecodeWindow)); err != nil {

@@ -57,15 +57,16 @@ func (db *DB) Observations(ctx context.Context, snapshotID int64) ([]terms.Obser
 // source, tier, attribute. Two sources may observe the same (tier,
 // attribute); the caller decides which speaks for it.
 func (db *DB) LatestObservations(ctx context.Context, vendor string) ([]terms.Observation, error) {
+	// One pass over the vendor's observations: the rows of each source's
+	// latest snapshot (by fetched_at, then id) rank first.
 	return queryObservations(ctx, db.sql, "latest observations of "+vendor, `
-		SELECT o.vendor, o.tier, o.attribute, o.value, o.reason, o.evidence
-		FROM observations o JOIN snapshots s ON s.id = o.snapshot_id
-		WHERE o.vendor = ?1 AND s.id = (
-			SELECT s2.id FROM snapshots s2
-			WHERE s2.source = s.source
-			  AND EXISTS (SELECT 1 FROM observations o2 WHERE o2.snapshot_id = s2.id AND o2.vendor = ?1)
-			ORDER BY s2.fetched_at DESC, s2.id DESC LIMIT 1)
-		ORDER BY s.source, o.tier, o.attribute`, vendor)
+		SELECT vendor, tier, attribute, value, reason, evidence FROM (
+			SELECT o.vendor, o.tier, o.attribute, o.value, o.reason, o.evidence, s.source,
+				RANK() OVER (PARTITION BY s.source ORDER BY s.fetched_at DESC, s.id DESC) AS r
+			FROM observations o JOIN snapshots s ON s.id = o.snapshot_id
+			WHERE o.vendor = ?)
+		WHERE r = 1
+		ORDER BY source, tier, attribute`, vendor)
 }
 
 func queryObservations(ctx context.Context, q querier, what, query string, args ...any) ([]terms.Observation, error) {

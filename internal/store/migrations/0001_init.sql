@@ -16,14 +16,17 @@ CREATE TABLE blobs (
 	base  TEXT NOT NULL DEFAULT '',
 	data  BLOB NOT NULL,
 	CHECK ((codec = 'zstd') = (base = ''))
-) WITHOUT ROWID;
+);
+-- Not WITHOUT ROWID: that would keep each page in the key b-tree, and
+-- SQLite reads a whole overflowing cell to compare keys, so every lookup by
+-- hash would read the pages it passes on its way down.
 
 -- Extracted documents, content-addressed by terms.Document.Hash; data is the
 -- zstd-compressed JSON of the terms.Document.
 CREATE TABLE documents (
 	hash TEXT PRIMARY KEY,
 	data BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 -- One row per fetch attempt, successful or not.
 CREATE TABLE snapshots (
