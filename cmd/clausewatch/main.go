@@ -31,6 +31,7 @@ func main() {
 		Stdin:    os.Stdin,
 		Getenv:   os.Getenv,
 		Terminal: term.IsTerminal(int(os.Stderr.Fd())),
+		Color:    term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "",
 	})
 	code := cli.ExitCode(err)
 	if err != nil && code != cli.ExitChanges {

@@ -113,7 +113,7 @@ func (a *app) reportOptions() report.Options {
 			}
 			return ""
 		},
-		Color: a.env.Terminal,
+		Color: a.env.Color,
 	}
 }
 

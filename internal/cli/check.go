@@ -380,7 +380,7 @@ func (a *app) printOutcomeDetail(o pipeline.Outcome) error {
 	}
 	if o.NewVersion && !o.First {
 		fmt.Fprintf(w, "\n%s\n\n", diff.Summarize(o.Changes))
-		return diff.RenderText(w, o.Changes, a.env.Terminal)
+		return diff.RenderText(w, o.Changes, a.env.Color)
 	}
 	return nil
 }

@@ -75,7 +75,8 @@ type Env struct {
 	Getenv         func(string) string
 	Now            func() time.Time
 	HTTPClient     *http.Client // nil: the fetch package builds its own
-	Terminal       bool         // stderr is a terminal: show progress and colour
+	Terminal       bool         // stderr is a terminal: show progress there
+	Color          bool         // stdout is a terminal (and NO_COLOR unset): colour the diffs
 	BrowserPath    string       // optional chromium path
 	// Sleep waits for d or until ctx is done (nil: a real timer); watch
 	// uses it, so tests can run a loop without waiting.

@@ -234,7 +234,7 @@ Examples:
 			}
 			fmt.Fprintf(w, "%s: snapshot %d (%s) → %d (%s): %s\n\n", s.ID, before.ID, before.FetchedAt.Format(time.RFC3339),
 				after.ID, after.FetchedAt.Format(time.RFC3339), diff.Summarize(changes))
-			return diff.RenderText(w, changes, a.env.Terminal)
+			return diff.RenderText(w, changes, a.env.Color)
 		},
 	}
 }
