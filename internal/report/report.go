@@ -86,6 +86,9 @@ func Headline(e terms.Event, o Options) string {
 		b.WriteString(" " + e.Attribute)
 	}
 	switch {
+	case e.Kind == terms.BaselineDrift:
+		// Not a change over time: the guide and the pages disagree.
+		fmt.Fprintf(&b, ": the guide says %s, the pages say %s", show(e.Old), show(e.New))
 	case e.Old != nil || e.New != nil:
 		fmt.Fprintf(&b, ": %s", Change(e.Old, e.New))
 	case e.Kind == terms.FetchFailed || e.Kind == terms.ExtractionFailed || e.Kind == terms.Recovered:
