@@ -23,10 +23,11 @@ func changesCmd() *command {
 	var srcs, vendors, tiers, attrs, kinds multi
 	var ruleChanges bool
 	return &command{
-		name:    "changes",
-		summary: "list change events (critical first), with their evidence",
-		usage:   "changes [--since WHEN] [--source ID] [--tier T] [--attribute A] [--severity S] [--format F]",
-		formats: []string{"text", "markdown", "html", "json", "atom"},
+		name:     "changes",
+		readOnly: true,
+		summary:  "list change events (critical first), with their evidence",
+		usage:    "changes [--since WHEN] [--source ID] [--tier T] [--attribute A] [--severity S] [--format F]",
+		formats:  []string{"text", "markdown", "html", "json", "atom"},
 		help: `Lists the change events recorded by check, recheck and import: tier,
 attribute, old → new value, severity, the clause, the sentence before and
 after with a word diff, the page URL and the snapshot dates. Events of
@@ -170,10 +171,11 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 func statusCmd() *command {
 	var vendors, tiers, attrs multi
 	return &command{
-		name:    "status",
-		summary: "the tier × attribute matrix: documented vs observed, with evidence",
-		usage:   "status [--vendor V] [--tier T] [--attribute A] [--format F]",
-		formats: []string{"text", "markdown", "html", "json"},
+		name:     "status",
+		readOnly: true,
+		summary:  "the tier × attribute matrix: documented vs observed, with evidence",
+		usage:    "status [--vendor V] [--tier T] [--attribute A] [--format F]",
+		formats:  []string{"text", "markdown", "html", "json"},
 		help: `Prints the tier × attribute matrix in the shape of the published analysis:
 for each vendor, tier and attribute, the documented value (the baseline
 under sources/baselines/), the value observed on the latest version of the

@@ -98,6 +98,7 @@ type command struct {
 	run      func(ctx context.Context, app *app, fs *flag.FlagSet, args []string) error
 	flags    func(fs *flag.FlagSet, app *app)
 	noDB     bool // does not open the database
+	readOnly bool // only reads the database: a missing one is an error, not created
 	formats  []string
 	mutating bool // takes the run lock
 }
@@ -192,6 +193,9 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if !c.noDB {
+		if _, err := os.Stat(a.g.db); c.readOnly && errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("no database at %s: run 'clausewatch check' (or 'import') first, or pass --db", a.g.db)
+		}
 		db, err := store.Open(ctx, a.g.db, store.Options{Now: env.Now})
 		if err != nil {
 			return err // store.Open names the path

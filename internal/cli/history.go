@@ -117,10 +117,11 @@ func pageType(name string, raw []byte) (string, error) {
 func historyCmd() *command {
 	var all bool
 	return &command{
-		name:    "history",
-		summary: "list a source's versions (or every fetch with --all)",
-		usage:   "history ID [--all]",
-		formats: []string{"text", "json"},
+		name:     "history",
+		readOnly: true,
+		summary:  "list a source's versions (or every fetch with --all)",
+		usage:    "history ID [--all]",
+		formats:  []string{"text", "json"},
 		help: `Lists the versions of a source in order of fetch time: each version is a
 snapshot whose extracted text differs from the one before it. With --all,
 every recorded attempt is listed, failures and noise-only fetches included.
@@ -182,10 +183,11 @@ Examples:
 func diffCmd() *command {
 	var from, to int64
 	return &command{
-		name:    "diff",
-		summary: "show the wording diff between two versions of a source",
-		usage:   "diff ID [--from SNAP] [--to SNAP]",
-		formats: []string{"text", "markdown", "html", "json"},
+		name:     "diff",
+		readOnly: true,
+		summary:  "show the wording diff between two versions of a source",
+		usage:    "diff ID [--from SNAP] [--to SNAP]",
+		formats:  []string{"text", "markdown", "html", "json"},
 		help: `Aligns the clauses of two versions of a source (unchanged, changed, added,
 removed, moved) and shows the changed words inside each changed clause.
 Without --from/--to, compares the last two versions; SNAP numbers come from

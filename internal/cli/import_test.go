@@ -157,3 +157,18 @@ attributes:
     clause: "Use of your content"
 `
 }
+
+func TestReadCommandsNeedADatabase(t *testing.T) {
+	_, srv := newSite(t)
+	r := newRunner(t, srv, "/terms")
+	r.db = filepath.Join(t.TempDir(), "missing", "cw.db")
+	for _, args := range [][]string{{"status"}, {"changes"}, {"history", "example-terms"}, {"diff", "example-terms"}} {
+		_, errs, code := r.run(args...)
+		if code != cli.ExitFailure || !strings.Contains(errs, "no database at") {
+			t.Errorf("%v: exit %d %q, want 1 saying there is no database", args, code, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(r.db)); !os.IsNotExist(err) {
+		t.Errorf("a read command created %s", filepath.Dir(r.db))
+	}
+}
