@@ -15,7 +15,7 @@ test: ## the whole test suite, with the race detector
 	go test -race -count=1 ./...
 
 bench: ## the check-run benchmarks; prints a report (see internal/bench)
-	go test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m ./internal/bench/ | tee bench-report.txt
+	go test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m ./internal/bench/ 2>&1 | tee bench-report.txt
 
 lint: ## vet and formatting
 	go vet ./...
