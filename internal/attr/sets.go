@@ -124,7 +124,7 @@ var p2securityItems = []p2item{
 	{"scim", regexp.MustCompile(`\bscim\b`), regexp.MustCompile(`\bscim\b`), nil},
 	{"rbac", regexp.MustCompile(`\brole[\s-]based\b|\brbac\b`), regexp.MustCompile(`\brole[\s-]based (?:access|permissions?)|\brbac\b`), nil},
 	{"audit-logs", regexp.MustCompile(`\baudit\s*(?:logs?|logging|trails?)\b`), regexp.MustCompile(`\baudit\s*(?:logs?|logging|trails?)\b`), nil},
-	{"tls1.2+", regexp.MustCompile(`\btls\b`), regexp.MustCompile(`\btls\s*(?:v|version\s*)?1\.[23]\b`),
+	{"tls1.2+", regexp.MustCompile(`\btls(?:\b|v?1\.)`), regexp.MustCompile(`\btls\s*(?:v|version\s*)?1\.[23]\b`),
 		regexp.MustCompile(`\btls\b[^;]{0,40}\b(?:below|older than|earlier than|lower than|prior to|before)\s*(?:tls\s*)?(?:v|version\s*)?1\.2\b|\btls\s*1\.[01]\b[^;]{0,30}\b(?:not supported|unsupported|disabled|rejected|refused)`)},
 	{"aes-256", regexp.MustCompile(`\baes\b`), regexp.MustCompile(`\baes[\s-]*256\b`), nil},
 }

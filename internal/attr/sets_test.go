@@ -30,6 +30,8 @@ func TestReadSecurity(t *testing.T) {
 		{name: "audit logs", clauses: []string{"Owners can review audit logs for every workspace."}, want: set("audit-logs")},
 		{name: "tls 1.2 or higher and aes-256", clauses: []string{"Data is encrypted in transit with TLS 1.2 or higher and at rest with AES-256."}, want: set("tls1.2+", "aes-256")},
 		{name: "tls 1.2+", clauses: []string{"All traffic uses TLS 1.2+."}, want: set("tls1.2+")},
+		{name: "tls1.2+ written without a space", clauses: []string{"Data in transit over public networks is protected with TLS1.2+ and data at rest with AES-256."}, want: set("tls1.2+", "aes-256")},
+		{name: "tlsv1.3", clauses: []string{"Connections use TLSv1.3 where the browser supports it."}, want: set("tls1.2+")},
 		{name: "no tls below 1.2", clauses: []string{"We do not accept TLS versions below 1.2."}, want: set("tls1.2+")},
 		{name: "long list", clauses: []string{"The cloud platform holds SOC 2 Type II, ISO 27001, FedRAMP High, HITRUST and PCI DSS."}, want: set("soc2-type2", "iso27001", "fedramp-high", "hitrust", "pci-dss")},
 		{name: "no longer soc 2", clauses: []string{"We are no longer SOC 2 certified."}, want: none, evidence: "no longer SOC 2"},
