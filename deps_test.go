@@ -35,7 +35,7 @@ func TestDependencies(t *testing.T) {
 		"github.com/sergi/go-diff":       {"internal/diff"},
 		"github.com/chromedp/":           {"internal/fetch"},
 		"github.com/wneessen/go-mail":    {"internal/notify"},
-		"go.yaml.in/yaml/v3":             {"internal/source", "internal/baseline", "internal/notify"},
+		"go.yaml.in/yaml/v3":             {"internal/yamlx", "internal/source", "internal/baseline", "internal/notify"},
 	}
 	// These packages must not import these internal packages.
 	forbidden := map[string][]string{

@@ -1,10 +1,8 @@
 package notify
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
 
 // Sentinel errors; every *ConfigError wraps exactly one of them.
@@ -111,6 +111,16 @@ func LoadConfig(path string, o LoadOptions) (*Config, error) {
 // ParseConfig is LoadConfig of data read from file.
 func ParseConfig(file string, data []byte, o LoadOptions) (*Config, error) {
 	p := &configParser{file: file, opts: o}
+	p.Reader = yamlx.Reader{
+		Fail: p.fail,
+		Errs: yamlx.Errors{Syntax: ErrSyntax, Type: ErrType, UnknownField: ErrUnknownField, DuplicateField: ErrDuplicateField,
+			EmptyFile:     fmt.Errorf("%w: empty file", ErrMissingField),
+			ExtraDocument: fmt.Errorf("%w: more than one YAML document", ErrSyntax),
+			EmptyItem:     fmt.Errorf("%w: empty item", ErrInvalidValue)},
+		Words:   yamlx.Words{Scalar: "%q", Other: "something else", String: "a single value"},
+		Trim:    true,
+		Unknown: passwordField,
+	}
 	cfg := p.parse(data)
 	if len(p.errs) > 0 {
 		slices.SortStableFunc(p.errs, func(a, b error) int { return a.(*ConfigError).Line - b.(*ConfigError).Line })
@@ -126,13 +136,11 @@ var (
 )
 
 type configParser struct {
+	yamlx.Reader
 	file string
 	opts LoadOptions
 	errs []error
 }
-
-// entry is one key: value pair of a mapping.
-type entry struct{ key, val *yaml.Node }
 
 func (p *configParser) fail(line int, field string, err error) {
 	p.errs = append(p.errs, &ConfigError{File: p.file, Line: line, Field: field, Err: err})
@@ -140,41 +148,22 @@ func (p *configParser) fail(line int, field string, err error) {
 
 func (p *configParser) parse(data []byte) *Config {
 	cfg := &Config{File: p.file}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			p.fail(1, "", fmt.Errorf("%w: empty file", ErrMissingField))
-		} else {
-			p.syntax(err)
-		}
-		return nil
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); err == nil {
-		p.fail(next.Line, "", fmt.Errorf("%w: more than one YAML document", ErrSyntax))
-		return nil
-	} else if !errors.Is(err, io.EOF) {
-		p.syntax(err)
-		return nil
-	}
-	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		p.fail(1, "", fmt.Errorf("%w: empty file", ErrMissingField))
-		return nil
-	}
-	root := doc.Content[0]
-	f, ok := p.fields(root, "", topFields)
+	root, ok := p.Document(data)
 	if !ok {
 		return nil
 	}
-	if e := f["smtp"]; e.val == nil || isNull(e.val) {
-		p.fail(lineOf(e, root), "smtp", ErrMissingField)
-	} else {
-		cfg.SMTP = p.smtp(e.val)
+	f, ok := p.Fields(root, "", topFields)
+	if !ok {
+		return nil
 	}
-	items := p.seq(f["subscriptions"], "subscriptions")
+	if e := f["smtp"]; e.Val == nil || yamlx.IsNull(e.Val) {
+		p.fail(yamlx.LineOf(e, root), "smtp", ErrMissingField)
+	} else {
+		cfg.SMTP = p.smtp(e.Val)
+	}
+	items := p.Seq(f["subscriptions"], "subscriptions")
 	if e := f["subscriptions"]; len(items) == 0 && isEmpty(e) {
-		p.fail(lineOf(e, root), "subscriptions", fmt.Errorf("%w: declare at least one subscription", ErrMissingField))
+		p.fail(yamlx.LineOf(e, root), "subscriptions", fmt.Errorf("%w: declare at least one subscription", ErrMissingField))
 	}
 	names := map[string]int{}
 	for i, n := range items {
@@ -196,29 +185,29 @@ func (p *configParser) parse(data []byte) *Config {
 // smtp reads the smtp section and its password.
 func (p *configParser) smtp(n *yaml.Node) SMTPConfig {
 	var c SMTPConfig
-	f, ok := p.fields(n, "smtp", smtpFields)
+	f, ok := p.Fields(n, "smtp", smtpFields)
 	if !ok {
 		return c
 	}
-	line := func(k string) int { return lineOf(f[k], n) }
+	line := func(k string) int { return yamlx.LineOf(f[k], n) }
 
-	c.Host = p.str(f["host"], "smtp.host")
+	c.Host = p.Str(f["host"], "smtp.host")
 	if err := checkHost(c.Host); err != nil && !p.typeErr(f["host"]) {
 		p.fail(line("host"), "smtp.host", wrapInvalid(err))
 	}
-	if s := p.str(f["tls"], "smtp.tls"); s != "" {
+	if s := p.Str(f["tls"], "smtp.tls"); s != "" {
 		m, err := ParseTLSMode(s)
 		if err != nil {
 			p.fail(line("tls"), "smtp.tls", fmt.Errorf("%w: %w", ErrInvalidValue, err))
 		}
 		c.TLS = m
 	}
-	if e := f["port"]; e.val != nil && !isNull(e.val) {
-		port, err := strconv.Atoi(p.str(e, "smtp.port"))
+	if e := f["port"]; e.Val != nil && !yamlx.IsNull(e.Val) {
+		port, err := strconv.Atoi(p.Str(e, "smtp.port"))
 		switch {
 		case p.typeErr(e):
 		case err != nil:
-			p.fail(line("port"), "smtp.port", fmt.Errorf("%w: %q: want a port number", ErrInvalidValue, resolve(e.val).Value))
+			p.fail(line("port"), "smtp.port", fmt.Errorf("%w: %q: want a port number", ErrInvalidValue, yamlx.Resolve(e.Val).Value))
 		default:
 			if err := checkPort(port); err != nil {
 				p.fail(line("port"), "smtp.port", fmt.Errorf("%w: %w", ErrInvalidValue, err))
@@ -226,20 +215,20 @@ func (p *configParser) smtp(n *yaml.Node) SMTPConfig {
 			c.Port = port
 		}
 	}
-	c.User = p.str(f["user"], "smtp.user")
-	c.PasswordEnv = p.str(f["password_env"], "smtp.password_env")
+	c.User = p.Str(f["user"], "smtp.user")
+	c.PasswordEnv = p.Str(f["password_env"], "smtp.password_env")
 	if c.PasswordEnv != "" && !envName.MatchString(c.PasswordEnv) {
 		p.fail(line("password_env"), "smtp.password_env",
 			fmt.Errorf("%w: %q is not an environment variable name (the password itself never goes in this file)", ErrInvalidValue, c.PasswordEnv))
 	}
-	c.PasswordFile = p.str(f["password_file"], "smtp.password_file")
-	c.From = p.str(f["from"], "smtp.from")
+	c.PasswordFile = p.Str(f["password_file"], "smtp.password_file")
+	c.From = p.Str(f["from"], "smtp.from")
 	if c.From == "" && !p.typeErr(f["from"]) {
 		p.fail(line("from"), "smtp.from", ErrMissingField)
 	} else if _, err := ParseAddress(c.From); c.From != "" && err != nil {
 		p.fail(line("from"), "smtp.from", wrapInvalid(err))
 	}
-	if s := p.str(f["timeout"], "smtp.timeout"); s != "" {
+	if s := p.Str(f["timeout"], "smtp.timeout"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
 			p.fail(line("timeout"), "smtp.timeout", fmt.Errorf("%w: %q: want a positive duration such as 30s or 2m", ErrInvalidValue, s))
@@ -274,63 +263,63 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // subscription reads one entry of subscriptions.
 func (p *configParser) subscription(n *yaml.Node, at string) (Subscription, bool) {
 	s := Subscription{Line: n.Line, Digest: true, MinSeverity: "low"}
-	f, ok := p.fields(n, at, subFields)
+	f, ok := p.Fields(n, at, subFields)
 	if !ok {
 		return s, false
 	}
-	line := func(k string) int { return lineOf(f[k], n) }
+	line := func(k string) int { return yamlx.LineOf(f[k], n) }
 	errsBefore := len(p.errs)
 
-	s.Name = p.str(f["name"], at+".name")
+	s.Name = p.Str(f["name"], at+".name")
 	switch {
 	case s.Name == "" && !p.typeErr(f["name"]):
 		p.fail(line("name"), at+".name", ErrMissingField)
-	case s.Name != "" && !validID(s.Name):
+	case s.Name != "" && !yamlx.ValidID(s.Name):
 		p.fail(line("name"), at+".name", fmt.Errorf("%w: %q: want lower-case letters and digits joined by hyphens", ErrInvalidValue, s.Name))
 	}
 
-	to := p.strList(f["to"], at+".to")
+	to := p.StrList(f["to"], at+".to")
 	for _, it := range to {
-		if _, err := ParseAddress(it.val); err != nil {
-			p.fail(it.line, it.field, wrapInvalid(err))
+		if _, err := ParseAddress(it.Val); err != nil {
+			p.fail(it.Line, it.Field, wrapInvalid(err))
 			continue
 		}
-		s.To = append(s.To, it.val)
+		s.To = append(s.To, it.Val)
 	}
 	if len(to) == 0 && isEmpty(f["to"]) {
 		p.fail(line("to"), at+".to", fmt.Errorf("%w: give at least one recipient address", ErrMissingField))
 	}
 
-	for _, it := range p.strList(f["vendors"], at+".vendors") {
-		switch _, declared := p.opts.Vendors[it.val]; {
-		case !validID(it.val):
-			p.fail(it.line, it.field, fmt.Errorf("%w: %q is not a vendor id", ErrInvalidValue, it.val))
+	for _, it := range p.StrList(f["vendors"], at+".vendors") {
+		switch _, declared := p.opts.Vendors[it.Val]; {
+		case !yamlx.ValidID(it.Val):
+			p.fail(it.Line, it.Field, fmt.Errorf("%w: %q is not a vendor id", ErrInvalidValue, it.Val))
 		case p.opts.Vendors != nil && !declared:
-			p.fail(it.line, it.field, fmt.Errorf("%w: vendor %q is not declared (declared: %s)", ErrInvalidValue, it.val, strings.Join(sortedKeys(p.opts.Vendors), ", ")))
+			p.fail(it.Line, it.Field, fmt.Errorf("%w: vendor %q is not declared (declared: %s)", ErrInvalidValue, it.Val, strings.Join(sortedKeys(p.opts.Vendors), ", ")))
 		default:
-			s.Vendors = append(s.Vendors, it.val)
+			s.Vendors = append(s.Vendors, it.Val)
 		}
 	}
-	for _, it := range p.strList(f["tiers"], at+".tiers") {
+	for _, it := range p.StrList(f["tiers"], at+".tiers") {
 		switch {
-		case !validID(it.val):
-			p.fail(it.line, it.field, fmt.Errorf("%w: %q is not a tier id", ErrInvalidValue, it.val))
-		case p.opts.Vendors != nil && !p.tierDeclared(it.val, s.Vendors):
-			p.fail(it.line, it.field, fmt.Errorf("%w: tier %q is not declared by %s", ErrInvalidValue, it.val, vendorsPhrase(s.Vendors)))
+		case !yamlx.ValidID(it.Val):
+			p.fail(it.Line, it.Field, fmt.Errorf("%w: %q is not a tier id", ErrInvalidValue, it.Val))
+		case p.opts.Vendors != nil && !p.tierDeclared(it.Val, s.Vendors):
+			p.fail(it.Line, it.Field, fmt.Errorf("%w: tier %q is not declared by %s", ErrInvalidValue, it.Val, vendorsPhrase(s.Vendors)))
 		default:
-			s.Tiers = append(s.Tiers, it.val)
+			s.Tiers = append(s.Tiers, it.Val)
 		}
 	}
 
-	if v := p.str(f["min_severity"], at+".min_severity"); v != "" {
+	if v := p.Str(f["min_severity"], at+".min_severity"); v != "" {
 		if !slices.Contains(Severities, v) {
 			p.fail(line("min_severity"), at+".min_severity",
 				fmt.Errorf("%w: %q is not one of %s", ErrInvalidValue, v, strings.Join(Severities, ", ")))
 		}
 		s.MinSeverity = v
 	}
-	if e := f["digest"]; e.val != nil && !isNull(e.val) {
-		n := resolve(e.val)
+	if e := f["digest"]; e.Val != nil && !yamlx.IsNull(e.Val) {
+		n := yamlx.Resolve(e.Val)
 		var b bool
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
 			p.fail(n.Line, at+".digest", fmt.Errorf("%w: %q: want true or false", ErrType, n.Value))
@@ -372,131 +361,25 @@ func wrapInvalid(err error) error {
 	return fmt.Errorf("%w: %w", ErrInvalidValue, err)
 }
 
-// syntax records a YAML parser error at the line the parser reported.
-func (p *configParser) syntax(err error) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if m := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	p.fail(line, "", fmt.Errorf("%w: %s", ErrSyntax, msg))
-}
-
-// fields returns the entries of mapping n by key, recording unknown and
-// duplicate keys. ok is false when n is not a mapping.
-func (p *configParser) fields(n *yaml.Node, at string, known []string) (map[string]entry, bool) {
-	n = resolve(n)
-	if n.Kind != yaml.MappingNode {
-		p.fail(n.Line, at, fmt.Errorf("%w: want a mapping of %s, got %s", ErrType, strings.Join(known, ", "), kindOf(n)))
-		return nil, false
-	}
-	out := map[string]entry{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
-		field := join(at, k.Value)
-		switch {
-		case k.Kind != yaml.ScalarNode:
-			p.fail(k.Line, at, fmt.Errorf("%w: want a field name, got %s", ErrType, kindOf(k)))
-		case k.Value == "password" && at == "smtp":
-			p.fail(k.Line, field, fmt.Errorf("%w: the password never goes in this file; name an environment variable with password_env or a file with password_file", ErrUnknownField))
-		case !slices.Contains(known, k.Value):
-			p.fail(k.Line, field, fmt.Errorf("%w (want one of %s)", ErrUnknownField, strings.Join(known, ", ")))
-		default:
-			if first, dup := out[k.Value]; dup {
-				p.fail(k.Line, field, fmt.Errorf("%w (first given at line %d)", ErrDuplicateField, first.key.Line))
-				continue
-			}
-			out[k.Value] = entry{key: k, val: v}
-		}
-	}
-	return out, true
-}
-
-// str reads a scalar; an absent or null value is "".
-func (p *configParser) str(e entry, field string) string {
-	if e.val == nil {
-		return ""
-	}
-	n := resolve(e.val)
-	if n.Kind != yaml.ScalarNode {
-		p.fail(n.Line, field, fmt.Errorf("%w: want a single value, got %s", ErrType, kindOf(n)))
-		return ""
-	}
-	if isNull(n) {
-		return ""
-	}
-	return strings.TrimSpace(n.Value)
-}
-
-// typeErr reports whether e holds something other than a scalar (which str
+// typeErr reports whether e holds something other than a scalar (which Str
 // already reported).
-func (p *configParser) typeErr(e entry) bool {
-	return e.val != nil && resolve(e.val).Kind != yaml.ScalarNode
+func (p *configParser) typeErr(e yamlx.Entry) bool {
+	return e.Val != nil && yamlx.Resolve(e.Val).Kind != yaml.ScalarNode
 }
 
-// seq returns the items of a list; an absent or null value is no items.
-func (p *configParser) seq(e entry, field string) []*yaml.Node {
-	if e.val == nil {
-		return nil
+// passwordField explains an unknown smtp.password field.
+func passwordField(at, key string) error {
+	if key == "password" && at == "smtp" {
+		return fmt.Errorf("%w: the password never goes in this file; name an environment variable with password_env or a file with password_file", ErrUnknownField)
 	}
-	n := resolve(e.val)
-	if isNull(n) {
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		p.fail(n.Line, field, fmt.Errorf("%w: want a list, got %s", ErrType, kindOf(n)))
-		return nil
-	}
-	items := make([]*yaml.Node, len(n.Content))
-	for i, c := range n.Content {
-		items[i] = resolve(c)
-	}
-	return items
-}
-
-// item is one string of a list with its position.
-type item struct {
-	val   string
-	line  int
-	field string
-}
-
-// strList reads a list of strings; a single string is a list of one. Empty
-// items are reported and left out.
-func (p *configParser) strList(e entry, field string) []item {
-	if e.val != nil && resolve(e.val).Kind == yaml.ScalarNode {
-		if s := p.str(e, field); s != "" {
-			return []item{{val: s, line: resolve(e.val).Line, field: field}}
-		}
-		return nil
-	}
-	var out []item
-	for i, n := range p.seq(e, field) {
-		it := item{line: n.Line, field: fmt.Sprintf("%s[%d]", field, i)}
-		it.val = p.str(entry{val: n}, it.field)
-		switch {
-		case it.val != "":
-			out = append(out, it)
-		case n.Kind == yaml.ScalarNode:
-			p.fail(n.Line, it.field, fmt.Errorf("%w: empty item", ErrInvalidValue))
-		}
-	}
-	return out
-}
-
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
+	return nil
 }
 
 // isEmpty reports whether e is absent, null, "" or an empty list.
-func isEmpty(e entry) bool {
-	n := resolve(e.val)
+func isEmpty(e yamlx.Entry) bool {
+	n := yamlx.Resolve(e.Val)
 	switch {
-	case n == nil || isNull(n):
+	case n == nil || yamlx.IsNull(n):
 		return true
 	case n.Kind == yaml.ScalarNode:
 		return strings.TrimSpace(n.Value) == ""
@@ -504,53 +387,4 @@ func isEmpty(e entry) bool {
 		return len(n.Content) == 0
 	}
 	return false
-}
-
-func isNull(n *yaml.Node) bool {
-	n = resolve(n)
-	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
-// lineOf is the line of e's key, or of parent when the key is absent.
-func lineOf(e entry, parent *yaml.Node) int {
-	if e.key != nil {
-		return e.key.Line
-	}
-	return parent.Line
-}
-
-func kindOf(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if isNull(n) {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "something else"
-}
-
-func join(at, key string) string {
-	if at == "" {
-		return key
-	}
-	return at + "." + key
-}
-
-// validID reports whether s is lower-case letters and digits in groups
-// joined by single hyphens ("api-zdr").
-func validID(s string) bool {
-	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }

@@ -1,21 +1,18 @@
 package source
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
 
 // Field names of each mapping of a declaration file, in documentation order.
@@ -38,6 +35,7 @@ type parsed struct {
 
 // fileParser walks one file's YAML node tree, collecting every problem.
 type fileParser struct {
+	yamlx.Reader
 	file string
 	errs []error
 
@@ -47,11 +45,6 @@ type fileParser struct {
 	sources        map[string][]string // declared source id → its tiers
 	sourceTiersBad map[string]bool     // source ids whose tier list had reported problems
 	badSources     map[string]bool     // source ids already reported as malformed
-}
-
-// entry is one key: value pair of a YAML mapping.
-type entry struct {
-	key, val *yaml.Node
 }
 
 func (p *fileParser) fail(line int, field string, err error) {
@@ -65,7 +58,14 @@ func (p *fileParser) fail(line int, field string, err error) {
 func parseFile(file string, data []byte) (*parsed, []error) {
 	p := &fileParser{file: file, tiers: map[string]int{}, badTiers: map[string]bool{},
 		sources: map[string][]string{}, badSources: map[string]bool{}, sourceTiersBad: map[string]bool{}}
-	root, ok := p.document(data)
+	p.Reader = yamlx.Reader{
+		Fail: p.fail,
+		Errs: yamlx.Errors{Syntax: ErrSyntax, Type: ErrType, UnknownField: ErrUnknownField, DuplicateField: ErrDuplicateField,
+			EmptyFile: ErrEmptyFile, EmptyItem: ErrEmpty,
+			ExtraDocument: fmt.Errorf("%w: more than one YAML document (a second \"---\")", ErrSyntax)},
+		Words: yamlx.Words{Scalar: "the value %q", Other: "another kind of node", String: "a string"},
+	}
+	root, ok := p.Document(data)
 	if !ok {
 		return nil, p.errs
 	}
@@ -74,65 +74,26 @@ func parseFile(file string, data []byte) (*parsed, []error) {
 	return out, p.errs
 }
 
-// document parses data into its single top-level YAML node.
-func (p *fileParser) document(data []byte) (*yaml.Node, bool) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			p.fail(1, "", ErrEmptyFile)
-		} else {
-			p.syntax(err)
-		}
-		return nil, false
-	}
-	var next yaml.Node
-	switch err := dec.Decode(&next); {
-	case err == nil:
-		p.fail(next.Line, "", fmt.Errorf("%w: more than one YAML document (a second \"---\")", ErrSyntax))
-		return nil, false
-	case !errors.Is(err, io.EOF):
-		p.syntax(err)
-		return nil, false
-	}
-	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		p.fail(1, "", ErrEmptyFile)
-		return nil, false
-	}
-	return doc.Content[0], true
-}
-
-// syntax records a YAML parser error at the line the parser reported.
-func (p *fileParser) syntax(err error) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if m := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	p.fail(line, "", fmt.Errorf("%w: %s", ErrSyntax, msg))
-}
-
 func (p *fileParser) vendor(root *yaml.Node) *parsed {
 	out := &parsed{}
 	v := &out.vendor
 	v.File = p.file
-	f, ok := p.fields(root, "", vendorFields)
+	f, ok := p.Fields(root, "", vendorFields)
 	if !ok {
 		return out
 	}
 	v.ID, out.vendorLine, _ = p.id(f, root, "", "vendor")
-	v.Name = p.str(f["name"], "name")
+	v.Name = p.Str(f["name"], "name")
 	if v.Name == "" {
 		v.Name = v.ID
 	}
 
-	if t := f["tiers"]; t.val != nil && !isNull(t.val) && resolve(t.val).Kind != yaml.SequenceNode {
+	if t := f["tiers"]; t.Val != nil && !yamlx.IsNull(t.Val) && yamlx.Resolve(t.Val).Kind != yaml.SequenceNode {
 		p.tiersBroken = true // reported by seq; references to tiers would only repeat it
 	}
-	for i, n := range p.seq(f["tiers"], "tiers") {
+	for i, n := range p.Seq(f["tiers"], "tiers") {
 		at := fmt.Sprintf("tiers[%d]", i)
-		tf, ok := p.fields(n, at, tierFields)
+		tf, ok := p.Fields(n, at, tierFields)
 		if !ok {
 			p.tiersBroken = true
 			continue
@@ -142,7 +103,7 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 			p.badTiers[id] = true
 			continue
 		}
-		t := terms.Tier{ID: id, Label: p.str(tf["label"], at+".label")}
+		t := terms.Tier{ID: id, Label: p.Str(tf["label"], at+".label")}
 		if t.Label == "" {
 			t.Label = t.ID
 		}
@@ -154,9 +115,9 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 		v.Tiers = append(v.Tiers, t)
 	}
 
-	docs := p.seq(f["documents"], "documents")
-	if d := f["documents"]; len(docs) == 0 && (d.val == nil || isNull(d.val) || resolve(d.val).Kind == yaml.SequenceNode) {
-		p.fail(lineOf(d, root), "documents", fmt.Errorf("%w: declare at least one document", ErrMissing))
+	docs := p.Seq(f["documents"], "documents")
+	if d := f["documents"]; len(docs) == 0 && (d.Val == nil || yamlx.IsNull(d.Val) || yamlx.Resolve(d.Val).Kind == yaml.SequenceNode) {
+		p.fail(yamlx.LineOf(d, root), "documents", fmt.Errorf("%w: declare at least one document", ErrMissing))
 	}
 	sourceLine := map[string]int{}
 	for i, n := range docs {
@@ -177,7 +138,7 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 		out.idFields = append(out.idFields, at+".id")
 	}
 
-	for i, n := range p.seq(f["attributes"], "attributes") {
+	for i, n := range p.Seq(f["attributes"], "attributes") {
 		at := fmt.Sprintf("attributes[%d]", i)
 		if r, ok := p.rule(n, at); ok {
 			v.Rules = append(v.Rules, r)
@@ -191,36 +152,36 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 // source with problems other than its id is still returned so that rules
 // naming it are not reported too.
 func (p *fileParser) document1(n *yaml.Node, at, vendor string) (s terms.Source, idLine int, ok bool) {
-	f, ok := p.fields(n, at, documentFields)
+	f, ok := p.Fields(n, at, documentFields)
 	if !ok {
 		return s, 0, false
 	}
 	s = terms.Source{Vendor: vendor, File: p.file, Line: n.Line}
 	s.ID, idLine, ok = p.id(f, n, at, "id")
-	s.Title = p.str(f["title"], at+".title")
+	s.Title = p.Str(f["title"], at+".title")
 	if s.Title == "" {
 		s.Title = s.ID
 	}
 
-	s.URL = p.str(f["url"], at+".url")
-	if u := f["url"]; u.val == nil || isNull(u.val) {
-		p.fail(lineOf(f["url"], n), at+".url", ErrMissing)
+	s.URL = p.Str(f["url"], at+".url")
+	if u := f["url"]; u.Val == nil || yamlx.IsNull(u.Val) {
+		p.fail(yamlx.LineOf(f["url"], n), at+".url", ErrMissing)
 	} else if err := checkURL(s.URL); s.URL != "" && err != nil {
-		p.fail(lineOf(f["url"], n), at+".url", err)
+		p.fail(yamlx.LineOf(f["url"], n), at+".url", err)
 	}
 
 	s.Select = p.selectors(f["select"], at+".select")
 	s.Remove = p.selectors(f["remove"], at+".remove")
 	var given int
 	s.Tiers, given = p.tierRefs(f["tiers"], at+".tiers")
-	if given > len(s.Tiers) || !isEmpty(f["tiers"].val) && given == 0 {
+	if given > len(s.Tiers) || !isEmpty(f["tiers"].Val) && given == 0 {
 		p.sourceTiersBad[s.ID] = true // some were reported; rules defaulting to them must not repeat it
 	}
 	s.Headers = p.headers(f["headers"], at+".headers")
 
-	s.Render = p.str(f["render"], at+".render")
+	s.Render = p.Str(f["render"], at+".render")
 	if s.Render != terms.RenderHTTP && s.Render != terms.RenderBrowser {
-		p.fail(lineOf(f["render"], n), at+".render",
+		p.fail(yamlx.LineOf(f["render"], n), at+".render",
 			fmt.Errorf("%w %q (want %q, or no render field for a plain HTTP GET)", ErrInvalidRender, s.Render, terms.RenderBrowser))
 	}
 	s.Variants = p.variants(f["variants"], at+".variants")
@@ -231,12 +192,12 @@ func (p *fileParser) document1(n *yaml.Node, at, vendor string) (s terms.Source,
 // with ids unique within the document and match a regular expression that
 // compiles (case-insensitively, as it is applied). Entries with problems are
 // recorded and left out.
-func (p *fileParser) variants(e entry, field string) []terms.Variant {
+func (p *fileParser) variants(e yamlx.Entry, field string) []terms.Variant {
 	var out []terms.Variant
 	seen := map[string]int{}
-	for i, n := range p.seq(e, field) {
+	for i, n := range p.Seq(e, field) {
 		at := fmt.Sprintf("%s[%d]", field, i)
-		f, ok := p.fields(n, at, variantFields)
+		f, ok := p.Fields(n, at, variantFields)
 		if !ok {
 			continue
 		}
@@ -249,19 +210,19 @@ func (p *fileParser) variants(e entry, field string) []terms.Variant {
 				seen[id] = line
 			}
 		}
-		match := p.str(f["match"], at+".match")
+		match := p.Str(f["match"], at+".match")
 		switch m := f["match"]; {
-		case m.val == nil || isNull(m.val):
-			p.fail(lineOf(m, n), at+".match", fmt.Errorf("%w: a variant is recognized by its match expression", ErrMissing))
+		case m.Val == nil || yamlx.IsNull(m.Val):
+			p.fail(yamlx.LineOf(m, n), at+".match", fmt.Errorf("%w: a variant is recognized by its match expression", ErrMissing))
 			ok = false
-		case match == "" && resolve(m.val).Kind == yaml.ScalarNode:
-			p.fail(lineOf(m, n), at+".match", fmt.Errorf("%w: an empty expression matches every page", ErrEmpty))
+		case match == "" && yamlx.Resolve(m.Val).Kind == yaml.ScalarNode:
+			p.fail(yamlx.LineOf(m, n), at+".match", fmt.Errorf("%w: an empty expression matches every page", ErrEmpty))
 			ok = false
 		case match == "":
 			ok = false // wrong type, already reported
 		default:
 			if _, err := regexp.Compile("(?i)" + match); err != nil {
-				p.fail(lineOf(m, n), at+".match", fmt.Errorf("%w %q: %w", ErrInvalidRegexp, match, err))
+				p.fail(yamlx.LineOf(m, n), at+".match", fmt.Errorf("%w %q: %w", ErrInvalidRegexp, match, err))
 				ok = false
 			}
 		}
@@ -275,32 +236,32 @@ func (p *fileParser) variants(e entry, field string) []terms.Variant {
 // rule reads one entry of attributes. Omitted tiers default to the tiers of
 // the rule's source.
 func (p *fileParser) rule(n *yaml.Node, at string) (terms.Rule, bool) {
-	f, ok := p.fields(n, at, ruleFields)
+	f, ok := p.Fields(n, at, ruleFields)
 	if !ok {
 		return terms.Rule{}, false
 	}
 	r := terms.Rule{File: p.file, Line: n.Line}
 	ok = true
 
-	r.Source = p.str(f["source"], at+".source")
+	r.Source = p.Str(f["source"], at+".source")
 	srcTiers, known := p.sources[r.Source]
 	switch {
-	case r.Source == "" && (f["source"].val == nil || isNull(f["source"].val)):
-		p.fail(lineOf(f["source"], n), at+".source", ErrMissing)
+	case r.Source == "" && (f["source"].Val == nil || yamlx.IsNull(f["source"].Val)):
+		p.fail(yamlx.LineOf(f["source"], n), at+".source", ErrMissing)
 		ok = false
 	case r.Source == "" || p.badSources[r.Source]:
 		ok = false // already reported
 	case !known:
-		p.fail(lineOf(f["source"], n), at+".source",
+		p.fail(yamlx.LineOf(f["source"], n), at+".source",
 			fmt.Errorf("%w %q (not among the documents of this file)", ErrUnknownSource, r.Source))
 		ok = false
 	}
 
-	if f["tiers"].key != nil {
+	if f["tiers"].Key != nil {
 		var given int
 		r.Tiers, given = p.tierRefs(f["tiers"], at+".tiers")
-		if given == 0 && isEmpty(f["tiers"].val) {
-			p.fail(lineOf(f["tiers"], n), at+".tiers", fmt.Errorf("%w: an empty tier list feeds nothing", ErrEmpty))
+		if given == 0 && isEmpty(f["tiers"].Val) {
+			p.fail(yamlx.LineOf(f["tiers"], n), at+".tiers", fmt.Errorf("%w: an empty tier list feeds nothing", ErrEmpty))
 		}
 		if len(r.Tiers) == 0 {
 			ok = false
@@ -313,25 +274,25 @@ func (p *fileParser) rule(n *yaml.Node, at string) (terms.Rule, bool) {
 		}
 	}
 
-	r.Attribute = p.str(f["attribute"], at+".attribute")
+	r.Attribute = p.Str(f["attribute"], at+".attribute")
 	switch {
-	case r.Attribute == "" && (f["attribute"].val == nil || isNull(f["attribute"].val)):
-		p.fail(lineOf(f["attribute"], n), at+".attribute", ErrMissing)
+	case r.Attribute == "" && (f["attribute"].Val == nil || yamlx.IsNull(f["attribute"].Val)):
+		p.fail(yamlx.LineOf(f["attribute"], n), at+".attribute", ErrMissing)
 		ok = false
 	case r.Attribute == "":
-		p.fail(lineOf(f["attribute"], n), at+".attribute", ErrMissing)
+		p.fail(yamlx.LineOf(f["attribute"], n), at+".attribute", ErrMissing)
 		ok = false
 	case !slices.Contains(terms.Attributes, r.Attribute):
-		p.fail(lineOf(f["attribute"], n), at+".attribute",
+		p.fail(yamlx.LineOf(f["attribute"], n), at+".attribute",
 			fmt.Errorf("%w %q (want one of %s)", ErrUnknownAttribute, r.Attribute, strings.Join(terms.Attributes, ", ")))
 		ok = false
 	}
 
-	r.Clause = p.str(f["clause"], at+".clause")
+	r.Clause = p.Str(f["clause"], at+".clause")
 	if strings.TrimSpace(r.Clause) != "" {
 		for _, part := range strings.Split(r.Clause, ">") {
 			if strings.TrimSpace(part) == "" {
-				p.fail(lineOf(f["clause"], n), at+".clause",
+				p.fail(yamlx.LineOf(f["clause"], n), at+".clause",
 					fmt.Errorf("%w %q: empty element between \">\" separators", ErrInvalidClause, r.Clause))
 				ok = false
 				break
@@ -339,141 +300,46 @@ func (p *fileParser) rule(n *yaml.Node, at string) (terms.Rule, bool) {
 		}
 	}
 
-	r.Match = p.str(f["match"], at+".match")
+	r.Match = p.Str(f["match"], at+".match")
 	if r.Match != "" {
 		if _, err := regexp.Compile(r.Match); err != nil {
-			p.fail(lineOf(f["match"], n), at+".match", fmt.Errorf("%w %q: %w", ErrInvalidRegexp, r.Match, err))
+			p.fail(yamlx.LineOf(f["match"], n), at+".match", fmt.Errorf("%w %q: %w", ErrInvalidRegexp, r.Match, err))
 			ok = false
 		}
 	}
 	return r, ok
 }
 
-// fields returns the entries of mapping n by key, recording unknown and
-// duplicate keys. ok is false when n is not a mapping.
-func (p *fileParser) fields(n *yaml.Node, at string, known []string) (map[string]entry, bool) {
-	n = resolve(n)
-	if n.Kind != yaml.MappingNode {
-		p.fail(n.Line, at, fmt.Errorf("%w: want a mapping of %s, got %s", ErrType, strings.Join(known, ", "), kindOf(n)))
-		return nil, false
-	}
-	out := map[string]entry{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			p.fail(k.Line, at, fmt.Errorf("%w: want a field name, got %s", ErrType, kindOf(k)))
-			continue
-		}
-		field := join(at, k.Value)
-		if !slices.Contains(known, k.Value) {
-			p.fail(k.Line, field, fmt.Errorf("%w (want one of %s)", ErrUnknownField, strings.Join(known, ", ")))
-			continue
-		}
-		if first, dup := out[k.Value]; dup {
-			p.fail(k.Line, field, fmt.Errorf("%w (first given at line %d)", ErrDuplicateField, first.key.Line))
-			continue
-		}
-		out[k.Value] = entry{key: k, val: v}
-	}
-	return out, true
-}
-
 // id reads the required id field key of mapping n and checks its form. It
 // returns the value as written (possibly malformed or "") and its line; ok
 // is false when a problem was recorded.
-func (p *fileParser) id(f map[string]entry, n *yaml.Node, at, key string) (id string, line int, ok bool) {
-	field := join(at, key)
+func (p *fileParser) id(f map[string]yamlx.Entry, n *yaml.Node, at, key string) (id string, line int, ok bool) {
+	field := yamlx.Join(at, key)
 	e := f[key]
-	line = lineOf(e, n)
-	id = p.str(e, field) // records a value of the wrong type
+	line = yamlx.LineOf(e, n)
+	id = p.Str(e, field) // records a value of the wrong type
 	if id == "" {
-		if e.val == nil || isNull(e.val) {
+		if e.Val == nil || yamlx.IsNull(e.Val) {
 			p.fail(line, field, ErrMissing)
 		}
 		return "", line, false
 	}
-	if !validID(id) {
+	if !yamlx.ValidID(id) {
 		p.fail(line, field, fmt.Errorf("%w %q: want lower-case letters and digits in groups joined by single hyphens", ErrInvalidID, id))
 		return id, line, false
 	}
 	return id, line, true
 }
 
-// str reads a scalar; an absent or null value is "".
-func (p *fileParser) str(e entry, field string) string {
-	if e.val == nil {
-		return ""
-	}
-	n := resolve(e.val)
-	if n.Kind != yaml.ScalarNode {
-		p.fail(n.Line, field, fmt.Errorf("%w: want a string, got %s", ErrType, kindOf(n)))
-		return ""
-	}
-	if isNull(n) {
-		return ""
-	}
-	return n.Value
-}
-
-// seq returns the items of a list; an absent or null value is no items.
-func (p *fileParser) seq(e entry, field string) []*yaml.Node {
-	if e.val == nil {
-		return nil
-	}
-	n := resolve(e.val)
-	if isNull(n) {
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		p.fail(n.Line, field, fmt.Errorf("%w: want a list, got %s", ErrType, kindOf(n)))
-		return nil
-	}
-	items := make([]*yaml.Node, len(n.Content))
-	for i, c := range n.Content {
-		items[i] = resolve(c)
-	}
-	return items
-}
-
-// item is one string of a list, with its position.
-type item struct {
-	val   string
-	line  int
-	field string // "documents[0].select[1]", or the list's field for a single string
-}
-
-// strList reads a list of strings; a single string is a list of one. Empty
-// items are recorded as problems and left out.
-func (p *fileParser) strList(e entry, field string) []item {
-	if e.val != nil && resolve(e.val).Kind == yaml.ScalarNode {
-		if s := p.str(e, field); s != "" {
-			return []item{{val: s, line: resolve(e.val).Line, field: field}}
-		}
-		return nil
-	}
-	var out []item
-	for i, n := range p.seq(e, field) {
-		it := item{line: n.Line, field: fmt.Sprintf("%s[%d]", field, i)}
-		it.val = p.str(entry{val: n}, it.field)
-		switch {
-		case strings.TrimSpace(it.val) != "":
-			out = append(out, it)
-		case n.Kind == yaml.ScalarNode:
-			p.fail(n.Line, it.field, ErrEmpty)
-		}
-	}
-	return out
-}
-
 // selectors reads a list of CSS selectors, compiling each.
-func (p *fileParser) selectors(e entry, field string) []string {
+func (p *fileParser) selectors(e yamlx.Entry, field string) []string {
 	var out []string
-	for _, it := range p.strList(e, field) {
-		if _, err := cascadia.Compile(it.val); err != nil {
-			p.fail(it.line, it.field, fmt.Errorf("%w %q: %w", ErrInvalidSelector, it.val, err))
+	for _, it := range p.StrList(e, field) {
+		if _, err := cascadia.Compile(it.Val); err != nil {
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q: %w", ErrInvalidSelector, it.Val, err))
 			continue
 		}
-		out = append(out, it.val)
+		out = append(out, it.Val)
 	}
 	return out
 }
@@ -481,19 +347,19 @@ func (p *fileParser) selectors(e entry, field string) []string {
 // tierRefs reads a list of tier ids, each of which must be declared. It
 // returns the valid ones and how many were given. References to tiers whose
 // declaration was already reported as malformed are dropped silently.
-func (p *fileParser) tierRefs(e entry, field string) (tiers []string, given int) {
-	items := p.strList(e, field)
+func (p *fileParser) tierRefs(e yamlx.Entry, field string) (tiers []string, given int) {
+	items := p.StrList(e, field)
 	for _, it := range items {
-		_, declared := p.tiers[it.val]
+		_, declared := p.tiers[it.Val]
 		switch {
-		case slices.Contains(tiers, it.val):
-			p.fail(it.line, it.field, fmt.Errorf("%w %q: listed twice", ErrDuplicateTier, it.val))
+		case slices.Contains(tiers, it.Val):
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q: listed twice", ErrDuplicateTier, it.Val))
 		case declared:
-			tiers = append(tiers, it.val)
-		case p.tiersBroken || p.badTiers[it.val]:
+			tiers = append(tiers, it.Val)
+		case p.tiersBroken || p.badTiers[it.Val]:
 			// already reported
 		default:
-			p.fail(it.line, it.field, fmt.Errorf("%w %q (declare it under tiers)", ErrUnknownTier, it.val))
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q (declare it under tiers)", ErrUnknownTier, it.Val))
 		}
 	}
 	return tiers, len(items)
@@ -501,21 +367,21 @@ func (p *fileParser) tierRefs(e entry, field string) (tiers []string, given int)
 
 // headers reads a mapping of extra request headers, checking names and
 // values as HTTP requires.
-func (p *fileParser) headers(e entry, field string) map[string]string {
-	if e.val == nil || isNull(resolve(e.val)) {
+func (p *fileParser) headers(e yamlx.Entry, field string) map[string]string {
+	if e.Val == nil || yamlx.IsNull(yamlx.Resolve(e.Val)) {
 		return nil
 	}
-	n := resolve(e.val)
+	n := yamlx.Resolve(e.Val)
 	if n.Kind != yaml.MappingNode {
-		p.fail(n.Line, field, fmt.Errorf("%w: want a mapping of header name to value, got %s", ErrType, kindOf(n)))
+		p.fail(n.Line, field, fmt.Errorf("%w: want a mapping of header name to value, got %s", ErrType, p.KindOf(n)))
 		return nil
 	}
 	out := map[string]string{}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
+		k, v := yamlx.Resolve(n.Content[i]), n.Content[i+1]
 		name := k.Value
-		item := join(field, name)
+		item := yamlx.Join(field, name)
 		if k.Kind != yaml.ScalarNode || !validToken(name) {
 			p.fail(k.Line, item, fmt.Errorf("%w name %q: not an HTTP token", ErrInvalidHeader, name))
 			continue
@@ -525,7 +391,7 @@ func (p *fileParser) headers(e entry, field string) map[string]string {
 			continue
 		}
 		seen[strings.ToLower(name)] = k.Line
-		val := p.str(entry{key: k, val: v}, item)
+		val := p.Str(yamlx.Entry{Key: k, Val: v}, item)
 		if !validHeaderValue(val) {
 			p.fail(k.Line, item, fmt.Errorf("%w value %q: control characters are not allowed", ErrInvalidHeader, val))
 			continue
@@ -548,20 +414,6 @@ func checkURL(s string) error {
 		return fmt.Errorf("%w %q: no host", ErrInvalidURL, s)
 	}
 	return nil
-}
-
-// validID reports whether s is lower-case letters and digits in groups
-// joined by single hyphens ("api-zdr").
-func validID(s string) bool {
-	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // validToken reports whether s is an HTTP token (RFC 9110 section 5.6.2),
@@ -590,57 +442,14 @@ func validHeaderValue(s string) bool {
 	return true
 }
 
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
 // isEmpty reports whether n is absent, null, "", [] or {}.
 func isEmpty(n *yaml.Node) bool {
-	n = resolve(n)
+	n = yamlx.Resolve(n)
 	switch {
-	case isNull(n):
+	case yamlx.IsNull(n):
 		return true
 	case n.Kind == yaml.ScalarNode:
 		return n.Value == ""
 	}
 	return len(n.Content) == 0
-}
-
-func isNull(n *yaml.Node) bool {
-	n = resolve(n)
-	return n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
-}
-
-// lineOf is the line of a field's key, or the line of the mapping n holding
-// it when the field is absent.
-func lineOf(e entry, n *yaml.Node) int {
-	if e.key != nil {
-		return e.key.Line
-	}
-	return n.Line
-}
-
-func kindOf(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if isNull(n) {
-			return "nothing"
-		}
-		return fmt.Sprintf("the value %q", n.Value)
-	}
-	return "another kind of node"
-}
-
-func join(at, key string) string {
-	if at == "" {
-		return key
-	}
-	return at + "." + key
 }
