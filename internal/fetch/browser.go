@@ -163,7 +163,9 @@ func renderError(actx context.Context, err error) *attemptError {
 			return &attemptError{category: terms.ErrTimeout, err: err}
 		case strings.Contains(le.ErrorText, "TOO_MANY_REDIRECTS"):
 			return &attemptError{category: terms.ErrRedirects, err: err, final: true}
-		case strings.Contains(le.ErrorText, "CERT_"):
+		case strings.Contains(le.ErrorText, "CERT_"), strings.Contains(le.ErrorText, "NAME_NOT_RESOLVED"):
+			// A certificate or a host name that does not resolve will not
+			// be different a few seconds later (as for plain HTTP).
 			return &attemptError{category: terms.ErrNetwork, err: err, final: true}
 		}
 		return &attemptError{category: terms.ErrNetwork, err: err}

@@ -167,3 +167,24 @@ func TestFetchBrowserConnectionRefused(t *testing.T) {
 		t.Errorf("error %q does not carry the browser's reason", err)
 	}
 }
+
+func TestFetchBrowserUnknownHostIsNotRetried(t *testing.T) {
+	const chromium = "/usr/bin/chromium"
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("skipping real browser render: %s not installed (apt-get install chromium)", chromium)
+	}
+	if testing.Short() {
+		t.Skip("skipping real browser render in -short mode")
+	}
+	var slept []time.Duration
+	sleep := func(ctx context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	f := New(Options{BrowserPath: chromium, Timeout: 30 * time.Second, Sleep: sleep})
+	_, err := f.Fetch(context.Background(), Request{URL: "http://clausewatch-test.invalid/terms", Render: terms.RenderBrowser})
+	if !strings.Contains(fmt.Sprint(err), "NAME_NOT_RESOLVED") {
+		t.Skipf("the browser did not report an unresolved name: %v", err)
+	}
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Attempts != 1 || len(slept) != 0 {
+		t.Errorf("error %v after %d sleeps; want one attempt and no retry", err, len(slept))
+	}
+}
