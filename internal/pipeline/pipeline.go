@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +34,12 @@ type Pipeline struct {
 	// mu serializes the reads that decide what a page means and the writes
 	// that record it, across the sources of a run checked at once.
 	mu sync.Mutex
+	// latest caches, per vendor and source, the observations of the
+	// source's latest version (guarded by mu): read from the store once per
+	// vendor and run, then kept current as versions are recorded, so that a
+	// run over many sources does not re-read them all for each page. The
+	// run lock keeps other processes from writing meanwhile.
+	latest map[string]map[string][]terms.Observation
 
 	Store     *store.DB
 	Fetcher   Fetcher
@@ -199,7 +207,7 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 	}
 	out.NewVersion = true
 	vendor, _ := p.vendor(src.Vendor)
-	others, err := p.Store.LatestObservations(ctx, src.Vendor)
+	others, err := p.latestObservations(ctx, src.Vendor)
 	if err != nil {
 		return out, err
 	}
@@ -210,6 +218,7 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		}
 	}
 
+	var newest []terms.Observation // this source's observations now, when snap is its latest version
 	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
 		if snap.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 			return err
@@ -237,12 +246,43 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 			evs = append(evs, p.compare(vendor, src, true, snap, doc, next, nextDoc, nextObs, others, false)...)
 		}
 		out.Events, err = tx.InsertEvents(ctx, evs)
+		if err == nil && !hasNext {
+			newest = obs
+		}
 		return err
 	})
 	if err != nil {
 		return out, fmt.Errorf("record %s: %w", src.ID, err)
 	}
+	if newest != nil {
+		p.latest[src.Vendor][src.ID] = newest
+	}
 	out.Snapshot = snap
+	return out, nil
+}
+
+// latestObservations returns the observations of the latest version of
+// every source of vendor. The caller holds p.mu.
+func (p *Pipeline) latestObservations(ctx context.Context, vendor string) ([]terms.Observation, error) {
+	if p.latest == nil {
+		p.latest = map[string]map[string][]terms.Observation{}
+	}
+	bySource, ok := p.latest[vendor]
+	if !ok {
+		obs, err := p.Store.LatestObservations(ctx, vendor)
+		if err != nil {
+			return nil, err
+		}
+		bySource = map[string][]terms.Observation{}
+		for _, o := range obs {
+			bySource[o.Evidence.Source] = append(bySource[o.Evidence.Source], o)
+		}
+		p.latest[vendor] = bySource
+	}
+	var out []terms.Observation
+	for _, id := range slices.Sorted(maps.Keys(bySource)) {
+		out = append(out, bySource[id]...)
+	}
 	return out, nil
 }
 
