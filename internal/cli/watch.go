@@ -20,14 +20,7 @@ func (a *app) sleep(ctx context.Context, d time.Duration) error {
 	if a.env.Sleep != nil {
 		return a.env.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return schedule.Sleep(ctx, d)
 }
 
 // every is a watch schedule: a fixed interval or a cron expression.

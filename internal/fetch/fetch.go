@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/schedule"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -151,7 +152,7 @@ func New(opts Options) *Fetcher {
 		opts.Backoff = DefaultBackoff
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = schedule.Sleep
 	}
 	if opts.RenderSettle <= 0 {
 		opts.RenderSettle = DefaultRenderSettle
@@ -189,21 +190,6 @@ func newTransport(connect time.Duration) *http.Transport {
 		MaxIdleConns:        16,
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
-	}
-}
-
-// sleep waits d or until ctx ends, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

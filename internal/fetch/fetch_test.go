@@ -23,6 +23,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/clausewatch/clausewatch/internal/schedule"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -630,7 +631,7 @@ func TestFetchCancel(t *testing.T) {
 	t.Run("already cancelled, default sleep", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if err := sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		if err := schedule.Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
 			t.Errorf("sleep on a cancelled context = %v, want context.Canceled", err)
 		}
 		_, err := New(Options{}).Fetch(ctx, Request{URL: "http://127.0.0.1:1/terms"})

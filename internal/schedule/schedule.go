@@ -44,7 +44,7 @@ func Run[T any](ctx context.Context, items []T, host func(T) string, opts Option
 		opts.HostDelay = DefaultHostDelay
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = Sleep
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -97,8 +97,10 @@ func runHost[T any](ctx context.Context, items []T, opts Options, slots chan str
 	}
 }
 
-// sleep waits d or until ctx ends, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx ends, whichever comes first, and returns
+// ctx's error in the second case. It is the default wait of every retry and
+// schedule in clausewatch; tests pass their own.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -309,10 +309,10 @@ func TestRunOrderWithinHost(t *testing.T) {
 func TestSleep(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
 		t.Errorf("sleep on a cancelled ctx = %v, want context.Canceled", err)
 	}
-	if err := sleep(context.Background(), time.Microsecond); err != nil {
+	if err := Sleep(context.Background(), time.Microsecond); err != nil {
 		t.Errorf("sleep = %v, want nil", err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/report"
+	"github.com/clausewatch/clausewatch/internal/schedule"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -221,7 +222,7 @@ func withDefaults(o Options) Options {
 		o.Backoff = DefaultBackoff
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = schedule.Sleep
 	}
 	return o
 }
@@ -248,16 +249,4 @@ func oneLine(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
-}
-
-// sleep waits d or until ctx ends, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
