@@ -32,30 +32,7 @@ var (
 // `clausewatch.yaml:4: smtp.tls: "ssl" is not one of starttls, tls, none`;
 // list indexes in FIELD count from 0. Line is 0 and left out when the
 // problem has no position; Field is empty for whole-file problems.
-type ConfigError struct {
-	File  string
-	Line  int
-	Field string
-	Err   error
-}
-
-// Error formats the problem as "FILE:LINE: FIELD: problem".
-func (e *ConfigError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-// Unwrap returns the underlying problem, which wraps one of the sentinels.
-func (e *ConfigError) Unwrap() error { return e.Err }
+type ConfigError = yamlx.Error
 
 // Config is a mail settings file: the SMTP server and who receives what.
 type Config struct {

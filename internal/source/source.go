@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
 
 // Sentinel errors; every *Error of a load wraps exactly one of them.
@@ -55,31 +56,7 @@ var (
 // list indexes in FIELD count from 0. Line is 0 and omitted when the problem
 // has no position (an unreadable file); Field is empty for whole-file
 // problems (syntax errors, an empty file).
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Err   error
-}
-
-// Error formats the problem as "FILE:LINE: FIELD: problem".
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-// Unwrap returns the underlying problem, which wraps one of the sentinels.
-func (e *Error) Unwrap() error { return e.Err }
+type Error = yamlx.Error
 
 // Load reads every *.yaml and *.yml file at the top level of fsys (not
 // subdirectories: sources/baselines/ holds baseline files read elsewhere;

@@ -23,6 +23,36 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// Error is one problem of a YAML file at a position. Its message reads
+// "FILE:LINE: FIELD: problem"; Line is 0 and left out when the problem has
+// no position (an unreadable file), Field is empty for whole-file problems.
+// Each loader names it for its own users (source.Error,
+// notify.ConfigError) and wraps its own sentinel errors in Err.
+type Error struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+}
+
+// Error formats the problem as "FILE:LINE: FIELD: problem".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the underlying problem.
+func (e *Error) Unwrap() error { return e.Err }
+
 // Entry is one key: value pair of a YAML mapping; both are nil when the
 // field is absent.
 type Entry struct {

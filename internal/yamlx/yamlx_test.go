@@ -303,3 +303,23 @@ func TestValidID(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorMessage(t *testing.T) {
+	base := errors.New("invalid value")
+	cases := []struct {
+		err  *Error
+		want string
+	}{
+		{&Error{File: "a.yaml", Line: 4, Field: "smtp.tls", Err: base}, "a.yaml:4: smtp.tls: invalid value"},
+		{&Error{File: "a.yaml", Line: 2, Err: base}, "a.yaml:2: invalid value"},
+		{&Error{File: "a.yaml", Err: base}, "a.yaml: invalid value"},
+	}
+	for _, c := range cases {
+		if got := c.err.Error(); got != c.want {
+			t.Errorf("Error() = %q, want %q", got, c.want)
+		}
+		if !errors.Is(c.err, base) {
+			t.Errorf("%q does not unwrap to its cause", c.err)
+		}
+	}
+}
