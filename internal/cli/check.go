@@ -26,7 +26,6 @@ type checkFlags struct {
 	hostDelay   time.Duration
 	timeout     time.Duration
 	retries     int
-	wait        bool
 	quiet       bool
 	webhook     string    // --webhook: POST the run's notable events here
 	notify      bool      // --notify: email the reports of new changes afterwards
@@ -44,9 +43,7 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host")
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "total `time` allowed for one request")
 	fs.IntVar(&f.retries, "retries", 2, "extra attempts on timeouts and 5xx (never on 4xx)")
-	fs.BoolVar(&f.wait, "wait", false, "wait for another running check instead of exiting")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing when nothing notable happened (for cron)")
-	a.setOpt("wait", &f.wait)
 }
 
 func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
@@ -128,8 +125,6 @@ Examples:
 		flags: func(fs *flag.FlagSet, a *app) {
 			fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "total `time` allowed for one request")
 			fs.IntVar(&f.retries, "retries", 2, "extra attempts on timeouts and 5xx (never on 4xx)")
-			fs.BoolVar(&f.wait, "wait", false, "wait for a running check instead of exiting")
-			a.setOpt("wait", &f.wait)
 		},
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {

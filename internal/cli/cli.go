@@ -107,7 +107,7 @@ type command struct {
 type app struct {
 	env  Env
 	g    globals
-	opts map[string]any
+	wait bool // --wait: wait for the run lock instead of exiting
 
 	db        *store.DB
 	vendors   []terms.Vendor
@@ -172,9 +172,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("clausewatch "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	a.globalFlags(fs)
-	if c.flags != nil {
-		c.flags(fs, a)
-	}
+	a.commandFlags(fs, c)
 	cargs, err := parseInterspersed(fs, rest[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -203,7 +201,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 		defer db.Close()
 		a.db = db
 		if c.mutating {
-			release, err := db.Lock(ctx, a.boolOpt("wait"))
+			release, err := db.Lock(ctx, a.wait)
 			if err != nil {
 				return fmt.Errorf("%w\n(another check is running; pass --wait to wait for it)", err)
 			}
@@ -315,18 +313,6 @@ func (a *app) documented() map[string]map[string]map[string]terms.Value {
 	return out
 }
 
-func (a *app) boolOpt(name string) bool {
-	v, _ := a.opts[name].(*bool)
-	return v != nil && *v
-}
-
-func (a *app) setOpt(name string, p any) {
-	if a.opts == nil {
-		a.opts = map[string]any{}
-	}
-	a.opts[name] = p
-}
-
 // sourceByID finds a declared source or returns a usage error listing ids.
 func (a *app) sourceByID(id string) (terms.Source, error) {
 	if _, s, ok := source.Find(a.vendors, id); ok {
@@ -363,3 +349,14 @@ type multi []string
 
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(s string) error { *m = append(*m, strings.Split(s, ",")...); return nil }
+
+// commandFlags registers a command's own flags, and --wait for the commands
+// that take the run lock.
+func (a *app) commandFlags(fs *flag.FlagSet, c *command) {
+	if c.mutating {
+		fs.BoolVar(&a.wait, "wait", false, "wait for a running check to finish instead of exiting")
+	}
+	if c.flags != nil {
+		c.flags(fs, a)
+	}
+}

@@ -55,9 +55,7 @@ func commandHelp(c *command) string {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	a := &app{env: Env{Getenv: func(string) string { return "" }}}
 	a.globalFlags(fs)
-	if c.flags != nil {
-		c.flags(fs, a)
-	}
+	a.commandFlags(fs, c)
 	fmt.Fprint(&b, "\nFlags:\n")
 	printDefaults(&b, fs)
 	if len(c.formats) > 0 {

@@ -21,7 +21,6 @@ import (
 
 func importCmd() *command {
 	var src, at string
-	var wait bool
 	return &command{
 		name:     "import",
 		summary:  "record a page saved elsewhere as a source's snapshot at a given time",
@@ -40,8 +39,6 @@ Examples:
 		flags: func(fs *flag.FlagSet, a *app) {
 			fs.StringVar(&src, "source", "", "source `id` the page belongs to (required)")
 			fs.StringVar(&at, "fetched-at", "", "when the page was fetched, RFC 3339 `time` (required)")
-			fs.BoolVar(&wait, "wait", false, "wait for a running check instead of exiting")
-			a.setOpt("wait", &wait)
 		},
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if src == "" {

@@ -263,7 +263,7 @@ func printMessage(w io.Writer, sub, note string, m notify.Message) {
 
 func notifyCmd() *command {
 	m := &mailFlags{}
-	var dryRun, wait bool
+	var dryRun bool
 	return &command{
 		name:     "notify",
 		summary:  "email the reports of changes not reported yet",
@@ -319,8 +319,6 @@ Examples:
 		flags: func(fs *flag.FlagSet, a *app) {
 			m.register(fs, a)
 			fs.BoolVar(&dryRun, "dry-run", false, "print the reports that would be sent; send and record nothing")
-			fs.BoolVar(&wait, "wait", false, "wait for a running check instead of exiting")
-			a.setOpt("wait", &wait)
 		},
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {

@@ -18,7 +18,6 @@ import (
 
 func reprocessCmd() *command {
 	var srcs multi
-	var wait bool
 	return &command{
 		name:     "reprocess",
 		summary:  "re-read stored snapshots after our readers or declarations improved",
@@ -36,8 +35,6 @@ Examples:
   clausewatch reprocess --source anthropic-consumer-terms`,
 		flags: func(fs *flag.FlagSet, a *app) {
 			fs.Var(&srcs, "source", "only this source `id` (repeatable)")
-			fs.BoolVar(&wait, "wait", false, "wait for a running check instead of exiting")
-			a.setOpt("wait", &wait)
 		},
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
