@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/report"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -93,15 +94,9 @@ type StepResult struct {
 	Events []terms.Event // the events the check recorded
 }
 
-// StatusRow is one cell of `clausewatch status --format json`.
-type StatusRow struct {
-	Vendor     string       `json:"vendor"`
-	Tier       string       `json:"tier"`
-	Attribute  string       `json:"attribute"`
-	Documented *terms.Value `json:"documented"`
-	Observed   *terms.Value `json:"observed"`
-	Agrees     bool         `json:"agrees"`
-}
+// StatusRow is one cell of `clausewatch status --format json`: the
+// report's own row type, read back.
+type StatusRow = report.Row
 
 // Email is what happened to the email part of the demo.
 type Email struct {
