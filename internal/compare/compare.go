@@ -33,6 +33,13 @@ type Input struct {
 	PrevClauses, NextClauses map[string]terms.Clause
 	// Baseline is the documented value per tier -> attribute (may be nil).
 	Baseline map[string]map[string]terms.Value
+	// ReadBefore is the set of the vendor's sources read at least once
+	// before this version. A documented cell is compared with the baseline
+	// only once every source that feeds it (Vendor.Rules) has been read, so
+	// that a first run over a vendor's pages does not raise a drift for a
+	// value it has only half read; the version that completes a cell compares
+	// it as if for the first time. nil: every source counts as read.
+	ReadBefore map[string]bool
 	// ObservedBefore and ObservedAfter are the vendor's merged observed
 	// values (see Merge) across all its sources, before and after this
 	// version.
@@ -357,7 +364,7 @@ func driftEvents(in Input, next map[key]*cell) []terms.Event {
 	var evs []terms.Event
 	for _, k := range ks {
 		base, ok := in.Baseline[k.tier][k.attribute]
-		if !ok || base.Unknown || base.IsZero() || terms.IsUnspecified(base) {
+		if !ok || base.Unknown || base.IsZero() || terms.IsUnspecified(base) || !in.settled(k) {
 			continue
 		}
 		after := in.ObservedAfter[k.tier][k.attribute]
@@ -365,6 +372,9 @@ func driftEvents(in Input, next map[key]*cell) []terms.Event {
 			continue
 		}
 		before, hadBefore := in.ObservedBefore[k.tier][k.attribute]
+		if in.justSettled(k) {
+			hadBefore = false // compared for the first time now
+		}
 		if hadBefore && !Agrees(k.attribute, base, before) && before.Equal(after) {
 			continue // drift already reported and unchanged
 		}

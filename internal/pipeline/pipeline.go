@@ -296,7 +296,8 @@ func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, 
 		After:       snap,
 		Next:        next,
 		NextClauses: byHeading(doc.Clauses),
-		Baseline:    settled(p.Baselines[src.Vendor], vendor, others, src.ID),
+		Baseline:    p.Baselines[src.Vendor],
+		ReadBefore:  sourcesOf(others),
 		Now:         p.Now().UTC(),
 	}
 	// Previous observations are re-read from the previous version with
@@ -315,12 +316,6 @@ func (p *Pipeline) compare(vendor terms.Vendor, src terms.Source, hasPrev bool, 
 	}
 	in.ObservedBefore = Observed(replaceSource(others, src.ID, prevObs))
 	in.ObservedAfter = Observed(replaceSource(others, src.ID, next))
-	// A cell whose last unread feeder is this source is compared with the
-	// baseline for the first time now: whatever it held before is not a
-	// drift already reported.
-	for _, c := range justSettled(vendor, others, src.ID) {
-		delete(in.ObservedBefore[c[0]], c[1])
-	}
 	// compare also digests the wording changes no semantic event covers
 	// into one document-changed event (info).
 	return compare.Events(in)
@@ -538,74 +533,11 @@ func Extract(src terms.Source, contentType string, raw []byte) (terms.Document, 
 	return extract.Extract(raw, extract.Options{Select: src.Select, Remove: src.Remove})
 }
 
-// settled keeps the documented cells whose every feeding source has been
-// read at least once (src is being read now). A cell fed by several pages
-// is compared with the baseline only once all of them are in, so that the
-// first run over a vendor's pages does not raise a drift for a value it has
-// only half read. sensitive-data, derived from the tier's other values,
-// waits for every source of its tier.
-func settled(base map[string]map[string]terms.Value, v terms.Vendor, others []terms.Observation, src string) map[string]map[string]terms.Value {
-	if base == nil {
-		return nil
-	}
-	seen := map[string]bool{src: true}
-	for _, o := range others {
+// sourcesOf is the set of sources the observations were read from.
+func sourcesOf(obs []terms.Observation) map[string]bool {
+	seen := make(map[string]bool, len(obs))
+	for _, o := range obs {
 		seen[o.Evidence.Source] = true
 	}
-	waiting := map[string]bool{} // tier/attribute with a feeder not read yet
-	for _, r := range v.Rules {
-		if seen[r.Source] {
-			continue
-		}
-		for _, t := range r.Tiers {
-			waiting[t+"/"+r.Attribute] = true
-			waiting[t+"/sensitive-data"] = true
-		}
-	}
-	out := make(map[string]map[string]terms.Value, len(base))
-	for tier, attrs := range base {
-		out[tier] = map[string]terms.Value{}
-		for a, val := range attrs {
-			if !waiting[tier+"/"+a] {
-				out[tier][a] = val
-			}
-		}
-	}
-	return out
-}
-
-// justSettled lists the (tier, attribute) cells that src, read for the
-// first time, completes: src feeds them and every other feeder was read.
-func justSettled(v terms.Vendor, others []terms.Observation, src string) [][2]string {
-	seen := map[string]bool{}
-	for _, o := range others {
-		seen[o.Evidence.Source] = true
-	}
-	if seen[src] {
-		return nil
-	}
-	feeders := map[[2]string][]string{}
-	for _, r := range v.Rules {
-		for _, t := range r.Tiers {
-			for _, a := range []string{r.Attribute, "sensitive-data"} {
-				k := [2]string{t, a}
-				feeders[k] = append(feeders[k], r.Source)
-			}
-		}
-	}
-	var out [][2]string
-	for k, fs := range feeders {
-		mine, complete := false, true
-		for _, f := range fs {
-			if f == src {
-				mine = true
-			} else if !seen[f] {
-				complete = false
-			}
-		}
-		if mine && complete {
-			out = append(out, k)
-		}
-	}
-	return out
+	return seen
 }
