@@ -14,8 +14,33 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
+
+// Cells returns the cells of m to adopt, as observations with the
+// evidence that decided them: every observed cell whose value is known,
+// limited to tiers and attributes when given. A derived cell
+// (sensitive-data) cites the guide's rule as its evidence.
+func Cells(m compare.Matrix, tiers, attributes []string) []terms.Observation {
+	var out []terms.Observation
+	for _, c := range m.Cells {
+		if c.Observed == nil || c.Observed.Unknown ||
+			(len(tiers) > 0 && !slices.Contains(tiers, c.Tier)) ||
+			(len(attributes) > 0 && !slices.Contains(attributes, c.Attribute)) {
+			continue
+		}
+		o := terms.Observation{Vendor: c.Vendor, Tier: c.Tier, Attribute: c.Attribute, Value: *c.Observed}
+		switch {
+		case c.Evidence != nil:
+			o.Evidence = *c.Evidence
+		case c.Attribute == "sensitive-data":
+			o.Evidence = terms.Evidence{Source: "the tier's other values", Clause: "the guide's rule for sensitive data"}
+		}
+		out = append(out, o)
+	}
+	return out
+}
 
 // Adopt writes the values of obs into the baseline file at path (an OS
 // path) for review: each observation's tier × attribute cell gets its value

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/compare"
-	"github.com/clausewatch/clausewatch/internal/pipeline"
 	"github.com/clausewatch/clausewatch/internal/report"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/store"
@@ -220,61 +219,32 @@ Examples:
 	}
 }
 
-// statusRows builds the matrix from the baselines and the latest observations.
-func (a *app) statusRows(ctx context.Context) ([]report.Row, error) {
+// matrices builds each declared vendor's table of cells from the latest
+// observations and the documented baseline.
+func (a *app) matrices(ctx context.Context) ([]compare.Matrix, error) {
 	doc := a.documented()
-	var rows []report.Row
+	var out []compare.Matrix
 	for _, v := range a.vendors {
 		obs, err := a.db.LatestObservations(ctx, v.ID)
 		if err != nil {
 			return nil, err
 		}
-		merged := pipeline.Observed(obs)
-		for _, t := range v.Tiers {
-			for _, at := range terms.Attributes {
-				r := report.Row{Vendor: v.ID, Tier: t.ID, Attribute: at}
-				if d, ok := doc[v.ID][t.ID][at]; ok {
-					d := d
-					r.Documented = &d
-				}
-				if o, ok := merged[t.ID][at]; ok {
-					o := o
-					r.Observed = &o
-					r.Evidence = evidenceFor(obs, t.ID, at, o)
-				}
-				r.Agrees = r.Documented != nil && r.Observed != nil && compare.Agrees(at, *r.Documented, *r.Observed)
-				if r.Documented == nil && r.Observed == nil {
-					continue
-				}
-				rows = append(rows, r)
-			}
-		}
+		out = append(out, compare.Build(v, obs, doc[v.ID]))
 	}
-	return rows, nil
+	return out, nil
 }
 
-// evidenceFor picks the evidence of the observation that decided a cell:
-// one whose value is the merged value, else the first known one, else any.
-func evidenceFor(obs []terms.Observation, tier, at string, merged terms.Value) *terms.Evidence {
-	var known, any *terms.Evidence
-	for i := range obs {
-		o := &obs[i]
-		if o.Tier != tier || o.Attribute != at {
-			continue
-		}
-		switch {
-		case o.Value.Equal(merged) && !o.Value.Unknown:
-			return &o.Evidence
-		case !o.Value.Unknown && known == nil:
-			known = &o.Evidence
-		case any == nil:
-			any = &o.Evidence
-		}
+// statusRows is the matrix of every vendor as status rows.
+func (a *app) statusRows(ctx context.Context) ([]report.Row, error) {
+	ms, err := a.matrices(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if known != nil {
-		return known
+	var rows []report.Row
+	for _, m := range ms {
+		rows = append(rows, report.Rows(m)...)
 	}
-	return any
+	return rows, nil
 }
 
 // eventKinds are the kinds of DESIGN.md, for --kind.

@@ -301,14 +301,7 @@ func (a *app) loadSources() error {
 func (a *app) documented() map[string]map[string]map[string]terms.Value {
 	out := map[string]map[string]map[string]terms.Value{}
 	for _, b := range a.baselines {
-		m := map[string]map[string]terms.Value{}
-		for tier, attrs := range b.Tiers {
-			m[tier] = map[string]terms.Value{}
-			for at, e := range attrs {
-				m[tier][at] = e.Value
-			}
-		}
-		out[b.Vendor] = m
+		out[b.Vendor] = b.Values()
 	}
 	return out
 }

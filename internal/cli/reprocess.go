@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/clausewatch/clausewatch/internal/baseline"
+	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -167,23 +168,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			merged := pipeline.Observed(obs)
-			var cells []terms.Observation
-			for _, t := range v.Tiers {
-				for _, at := range terms.Attributes {
-					val, ok := merged[t.ID][at]
-					if !ok || val.Unknown || (len(tiers) > 0 && !slices.Contains(tiers, t.ID)) || (len(attrs) > 0 && !slices.Contains(attrs, at)) {
-						continue
-					}
-					o := terms.Observation{Vendor: vendor, Tier: t.ID, Attribute: at, Value: val}
-					if ev := evidenceFor(obs, t.ID, at, val); ev != nil {
-						o.Evidence = *ev
-					} else if at == "sensitive-data" {
-						o.Evidence = terms.Evidence{Source: "the tier's other values", Clause: "the guide's rule for sensitive data"}
-					}
-					cells = append(cells, o)
-				}
-			}
+			cells := baseline.Cells(compare.Build(*v, obs, nil), tiers, attrs)
 			if len(cells) == 0 {
 				return fmt.Errorf("baseline adopt: nothing observed for %s%s yet (run 'clausewatch check' first)", vendor, scope(tiers, attrs))
 			}

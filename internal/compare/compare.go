@@ -48,27 +48,6 @@ type Input struct {
 	Now time.Time
 }
 
-// Severity grades an event as DESIGN.md says: value-changed is critical
-// when the change weakens the customer's position (terms.Weaker), medium
-// otherwise (strengthening, or neither weaker nor stronger);
-// evidence-lost and baseline-drift are high; clause-changed is low;
-// every other kind (document-changed, variant-changed, rule-changed,
-// fetch-failed, extraction-failed, recovered, unknown kinds) is info.
-func Severity(kind, attribute string, old, new terms.Value) terms.Severity {
-	switch kind {
-	case terms.ValueChanged:
-		if terms.Weaker(attribute, old, new) {
-			return terms.Critical
-		}
-		return terms.Medium
-	case terms.EvidenceLost, terms.BaselineDrift:
-		return terms.High
-	case terms.ClauseChanged:
-		return terms.Low
-	}
-	return terms.Info
-}
-
 // key is one tier × attribute cell.
 type key struct{ tier, attribute string }
 
@@ -113,28 +92,21 @@ func Events(in Input) []terms.Event {
 	return evs
 }
 
-// cells groups observations by tier × attribute.
+// cells groups one source's observations by tier × attribute, merged by
+// the table's one rule (see Build).
 func cells(obs []terms.Observation) map[key]*cell {
 	out := map[key]*cell{}
-	for _, o := range obs {
-		if o.Value.IsZero() {
+	for _, c := range merged(terms.Vendor{}, obs).Cells {
+		if c.Observed == nil {
 			continue
 		}
-		k := key{o.Tier, o.Attribute}
-		c, ok := out[k]
-		if !ok {
-			c = &cell{value: clone(o.Value), evidence: o.Evidence}
-			out[k] = c
-		} else {
-			merged := mergeValue(o.Attribute, c.value, o.Value)
-			if !merged.Equal(c.value) && merged.Equal(o.Value) {
-				c.evidence = o.Evidence // this observation decided the value
+		x := &cell{value: *c.Observed, evidence: *c.Evidence}
+		for _, o := range c.Statements {
+			if o.Evidence.Clause != "" && !slices.Contains(x.cited, o.Evidence.Clause) {
+				x.cited = append(x.cited, o.Evidence.Clause)
 			}
-			c.value = merged
 		}
-		if o.Evidence.Clause != "" && !slices.Contains(c.cited, o.Evidence.Clause) {
-			c.cited = append(c.cited, o.Evidence.Clause)
-		}
+		out[key{c.Tier, c.Attribute}] = x
 	}
 	return out
 }

@@ -427,7 +427,7 @@ func TestCanonicalCorpus(t *testing.T) {
 	}
 }
 
-func TestMerge(t *testing.T) {
+func TestBuildMergeRule(t *testing.T) {
 	o := func(tier, attr string, v terms.Value) terms.Observation {
 		return terms.Observation{Tier: tier, Attribute: attr, Value: v}
 	}
@@ -454,21 +454,21 @@ func TestMerge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Merge(tt.obs)["consumer"][tt.obs[0].Attribute]
+			got, _ := Build(vendor(), tt.obs, nil).Value("consumer", tt.obs[0].Attribute)
 			if !got.Equal(tt.want) || got.Reason != tt.want.Reason {
-				t.Errorf("Merge = %s (%q), want %s", got, got.Reason, tt.want)
+				t.Errorf("Build = %s (%q), want %s", got, got.Reason, tt.want)
 			}
 		})
 	}
 	in := ret("default", "30")
-	m := Merge([]terms.Observation{o("team", "retention", in), o("team", "retention", ret("batch", "29"))})
+	m := Build(vendor(), []terms.Observation{o("team", "retention", in), o("team", "retention", ret("batch", "29"))}, nil)
 	if len(in.Map) != 1 {
-		t.Errorf("Merge modified its input: %v", in.Map)
+		t.Errorf("Build modified its input: %v", in.Map)
 	}
-	if got := Merge(nil); got == nil || len(got) != 0 {
-		t.Errorf("Merge(nil) = %v", got)
+	if got := Build(vendor(), nil, nil).Values(); got == nil || len(got) != 0 {
+		t.Errorf("Build(nil).Values() = %v", got)
 	}
-	if got := m["team"]["retention"]; !got.Equal(ret("default", "30", "batch", "29")) {
-		t.Errorf("Merge = %s", got)
+	if got, _ := m.Value("team", "retention"); !got.Equal(ret("default", "30", "batch", "29")) {
+		t.Errorf("Build = %s", got)
 	}
 }

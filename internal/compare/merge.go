@@ -6,8 +6,7 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// Merge combines observations (typically of every source of one vendor)
-// into one value per tier × attribute:
+// mergeValue merges two values of one attribute, the table's one rule:
 //   - a known value beats an unknown one, and any other value beats
 //     "unspecified"; when all are unknown the first reason is kept;
 //   - retention maps are merged scope by scope, the longest period winning
@@ -16,28 +15,6 @@ import (
 //   - conflicting scalars: the weaker one (worse for the customer, see
 //     terms.Weaker) wins; incomparable scalars (data-processor): the
 //     alphabetically first, so the result does not depend on order.
-//
-// Observations with a zero value are ignored. The result is never nil.
-func Merge(obs []terms.Observation) map[string]map[string]terms.Value {
-	out := map[string]map[string]terms.Value{}
-	for _, o := range obs {
-		if o.Value.IsZero() {
-			continue
-		}
-		if out[o.Tier] == nil {
-			out[o.Tier] = map[string]terms.Value{}
-		}
-		cur, ok := out[o.Tier][o.Attribute]
-		if !ok {
-			out[o.Tier][o.Attribute] = clone(o.Value)
-			continue
-		}
-		out[o.Tier][o.Attribute] = mergeValue(o.Attribute, cur, o.Value)
-	}
-	return out
-}
-
-// mergeValue merges two values of one attribute (see Merge).
 func mergeValue(attribute string, a, b terms.Value) terms.Value {
 	switch {
 	case b.IsZero() || b.Unknown && a.Unknown:

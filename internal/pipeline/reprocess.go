@@ -3,9 +3,9 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/clausewatch/clausewatch/internal/attr"
+	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/diff"
 	"github.com/clausewatch/clausewatch/internal/store"
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -75,10 +75,7 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 				if err := tx.SetTextHash(ctx, s.ID, h); err != nil {
 					return err
 				}
-				evs = append(evs, terms.Event{Kind: terms.RuleChanged, Severity: terms.Info, Vendor: src.Vendor,
-					Source: src.ID, SnapshotAt: s.FetchedAt, DetectedAt: now,
-					Detail: "extraction changed: " + diff.Summarize(diff.Clauses(old.Clauses, doc.Clauses)).String(),
-					Before: &terms.Side{Snapshot: s.ID}, After: &terms.Side{Snapshot: s.ID}})
+				evs = append(evs, compare.ExtractionRuleEvent(src, s, diff.Summarize(diff.Clauses(old.Clauses, doc.Clauses)).String(), now))
 			}
 			if h == prevHash {
 				// Not a version under today's rules: it holds no observations.
@@ -93,7 +90,7 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 				return err
 			}
 			next := attr.Observe(vendor, src, doc, s)
-			changed := ruleEvents(src, s, stored, next, now)
+			changed := compare.RuleEvents(src, s, stored, next, now)
 			if len(changed) > 0 || len(stored) != len(next) {
 				res.ObsChanged++
 			}
@@ -115,44 +112,3 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 	return res, nil
 }
 
-// ruleEvents compares the stored observations of a version with today's.
-func ruleEvents(src terms.Source, s terms.Snapshot, stored, next []terms.Observation, now time.Time) []terms.Event {
-	key := func(o terms.Observation) string { return o.Tier + "\x00" + o.Attribute }
-	old := map[string]terms.Observation{}
-	for _, o := range stored {
-		old[key(o)] = o
-	}
-	var evs []terms.Event
-	for _, n := range next {
-		o, had := old[key(n)]
-		if had && o.Value.Equal(n.Value) {
-			continue
-		}
-		ev := terms.Event{Kind: terms.RuleChanged, Severity: terms.Info, Vendor: n.Vendor, Tier: n.Tier, Attribute: n.Attribute,
-			Source: src.ID, SnapshotAt: s.FetchedAt, DetectedAt: now,
-			After: &terms.Side{Snapshot: s.ID, Clause: n.Evidence.Clause, Text: n.Evidence.Text}}
-		nv := n.Value
-		ev.New = &nv
-		if had {
-			ov := o.Value
-			ev.Old = &ov
-			ev.Before = &terms.Side{Snapshot: s.ID, Clause: o.Evidence.Clause, Text: o.Evidence.Text}
-		}
-		evs = append(evs, ev)
-	}
-	// A value today's rules no longer read at all.
-	now2 := map[string]bool{}
-	for _, n := range next {
-		now2[key(n)] = true
-	}
-	for _, o := range stored {
-		if now2[key(o)] || o.Value.Unknown {
-			continue
-		}
-		ov, gone := o.Value, terms.UnknownValue("no rule reads it any more")
-		evs = append(evs, terms.Event{Kind: terms.RuleChanged, Severity: terms.Info, Vendor: o.Vendor, Tier: o.Tier,
-			Attribute: o.Attribute, Source: src.ID, SnapshotAt: s.FetchedAt, DetectedAt: now, Old: &ov, New: &gone,
-			Before: &terms.Side{Snapshot: s.ID, Clause: o.Evidence.Clause, Text: o.Evidence.Text}, Detail: gone.Reason})
-	}
-	return evs
-}

@@ -7,34 +7,40 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// Row is one cell of the tier × attribute matrix: documented vs observed.
+// Row is one cell of the tier × attribute matrix: documented vs observed,
+// in the JSON shape of DESIGN.md's status.
 type Row struct {
 	Vendor     string          `json:"vendor"`
 	Tier       string          `json:"tier"`
 	Attribute  string          `json:"attribute"`
 	Documented *terms.Value    `json:"documented"`
 	Observed   *terms.Value    `json:"observed"`
+	Agreement  string          `json:"agreement"` // DESIGN.md's word: agrees, drift, conflict, unverified, undocumented, unknown, not-observed
 	Agrees     bool            `json:"agrees"`
 	Evidence   *terms.Evidence `json:"evidence"`
 }
 
-// Agreement is a short word for a row: "agrees", "DRIFT", "not observed",
-// "unknown" or "undocumented".
-func (r Row) Agreement() string {
-	switch {
-	case r.Observed == nil:
-		return "not observed"
-	case r.Observed.Unknown:
-		return "unknown"
-	case r.Documented == nil || r.Documented.Scalar == "unspecified":
-		return "undocumented"
-	case r.Agrees:
-		return "agrees"
+// Rows turns a vendor's table of cells into status rows, in its order.
+func Rows(m compare.Matrix) []Row {
+	rows := make([]Row, 0, len(m.Cells))
+	for _, c := range m.Cells {
+		rows = append(rows, Row{Vendor: c.Vendor, Tier: c.Tier, Attribute: c.Attribute,
+			Documented: c.Documented, Observed: c.Observed, Agreement: c.Agreement, Agrees: c.Agrees(), Evidence: c.Evidence})
 	}
-	return "DRIFT"
+	return rows
+}
+
+// shout is the agreement as the text and markdown tables show it: a drift
+// in capitals, so that it stands out in a column of words.
+func (r Row) shout() string {
+	if r.Agreement == compare.Drift {
+		return "DRIFT"
+	}
+	return r.Agreement
 }
 
 // StatusJSON writes the rows as DESIGN.md's status JSON array.
@@ -50,7 +56,7 @@ func StatusText(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VENDOR\tTIER\tATTRIBUTE\tDOCUMENTED\tOBSERVED\tAGREEMENT\tEVIDENCE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.Agreement(), evidence(r.Evidence))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.shout(), evidence(r.Evidence))
 	}
 	return tw.Flush()
 }
@@ -68,7 +74,7 @@ func StatusMarkdown(w io.Writer, rows []Row) error {
 			}
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Vendor, r.Tier, r.Attribute,
-			MDEscape(show(r.Documented)), MDEscape(show(r.Observed)), r.Agreement(), ev)
+			MDEscape(show(r.Documented)), MDEscape(show(r.Observed)), r.shout(), ev)
 	}
 	return nil
 }
@@ -76,7 +82,7 @@ func StatusMarkdown(w io.Writer, rows []Row) error {
 const statusHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>clausewatch status</title>
 <style>body{font-family:system-ui,sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
-.DRIFT{background:#fde7e9}.agrees{background:#e9f7ec}.q{color:#555;font-size:.9em}</style></head><body>
+.drift{background:#fde7e9}.conflict{background:#fff1d6}.unknown{background:#eee}.agrees{background:#e9f7ec}.q{color:#555;font-size:.9em}</style></head><body>
 <h1>clausewatch status</h1>
 <table><tr><th>vendor</th><th>tier</th><th>attribute</th><th>documented</th><th>observed</th><th>agreement</th><th>evidence</th></tr>
 {{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{with .Evidence}}{{evidence .}}<div class="q">{{.Text}}</div>{{end}}</td></tr>

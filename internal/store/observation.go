@@ -57,9 +57,18 @@ func (db *DB) Observations(ctx context.Context, snapshotID int64) ([]terms.Obser
 // source, tier, attribute. Two sources may observe the same (tier,
 // attribute); the caller decides which speaks for it.
 func (db *DB) LatestObservations(ctx context.Context, vendor string) ([]terms.Observation, error) {
+	return latestObservations(ctx, db.sql, vendor)
+}
+
+// LatestObservations is DB.LatestObservations inside the transaction.
+func (tx *Tx) LatestObservations(ctx context.Context, vendor string) ([]terms.Observation, error) {
+	return latestObservations(ctx, tx.tx, vendor)
+}
+
+func latestObservations(ctx context.Context, q querier, vendor string) ([]terms.Observation, error) {
 	// One pass over the vendor's observations: the rows of each source's
 	// latest snapshot (by fetched_at, then id) rank first.
-	return queryObservations(ctx, db.sql, "latest observations of "+vendor, `
+	return queryObservations(ctx, q, "latest observations of "+vendor, `
 		SELECT vendor, tier, attribute, value, reason, evidence FROM (
 			SELECT o.vendor, o.tier, o.attribute, o.value, o.reason, o.evidence, s.source,
 				RANK() OVER (PARTITION BY s.source ORDER BY s.fetched_at DESC, s.id DESC) AS r

@@ -166,7 +166,16 @@ func (db *DB) LastSnapshot(ctx context.Context, source string) (terms.Snapshot, 
 // LastGood returns the latest (by fetched_at, then id) attempt of source
 // with no error category, and false when there is none.
 func (db *DB) LastGood(ctx context.Context, source string) (terms.Snapshot, bool, error) {
-	return querySnapshot(ctx, db.sql, "last good snapshot of "+source,
+	return lastGood(ctx, db.sql, source)
+}
+
+// LastGood is DB.LastGood inside the transaction.
+func (tx *Tx) LastGood(ctx context.Context, source string) (terms.Snapshot, bool, error) {
+	return lastGood(ctx, tx.tx, source)
+}
+
+func lastGood(ctx context.Context, q querier, source string) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, q, "last good snapshot of "+source,
 		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND error_category = ''
 		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source)
 }
@@ -199,7 +208,16 @@ func (db *DB) Versions(ctx context.Context, source string) ([]terms.Snapshot, er
 // text hash) with the greatest fetched_at strictly before t: its TextHash is
 // the version in force just before t. False when there is none.
 func (db *DB) VersionBefore(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
-	return querySnapshot(ctx, db.sql, "version of "+source+" before "+formatTime(t),
+	return versionBefore(ctx, db.sql, source, t)
+}
+
+// VersionBefore is DB.VersionBefore inside the transaction.
+func (tx *Tx) VersionBefore(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
+	return versionBefore(ctx, tx.tx, source, t)
+}
+
+func versionBefore(ctx context.Context, q querier, source string, t time.Time) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, q, "version of "+source+" before "+formatTime(t),
 		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at < ?
 		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source, formatTime(t))
 }
@@ -207,7 +225,16 @@ func (db *DB) VersionBefore(ctx context.Context, source string, t time.Time) (te
 // VersionBeforeVariant is VersionBefore among the snapshots of one regional
 // variant: what that variant said last, before t.
 func (db *DB) VersionBeforeVariant(ctx context.Context, source string, t time.Time, variant string) (terms.Snapshot, bool, error) {
-	return querySnapshot(ctx, db.sql, "version of "+source+" ("+variant+") before "+formatTime(t),
+	return versionBeforeVariant(ctx, db.sql, source, t, variant)
+}
+
+// VersionBeforeVariant is DB.VersionBeforeVariant inside the transaction.
+func (tx *Tx) VersionBeforeVariant(ctx context.Context, source string, t time.Time, variant string) (terms.Snapshot, bool, error) {
+	return versionBeforeVariant(ctx, tx.tx, source, t, variant)
+}
+
+func versionBeforeVariant(ctx context.Context, q querier, source string, t time.Time, variant string) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, q, "version of "+source+" ("+variant+") before "+formatTime(t),
 		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at < ? AND variant = ?
 		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source, formatTime(t), variant)
 }
@@ -216,7 +243,16 @@ func (db *DB) VersionBeforeVariant(ctx context.Context, source string, t time.Ti
 // text hash) with the smallest fetched_at strictly after t. False when there
 // is none.
 func (db *DB) VersionAfter(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
-	return querySnapshot(ctx, db.sql, "version of "+source+" after "+formatTime(t),
+	return versionAfter(ctx, db.sql, source, t)
+}
+
+// VersionAfter is DB.VersionAfter inside the transaction.
+func (tx *Tx) VersionAfter(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
+	return versionAfter(ctx, tx.tx, source, t)
+}
+
+func versionAfter(ctx context.Context, q querier, source string, t time.Time) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, q, "version of "+source+" after "+formatTime(t),
 		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at > ?
 		ORDER BY fetched_at, id LIMIT 1`, source, formatTime(t))
 }
@@ -225,8 +261,17 @@ func (db *DB) VersionAfter(ctx context.Context, source string, t time.Time) (ter
 // of source after its latest good one by fetched_at (all of them when it
 // never succeeded).
 func (db *DB) ConsecutiveFailures(ctx context.Context, source string) (int, error) {
+	return consecutiveFailures(ctx, db.sql, source)
+}
+
+// ConsecutiveFailures is DB.ConsecutiveFailures inside the transaction.
+func (tx *Tx) ConsecutiveFailures(ctx context.Context, source string) (int, error) {
+	return consecutiveFailures(ctx, tx.tx, source)
+}
+
+func consecutiveFailures(ctx context.Context, q querier, source string) (int, error) {
 	var n int
-	err := db.sql.QueryRowContext(ctx, `
+	err := q.QueryRowContext(ctx, `
 		WITH good AS (
 			SELECT fetched_at, id FROM snapshots WHERE source = ?1 AND error_category = ''
 			ORDER BY fetched_at DESC, id DESC LIMIT 1

@@ -186,6 +186,8 @@ const (
 	Recovered        = "recovered"
 	VariantChanged   = "variant-changed"
 	RuleChanged      = "rule-changed"
+	EvidenceFound    = "evidence-found"
+	DriftResolved    = "drift-resolved"
 )
 
 // Side is one side (before or after) of an event.

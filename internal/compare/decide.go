@@ -1,0 +1,265 @@
+package compare
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/clausewatch/clausewatch/internal/attr"
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Version is one recorded version of a source: its snapshot and, when the
+// decision needs its wording, its extracted document.
+type Version struct {
+	Snapshot terms.Snapshot
+	Doc      terms.Document
+}
+
+// History is everything the store holds that a decision about one attempt
+// needs, read once inside the write transaction that records it.
+type History struct {
+	Vendor   terms.Vendor
+	Baseline map[string]map[string]terms.Value // the vendor's documented values, tier → attribute
+	// Last is the version in force just before the attempt (any regional
+	// variant), nil when there is none.
+	Last *Version
+	// LastOfVariant is the version in force just before the attempt among
+	// the snapshots of the attempt's own variant; read only when Last is of
+	// another variant (nil otherwise, or when that variant has none).
+	LastOfVariant *Version
+	// Next is the first version after the attempt (the attempt is a
+	// backfill), nil when the attempt is the newest. Its Doc is read only
+	// when it is of the attempt's variant and its text differs.
+	Next *Version
+	// LastGood is the latest attempt that succeeded (what a 304 repeats).
+	LastGood *terms.Snapshot
+	// Failing reports whether the source's latest attempt failed.
+	Failing bool
+	// Current is what the vendor's pages say now: the observations of the
+	// latest version of each of its sources (this one included).
+	Current []terms.Observation
+}
+
+// Attempt is what one fetch or import of a source brought back.
+type Attempt struct {
+	Source   terms.Source
+	Snapshot terms.Snapshot  // the row to record; ID 0 until recorded (see Decision.Bind)
+	Doc      *terms.Document // the extracted document, nil for a failure or a 304
+}
+
+// Decision is what an attempt means: the snapshot row to record, whether it
+// is a new version (then its document and Observations are recorded too)
+// and the events it raises, in the order they are to be recorded.
+type Decision struct {
+	Snapshot     terms.Snapshot
+	NewVersion   bool // the text differs from the version in force before it
+	First        bool // no version was recorded before it
+	Prev         *Version // the version a new version was compared with (nil: none)
+	Observations []terms.Observation
+	Events       []terms.Event
+}
+
+// Bind stamps the id the attempt's snapshot was recorded under on the
+// decision: the observations' evidence and every event side that points at
+// the attempt (snapshot id 0).
+func (d *Decision) Bind(id int64) {
+	d.Snapshot.ID = id
+	for i := range d.Observations {
+		if d.Observations[i].Evidence.Snapshot == 0 {
+			d.Observations[i].Evidence.Snapshot = id
+		}
+	}
+	for i := range d.Events {
+		for _, s := range []*terms.Side{d.Events[i].Before, d.Events[i].After} {
+			if s != nil && s.Snapshot == 0 {
+				s.Snapshot = id
+			}
+		}
+	}
+}
+
+// Decide says what one attempt means, given the source's history. It is
+// pure: the same history and attempt always give the same decision.
+//
+//   - A failed attempt (an error category) raises fetch-failed or
+//     extraction-failed when the source starts failing, nothing while it
+//     keeps failing.
+//   - A 304 repeats the last good snapshot; it raises recovered when the
+//     source was failing.
+//   - A page of another regional variant than the version before raises
+//     variant-changed and is compared with what its own variant said last.
+//   - A page whose text is the version in force's is no new version: only
+//     recovered, when the source was failing.
+//   - Any other page is a new version: its observations are read (attr),
+//     compared with the previous version's (re-read with today's rules, so
+//     that a change is always a change of the page) and, when it is the
+//     newest, the vendor's table is held against the baseline (Events). A
+//     backfill is also compared with the version after it, and raises no
+//     drift and no recovery (those are about the pages of today).
+func Decide(h History, a Attempt, now time.Time) Decision {
+	d := Decision{Snapshot: a.Snapshot}
+	switch {
+	case a.Snapshot.ErrorCategory != terms.ErrNone:
+		if !h.Failing {
+			kind := terms.FetchFailed
+			if a.Snapshot.ErrorCategory == terms.ErrExtraction {
+				kind = terms.ExtractionFailed
+			}
+			d.Events = append(d.Events, sourceEvent(kind, a, a.Snapshot.Error, now))
+		}
+		return d
+	case a.Snapshot.NotModified:
+		if h.LastGood != nil {
+			last := *h.LastGood
+			d.Snapshot.ContentHash, d.Snapshot.TextHash, d.Snapshot.Size, d.Snapshot.Variant = last.ContentHash, last.TextHash, last.Size, last.Variant
+			if d.Snapshot.ETag == "" {
+				d.Snapshot.ETag = last.ETag
+			}
+			if d.Snapshot.LastModified == "" {
+				d.Snapshot.LastModified = last.LastModified
+			}
+		}
+		if h.Failing {
+			d.Events = append(d.Events, sourceEvent(terms.Recovered, a, "the source is readable again", now))
+		}
+		return d
+	case a.Doc == nil:
+		return d
+	}
+	return decidePage(h, a, now)
+}
+
+func decidePage(h History, a Attempt, now time.Time) Decision {
+	d := Decision{Snapshot: a.Snapshot, First: h.Last == nil}
+	prev := h.Last
+	if prev != nil && prev.Snapshot.Variant != a.Snapshot.Variant {
+		d.Events = append(d.Events, variantEvent(a, prev.Snapshot, now))
+		prev = h.LastOfVariant
+	}
+	newest := h.Next == nil
+	if newest && h.Failing {
+		d.Events = append(d.Events, sourceEvent(terms.Recovered, a, "the source is readable again", now))
+	}
+	if prev != nil && prev.Snapshot.TextHash == a.Snapshot.TextHash {
+		return d
+	}
+	d.NewVersion, d.Prev = true, prev
+	doc := *a.Doc
+	d.Observations = attr.Observe(h.Vendor, a.Source, doc, a.Snapshot)
+	d.Events = append(d.Events, versionEvents(h, a.Source, prev, Version{a.Snapshot, doc}, d.Observations, newest, now)...)
+	if next := h.Next; next != nil && next.Snapshot.TextHash != a.Snapshot.TextHash && next.Snapshot.Variant == a.Snapshot.Variant {
+		nextObs := attr.Observe(h.Vendor, a.Source, next.Doc, next.Snapshot)
+		d.Events = append(d.Events, versionEvents(h, a.Source, &Version{a.Snapshot, doc}, *next, nextObs, false, now)...)
+	}
+	return d
+}
+
+// versionEvents compares version next (observed as nextObs) with prev and,
+// when current, the vendor's table with the baseline.
+func versionEvents(h History, src terms.Source, prev *Version, next Version, nextObs []terms.Observation, current bool, now time.Time) []terms.Event {
+	in := Input{
+		Vendor:      h.Vendor,
+		Source:      src,
+		After:       next.Snapshot,
+		Next:        nextObs,
+		NextClauses: byHeading(next.Doc.Clauses),
+		ReadBefore:  sourcesOf(h.Current),
+		Now:         now,
+	}
+	if current {
+		in.Baseline = h.Baseline
+	}
+	var prevObs []terms.Observation
+	if prev != nil {
+		before := prev.Snapshot
+		in.Before = &before
+		prevObs = attr.Observe(h.Vendor, src, prev.Doc, prev.Snapshot)
+		in.Prev = prevObs
+		in.PrevClauses = byHeading(prev.Doc.Clauses)
+	}
+	in.ObservedBefore = Build(h.Vendor, replaceSource(h.Current, src.ID, prevObs), nil).Values()
+	in.ObservedAfter = Build(h.Vendor, replaceSource(h.Current, src.ID, nextObs), nil).Values()
+	return Events(in)
+}
+
+// sourceEvent is an event about the source as a whole: fetch-failed,
+// extraction-failed, recovered.
+func sourceEvent(kind string, a Attempt, detail string, now time.Time) terms.Event {
+	return terms.Event{Kind: kind, Severity: Severity(kind, "", terms.Value{}, terms.Value{}),
+		Vendor: a.Source.Vendor, Source: a.Source.ID, SnapshotAt: a.Snapshot.FetchedAt, DetectedAt: now,
+		Detail: detail, After: &terms.Side{Snapshot: a.Snapshot.ID}}
+}
+
+// variantEvent says the URL served another regional variant: not a change
+// of terms.
+func variantEvent(a Attempt, prev terms.Snapshot, now time.Time) terms.Event {
+	name := func(v string) string {
+		if v == "" {
+			return "an unrecognized variant"
+		}
+		return "the " + v + " variant"
+	}
+	old, nw := terms.Scalar(prev.Variant), terms.Scalar(a.Snapshot.Variant)
+	return terms.Event{Kind: terms.VariantChanged, Severity: Severity(terms.VariantChanged, "", old, nw),
+		Vendor: a.Source.Vendor, Source: a.Source.ID, SnapshotAt: a.Snapshot.FetchedAt, DetectedAt: now, Old: &old, New: &nw,
+		Detail: fmt.Sprintf("the page served %s (it served %s before)", name(a.Snapshot.Variant), name(prev.Variant)),
+		Before: &terms.Side{Snapshot: prev.ID}, After: &terms.Side{Snapshot: a.Snapshot.ID}}
+}
+
+// byHeading indexes clauses by heading path. Several clauses under one
+// heading are joined (in one pass, so a page of many clauses under one
+// heading costs linear time), so that a change to any of them is seen.
+func byHeading(cs []terms.Clause) map[string]terms.Clause {
+	parts := make(map[string][]string, len(cs))
+	first := make(map[string]terms.Clause, len(cs))
+	for _, c := range cs {
+		h := c.Heading()
+		if _, ok := first[h]; !ok {
+			first[h] = c
+		}
+		parts[h] = append(parts[h], c.Text)
+	}
+	m := make(map[string]terms.Clause, len(first))
+	for h, c := range first {
+		if ps := parts[h]; len(ps) > 1 {
+			c.Text = joinLines(ps)
+		}
+		m[h] = c
+	}
+	return m
+}
+
+func joinLines(ps []string) string {
+	n := len(ps) - 1
+	for _, p := range ps {
+		n += len(p)
+	}
+	b := make([]byte, 0, n)
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, '\n')
+		}
+		b = append(b, p...)
+	}
+	return string(b)
+}
+
+// replaceSource returns obs without the observations of source id, plus with.
+func replaceSource(obs []terms.Observation, id string, with []terms.Observation) []terms.Observation {
+	out := make([]terms.Observation, 0, len(obs)+len(with))
+	for _, o := range obs {
+		if o.Evidence.Source != id {
+			out = append(out, o)
+		}
+	}
+	return append(out, with...)
+}
+
+// sourcesOf is the set of sources the observations were read from.
+func sourcesOf(obs []terms.Observation) map[string]bool {
+	seen := make(map[string]bool, len(obs))
+	for _, o := range obs {
+		seen[o.Evidence.Source] = true
+	}
+	return seen
+}

@@ -1,0 +1,223 @@
+package compare
+
+import (
+	"github.com/clausewatch/clausewatch/internal/attr"
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// Agreement of a cell with the documented baseline (DESIGN.md).
+const (
+	Agree        = "agrees"       // the pages support the guide
+	Drift        = "drift"        // a page contradicts the guide
+	Conflict     = "conflict"     // pages disagree among themselves
+	Unverified   = "unverified"   // the guide claims it, no page says either way
+	Undocumented = "undocumented" // pages state it, the guide is silent
+	Unknown      = "unknown"      // a page that should state it no longer does
+	NotObserved  = "not-observed" // no page states it, the guide is silent too
+)
+
+// Cell is one vendor × tier × attribute of the table: what the pages say
+// (the merged value and the evidence that decided it, with every statement
+// that fed it), what the guide says, and whether they agree.
+type Cell struct {
+	Vendor     string
+	Tier       string
+	Attribute  string
+	Observed   *terms.Value        // nil: no page states it
+	Evidence   *terms.Evidence     // the deciding statement's evidence (nil when derived or not observed)
+	Statements []terms.Observation // every observation that fed the cell, in source order
+	Documented *terms.Value        // nil: no baseline entry
+	Agreement  string              // one of Agree, Drift, …
+}
+
+// Agrees reports whether the cell's agreement is Agree.
+func (c Cell) Agrees() bool { return c.Agreement == Agree }
+
+// Matrix is the tier × attribute table of one vendor, built once by one
+// merge rule (Build) and read by status, reports, baseline adopt and the
+// drift decision alike.
+type Matrix struct {
+	Vendor terms.Vendor
+	Cells  []Cell // tiers in the vendor's order (undeclared tiers after), then DESIGN's attribute order
+	index  map[key]int
+}
+
+// Build merges the observations of every source of vendor v (typically
+// the observations of each source's latest version) into one cell per
+// declared tier and attribute, plus a cell for any undeclared tier an
+// observation names:
+//
+//   - the value of a cell merges its statements as Merge does; the
+//     evidence is that of the statement whose value decided it (the first
+//     known statement equal to the merged value, else the first known one,
+//     else any);
+//   - sensitive-data is derived from the tier's other values (attr.Sensitive)
+//     when the derivation is known;
+//   - documented (vendor's baseline, tier → attribute → value; may be nil)
+//     is held against the value by Agrees, giving the cell's Agreement.
+func Build(v terms.Vendor, obs []terms.Observation, documented map[string]map[string]terms.Value) Matrix {
+	m := merged(v, obs)
+	for i := range m.Cells {
+		c := &m.Cells[i]
+		if c.Attribute == attr.SensitiveData && c.Observed == nil {
+			if s := attr.Sensitive(m.tierValues(c.Tier)); !s.IsZero() && !s.Unknown {
+				c.Observed = &s
+			}
+		}
+		if d, ok := documented[c.Tier][c.Attribute]; ok {
+			d := d
+			c.Documented = &d
+		}
+		c.Agreement = agreement(c)
+	}
+	return m
+}
+
+// merged is the table of what the pages state, before anything is derived
+// or held against the guide: the one merge rule of every cell.
+func merged(v terms.Vendor, obs []terms.Observation) Matrix {
+	m := Matrix{Vendor: v, index: map[key]int{}}
+	add := func(tier, attribute string) {
+		k := key{tier, attribute}
+		if _, ok := m.index[k]; ok {
+			return
+		}
+		m.index[k] = len(m.Cells)
+		m.Cells = append(m.Cells, Cell{Vendor: v.ID, Tier: tier, Attribute: attribute})
+	}
+	for _, t := range v.Tiers {
+		for _, a := range terms.Attributes {
+			add(t.ID, a)
+		}
+	}
+	for _, o := range obs {
+		if o.Value.IsZero() {
+			continue
+		}
+		for _, a := range terms.Attributes {
+			add(o.Tier, a)
+		}
+		add(o.Tier, o.Attribute) // an attribute outside the vocabulary: kept, not hidden
+		c := &m.Cells[m.index[key{o.Tier, o.Attribute}]]
+		c.Statements = append(c.Statements, o)
+	}
+	for i := range m.Cells {
+		c := &m.Cells[i]
+		if len(c.Statements) == 0 {
+			continue
+		}
+		val := clone(c.Statements[0].Value)
+		for _, o := range c.Statements[1:] {
+			val = mergeValue(c.Attribute, val, o.Value)
+		}
+		c.Observed = &val
+		c.Evidence = decidingEvidence(c.Statements, val)
+	}
+	sortCells(v, m.Cells)
+	for i, c := range m.Cells {
+		m.index[key{c.Tier, c.Attribute}] = i
+	}
+	return m
+}
+
+// Cell returns the cell of tier × attribute.
+func (m Matrix) Cell(tier, attribute string) (Cell, bool) {
+	i, ok := m.index[key{tier, attribute}]
+	if !ok {
+		return Cell{}, false
+	}
+	return m.Cells[i], true
+}
+
+// Value returns the observed value of tier × attribute, and whether a page
+// (or the derivation of sensitive-data) states one.
+func (m Matrix) Value(tier, attribute string) (terms.Value, bool) {
+	c, ok := m.Cell(tier, attribute)
+	if !ok || c.Observed == nil {
+		return terms.Value{}, false
+	}
+	return *c.Observed, true
+}
+
+// tierValues are the observed values of a tier, by attribute.
+func (m Matrix) tierValues(tier string) map[string]terms.Value {
+	out := map[string]terms.Value{}
+	for _, a := range terms.Attributes {
+		if v, ok := m.Value(tier, a); ok {
+			out[a] = v
+		}
+	}
+	return out
+}
+
+// Values returns tier → attribute → observed value for every observed cell.
+func (m Matrix) Values() map[string]map[string]terms.Value {
+	out := map[string]map[string]terms.Value{}
+	for _, c := range m.Cells {
+		if c.Observed == nil {
+			continue
+		}
+		if out[c.Tier] == nil {
+			out[c.Tier] = map[string]terms.Value{}
+		}
+		out[c.Tier][c.Attribute] = *c.Observed
+	}
+	return out
+}
+
+// decidingEvidence picks the evidence of the statement that decided the
+// merged value: the first known one equal to it, else the first known
+// one, else the first.
+func decidingEvidence(stmts []terms.Observation, merged terms.Value) *terms.Evidence {
+	known := -1
+	for i := range stmts {
+		if stmts[i].Value.Unknown {
+			continue
+		}
+		if stmts[i].Value.Equal(merged) {
+			return &stmts[i].Evidence
+		}
+		if known < 0 {
+			known = i
+		}
+	}
+	if known >= 0 {
+		return &stmts[known].Evidence
+	}
+	return &stmts[0].Evidence
+}
+
+// agreement grades a cell against its documented value.
+func agreement(c *Cell) string {
+	documented := c.Documented != nil && !c.Documented.IsZero() && !terms.IsUnspecified(*c.Documented)
+	switch {
+	case c.Observed == nil && documented:
+		return Unverified
+	case c.Observed == nil:
+		return NotObserved
+	case c.Observed.Unknown:
+		return Unknown
+	case !documented:
+		return Undocumented
+	case Agrees(c.Attribute, *c.Documented, *c.Observed):
+		return Agree
+	}
+	return Drift
+}
+
+func sortCells(v terms.Vendor, cs []Cell) {
+	ks := make([]key, len(cs))
+	for i, c := range cs {
+		ks[i] = key{c.Tier, c.Attribute}
+	}
+	order := map[key]int{}
+	sortKeys(v, ks)
+	for i, k := range ks {
+		order[k] = i
+	}
+	sorted := make([]Cell, len(cs))
+	for _, c := range cs {
+		sorted[order[key{c.Tier, c.Attribute}]] = c
+	}
+	copy(cs, sorted)
+}
