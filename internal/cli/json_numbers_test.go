@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,94 @@ func TestJSONRetentionPeriodsAreNumbers(t *testing.T) {
 	}
 	if len(rows) != 1 || !reflect.DeepEqual(rows[0]["observed"], newWant) {
 		t.Errorf("status --format json: want observed retention with periods as numbers, got\n%s", out)
+	}
+}
+
+// TestJSONKeysAreLowerCase runs the commands that print JSON and checks
+// that every key is lower-case snake_case (the keys of values and headers
+// are data: retention scopes, header names), and that diff writes its
+// operations as words.
+func TestJSONKeysAreLowerCase(t *testing.T) {
+	s, srv := newSite(t)
+	s.page("/terms", fixture.ConsumerTerms(fixture.TrainingNever))
+	r := newRunner(t, srv, "/terms")
+	const id = "example-terms"
+	if out, errs, code := r.check(); code != cli.ExitOK {
+		t.Fatalf("first check: exit %d\n%s\n%s", code, out, errs)
+	}
+	s.page("/terms", fixture.ConsumerTerms(fixture.TrainingOptOut))
+	outputs := map[string]any{}
+	for _, args := range [][]string{
+		{"check", "--host-delay", "0", "--retries", "0", "--timeout", "2s"},
+		{"recheck", id},
+		{"changes"},
+		{"status"},
+		{"history", id, "--all"},
+		{"diff", id},
+		{"sources"},
+		{"reprocess"},
+	} {
+		out, errs, code := r.run(append(args, "--format", "json")...)
+		if code != cli.ExitOK && code != cli.ExitChanges {
+			t.Fatalf("%s --format json: exit %d\n%s\n%s", args[0], code, out, errs)
+		}
+		var v any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("%s --format json: %v\n%s", args[0], err, out)
+		}
+		outputs[args[0]] = v
+		checkKeys(t, args[0], v)
+	}
+
+	d := outputs["diff"].(map[string]any)
+	changes, _ := d["changes"].([]any)
+	if len(changes) != 1 {
+		t.Fatalf("diff --format json: want one change, got %v", d["changes"])
+	}
+	c := changes[0].(map[string]any)
+	if c["op"] != "changed" {
+		t.Errorf("diff --format json: op %#v, want \"changed\"", c["op"])
+	}
+	words, _ := c["words"].([]any)
+	ops := map[any]bool{}
+	for _, w := range words {
+		ops[w.(map[string]any)["op"]] = true
+	}
+	if !reflect.DeepEqual(ops, map[any]bool{"equal": true, "insert": true, "delete": true}) {
+		t.Errorf("diff --format json: word ops %v, want equal, insert and delete", ops)
+	}
+	if want := map[string]any{"unchanged": 11.0, "changed": 1.0, "added": 0.0, "removed": 0.0, "moved": 0.0}; !reflect.DeepEqual(d["summary"], want) {
+		t.Errorf("diff --format json: summary %v, want %v", d["summary"], want)
+	}
+
+	vendors := outputs["sources"].([]any)
+	src := vendors[0].(map[string]any)["sources"].([]any)[0].(map[string]any)
+	if src["id"] != id || src["url"] != srv.URL+"/terms" || !reflect.DeepEqual(src["tiers"], []any{"consumer"}) {
+		t.Errorf("sources --format json: first source %v, want id %s, url %s/terms, tiers [consumer]", src, id, srv.URL)
+	}
+}
+
+var jsonKey = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// checkKeys fails for a key of v that is not lower-case snake_case, except
+// inside the values whose keys are data.
+func checkKeys(t *testing.T, path string, v any) {
+	t.Helper()
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if !jsonKey.MatchString(k) {
+				t.Errorf("%s: key %q is not lower-case snake_case", path, k)
+			}
+			switch k {
+			case "old", "new", "documented", "observed", "value", "headers":
+				continue
+			}
+			checkKeys(t, path+"."+k, e)
+		}
+	case []any:
+		for i, e := range v {
+			checkKeys(t, fmt.Sprintf("%s[%d]", path, i), e)
+		}
 	}
 }
