@@ -31,22 +31,58 @@ Examples:
 				return usageErr("sources: unexpected argument %q", args[0])
 			}
 			if a.g.format == "json" {
+				// The keys are the declaration's field names (terms.Source
+				// and terms.Tier carry no JSON tags).
+				type tierJSON struct {
+					ID    string `json:"id"`
+					Label string `json:"label"`
+				}
+				type variantJSON struct {
+					ID    string `json:"id"`
+					Match string `json:"match"`
+				}
 				type srcJSON struct {
-					terms.Source
-					Rules int `json:"rules"`
+					ID       string            `json:"id"`
+					Vendor   string            `json:"vendor"`
+					Title    string            `json:"title"`
+					URL      string            `json:"url"`
+					Select   []string          `json:"select"`
+					Remove   []string          `json:"remove"`
+					Tiers    []string          `json:"tiers"`
+					Headers  map[string]string `json:"headers,omitempty"`
+					Render   string            `json:"render,omitempty"`
+					Variants []variantJSON     `json:"variants,omitempty"`
+					File     string            `json:"file"`
+					Line     int               `json:"line"`
+					Rules    int               `json:"rules"`
 				}
 				type vendorJSON struct {
-					ID      string       `json:"id"`
-					Name    string       `json:"name"`
-					File    string       `json:"file"`
-					Tiers   []terms.Tier `json:"tiers"`
-					Sources []srcJSON    `json:"sources"`
+					ID      string     `json:"id"`
+					Name    string     `json:"name"`
+					File    string     `json:"file"`
+					Tiers   []tierJSON `json:"tiers"`
+					Sources []srcJSON  `json:"sources"`
+				}
+				list := func(l []string) []string {
+					if l == nil {
+						return []string{}
+					}
+					return l
 				}
 				out := []vendorJSON{}
 				for _, v := range a.vendors {
-					vj := vendorJSON{ID: v.ID, Name: v.Name, File: v.File, Tiers: v.Tiers}
+					vj := vendorJSON{ID: v.ID, Name: v.Name, File: v.File, Tiers: []tierJSON{}, Sources: []srcJSON{}}
+					for _, t := range v.Tiers {
+						vj.Tiers = append(vj.Tiers, tierJSON{ID: t.ID, Label: t.Label})
+					}
 					for _, s := range v.Sources {
-						vj.Sources = append(vj.Sources, srcJSON{Source: s, Rules: rulesFor(v, s.ID)})
+						sj := srcJSON{ID: s.ID, Vendor: s.Vendor, Title: s.Title, URL: s.URL,
+							Select: list(s.Select), Remove: list(s.Remove), Tiers: list(s.Tiers),
+							Headers: s.Headers, Render: s.Render, File: s.File, Line: s.Line, Rules: rulesFor(v, s.ID)}
+						for _, va := range s.Variants {
+							sj.Variants = append(sj.Variants, variantJSON{ID: va.ID, Match: va.Match})
+						}
+						vj.Sources = append(vj.Sources, sj)
 					}
 					out = append(out, vj)
 				}

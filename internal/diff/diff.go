@@ -25,16 +25,19 @@ const (
 	Moved     Op = "moved"     // matched, but its order relative to the others changed
 )
 
-// Change is one clause of the alignment of two versions.
+// Change is one clause of the alignment of two versions. Its JSON form
+// (`diff --format json`) has the keys op, before, after (null when the
+// clause is not in that version), before_index, after_index and words
+// (left out when nil).
 type Change struct {
-	Op          Op
-	Before      *terms.Clause // nil for Added; points into the before slice
-	After       *terms.Clause // nil for Removed; points into the after slice
-	BeforeIndex int           // index in before, -1 for Added
-	AfterIndex  int           // index in after, -1 for Removed
+	Op          Op            `json:"op"`
+	Before      *terms.Clause `json:"before"`       // nil for Added; points into the before slice
+	After       *terms.Clause `json:"after"`        // nil for Removed; points into the after slice
+	BeforeIndex int           `json:"before_index"` // index in before, -1 for Added
+	AfterIndex  int           `json:"after_index"`  // index in after, -1 for Removed
 	// Words is the word diff Before.Text -> After.Text, set for a Changed
 	// or Moved clause whose text differs; nil otherwise.
-	Words []Segment
+	Words []Segment `json:"words,omitempty"`
 }
 
 // PathChanged reports whether the change matched two clauses whose heading
@@ -426,7 +429,13 @@ func longestIncreasing(seq []int) []int {
 }
 
 // Summary counts the changes by operation.
-type Summary struct{ Unchanged, Changed, Added, Removed, Moved int }
+type Summary struct {
+	Unchanged int `json:"unchanged"`
+	Changed   int `json:"changed"`
+	Added     int `json:"added"`
+	Removed   int `json:"removed"`
+	Moved     int `json:"moved"`
+}
 
 // Summarize counts cs by operation.
 func Summarize(cs []Change) Summary {

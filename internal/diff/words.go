@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -32,12 +33,33 @@ func (o SegOp) String() string {
 	return "segop(" + strconv.Itoa(int(o)) + ")"
 }
 
+// MarshalText writes the operation as its word ("equal", "insert",
+// "delete"), so that JSON shows words, not numbers.
+func (o SegOp) MarshalText() ([]byte, error) {
+	switch o {
+	case Equal, Insert, Delete:
+		return []byte(o.String()), nil
+	}
+	return nil, fmt.Errorf("diff: no word for segment operation %d", int(o))
+}
+
+// UnmarshalText reads what MarshalText writes.
+func (o *SegOp) UnmarshalText(b []byte) error {
+	for _, op := range []SegOp{Equal, Insert, Delete} {
+		if string(b) == op.String() {
+			*o = op
+			return nil
+		}
+	}
+	return fmt.Errorf("diff: unknown segment operation %q (want equal, insert or delete)", b)
+}
+
 // Segment is a run of text with one operation. Concatenating the Equal and
 // Delete segments of a diff gives the before text; Equal and Insert, the
 // after text.
 type Segment struct {
-	Op   SegOp
-	Text string
+	Op   SegOp  `json:"op"`
+	Text string `json:"text"`
 }
 
 // maxWordTokens bounds the token count of a word diff. Above it, Words does

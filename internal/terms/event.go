@@ -71,14 +71,16 @@ func (v Value) Equal(o Value) bool {
 		(v.Map == nil) == (o.Map == nil) && (v.Set == nil) == (o.Set == nil)
 }
 
-// MarshalJSON writes a scalar as a string, a map as an object, a set as an
-// array and an unknown value as the string "unknown".
+// MarshalJSON writes a scalar as a string, a map as an object (whole-day
+// periods as numbers, the other periods as strings: {"default": 30,
+// "files": "until-deleted"}), a set as an array and an unknown value as the
+// string "unknown".
 func (v Value) MarshalJSON() ([]byte, error) {
 	switch {
 	case v.Unknown:
 		return json.Marshal("unknown")
 	case v.Map != nil:
-		return json.Marshal(v.Map)
+		return marshalPeriods(v.Map)
 	case v.Set != nil:
 		return json.Marshal(v.Set)
 	case v.Scalar == "":
@@ -87,7 +89,9 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v.Scalar)
 }
 
-// UnmarshalJSON reads what MarshalJSON writes.
+// UnmarshalJSON reads what MarshalJSON writes, and the maps of earlier
+// versions, whose whole-day periods were strings ({"default": "30"}): both
+// read as the period "30".
 func (v *Value) UnmarshalJSON(b []byte) error {
 	*v = Value{}
 	s := strings.TrimSpace(string(b))
@@ -95,7 +99,12 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	case s == "null":
 		return nil
 	case strings.HasPrefix(s, "{"):
-		return json.Unmarshal(b, &v.Map)
+		m, err := unmarshalPeriods(b)
+		if err != nil {
+			return fmt.Errorf("value: %w", err)
+		}
+		v.Map = m
+		return nil
 	case strings.HasPrefix(s, "["):
 		if err := json.Unmarshal(b, &v.Set); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package terms
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -172,12 +173,66 @@ func validPeriod(p string) error {
 	case PeriodNone, PeriodUntilDeleted, PeriodAccountLifetime, PeriodConfigurable:
 		return nil
 	}
-	n, err := strconv.Atoi(p)
-	if err != nil || n < 0 || strconv.Itoa(n) != p {
+	if !isDays(p) {
 		return fmt.Errorf("%w: period %q (want whole days such as \"30\", or %s, %s, %s, %s)",
 			ErrBadValue, p, PeriodNone, PeriodUntilDeleted, PeriodAccountLifetime, PeriodConfigurable)
 	}
 	return nil
+}
+
+// isDays reports whether p is a period in whole days written in decimal
+// without a leading zero ("0", "30"), the form ValidateValue accepts.
+func isDays(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 0 && strconv.Itoa(n) == p
+}
+
+// marshalPeriods writes a retention map as a JSON object with sorted keys,
+// its whole-day periods as JSON numbers and every other period (the period
+// words, and anything invalid, which stays as written) as a JSON string:
+// {"default": 30, "files": "until-deleted"}. A script can then compare
+// periods in days as numbers.
+func marshalPeriods(m map[string]string) ([]byte, error) {
+	out := make(map[string]any, len(m))
+	for scope, p := range m {
+		if isDays(p) {
+			out[scope] = json.Number(p)
+		} else {
+			out[scope] = p
+		}
+	}
+	return json.Marshal(out)
+}
+
+// unmarshalPeriods reads a retention map written by marshalPeriods, or by
+// earlier versions that wrote every period as a string ({"default": "30"}):
+// a JSON number must be a non-negative whole number and reads as its
+// decimal string ("30"), a JSON string reads as it is.
+func unmarshalPeriods(b []byte) (map[string]string, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, err
+	}
+	m := make(map[string]string, len(raw))
+	for scope, r := range raw {
+		switch c := r[0]; {
+		case c == '"':
+			var p string
+			if err := json.Unmarshal(r, &p); err != nil {
+				return nil, fmt.Errorf("retention scope %q: %w", scope, err)
+			}
+			m[scope] = p
+		case c == '-' || ('0' <= c && c <= '9'):
+			n, err := strconv.ParseUint(string(r), 10, 63)
+			if err != nil {
+				return nil, fmt.Errorf("retention scope %q: period %s is not a whole number of days", scope, r)
+			}
+			m[scope] = strconv.FormatUint(n, 10)
+		default:
+			return nil, fmt.Errorf("retention scope %q: period %s is neither a number of days nor a string", scope, r)
+		}
+	}
+	return m, nil
 }
 
 // ComparePeriods orders two retention periods by how long data is kept:
