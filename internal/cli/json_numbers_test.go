@@ -104,7 +104,13 @@ func TestJSONRetentionPeriodsAreNumbers(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatalf("status --format json: %v\n%s", err, out)
 	}
-	if len(rows) != 1 || !reflect.DeepEqual(rows[0]["observed"], newWant) {
+	var retention map[string]any
+	for _, row := range rows {
+		if row["tier"] == "consumer" && row["attribute"] == "retention" {
+			retention = row
+		}
+	}
+	if retention == nil || !reflect.DeepEqual(retention["observed"], newWant) {
 		t.Errorf("status --format json: want observed retention with periods as numbers, got\n%s", out)
 	}
 }

@@ -52,8 +52,8 @@ type Attempt struct {
 // and the events it raises, in the order they are to be recorded.
 type Decision struct {
 	Snapshot     terms.Snapshot
-	NewVersion   bool // the text differs from the version in force before it
-	First        bool // no version was recorded before it
+	NewVersion   bool     // the text differs from the version in force before it
+	First        bool     // no version was recorded before it
 	Prev         *Version // the version a new version was compared with (nil: none)
 	Observations []terms.Observation
 	Events       []terms.Event

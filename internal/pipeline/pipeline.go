@@ -281,4 +281,3 @@ func Extract(src terms.Source, contentType string, raw []byte) (terms.Document, 
 	}
 	return extract.Extract(raw, extract.Options{Select: src.Select, Remove: src.Remove})
 }
-

@@ -111,4 +111,3 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 	}
 	return res, nil
 }
-
