@@ -1,0 +1,182 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clausewatch/clausewatch/internal/fetch"
+	"github.com/clausewatch/clausewatch/internal/schedule"
+	"github.com/clausewatch/clausewatch/internal/store"
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// pages is a Fetcher serving the current body of each URL, or failing it.
+type pages struct {
+	mu   sync.Mutex
+	body map[string]string
+	fail map[string]error
+}
+
+func (p *pages) set(url, body string) { p.mu.Lock(); p.body[url] = body; delete(p.fail, url); p.mu.Unlock() }
+func (p *pages) down(url string, err error) {
+	p.mu.Lock()
+	p.fail[url] = err
+	p.mu.Unlock()
+}
+
+func (p *pages) Fetch(_ context.Context, req fetch.Request) (*fetch.Result, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.fail[req.URL]; err != nil {
+		return nil, err
+	}
+	return &fetch.Result{URL: req.URL, Status: 200, Body: []byte(p.body[req.URL]), ContentType: "text/html"}, nil
+}
+
+func html(paras ...string) string {
+	s := "<html><body><main><h1>Terms</h1><h2>About these terms</h2><p>These terms govern your use of the Acme assistant, its apps and its website. Please read them with care before you start. They apply from the day you first open an account with us and until you close it.</p><h2>Your content</h2>"
+	for _, p := range paras {
+		s += "<p>" + p + "</p>"
+	}
+	return s + "</main><script>var nonce='" + fmt.Sprint(time.Now().UnixNano()) + "'</script></body></html>"
+}
+
+type rig struct {
+	t     *testing.T
+	p     *Pipeline
+	pages *pages
+	clock time.Time
+	srcs  []terms.Source
+}
+
+// newRig opens a real SQLite file with two sources of one vendor that both
+// feed consumer training, and a guide that says "never".
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	ctx := context.Background()
+	r := &rig{t: t, pages: &pages{body: map[string]string{}, fail: map[string]error{}}, clock: time.Date(2026, 5, 1, 6, 0, 0, 0, time.UTC)}
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "cw.db"), store.Options{Now: func() time.Time { return r.clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, id := range []string{"acme-terms", "acme-help"} {
+		r.srcs = append(r.srcs, terms.Source{ID: id, Vendor: "acme", URL: "https://" + id + ".example/p", Select: []string{"main"}, Tiers: []string{"consumer"}})
+	}
+	v := terms.Vendor{ID: "acme", Tiers: []terms.Tier{{ID: "consumer"}}, Sources: r.srcs,
+		Rules: []terms.Rule{
+			{Source: "acme-terms", Tiers: []string{"consumer"}, Attribute: "training"},
+			{Source: "acme-help", Tiers: []string{"consumer"}, Attribute: "training"},
+		}}
+	r.p = &Pipeline{Store: db, Fetcher: r.pages, Vendors: []terms.Vendor{v}, Now: func() time.Time { return r.clock },
+		Baselines: map[string]map[string]map[string]terms.Value{"acme": {"consumer": {"training": terms.Scalar("never")}}}}
+	return r
+}
+
+// run checks every source at once and returns the kinds of events written.
+func (r *rig) run() []string {
+	r.t.Helper()
+	r.clock = r.clock.Add(6 * time.Hour)
+	res := r.p.CheckAll(context.Background(), r.srcs, RunOptions{Schedule: schedule.Options{Concurrency: 2, HostDelay: -1}})
+	if len(res.Errors) > 0 {
+		r.t.Fatalf("run: %v", res.Errors)
+	}
+	var out []string
+	for _, o := range res.Outcomes {
+		for _, e := range o.Events {
+			out = append(out, o.Source.ID+":"+e.Kind)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestCheckAllRecordsDecisions(t *testing.T) {
+	r := newRig(t)
+	never := "We do not use your conversations to train our models."
+	optOut := "We use your conversations to train our models unless you opt out."
+	r.pages.set(r.srcs[0].URL, html(never))
+	r.pages.set(r.srcs[1].URL, html(never))
+
+	steps := []struct {
+		name   string
+		change func()
+		want   []string
+	}{
+		{"first run: both read, the guide agrees", func() {}, nil},
+		{"noise only", func() {}, nil},
+		{"one page turns training on", func() { r.pages.set(r.srcs[0].URL, html(optOut)) },
+			[]string{"acme-terms:baseline-drift", "acme-terms:value-changed"}},
+		{"the other page starts failing", func() { r.pages.down(r.srcs[1].URL, &fetch.Error{Category: terms.ErrServer, URL: r.srcs[1].URL, Status: 503, Err: fmt.Errorf("status 503")}) },
+			[]string{"acme-help:fetch-failed"}},
+		{"still failing: nothing new", func() {}, nil},
+		{"it recovers with the same text", func() { r.pages.set(r.srcs[1].URL, html(never)) }, []string{"acme-help:recovered"}},
+	}
+	for _, s := range steps {
+		s.change()
+		if got := r.run(); !slices.Equal(got, s.want) {
+			t.Errorf("%s: events %v, want %v", s.name, got, s.want)
+		}
+	}
+
+	ctx := context.Background()
+	vs, err := r.p.Store.Versions(ctx, "acme-terms")
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("versions of acme-terms: %d, %v", len(vs), err)
+	}
+	obs, err := r.p.Store.Observations(ctx, vs[1].ID)
+	if err != nil || len(obs) != 1 || obs[0].Value.Scalar != "opt-out" || obs[0].Evidence.Snapshot != vs[1].ID {
+		t.Errorf("observations of the new version: %+v, %v", obs, err)
+	}
+	snaps, err := r.p.Store.Snapshots(ctx, "acme-help")
+	if err != nil || len(snaps) != 6 {
+		t.Errorf("every attempt is a row: %d snapshots, %v", len(snaps), err)
+	}
+}
+
+// A cell fed by two pages checked at once is held against the guide once
+// both are read, whichever lands second: one drift, not zero or two.
+func TestConcurrentSourcesDriftOnce(t *testing.T) {
+	for i := range 5 {
+		r := newRig(t)
+		optOut := "We use your conversations to train our models unless you opt out."
+		r.pages.set(r.srcs[0].URL, html(optOut))
+		r.pages.set(r.srcs[1].URL, html(optOut))
+		got := r.run()
+		drifts := 0
+		for _, k := range got {
+			if k == "acme-terms:baseline-drift" || k == "acme-help:baseline-drift" {
+				drifts++
+			}
+		}
+		if drifts != 1 {
+			t.Fatalf("round %d: %d drifts (%v), want 1", i, drifts, got)
+		}
+	}
+}
+
+func TestImportRefusesUnreadablePageAndIsIdempotent(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	src := r.srcs[0]
+	if _, err := r.p.Import(ctx, src, []byte("<html><body><div>shell</div></body></html>"), r.clock, "text/html"); err == nil {
+		t.Fatal("import of a page without the declared content succeeded")
+	}
+	if snaps, _ := r.p.Store.Snapshots(ctx, src.ID); len(snaps) != 0 {
+		t.Fatalf("a refused import recorded %d snapshots", len(snaps))
+	}
+	page := []byte(html("We do not use your conversations to train our models."))
+	for range 2 {
+		if _, err := r.p.Import(ctx, src, page, r.clock, "text/html"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if snaps, _ := r.p.Store.Snapshots(ctx, src.ID); len(snaps) != 1 {
+		t.Errorf("importing the same bytes twice recorded %d snapshots", len(snaps))
+	}
+}
