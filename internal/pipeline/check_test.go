@@ -22,7 +22,12 @@ type pages struct {
 	fail map[string]error
 }
 
-func (p *pages) set(url, body string) { p.mu.Lock(); p.body[url] = body; delete(p.fail, url); p.mu.Unlock() }
+func (p *pages) set(url, body string) {
+	p.mu.Lock()
+	p.body[url] = body
+	delete(p.fail, url)
+	p.mu.Unlock()
+}
 func (p *pages) down(url string, err error) {
 	p.mu.Lock()
 	p.fail[url] = err
@@ -112,7 +117,9 @@ func TestCheckAllRecordsDecisions(t *testing.T) {
 		{"noise only", func() {}, nil},
 		{"one page turns training on", func() { r.pages.set(r.srcs[0].URL, html(optOut)) },
 			[]string{"acme-terms:baseline-drift", "acme-terms:value-changed"}},
-		{"the other page starts failing", func() { r.pages.down(r.srcs[1].URL, &fetch.Error{Category: terms.ErrServer, URL: r.srcs[1].URL, Status: 503, Err: fmt.Errorf("status 503")}) },
+		{"the other page starts failing", func() {
+			r.pages.down(r.srcs[1].URL, &fetch.Error{Category: terms.ErrServer, URL: r.srcs[1].URL, Status: 503, Err: fmt.Errorf("status 503")})
+		},
 			[]string{"acme-help:fetch-failed"}},
 		{"still failing: nothing new", func() {}, nil},
 		{"it recovers with the same text", func() { r.pages.set(r.srcs[1].URL, html(never)) }, []string{"acme-help:recovered"}},
