@@ -224,18 +224,15 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	return nil
 }
 
-// shortErr is err's message without the URL and source id it repeats (the
-// line already names the source): "status 503 (http-5xx) after 3 attempts",
-// "select "main": 89 characters of text, want at least 200: …".
-func shortErr(err error, src terms.Source) string {
-	msg := err.Error()
-	for _, prefix := range []string{"fetch " + src.URL + ": ", "extract " + src.ID + ": "} {
-		msg = strings.TrimPrefix(msg, prefix)
+// failureReason is a failure as a line that already names the source
+// shows it: a fetch failure without its URL (fetch.Error.Reason), an
+// extraction failure as extract said it.
+func failureReason(err error) string {
+	var fe *fetch.Error
+	if errors.As(err, &fe) {
+		return fe.Reason()
 	}
-	for _, verb := range []string{"Get", "Head"} {
-		msg = strings.ReplaceAll(msg, verb+" \""+src.URL+"\": ", "")
-	}
-	return msg
+	return err.Error()
 }
 
 // outcomeJSON is the JSON shape of one source's outcome in `check --format json`.
@@ -308,7 +305,7 @@ func (a *app) printRun(res pipeline.Result) error {
 		detail := ""
 		switch st {
 		case "failed":
-			detail = fmt.Sprintf("%s: %s", o.Snapshot.ErrorCategory, shortErr(o.Err, o.Source))
+			detail = fmt.Sprintf("%s: %s", o.Snapshot.ErrorCategory, failureReason(o.Err))
 		case "new-version":
 			detail = diff.Summarize(o.Changes).String()
 		case "first-version":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -30,6 +31,31 @@ func (e *Error) Error() string {
 		msg += e.Err.Error()
 	} else {
 		msg += fmt.Sprintf("status %d", e.Status)
+	}
+	if e.Category != "" {
+		msg += " (" + e.Category + ")"
+	}
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	return msg
+}
+
+// Reason is the failure without the URL it happened to, for a caller that
+// already names the page: "status 503 (http-5xx) after 3 attempts",
+// "dial tcp: connection refused (network)". The request line net/http
+// puts before a transport error ("Get \"https://…\": ") is left out too.
+func (e *Error) Reason() string {
+	var msg string
+	switch cause := e.Err; {
+	case cause == nil:
+		msg = fmt.Sprintf("status %d", e.Status)
+	default:
+		var ue *url.Error
+		if errors.As(cause, &ue) && ue.Err != nil {
+			cause = ue.Err
+		}
+		msg = cause.Error()
 	}
 	if e.Category != "" {
 		msg += " (" + e.Category + ")"
