@@ -5,15 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/diff"
+	"github.com/clausewatch/clausewatch/internal/extract"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
 	"github.com/clausewatch/clausewatch/internal/store"
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -68,9 +66,9 @@ Examples:
 			if len(raw) == 0 {
 				return fmt.Errorf("import %s: file is empty", args[0])
 			}
-			ct, err := pageType(args[0], raw)
+			ct, err := extract.SniffType(args[0], raw)
 			if err != nil {
-				return err
+				return fmt.Errorf("import %s: %w", args[0], err)
 			}
 			p := &pipeline.Pipeline{Store: a.db, Vendors: a.vendors, Baselines: a.documented(), Now: a.env.Now}
 			o, err := p.Import(ctx, s, raw, t, ct)
@@ -89,26 +87,6 @@ Examples:
 			return nil
 		},
 	}
-}
-
-// pageType decides how an imported file is read: HTML through the source's
-// selectors, or plain text / markdown line by line. The extension decides
-// (.html, .htm, .xhtml; .txt, .text, .md); otherwise the bytes are sniffed.
-// Anything that is neither, a PDF or an image say, is refused.
-func pageType(name string, raw []byte) (string, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".html", ".htm", ".xhtml":
-		return "text/html; charset=utf-8", nil
-	case ".txt", ".text":
-		return "text/plain; charset=utf-8", nil
-	case ".md", ".markdown":
-		return "text/markdown; charset=utf-8", nil
-	}
-	ct := http.DetectContentType(raw)
-	if strings.HasPrefix(ct, "text/html") || strings.HasPrefix(ct, "text/plain") {
-		return ct, nil
-	}
-	return "", fmt.Errorf("import %s: not an HTML or text page (it looks like %s)", name, ct)
 }
 
 func historyCmd() *command {

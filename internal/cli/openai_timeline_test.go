@@ -74,10 +74,10 @@ func oaPrivacy(s oaState) fixture.Page {
 		conn = "By default, we do not train our models on content that comes from connected apps."
 	}
 	return fixture.Page{Title: "Example privacy policy", Sections: []fixture.Section{
-		{Heading: "About this policy", Paras: []string{"This policy explains what we collect and why, for every plan we sell; it was last updated on " + date + "."}},
-		{Heading: "Connectors", Paras: []string{"Connected apps. " + conn}},
-		{Heading: "API data", Paras: []string{"Platform requests. " + api}},
-		{Heading: "Your rights", Paras: []string{"You can ask for a copy of your data or ask us to delete it through the privacy portal at any time."}},
+		{Heading: "About this policy", Paras: []fixture.Para{{Text: "This policy explains what we collect and why, for every plan we sell; it was last updated on " + date + "."}}},
+		{Heading: "Connectors", Paras: []fixture.Para{{Lead: "Connected apps", Text: conn}}},
+		{Heading: "API data", Paras: []fixture.Para{{Lead: "Platform requests", Text: api}}},
+		{Heading: "Your rights", Paras: []fixture.Para{{Text: "You can ask for a copy of your data or ask us to delete it through the privacy portal at any time."}}},
 	}}
 }
 
@@ -87,8 +87,8 @@ func oaPlatform(s oaState) fixture.Page {
 		ret = "API inputs and outputs are retained for up to 30 days, and then deleted."
 	}
 	return fixture.Page{Title: "Your data on the platform", Sections: []fixture.Section{
-		{Heading: "Retention", Paras: []string{"How long we keep data. " + ret}},
-		{Heading: "Controls", Paras: []string{"Organization owners can review usage and export request logs from the dashboard at any time.", "Project keys can be rotated or revoked by an owner, and every rotation is written to the audit log."}},
+		{Heading: "Retention", Paras: []fixture.Para{{Lead: "How long we keep data", Text: ret}}},
+		{Heading: "Controls", Paras: []fixture.Para{{Text: "Organization owners can review usage and export request logs from the dashboard at any time."}, {Text: "Project keys can be rotated or revoked by an owner, and every rotation is written to the audit log."}}},
 	}}
 }
 

@@ -20,7 +20,7 @@ func regional(region, training string) fixture.Page {
 	if region == "row" {
 		entity = "If you live in the rest of the world, your contract is with Example AI Inc. of California."
 	}
-	p.Sections[0].Paras = append(p.Sections[0].Paras, entity)
+	p.Sections[0].Paras = append(p.Sections[0].Paras, fixture.Para{Text: entity})
 	return p
 }
 

@@ -1,6 +1,21 @@
+// Package demo is the offline demonstration of clausewatch: a local site
+// serving fixture pages of our own wording for every anthropic source, a
+// timeline of page changes, and the flow that copies the bundled
+// declarations onto that site, runs `clausewatch check` at each step and
+// shows the report, the status matrix and the email caught by a local mail
+// catcher.
+//
+// The fixture pages (built with internal/fixture) are shaped like the real
+// ones (the markup the declared selectors expect, headings and bold lead-ins
+// that the shipped rules select, phrasing that the attribute readers read)
+// but every sentence is ours: no vendor text is copied here.
 package demo
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/clausewatch/clausewatch/internal/fixture"
+)
 
 // Training states of the consumer terms fixture (DESIGN.md's values).
 const (
@@ -37,8 +52,8 @@ const Vendor = "anthropic"
 
 // Pages returns the fixture page of every anthropic source, by source id,
 // as they read in state st.
-func Pages(st State) map[string]Page {
-	return map[string]Page{
+func Pages(st State) map[string]fixture.Page {
+	return map[string]fixture.Page{
 		"anthropic-consumer-terms":          consumerTerms(st),
 		"anthropic-privacy-policy":          privacyPolicy(),
 		"anthropic-commercial-terms":        commercialTerms(),
@@ -55,41 +70,41 @@ func Pages(st State) map[string]Page {
 	}
 }
 
-func consumerTerms(st State) Page {
-	training := Para{Lead: "Our use of Materials", Text: "We may use your Inputs and Outputs to train and improve our models, unless you switch off the model improvement setting in your privacy settings."}
+func consumerTerms(st State) fixture.Page {
+	training := fixture.Para{Lead: "Our use of Materials", Text: "We may use your Inputs and Outputs to train and improve our models, unless you switch off the model improvement setting in your privacy settings."}
 	if st.ConsumerTraining == TrainingAlways {
-		training = Para{Lead: "Our use of Materials", Text: "We use your Inputs and Outputs to train and improve our models."}
+		training = fixture.Para{Lead: "Our use of Materials", Text: "We use your Inputs and Outputs to train and improve our models."}
 	}
-	return Page{Layout: LegalPage, Title: "Consumer Terms of Service", Updated: "Effective 1 March 2026", Sections: []Section{
-		{Number: "1.", Heading: "About these Terms", Paras: []Para{
+	return fixture.Page{Layout: fixture.LocalizedLegalPage, Title: "Consumer Terms of Service", Updated: "Effective 1 March 2026", Sections: []fixture.Section{
+		{Number: "1.", Heading: "About these Terms", Paras: []fixture.Para{
 			{Text: "These Terms govern your personal use of our assistant apps and websites. Please read them with care before you start."},
 			{Text: "If you use the services on behalf of a business, the business agreement you signed applies instead of these Terms."},
 		}},
-		{Number: "2.", Heading: "Your account", Paras: []Para{
+		{Number: "2.", Heading: "Your account", Paras: []fixture.Para{
 			{Lead: "Age", Text: "You must be 18 or older to hold an account."},
 			{Lead: "Keeping it safe", Text: "Keep your login details to yourself and tell us promptly if you think someone else has used them."},
 		}},
-		{Number: "3.", Heading: "Acceptable use", Paras: []Para{
+		{Number: "3.", Heading: "Acceptable use", Paras: []fixture.Para{
 			{Text: "Use the services lawfully and in line with our Usage Policy."},
 		}, Items: []string{
 			"Do not probe or break our security measures.",
 			"Do not resell access to the services without our written agreement.",
 		}},
-		{Number: "4.", Heading: "Inputs, Outputs and Materials", Paras: []Para{
+		{Number: "4.", Heading: "Inputs, Outputs and Materials", Paras: []fixture.Para{
 			{Lead: "Definitions", Text: "What you send to the services is an Input, what the services send back is an Output, and together they are Materials."},
 			{Lead: "Ownership", Text: "As between you and us, you keep all right, title and interest in your Inputs, and we assign to you all of our right, title and interest in the Outputs."},
 			training,
 		}},
-		{Number: "5.", Heading: "Ending these Terms", Paras: []Para{
+		{Number: "5.", Heading: "Ending these Terms", Paras: []fixture.Para{
 			{Text: "You may close your account whenever you like from the settings page."},
 			{Text: "We may suspend an account that breaks these Terms, and we will say why where the law lets us."},
 		}},
 	}}
 }
 
-func privacyPolicy() Page {
-	return Page{Layout: LegalPage, Title: "Privacy Policy", Updated: "Last updated 1 March 2026", Sections: []Section{
-		{Number: "1.", Heading: "What this policy covers", Paras: []Para{
+func privacyPolicy() fixture.Page {
+	return fixture.Page{Layout: fixture.LocalizedLegalPage, Title: "Privacy Policy", Updated: "Last updated 1 March 2026", Sections: []fixture.Section{
+		{Number: "1.", Heading: "What this policy covers", Paras: []fixture.Para{
 			{Text: "This policy explains which personal data we collect when you use our consumer apps, why we collect it and the choices you have."},
 		}},
 		{Number: "2.", Heading: "Data we collect", Items: []string{
@@ -97,54 +112,54 @@ func privacyPolicy() Page {
 			"The prompts you write and the responses you receive.",
 			"Technical data such as device type and approximate location.",
 		}},
-		{Number: "3.", Heading: "Your choices", Paras: []Para{
+		{Number: "3.", Heading: "Your choices", Paras: []fixture.Para{
 			{Text: "You can view, correct or export your personal data from your account settings, and you can ask us questions at any time."},
 		}},
 	}}
 }
 
-func commercialTerms() Page {
-	return Page{Layout: LegalPage, Title: "Commercial Terms of Service", Updated: "Effective 1 March 2026", Sections: []Section{
-		{Number: "A.", Heading: "Services", Paras: []Para{
+func commercialTerms() fixture.Page {
+	return fixture.Page{Layout: fixture.LocalizedLegalPage, Title: "Commercial Terms of Service", Updated: "Effective 1 March 2026", Sections: []fixture.Section{
+		{Number: "A.", Heading: "Services", Paras: []fixture.Para{
 			{Text: "These Terms apply to businesses that use our API, our developer console or our business plans."},
 			{Lead: "Support", Text: "We provide support through the channels described in the customer's order form."},
 		}},
-		{Number: "B.", Heading: "Customer Content", Paras: []Para{
+		{Number: "B.", Heading: "Customer Content", Paras: []fixture.Para{
 			{Lead: "Inputs and Outputs", Text: "The customer may send Inputs to the services and receive Outputs, and together these are Customer Content."},
 			{Lead: "Ownership", Text: "As between the parties, the customer owns all Outputs, and we assign to the customer any right, title and interest we may hold in them."},
 			{Lead: "Our use of Customer Content", Text: "We will not train our models on Customer Content from the services."},
 		}},
-		{Number: "C.", Heading: "Fees", Paras: []Para{
+		{Number: "C.", Heading: "Fees", Paras: []fixture.Para{
 			{Text: "The customer pays the fees in its order form within 30 days of each invoice."},
 		}},
-		{Number: "D.", Heading: "Term and termination", Paras: []Para{
+		{Number: "D.", Heading: "Term and termination", Paras: []fixture.Para{
 			{Text: "Either party may end these Terms on written notice if the other party materially breaches them and does not cure the breach."},
 		}},
 	}}
 }
 
-func dpa() Page {
-	return Page{Layout: LegalPage, Title: "Data Processing Addendum", Updated: "Effective 1 March 2026", Sections: []Section{
-		{Number: "A.", Heading: "Scope", Paras: []Para{
+func dpa() fixture.Page {
+	return fixture.Page{Layout: fixture.LocalizedLegalPage, Title: "Data Processing Addendum", Updated: "Effective 1 March 2026", Sections: []fixture.Section{
+		{Number: "A.", Heading: "Scope", Paras: []fixture.Para{
 			{Text: "This Addendum forms part of the commercial agreement and applies whenever Customer Personal Data is processed under it."},
 		}},
-		{Number: "B.", Heading: "Processing", Paras: []Para{
+		{Number: "B.", Heading: "Processing", Paras: []fixture.Para{
 			{Lead: "Roles", Text: "Anthropic acts as a processor of Customer Personal Data on behalf of the customer, who remains the controller."},
 			{Lead: "Instructions", Text: "The processing follows the customer's documented instructions and nothing else."},
 		}},
-		{Number: "C.", Heading: "Security", Paras: []Para{
+		{Number: "C.", Heading: "Security", Paras: []fixture.Para{
 			{Lead: "Encryption", Text: "Customer Personal Data is encrypted in transit with TLS 1.2 or higher and at rest with AES-256."},
 			{Lead: "Audits", Text: "Our controls are audited each year against SOC 2 Type II, and the customer may ask for the latest report."},
 		}},
-		{Number: "D.", Heading: "Sub-processors", Paras: []Para{
+		{Number: "D.", Heading: "Sub-processors", Paras: []fixture.Para{
 			{Text: "We publish a list of our sub-processors and give notice before we add a new one."},
 		}},
 	}}
 }
 
-func usagePolicy() Page {
-	return Page{Layout: LegalPage, Title: "Usage Policy", Updated: "Effective 1 March 2026", Sections: []Section{
-		{Number: "1.", Heading: "Who this applies to", Paras: []Para{
+func usagePolicy() fixture.Page {
+	return fixture.Page{Layout: fixture.LocalizedLegalPage, Title: "Usage Policy", Updated: "Effective 1 March 2026", Sections: []fixture.Section{
+		{Number: "1.", Heading: "Who this applies to", Paras: []fixture.Para{
 			{Text: "This policy applies to everyone who uses our models, whether through our apps, our API or a cloud marketplace."},
 		}},
 		{Number: "2.", Heading: "Prohibited uses", Items: []string{
@@ -152,15 +167,15 @@ func usagePolicy() Page {
 			"Planning violence or harming children.",
 			"Deceiving people at scale, for example with fake reviews.",
 		}},
-		{Number: "3.", Heading: "Enforcement", Paras: []Para{
+		{Number: "3.", Heading: "Enforcement", Paras: []fixture.Para{
 			{Text: "We may warn, limit or suspend accounts that break this policy, depending on how serious the breach is."},
 		}},
 	}}
 }
 
-func retentionConsumer() Page {
-	return Page{Layout: HelpArticle, Title: "How long do you store my data?", Sections: []Section{
-		{Heading: "Consumer plans", Paras: []Para{
+func retentionConsumer() fixture.Page {
+	return fixture.Page{Layout: fixture.HelpArticle, Title: "How long do you store my data?", Sections: []fixture.Section{
+		{Heading: "Consumer plans", Paras: []fixture.Para{
 			{Text: "This article covers the Free, Pro and Max plans."},
 			{Text: "If you do not allow us to use your chats for model training, we keep your prompts and responses on our back-end for up to 30 days."},
 			{Text: "If you allow us to use your chats to improve our models, we keep them in de-identified form for up to 5 years."},
@@ -169,9 +184,9 @@ func retentionConsumer() Page {
 	}}
 }
 
-func retentionCommercial(st State) Page {
-	return Page{Layout: HelpArticle, Title: "How long do you store my organization's data?", Sections: []Section{
-		{Heading: "Commercial products", Paras: []Para{
+func retentionCommercial(st State) fixture.Page {
+	return fixture.Page{Layout: fixture.HelpArticle, Title: "How long do you store my organization's data?", Sections: []fixture.Section{
+		{Heading: "Commercial products", Paras: []fixture.Para{
 			{Text: "This article covers our business plans and the API."},
 			{Text: fmt.Sprintf("By default, we retain inputs and outputs on our back-end for %d days.", st.CommercialRetentionDays)},
 			{Text: "Results of batch requests are retained for 29 days."},
@@ -181,93 +196,93 @@ func retentionCommercial(st State) Page {
 	}}
 }
 
-func apiDataRetention() Page {
-	return Page{Layout: PlatformDocs, Title: "API and data retention", Sections: []Section{
-		{Heading: "How retention works", Paras: []Para{
+func apiDataRetention() fixture.Page {
+	return fixture.Page{Layout: fixture.PlatformDocs, Title: "API and data retention", Sections: []fixture.Section{
+		{Heading: "How retention works", Paras: []fixture.Para{
 			{Text: "Requests to the API are handled according to the retention rules below."},
 			{Text: "Zero Data Retention (ZDR) is available to qualifying organizations that sign a ZDR agreement with Anthropic."},
 			{Text: "Under ZDR, inputs and outputs are not stored after the response is returned."},
 		}},
-		{Heading: "Exceptions", Paras: []Para{
+		{Heading: "Exceptions", Paras: []fixture.Para{
 			{Text: "Content flagged for violating our usage policy may be retained for up to 2 years."},
 			{Text: "Batch API results are retained for 29 days."},
 			{Text: "Files uploaded through the Files API are retained until you delete them."},
 		}},
-		{Heading: "Training and roles", Paras: []Para{
+		{Heading: "Training and roles", Paras: []fixture.Para{
 			{Text: "We do not train our models on inputs or outputs from organizations with ZDR."},
 			{Text: "For organizations with ZDR, Anthropic acts as a data processor under our Data Processing Addendum."},
 		}},
 	}}
 }
 
-func baa(st State) Page {
-	enterprise := Para{Lead: "Enterprise plan", Text: "Enterprise customers can sign a Business Associate Agreement (BAA) with us for workloads that fall under HIPAA."}
+func baa(st State) fixture.Page {
+	enterprise := fixture.Para{Lead: "Enterprise plan", Text: "Enterprise customers can sign a Business Associate Agreement (BAA) with us for workloads that fall under HIPAA."}
 	if !st.EnterpriseBAA {
-		enterprise = Para{Lead: "Enterprise plan", Text: "We no longer offer a Business Associate Agreement (BAA) for the Enterprise plan."}
+		enterprise = fixture.Para{Lead: "Enterprise plan", Text: "We no longer offer a Business Associate Agreement (BAA) for the Enterprise plan."}
 	}
-	return Page{Layout: HelpArticle, Title: "Business Associate Agreements (BAA) for commercial customers", Sections: []Section{
-		{Heading: "Which plans can sign one", Paras: []Para{
+	return fixture.Page{Layout: fixture.HelpArticle, Title: "Business Associate Agreements (BAA) for commercial customers", Sections: []fixture.Section{
+		{Heading: "Which plans can sign one", Paras: []fixture.Para{
 			{Text: "Some health-care organisations need a signed agreement before they may share protected health information with a vendor."},
 			enterprise,
 			{Lead: "Team plan", Text: "We do not offer a Business Associate Agreement (BAA) for the Team plan."},
 			{Lead: "First-party API", Text: "Customers of our API can sign a Business Associate Agreement (BAA) that covers eligible endpoints."},
 			{Lead: "Consumer plans", Text: "Free, Pro and Max plans are never covered by a BAA."},
 		}},
-		{Heading: "How to ask", Paras: []Para{
+		{Heading: "How to ask", Paras: []fixture.Para{
 			{Text: "Contact your account manager to start the review, and say which products you plan to use."},
 		}},
 	}}
 }
 
-func certifications() Page {
-	return Page{Layout: HelpArticle, Title: "What certifications do you hold?", Sections: []Section{
-		{Heading: "Audits and certifications", Paras: []Para{
+func certifications() fixture.Page {
+	return fixture.Page{Layout: fixture.HelpArticle, Title: "What certifications do you hold?", Sections: []fixture.Section{
+		{Heading: "Audits and certifications", Paras: []fixture.Para{
 			{Text: "Independent auditors review our controls every year. Current reports are available to business customers on request."},
 		}, Items: []string{
 			"SOC 2 Type II report",
 			"ISO/IEC 27001:2022 certificate",
 			"ISO/IEC 42001:2023 certificate",
 		}},
-		{Heading: "Controls for business plans", Paras: []Para{
+		{Heading: "Controls for business plans", Paras: []fixture.Para{
 			{Text: "Business plans offer single sign-on (SSO), SCIM provisioning, role-based access control and audit logs for administrators."},
 			{Text: "Customer data is encrypted in transit with TLS 1.2 or higher and at rest with AES-256."},
 		}},
 	}}
 }
 
-func bedrockProtection() Page {
-	return Page{Layout: CloudDocs, Title: "Data protection", Sections: []Section{
-		{Heading: "Overview", Paras: []Para{
+func bedrockProtection() fixture.Page {
+	return fixture.Page{Layout: fixture.CloudDocs, Title: "Data protection", Sections: []fixture.Section{
+		{Heading: "Overview", Paras: []fixture.Para{
 			{Text: "Security of your data is a responsibility we share with you: we protect the infrastructure, and you protect the content you put on it."},
 		}},
-		{Heading: "Prompts and completions", Paras: []Para{
+		{Heading: "Prompts and completions", Paras: []fixture.Para{
 			{Text: "Amazon Bedrock does not use your prompts and completions to train any models."},
 			{Text: "Amazon Bedrock does not share your prompts and completions with model providers, and model providers have no access to them."},
 		}},
 	}}
 }
 
-func bedrockRetention() Page {
-	return Page{Layout: CloudDocs, Title: "Data retention", Sections: []Section{
-		{Heading: "Overview", Paras: []Para{
+func bedrockRetention() fixture.Page {
+	return fixture.Page{Layout: fixture.CloudDocs, Title: "Data retention", Sections: []fixture.Section{
+		{Heading: "Overview", Paras: []fixture.Para{
 			{Text: "By default, Amazon Bedrock does not retain your prompts and completions after it returns a response."},
 			{Text: "Model invocations are ZDR by default, and ZDR is available to every account without a separate agreement."},
 		}},
-		{Heading: "Invocation logging", Paras: []Para{
+		{Heading: "Invocation logging", Paras: []fixture.Para{
 			{Text: "You can turn on invocation logging to keep a copy of requests in your own storage bucket."},
 		}},
 	}}
 }
 
-func foundryPrivacy() Page {
-	return Page{Layout: LearnDocs, Title: "Data, privacy, and security for Claude models in Foundry", Sections: []Section{
-		{Heading: "What data is processed", Paras: []Para{
+func foundryPrivacy() fixture.Page {
+	return fixture.Page{Layout: fixture.LearnDocs, Title: "Data, privacy, and security for Claude models in Foundry", Sections: []fixture.Section{
+		{Heading: "What data is processed", Paras: []fixture.Para{
 			{Text: "Prompts and completions sent to Claude models in Foundry are processed under the Microsoft Product Terms and Data Protection Addendum."},
 		}},
-		{Heading: "Training", Paras: []Para{
+		{Heading: "Training", Paras: []fixture.Para{
 			{Text: "Neither Microsoft nor Anthropic uses your prompts or completions to train models."},
 		}},
-		{Heading: "Retention", Paras: []Para{
+		{Heading: "Retention", Paras: []fixture.Para{
 			{Text: "Prompts and completions may be retained for up to 30 days to detect abuse, unless your organization is approved to switch abuse monitoring off."},
 		}},
 	}}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/clausewatch/clausewatch/internal/fixture"
 )
 
 // Site is an http.Handler serving the fixture page of each source at
@@ -17,7 +19,7 @@ type Site struct {
 	mu     sync.Mutex
 	routes map[string]string // "/host/path" → source id
 	state  State
-	pages  map[string]Page
+	pages  map[string]fixture.Page
 	seq    uint64
 }
 
@@ -51,7 +53,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.routes[r.URL.Path]
 	page, havePage := s.pages[id]
 	s.seq++
-	n := Noise{Seed: s.seq, Epoch: s.state.Epoch}
+	page.Noise, page.Epoch = s.seq, s.state.Epoch
 	s.mu.Unlock()
 	if !ok || !havePage {
 		http.NotFound(w, r)
@@ -62,10 +64,10 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body := page.HTML(n)
+	body := page.HTML()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Request-Id", fmt.Sprintf("demo-%d", n.Seed))
+	w.Header().Set("X-Request-Id", fmt.Sprintf("demo-%d", page.Noise))
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodGet {
 		w.Write(body)
