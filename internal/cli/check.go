@@ -168,11 +168,8 @@ func explicitZero[T int | int64](v T) T {
 // runChecks checks srcs, shows progress on a terminal, prints the summary
 // and turns the result into an exit code.
 func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source, origin string) error {
-	if f.concurrency < 1 {
-		return usageErr("--concurrency %d: want at least 1", f.concurrency)
-	}
-	if f.retries < 0 || f.timeout <= 0 || f.hostDelay < 0 {
-		return usageErr("--retries, --timeout and --host-delay must not be negative (and --timeout not zero)")
+	if err := f.validate(); err != nil {
+		return err
 	}
 	if f.notify {
 		// Bad mail settings are found before any page is fetched.
@@ -180,7 +177,6 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 			return err
 		}
 	}
-	p := a.pipeline(f)
 	opts := pipeline.RunOptions{
 		Origin:   origin,
 		Schedule: schedule.Options{Concurrency: f.concurrency, HostDelay: time.Duration(explicitZero(int64(f.hostDelay)))},
@@ -190,35 +186,52 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 		prog = &progress{w: a.env.Stderr}
 		opts.Progress = prog.update
 	}
-	res := p.CheckAll(ctx, srcs, opts)
+	res := a.pipeline(f).CheckAll(ctx, srcs, opts)
 	prog.finish()
 	for _, err := range res.Errors {
 		fmt.Fprintf(a.env.Stderr, "clausewatch: %v\n", err)
 	}
-	notable := res.Notable()
-	if !(f.quiet && !notable && len(res.Errors) == 0 && res.Failed() < len(srcs)) {
+	if !(f.quiet && !res.Notable() && len(res.Errors) == 0 && res.Failed() < len(srcs)) {
 		if err := a.printRun(res); err != nil {
 			return err
 		}
 	}
 	webhookFailed := a.webhookAfterRun(ctx, f.webhook, res)
 	notifyErr := a.notifyAfterCheck(ctx, f)
+	return runExit(ctx, res, len(srcs), webhookFailed, notifyErr)
+}
+
+// validate checks the numeric flags of a check.
+func (f *checkFlags) validate() error {
+	if f.concurrency < 1 {
+		return usageErr("--concurrency %d: want at least 1", f.concurrency)
+	}
+	if f.retries < 0 || f.timeout <= 0 || f.hostDelay < 0 {
+		return usageErr("--retries, --timeout and --host-delay must not be negative (and --timeout not zero)")
+	}
+	return nil
+}
+
+// runExit is the exit status of a check run, for cron: 1 when it was
+// interrupted, could not record a source, saw every source fail or could
+// not deliver its reports; 3 when it found something notable; 0 otherwise.
+func runExit(ctx context.Context, res pipeline.Result, n int, webhookFailed bool, notifyErr error) error {
 	switch {
 	case ctx.Err() != nil:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check interrupted: %w", ctx.Err())}
 	case len(res.Errors) > 0:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: %d source(s) could not be recorded", len(res.Errors))}
-	case len(srcs) > 0 && res.Failed() == len(srcs):
+	case n > 0 && res.Failed() == n:
 		hint := ""
-		if res.FailedWith(terms.ErrNetwork, terms.ErrTimeout) == len(srcs) {
+		if res.FailedWith(terms.ErrNetwork, terms.ErrTimeout) == n {
 			hint = "; is the network reachable?"
 		}
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: every source failed (%d of %d)%s", res.Failed(), len(srcs), hint)}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: every source failed (%d of %d)%s", res.Failed(), n, hint)}
 	case webhookFailed:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: webhook delivery failed")}
 	case notifyErr != nil:
 		return &ExitError{Code: ExitFailure, Err: errors.New("check: results recorded, but the email reports were not all sent")}
-	case notable:
+	case res.Notable():
 		return &ExitError{Code: ExitChanges}
 	}
 	return nil

@@ -137,37 +137,49 @@ func Run(ctx context.Context, args []string, env Env) error {
 		env.Now = time.Now
 	}
 	a := &app{env: env}
+	c, fs, cargs, err := a.parse(args)
+	if c == nil || err != nil {
+		return err // help was printed, or a usage error
+	}
+	if err := a.loadSources(); err != nil {
+		return err
+	}
+	if !c.noDB {
+		release, err := a.openDB(ctx, c)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	return c.run(ctx, a, fs, cargs)
+}
+
+// parse reads the global flags, the command name and the command's flags.
+// It returns a nil command when it printed help instead.
+func (a *app) parse(args []string) (*command, *flag.FlagSet, []string, error) {
 	// Global flags may come before the command name.
 	gfs := flag.NewFlagSet("clausewatch", flag.ContinueOnError)
 	gfs.SetOutput(io.Discard)
 	a.globalFlags(gfs)
 	if err := gfs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(env.Stdout, mainHelp())
-			return nil
+			fmt.Fprint(a.env.Stdout, mainHelp())
+			return nil, nil, nil, nil
 		}
-		return usageErr("%v\n\nRun 'clausewatch help' for usage.", err)
+		return nil, nil, nil, usageErr("%v\n\nRun 'clausewatch help' for usage.", err)
 	}
 	rest := gfs.Args()
 	if len(rest) == 0 {
-		fmt.Fprint(env.Stderr, mainHelp())
-		return &ExitError{Code: ExitUsage, Err: errors.New("no command given")}
+		fmt.Fprint(a.env.Stderr, mainHelp())
+		return nil, nil, nil, &ExitError{Code: ExitUsage, Err: errors.New("no command given")}
 	}
 	name := rest[0]
 	if name == "help" || name == "-h" || name == "--help" {
-		if len(rest) > 1 {
-			if c := find(rest[1]); c != nil {
-				fmt.Fprint(env.Stdout, commandHelp(c))
-				return nil
-			}
-			return usageErr("unknown command %q\n\nRun 'clausewatch help' for the list.", rest[1])
-		}
-		fmt.Fprint(env.Stdout, mainHelp())
-		return nil
+		return nil, nil, nil, a.help(rest[1:])
 	}
 	c := find(name)
 	if c == nil {
-		return usageErr("unknown command %q\n\nRun 'clausewatch help' for the list.", name)
+		return nil, nil, nil, usageErr("unknown command %q\n\nRun 'clausewatch help' for the list.", name)
 	}
 	fs := flag.NewFlagSet("clausewatch "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -176,39 +188,55 @@ func Run(ctx context.Context, args []string, env Env) error {
 	cargs, err := parseInterspersed(fs, rest[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(env.Stdout, commandHelp(c))
-			return nil
+			fmt.Fprint(a.env.Stdout, commandHelp(c))
+			return nil, nil, nil, nil
 		}
-		return usageErr("%s: %v\n\nRun 'clausewatch help %s' for usage.", c.name, err, c.name)
+		return nil, nil, nil, usageErr("%s: %v\n\nRun 'clausewatch help %s' for usage.", c.name, err, c.name)
 	}
 	if a.g.format != "" && len(c.formats) > 0 && !contains(c.formats, a.g.format) {
-		return usageErr("%s: --format %q is not supported (use %s)", c.name, a.g.format, strings.Join(c.formats, ", "))
+		return nil, nil, nil, usageErr("%s: --format %q is not supported (use %s)", c.name, a.g.format, strings.Join(c.formats, ", "))
 	}
 	if a.g.format == "" {
 		a.g.format = "text"
 	}
-	if err := a.loadSources(); err != nil {
-		return err
+	return c, fs, cargs, nil
+}
+
+// help prints the main help, or the help of the command named in args.
+func (a *app) help(args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(a.env.Stdout, mainHelp())
+		return nil
 	}
-	if !c.noDB {
-		if _, err := os.Stat(a.g.db); c.readOnly && errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("no database at %s: run 'clausewatch check' (or 'import') first, or pass --db", a.g.db)
-		}
-		db, err := store.Open(ctx, a.g.db, store.Options{Now: env.Now})
-		if err != nil {
-			return err // store.Open names the path
-		}
-		defer db.Close()
-		a.db = db
-		if c.mutating {
-			release, err := db.Lock(ctx, a.wait)
-			if err != nil {
-				return fmt.Errorf("%w\n(another check is running; pass --wait to wait for it)", err)
-			}
-			defer release()
-		}
+	c := find(args[0])
+	if c == nil {
+		return usageErr("unknown command %q\n\nRun 'clausewatch help' for the list.", args[0])
 	}
-	return c.run(ctx, a, fs, cargs)
+	fmt.Fprint(a.env.Stdout, commandHelp(c))
+	return nil
+}
+
+// openDB opens the database for command c (refusing a missing one for a
+// read-only command) and takes the run lock when c writes; release closes
+// both.
+func (a *app) openDB(ctx context.Context, c *command) (release func(), err error) {
+	if _, err := os.Stat(a.g.db); c.readOnly && errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no database at %s: run 'clausewatch check' (or 'import') first, or pass --db", a.g.db)
+	}
+	db, err := store.Open(ctx, a.g.db, store.Options{Now: a.env.Now})
+	if err != nil {
+		return nil, err // store.Open names the path
+	}
+	a.db = db
+	if !c.mutating {
+		return func() { db.Close() }, nil
+	}
+	unlock, err := db.Lock(ctx, a.wait)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w\n(another check is running; pass --wait to wait for it)", err)
+	}
+	return func() { unlock(); db.Close() }, nil
 }
 
 // parseInterspersed parses flags that may appear after positional arguments.

@@ -87,42 +87,8 @@ func (a *app) mailConfig(m *mailFlags) (*notify.Config, error) {
 			return nil, usageErr("--mail-to is required without a --config file")
 		}
 	}
-	s := &cfg.SMTP
-	if m.host != "" {
-		s.Host = m.host
-	}
-	if m.tls != "" {
-		mode, err := notify.ParseTLSMode(m.tls)
-		if err != nil {
-			return nil, usageErr("--smtp-tls: %v", err)
-		}
-		s.TLS = mode
-	}
-	if m.port != 0 {
-		if m.port < 1 || m.port > 65535 {
-			return nil, usageErr("--smtp-port %d: want a port between 1 and 65535", m.port)
-		}
-		s.Port = m.port
-	}
-	if m.user != "" {
-		s.User = m.user
-	}
-	if m.from != "" {
-		if _, err := notify.ParseAddress(m.from); err != nil {
-			return nil, usageErr("--mail-from: %v", err)
-		}
-		s.From = m.from
-	}
-	if len(m.to) > 0 {
-		sub := notify.Subscription{Name: commandLineSubscription, MinSeverity: "low", Digest: true}
-		for _, to := range m.to {
-			addr, err := notify.ParseAddress(to)
-			if err != nil {
-				return nil, usageErr("--mail-to: %v", err)
-			}
-			sub.To = append(sub.To, addr)
-		}
-		cfg.Subscriptions = []notify.Subscription{sub}
+	if err := m.override(cfg); err != nil {
+		return nil, err
 	}
 	cfg.SMTP = cfg.SMTP.WithDefaults()
 	if err := cfg.SMTP.Validate(); err != nil {
@@ -133,6 +99,49 @@ func (a *app) mailConfig(m *mailFlags) (*notify.Config, error) {
 		return nil, fmt.Errorf("mail settings of %s: %w", where, err)
 	}
 	return cfg, nil
+}
+
+// override applies the mail flags over the settings file's smtp section;
+// --mail-to makes the one unfiltered subscription.
+func (m *mailFlags) override(cfg *notify.Config) error {
+	s := &cfg.SMTP
+	if m.host != "" {
+		s.Host = m.host
+	}
+	if m.tls != "" {
+		mode, err := notify.ParseTLSMode(m.tls)
+		if err != nil {
+			return usageErr("--smtp-tls: %v", err)
+		}
+		s.TLS = mode
+	}
+	if m.port != 0 {
+		if m.port < 1 || m.port > 65535 {
+			return usageErr("--smtp-port %d: want a port between 1 and 65535", m.port)
+		}
+		s.Port = m.port
+	}
+	if m.user != "" {
+		s.User = m.user
+	}
+	if m.from != "" {
+		if _, err := notify.ParseAddress(m.from); err != nil {
+			return usageErr("--mail-from: %v", err)
+		}
+		s.From = m.from
+	}
+	if len(m.to) > 0 {
+		sub := notify.Subscription{Name: commandLineSubscription, MinSeverity: "low", Digest: true}
+		for _, to := range m.to {
+			addr, err := notify.ParseAddress(to)
+			if err != nil {
+				return usageErr("--mail-to: %v", err)
+			}
+			sub.To = append(sub.To, addr)
+		}
+		cfg.Subscriptions = []notify.Subscription{sub}
+	}
+	return nil
 }
 
 // deliverer builds the delivery of cfg's reports through sender (nil for a

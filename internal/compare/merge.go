@@ -28,19 +28,7 @@ func mergeValue(attribute string, a, b terms.Value) terms.Value {
 	case terms.IsUnspecified(b):
 		return a
 	case a.Map != nil && b.Map != nil:
-		m := make(map[string]string, len(a.Map)+len(b.Map))
-		for k, v := range a.Map {
-			m[k] = v
-		}
-		for k, pb := range b.Map {
-			pa, ok := m[k]
-			if !ok {
-				m[k] = pb
-				continue
-			}
-			m[k] = longerPeriod(pa, pb)
-		}
-		return terms.Value{Map: m}
+		return mergeMaps(a, b)
 	case a.Set != nil && b.Set != nil:
 		v := terms.SetOf(append(slices.Clone(a.Set), b.Set...)...)
 		if v.Set == nil {
@@ -48,21 +36,44 @@ func mergeValue(attribute string, a, b terms.Value) terms.Value {
 		}
 		return v
 	case a.Scalar != "" && b.Scalar != "":
-		switch {
-		case a.Scalar == b.Scalar:
-			return a
-		case terms.Weaker(attribute, a, b):
-			return b
-		case terms.Weaker(attribute, b, a):
-			return a
-		case b.Scalar < a.Scalar:
-			return b
-		}
-		return a
+		return mergeScalars(attribute, a, b)
 	}
 	// Different shapes: keep the one that fits the attribute.
 	if fits(attribute, b) && !fits(attribute, a) {
 		return clone(b)
+	}
+	return a
+}
+
+// mergeMaps merges retention maps scope by scope, the longer period
+// winning a scope both state.
+func mergeMaps(a, b terms.Value) terms.Value {
+	m := make(map[string]string, len(a.Map)+len(b.Map))
+	for k, v := range a.Map {
+		m[k] = v
+	}
+	for k, pb := range b.Map {
+		if pa, ok := m[k]; ok {
+			m[k] = longerPeriod(pa, pb)
+		} else {
+			m[k] = pb
+		}
+	}
+	return terms.Value{Map: m}
+}
+
+// mergeScalars keeps the weaker of two scalars, or the alphabetically
+// first of two incomparable ones.
+func mergeScalars(attribute string, a, b terms.Value) terms.Value {
+	switch {
+	case a.Scalar == b.Scalar:
+		return a
+	case terms.Weaker(attribute, a, b):
+		return b
+	case terms.Weaker(attribute, b, a):
+		return a
+	case b.Scalar < a.Scalar:
+		return b
 	}
 	return a
 }
