@@ -157,8 +157,8 @@ func TestSecondVendorTimeline(t *testing.T) {
 	sort.Strings(got)
 	want := []string{
 		"clause-changed low oa-privacy team training -",
+		"evidence-found info oa-platform api retention unknown->default=30",
 		"evidence-lost high oa-privacy api retention default=30->unknown",
-		"value-changed medium oa-platform api retention unknown->default=30",
 	}
 	var trimmed []string
 	for _, g := range got {

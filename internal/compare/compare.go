@@ -64,7 +64,9 @@ type cell struct {
 // (critical first), then tier (the vendor's order), attribute
 // (terms.Attributes order) and kind. Rules:
 //   - value-changed: a tier × attribute has known values before and after
-//     that differ, or a known value after an unknown one;
+//     that differ;
+//   - evidence-found: a known value after an unknown one, or in a cell this
+//     source did not state before (not on a source's first version);
 //   - evidence-lost: a known value before, and after it is unknown or no
 //     longer observed at all (the reason goes to Detail);
 //   - clause-changed: the value stayed the same but the Canonical text of
@@ -72,6 +74,9 @@ type cell struct {
 //     first tier × attribute it feeds, Detail listing all of them;
 //   - document-changed: other clauses were reworded, added or removed
 //     (needs Before and clause maps; one event, Detail summarises);
+//   - drift-resolved: ObservedAfter agrees with the documented value again
+//     after ObservedBefore contradicted it (a drift is a state: one open
+//     drift per cell, replaced when the observed value moves, closed here);
 //   - baseline-drift: ObservedAfter differs from a documented value that
 //     is not "unspecified" and the observed value is known, and either
 //     ObservedBefore agreed with the baseline or ObservedAfter differs
@@ -185,9 +190,20 @@ func valueEvents(in Input, prev, next map[key]*cell) []terms.Event {
 			ev.Before, ev.After = in.beforeSide(p), in.afterSide(after)
 			ev.Detail = lost.Reason
 			evs = append(evs, ev)
-		case hadP && hadN && !n.value.Unknown && !p.value.Equal(n.value):
+		case hadP && hadN && !n.value.Unknown && !p.value.Unknown && !p.value.Equal(n.value):
 			ev := in.event(terms.ValueChanged, k, ptr(p.value), ptr(n.value))
 			ev.Before, ev.After = in.beforeSide(p), in.afterSide(n)
+			evs = append(evs, ev)
+		case hadN && !n.value.Unknown && (!hadP || p.value.Unknown) && in.Before != nil:
+			// A value read again, or for the first time, in a later version:
+			// news, not a change of terms.
+			var old *terms.Value
+			var before *cell
+			if hadP {
+				old, before = ptr(p.value), p
+			}
+			ev := in.event(terms.EvidenceFound, k, old, ptr(n.value))
+			ev.Before, ev.After = in.beforeSide(before), in.afterSide(n)
 			evs = append(evs, ev)
 		}
 	}
@@ -340,12 +356,23 @@ func driftEvents(in Input, next map[key]*cell) []terms.Event {
 			continue
 		}
 		after := in.ObservedAfter[k.tier][k.attribute]
-		if after.Unknown || after.IsZero() || Agrees(k.attribute, base, after) {
-			continue
-		}
 		before, hadBefore := in.ObservedBefore[k.tier][k.attribute]
 		if in.justSettled(k) {
 			hadBefore = false // compared for the first time now
+		}
+		if after.Unknown || after.IsZero() {
+			continue
+		}
+		if Agrees(k.attribute, base, after) {
+			if hadBefore && !before.Unknown && !Agrees(k.attribute, base, before) {
+				ev := in.event(terms.DriftResolved, k, ptr(base), ptr(after))
+				if c, ok := next[k]; ok && !c.value.Unknown {
+					ev.After = in.afterSide(c)
+				}
+				ev.Detail = fmt.Sprintf("documented %s, observed %s again", base, after)
+				evs = append(evs, ev)
+			}
+			continue
 		}
 		if hadBefore && !Agrees(k.attribute, base, before) && before.Equal(after) {
 			continue // drift already reported and unchanged
@@ -412,7 +439,7 @@ func sortKeys(v terms.Vendor, ks []key) {
 
 func sortEvents(v terms.Vendor, evs []terms.Event) {
 	// kind breaks ties between events of one severity and cell.
-	kinds := []string{terms.ValueChanged, terms.EvidenceLost, terms.BaselineDrift, terms.ClauseChanged, terms.DocumentChanged}
+	kinds := []string{terms.ValueChanged, terms.EvidenceLost, terms.BaselineDrift, terms.DriftResolved, terms.EvidenceFound, terms.ClauseChanged, terms.DocumentChanged}
 	kind := func(k string) int {
 		if i := slices.Index(kinds, k); i >= 0 {
 			return i

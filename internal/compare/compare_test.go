@@ -136,18 +136,18 @@ func TestEventsValues(t *testing.T) {
 			[]terms.Observation{ob("consumer", "rights", terms.SetOf("export"), rightClause, "You can export.")},
 			nil,
 			[]string{"evidence-lost high consumer/rights [export] -> unknown"}},
-		{"known after unknown is value-changed",
+		{"known after unknown is evidence-found",
 			[]terms.Observation{{Tier: "consumer", Attribute: "training", Value: terms.UnknownValue("not found")}},
 			[]terms.Observation{ob("consumer", "training", terms.Scalar("never"), useClause, trainOld)},
-			[]string{"value-changed medium consumer/training unknown -> never"}},
+			[]string{"evidence-found info consumer/training unknown -> never"}},
 		{"unknown stays unknown",
 			[]terms.Observation{{Tier: "consumer", Attribute: "training", Value: terms.UnknownValue("not found")}},
 			[]terms.Observation{{Tier: "consumer", Attribute: "training", Value: terms.UnknownValue("still not found")}},
 			nil},
-		{"new cell without previous value is silent",
+		{"new cell in a later version is evidence-found",
 			nil,
 			[]terms.Observation{ob("consumer", "training", terms.Scalar("always"), useClause, trainNew)},
-			nil},
+			[]string{"evidence-found info consumer/training  -> always"}},
 		{"same value same text",
 			[]terms.Observation{ob("consumer", "training", terms.Scalar("never"), useClause, trainOld)},
 			[]terms.Observation{ob("consumer", "training", terms.Scalar("never"), useClause, trainOld)},
@@ -306,7 +306,8 @@ func TestEventsDrift(t *testing.T) {
 		{"drift unchanged: not raised again", obs("training", always), obs("training", always), baseline, nil},
 		{"drift changes: raised again", obs("training", always), obs("training", never), baseline,
 			[]string{"baseline-drift high consumer/training opt-out -> never"}},
-		{"back to baseline: nothing", obs("training", never), obs("training", optOut), baseline, nil},
+		{"back to baseline: drift-resolved", obs("training", never), obs("training", optOut), baseline,
+			[]string{"drift-resolved medium consumer/training opt-out -> opt-out"}},
 		{"never for unspecified baseline", nil, obs("zdr", terms.Scalar("available")), baseline, nil},
 		{"never for unknown observed", obs("training", optOut), obs("training", unknown), baseline, nil},
 		{"no baseline cell", nil, obs("security", terms.SetOf("sso")), baseline, nil},
@@ -324,6 +325,7 @@ func TestEventsDrift(t *testing.T) {
 
 	// Drift carries this source's evidence when it has the cell.
 	in := input(nil, []terms.Observation{ob("consumer", "training", always, useClause, trainNew)})
+	in.Before = nil // first version of the source: no evidence-found
 	in.Baseline, in.ObservedAfter = baseline, obs("training", always)
 	evs := Events(in)
 	if len(evs) != 1 || evs[0].After == nil || evs[0].After.Text != trainNew || evs[0].Source != "acme-terms" {
