@@ -94,7 +94,33 @@ func Events(in Input) []terms.Event {
 	}
 	evs = append(evs, driftEvents(in, next)...)
 	sortEvents(in.Vendor, evs)
+	groupChanges(evs)
 	return evs
+}
+
+// groupChanges gives the events one sentence edit caused a shared Change
+// key: the events whose new (or, when gone, old) sentence is the same, when
+// more than one event shares it. The store turns the key into a change id.
+func groupChanges(evs []terms.Event) {
+	sentence := func(e terms.Event) string {
+		for _, s := range []*terms.Side{e.After, e.Before} {
+			if s != nil && s.Text != "" {
+				return s.Clause + "\x00" + s.Text
+			}
+		}
+		return ""
+	}
+	count := map[string]int{}
+	for _, e := range evs {
+		if k := sentence(e); k != "" && e.Kind != terms.DocumentChanged {
+			count[k]++
+		}
+	}
+	for i := range evs {
+		if k := sentence(evs[i]); count[k] > 1 && evs[i].Kind != terms.DocumentChanged {
+			evs[i].Change = evs[i].Source + "\x00" + k
+		}
+	}
 }
 
 // cells groups one source's observations by tier × attribute, merged by

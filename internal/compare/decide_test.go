@@ -186,3 +186,22 @@ func TestDecideIsPure(t *testing.T) {
 		t.Errorf("Decide changed its history: %v", h.Current[0].Value)
 	}
 }
+
+// One sentence edit that moves several tiers is one change: its events
+// share a change key; events of other sentences do not.
+func TestOneSentenceEditIsOneChange(t *testing.T) {
+	v := decideVendor()
+	v.Rules = []terms.Rule{{Source: "acme-terms", Tiers: []string{"consumer", "team"}, Attribute: "training"}}
+	before, after := page(neverText, "Deleted chats are removed within 30 days."), page(optOutText, "Deleted chats are removed within 30 days.")
+	d := Decide(History{Vendor: v, Last: version(1, 1, before, "")}, attempt(2, after, ""), detected)
+	if len(d.Events) != 2 {
+		t.Fatalf("events %v", kinds(d.Events))
+	}
+	if d.Events[0].Change == "" || d.Events[0].Change != d.Events[1].Change {
+		t.Errorf("the two tiers' value-changed events are not one change: %q, %q", d.Events[0].Change, d.Events[1].Change)
+	}
+	single := Decide(History{Vendor: decideVendor(), Last: version(1, 1, before, "")}, attempt(2, after, ""), detected)
+	if len(single.Events) != 1 || single.Events[0].Change != "" {
+		t.Errorf("a lone event carries a change key: %+v", single.Events)
+	}
+}

@@ -15,6 +15,7 @@ import (
 // was zero. Any ID the events carry is ignored.
 func (tx *Tx) InsertEvents(ctx context.Context, evs []terms.Event) ([]terms.Event, error) {
 	out := make([]terms.Event, 0, len(evs))
+	ids := make([]int64, 0, len(evs))
 	for _, e := range evs {
 		e.ID = ""
 		if e.DetectedAt.IsZero() {
@@ -42,8 +43,36 @@ func (tx *Tx) InsertEvents(ctx context.Context, evs []terms.Event) ([]terms.Even
 		}
 		e.ID = terms.EventID(id)
 		out = append(out, e)
+		ids = append(ids, id)
 	}
-	return out, nil
+	return out, tx.groupChanges(ctx, out, ids)
+}
+
+// groupChanges replaces the group keys of evs (rows ids) by change ids: the
+// id of each group's first event, "g-" prefixed, written into every
+// member's stored data.
+func (tx *Tx) groupChanges(ctx context.Context, evs []terms.Event, ids []int64) error {
+	first := map[string]int64{}
+	for i := range evs {
+		key := evs[i].Change
+		if key == "" {
+			continue
+		}
+		if _, ok := first[key]; !ok {
+			first[key] = ids[i]
+		}
+		evs[i].Change = terms.ChangeID(first[key])
+		e := evs[i]
+		e.ID = ""
+		data, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("group %s event of %s: %w", e.Kind, e.Source, err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE events SET data = ? WHERE id = ?`, string(data), ids[i]); err != nil {
+			return fmt.Errorf("group %s event of %s: %w", e.Kind, e.Source, err)
+		}
+	}
+	return nil
 }
 
 // EventFilter selects events. Zero fields select everything: an empty list

@@ -222,7 +222,15 @@ type Event struct {
 	Before     *Side     `json:"before,omitempty"`
 	After      *Side     `json:"after,omitempty"`
 	Detail     string    `json:"detail,omitempty"` // error message, changed-clause summary…
+	// Change groups the events one edit of one sentence caused (several
+	// tiers, a value change and the drift it opens): "g-000042", the id of
+	// the group's first event with a "g-" prefix. Before the store records
+	// them, events of one group share any non-empty key.
+	Change string `json:"change,omitempty"`
 }
+
+// ChangeID formats the id of a change group from its first event's number.
+func ChangeID(n int64) string { return fmt.Sprintf("g-%06d", n) }
 
 // EventID formats the numeric id of a stored event.
 func EventID(n int64) string { return fmt.Sprintf("c-%06d", n) }
