@@ -242,30 +242,58 @@ const (
 // end with "." or ":" (nor does the rest start with one), or it is not
 // heading-like.
 func leadIn(runs []run) (lead, rest string, boldOnly bool) {
-	i := 0
-	skipBlank := func() {
-		for i < len(runs) && isBlank(runs[i].text) {
-			i++
-		}
-	}
-	skipBlank()
+	i := skipBlankRuns(runs, 0)
 	if i == len(runs) {
 		return "", "", false
 	}
 	number := ""
 	if !runs[i].bold {
-		// A section number before the bold lead-in: "A.1. <b>Overview.</b>".
-		n := Normalize(runs[i].text)
-		if !isSectionNumber(n) {
-			return "", "", false
-		}
-		number = n
-		i++
-		skipBlank()
-		if i == len(runs) || !runs[i].bold {
+		var ok bool
+		if number, i, ok = numberBeforeBold(runs, i); !ok {
 			return "", "", false
 		}
 	}
+	text, j := boldText(runs, i)
+	bold := Normalize(text)
+	if number != "" {
+		bold = number + " " + bold
+	}
+	rest = joinRuns(runs[j:])
+	if rest == "" {
+		return bold, "", true
+	}
+	return punctuatedLeadIn(bold, rest)
+}
+
+// skipBlankRuns returns the index of the first run from i on that is not
+// blank, or len(runs).
+func skipBlankRuns(runs []run, i int) int {
+	for i < len(runs) && isBlank(runs[i].text) {
+		i++
+	}
+	return i
+}
+
+// numberBeforeBold reads a section number at runs[i] followed, past any
+// blank runs, by a bold run: "A.1. <b>Overview.</b>". It returns the
+// number and the index of that bold run; ok is false when runs[i] is not a
+// section number or no bold run follows it.
+func numberBeforeBold(runs []run, i int) (number string, bold int, ok bool) {
+	n := Normalize(runs[i].text)
+	if !isSectionNumber(n) {
+		return "", i, false
+	}
+	i = skipBlankRuns(runs, i+1)
+	if i == len(runs) || !runs[i].bold {
+		return "", i, false
+	}
+	return n, i, true
+}
+
+// boldText joins the bold runs from runs[i] on, with the blank non-bold
+// runs between two of them, and returns the index of the first run after
+// them.
+func boldText(runs []run, i int) (string, int) {
 	var sb strings.Builder
 	j := i
 	for j < len(runs) {
@@ -287,14 +315,13 @@ func leadIn(runs []run) (lead, rest string, boldOnly bool) {
 		}
 		break
 	}
-	bold := Normalize(sb.String())
-	if number != "" {
-		bold = number + " " + bold
-	}
-	rest = joinRuns(runs[j:])
-	if rest == "" {
-		return bold, "", true
-	}
+	return sb.String(), j
+}
+
+// punctuatedLeadIn is leadIn of the bold text bold followed by the
+// non-empty text rest: a lead-in when bold ends with "." or ":" or rest
+// starts with one, and bold is heading-like.
+func punctuatedLeadIn(bold, rest string) (lead, text string, boldOnly bool) {
 	switch {
 	case strings.HasSuffix(bold, ".") || strings.HasSuffix(bold, ":"):
 	case strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, ":"):

@@ -54,87 +54,137 @@ type textBlock struct {
 // never fails; a text with no clauses gives an empty Document.
 func ExtractText(text string) terms.Document {
 	blocks := textBlocks(text)
-	var b builder
-	var (
-		lastHeur int         // level of the last heuristic heading, 0 after an explicit one
-		explicit int         // level of the last explicit heading
-		prevHeur bool        // the previous block was a heuristic heading
-		list     []listFrame // open list items, for nesting
-		header   []string    // column headers of the current table
-		rows     int         // rows seen in the current table
-		title    string      // the first heading of any kind
-	)
-	popItems := func(indent int) {
-		for len(list) > 0 && list[len(list)-1].indent >= indent {
-			if top := list[len(list)-1]; top.pushed {
-				b.popList(top.depth)
-			}
-			list = list[:len(list)-1]
-		}
-	}
+	r := &textReader{}
 	for i, blk := range blocks {
-		if blk.kind != "item" {
-			popItems(-1)
-		}
-		if blk.kind != "row" && blk.kind != "sep" || blk.first {
-			header, rows = nil, 0
-		}
-		heur := false
-		switch blk.kind {
-		case "heading":
-			b.heading(blk.level, blk.text)
-			explicit, lastHeur = blk.level, 0
-			if title == "" {
-				title = pathText(blk.text)
-			}
-		case "para":
-			runs := markdownRuns(blk.text)
-			full := joinRuns(runs)
-			lead, _, boldOnly := leadIn(runs)
-			if blk.single && !boldOnly && lead == "" && textHeading(full) && followedByText(blocks[i+1:]) {
-				level := explicit + 1
-				switch {
-				case prevHeur:
-					level = lastHeur + 1
-				case lastHeur > 0:
-					level = lastHeur
-				}
-				b.heading(level, full)
-				lastHeur, heur = level, true
-				if title == "" {
-					title = pathText(full)
-				}
-			} else {
-				b.paragraph(terms.KindParagraph, runs)
-			}
-		case "item":
-			runs := markdownRuns(blk.text)
-			full := joinRuns(runs)
-			popItems(blk.level)
-			if len(list) > 0 && !list[len(list)-1].pushed {
-				top := &list[len(list)-1]
-				top.depth = b.pushList(top.label)
-				top.pushed = true
-			}
-			b.emit(terms.KindListItem, full)
-			list = append(list, listFrame{indent: blk.level, label: label(runs, full)})
-		case "row":
-			cells := splitRow(blk.text)
-			rows++
-			if rows == 1 && i+1 < len(blocks) && blocks[i+1].kind == "sep" {
-				header = cells // a first row followed by a separator names the columns
-			} else {
-				b.emit(terms.KindTableRow, formatRow(header, cells, false))
-			}
-		}
-		prevHeur = heur
+		r.block(blk, blocks[i+1:])
 	}
-	popItems(-1)
-	d := b.finish()
+	r.popItems(-1)
+	d := r.b.finish()
 	if d.Title == "" {
-		d.Title = title
+		d.Title = r.title
 	}
 	return d
+}
+
+// textReader is ExtractText's state while it reads the blocks of a page.
+type textReader struct {
+	b        builder
+	lastHeur int         // level of the last heuristic heading, 0 after an explicit one
+	explicit int         // level of the last explicit heading
+	prevHeur bool        // the previous block was a heuristic heading
+	list     []listFrame // open list items, for nesting
+	header   []string    // column headers of the current table
+	rows     int         // rows seen in the current table
+	title    string      // the first heading of any kind
+}
+
+// block reads one block; rest are the blocks after it.
+func (r *textReader) block(blk textBlock, rest []textBlock) {
+	if blk.kind != "item" {
+		r.popItems(-1)
+	}
+	if blk.kind != "row" && blk.kind != "sep" || blk.first {
+		r.header, r.rows = nil, 0
+	}
+	heur := false
+	switch blk.kind {
+	case "heading":
+		r.heading(blk)
+	case "para":
+		heur = r.paragraph(blk, rest)
+	case "item":
+		r.item(blk)
+	case "row":
+		r.row(blk, rest)
+	}
+	r.prevHeur = heur
+}
+
+// popItems closes the open list items indented by indent or more.
+func (r *textReader) popItems(indent int) {
+	for len(r.list) > 0 && r.list[len(r.list)-1].indent >= indent {
+		if top := r.list[len(r.list)-1]; top.pushed {
+			r.b.popList(top.depth)
+		}
+		r.list = r.list[:len(r.list)-1]
+	}
+}
+
+// heading reads an explicit ("#") heading.
+func (r *textReader) heading(blk textBlock) {
+	r.b.heading(blk.level, blk.text)
+	r.explicit, r.lastHeur = blk.level, 0
+	r.setTitle(blk.text)
+}
+
+// paragraph reads a paragraph, or a one-line paragraph that reads as a
+// heading; it reports whether it was taken as a heading.
+func (r *textReader) paragraph(blk textBlock, rest []textBlock) bool {
+	runs := markdownRuns(blk.text)
+	full := joinRuns(runs)
+	if !plainHeading(blk, runs, full, rest) {
+		r.b.paragraph(terms.KindParagraph, runs)
+		return false
+	}
+	level := r.plainHeadingLevel()
+	r.b.heading(level, full)
+	r.lastHeur = level
+	r.setTitle(full)
+	return true
+}
+
+// plainHeading reports whether the paragraph blk (its runs and their text
+// full) is a heuristic heading: one line, no bold lead-in, heading-like and
+// followed by more text.
+func plainHeading(blk textBlock, runs []run, full string, rest []textBlock) bool {
+	lead, _, boldOnly := leadIn(runs)
+	return blk.single && !boldOnly && lead == "" && textHeading(full) && followedByText(rest)
+}
+
+// plainHeadingLevel is the level of a heuristic heading: one below a
+// heuristic heading right before it, else the level of the last heuristic
+// heading, else one below the last explicit heading.
+func (r *textReader) plainHeadingLevel() int {
+	switch {
+	case r.prevHeur:
+		return r.lastHeur + 1
+	case r.lastHeur > 0:
+		return r.lastHeur
+	}
+	return r.explicit + 1
+}
+
+// setTitle keeps the first heading's text as the fallback title.
+func (r *textReader) setTitle(heading string) {
+	if r.title == "" {
+		r.title = pathText(heading)
+	}
+}
+
+// item reads a list item: its parent item's label goes on the path of
+// its nested items.
+func (r *textReader) item(blk textBlock) {
+	runs := markdownRuns(blk.text)
+	full := joinRuns(runs)
+	r.popItems(blk.level)
+	if len(r.list) > 0 && !r.list[len(r.list)-1].pushed {
+		top := &r.list[len(r.list)-1]
+		top.depth = r.b.pushList(top.label)
+		top.pushed = true
+	}
+	r.b.emit(terms.KindListItem, full)
+	r.list = append(r.list, listFrame{indent: blk.level, label: label(runs, full)})
+}
+
+// row reads a table row; rest are the blocks after it.
+func (r *textReader) row(blk textBlock, rest []textBlock) {
+	cells := splitRow(blk.text)
+	r.rows++
+	if r.rows == 1 && len(rest) > 0 && rest[0].kind == "sep" {
+		r.header = cells // a first row followed by a separator names the columns
+		return
+	}
+	r.b.emit(terms.KindTableRow, formatRow(r.header, cells, false))
 }
 
 // listFrame is an open list item of a text page.

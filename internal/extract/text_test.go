@@ -83,6 +83,94 @@ func TestExtractText(t *testing.T) {
 			},
 		},
 		{
+			name: "plain-line headings go one level below an explicit heading, then stay siblings",
+			in:   "# Terms\n\nOverview\n\nIntro text.\n\nDetails\n\nMore text.\n\n## Next\n\nText.",
+			want: []terms.Clause{
+				{Path: []string{"Terms", "Overview"}, Kind: terms.KindParagraph, Text: "Intro text."},
+				{Path: []string{"Terms", "Details"}, Kind: terms.KindParagraph, Text: "More text."},
+				{Path: []string{"Terms", "Next"}, Kind: terms.KindParagraph, Text: "Text."},
+			},
+		},
+		{
+			name: "a plain-line heading right after another nests under it",
+			in:   "Account\n\nDeletion\n\nWe delete accounts.\n\nExport\n\nYou can export.",
+			want: []terms.Clause{
+				{Path: []string{"Account", "Deletion"}, Kind: terms.KindParagraph, Text: "We delete accounts."},
+				{Path: []string{"Account", "Export"}, Kind: terms.KindParagraph, Text: "You can export."},
+			},
+		},
+		{
+			name: "a plain-line heading after a bold sub-heading",
+			in:   "Plain heading\n\n**Bold Sub**\n\nUnder the bold.\n\nAnother Heading\n\nText here.",
+			want: []terms.Clause{
+				{Path: []string{"Plain heading", "Bold Sub"}, Kind: terms.KindParagraph, Text: "Under the bold."},
+				{Path: []string{"Another Heading"}, Kind: terms.KindParagraph, Text: "Text here."},
+			},
+		},
+		{
+			name: "a wrapped paragraph is not a heading",
+			in:   "Data use\nand more\n\nText.",
+			want: []terms.Clause{
+				{Path: []string{}, Kind: terms.KindParagraph, Text: "Data use and more"},
+				{Path: []string{}, Kind: terms.KindParagraph, Text: "Text."},
+			},
+		},
+		{
+			name: "a heading-like line followed only by a table separator stays text",
+			in:   "Heading\n\n|---|---|\n",
+			want: []terms.Clause{
+				{Path: []string{}, Kind: terms.KindParagraph, Text: "Heading"},
+			},
+		},
+		{
+			name: "list nesting opens and closes by indent",
+			in:   "- A\n  - B\n    - C\n  - D\n- E\n\nAfter.",
+			want: []terms.Clause{
+				{Path: []string{}, Kind: terms.KindListItem, Text: "A"},
+				{Path: []string{"A"}, Kind: terms.KindListItem, Text: "B"},
+				{Path: []string{"A", "B"}, Kind: terms.KindListItem, Text: "C"},
+				{Path: []string{"A"}, Kind: terms.KindListItem, Text: "D"},
+				{Path: []string{}, Kind: terms.KindListItem, Text: "E"},
+				{Path: []string{}, Kind: terms.KindParagraph, Text: "After."},
+			},
+		},
+		{
+			name: "a heading closes open list items",
+			in:   "- **Lead:** x\n  - y\n\n## Next\n\n- z\n  - w\n",
+			want: []terms.Clause{
+				{Path: []string{}, Kind: terms.KindListItem, Text: "Lead: x"},
+				{Path: []string{"Lead"}, Kind: terms.KindListItem, Text: "y"},
+				{Path: []string{"Next"}, Kind: terms.KindListItem, Text: "z"},
+				{Path: []string{"Next", "z"}, Kind: terms.KindListItem, Text: "w"},
+			},
+		},
+		{
+			name: "numbered items nest",
+			in:   "1. First step\n2. Second step\n   1. Sub step\n",
+			want: []terms.Clause{
+				{Path: []string{}, Kind: terms.KindListItem, Text: "First step"},
+				{Path: []string{}, Kind: terms.KindListItem, Text: "Second step"},
+				{Path: []string{"Second step"}, Kind: terms.KindListItem, Text: "Sub step"},
+			},
+		},
+		{
+			name: "a separator after the second row names no columns",
+			in:   "| a |\n| b |\n|---|\n| c |\n",
+			want: []terms.Clause{
+				{Path: []string{}, Kind: terms.KindTableRow, Text: "a"},
+				{Path: []string{}, Kind: terms.KindTableRow, Text: "b"},
+				{Path: []string{}, Kind: terms.KindTableRow, Text: "c"},
+			},
+		},
+		{
+			name: "rows with more or fewer cells than the header",
+			in:   "| H | I |\n|---|---|\n| 1 | 2 | 3 |\n| 4 |\n",
+			want: []terms.Clause{
+				{Path: []string{}, Kind: terms.KindTableRow, Text: "H: 1; I: 2; 3"},
+				{Path: []string{}, Kind: terms.KindTableRow, Text: "H: 4"},
+			},
+		},
+		{
 			name: "a heading-like last line stays text",
 			in:   "Some sentence here.\n\nIn",
 			want: []terms.Clause{
@@ -105,6 +193,7 @@ func TestExtractTextTitle(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"markdown h1", "Intro line.\n\n# Data retention\n\nText.", "Data retention"},
 		{"plain-line heading", "Skip to main content\n\nHow long do you keep chats?\n\nUp to 30 days.", "How long do you keep chats?"},
+		{"first explicit heading below level 1", "### Deep\n\nOverview\n\nSome text.", "Deep"},
 		{"none", "Only a sentence.", ""},
 	}
 	for _, tt := range tests {

@@ -168,70 +168,116 @@ func (p *configParser) smtp(n *yaml.Node) SMTPConfig {
 	}
 	line := func(k string) int { return yamlx.LineOf(f[k], n) }
 
-	c.Host = p.Str(f["host"], "smtp.host")
-	if err := checkHost(c.Host); err != nil && !p.typeErr(f["host"]) {
-		p.fail(line("host"), "smtp.host", wrapInvalid(err))
-	}
-	if s := p.Str(f["tls"], "smtp.tls"); s != "" {
-		m, err := ParseTLSMode(s)
-		if err != nil {
-			p.fail(line("tls"), "smtp.tls", fmt.Errorf("%w: %w", ErrInvalidValue, err))
-		}
-		c.TLS = m
-	}
-	if e := f["port"]; e.Val != nil && !yamlx.IsNull(e.Val) {
-		port, err := strconv.Atoi(p.Str(e, "smtp.port"))
-		switch {
-		case p.typeErr(e):
-		case err != nil:
-			p.fail(line("port"), "smtp.port", fmt.Errorf("%w: %q: want a port number", ErrInvalidValue, yamlx.Resolve(e.Val).Value))
-		default:
-			if err := checkPort(port); err != nil {
-				p.fail(line("port"), "smtp.port", fmt.Errorf("%w: %w", ErrInvalidValue, err))
-			}
-			c.Port = port
-		}
-	}
+	c.Host = p.smtpHost(f["host"], line("host"))
+	c.TLS = p.smtpTLS(f["tls"], line("tls"))
+	c.Port = p.smtpPort(f["port"], line("port"))
 	c.User = p.Str(f["user"], "smtp.user")
-	c.PasswordEnv = p.Str(f["password_env"], "smtp.password_env")
-	if c.PasswordEnv != "" && !envName.MatchString(c.PasswordEnv) {
-		p.fail(line("password_env"), "smtp.password_env",
-			fmt.Errorf("%w: %q is not an environment variable name (the password itself never goes in this file)", ErrInvalidValue, c.PasswordEnv))
-	}
+	c.PasswordEnv = p.smtpPasswordEnv(f["password_env"], line("password_env"))
 	c.PasswordFile = p.Str(f["password_file"], "smtp.password_file")
-	c.From = p.Str(f["from"], "smtp.from")
-	if c.From == "" && !p.typeErr(f["from"]) {
-		p.fail(line("from"), "smtp.from", ErrMissingField)
-	} else if _, err := ParseAddress(c.From); c.From != "" && err != nil {
-		p.fail(line("from"), "smtp.from", wrapInvalid(err))
-	}
-	if s := p.Str(f["timeout"], "smtp.timeout"); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil || d <= 0 {
-			p.fail(line("timeout"), "smtp.timeout", fmt.Errorf("%w: %q: want a positive duration such as 30s or 2m", ErrInvalidValue, s))
-		}
-		c.Timeout = d
-	}
+	c.From = p.smtpFrom(f["from"], line("from"))
+	c.Timeout = p.smtpTimeout(f["timeout"], line("timeout"))
 	c = c.WithDefaults()
 	if err := checkClearAuth(c.User, c.Host, c.TLS); err != nil {
 		p.fail(line("user"), "smtp.user", wrapInvalid(err))
 	}
-
-	// The password: a file of its own, else the environment.
-	if c.PasswordFile != "" {
-		pf := c.PasswordFile
-		if !filepath.IsAbs(pf) {
-			pf = filepath.Join(filepath.Dir(p.file), pf)
-		}
-		b, err := os.ReadFile(pf)
-		if err != nil {
-			p.fail(line("password_file"), "smtp.password_file", fmt.Errorf("%w: %w", ErrRead, err))
-		}
-		c.Password = strings.TrimRight(string(b), "\r\n")
-	} else if p.opts.Getenv != nil {
-		c.Password = p.opts.Getenv(c.PasswordEnv)
-	}
+	c.Password = p.smtpPassword(c, line("password_file"))
 	return c
+}
+
+// smtpHost reads smtp.host, which is required.
+func (p *configParser) smtpHost(e yamlx.Entry, line int) string {
+	host := p.Str(e, "smtp.host")
+	if err := checkHost(host); err != nil && !p.typeErr(e) {
+		p.fail(line, "smtp.host", wrapInvalid(err))
+	}
+	return host
+}
+
+// smtpTLS reads smtp.tls; "" when not set.
+func (p *configParser) smtpTLS(e yamlx.Entry, line int) TLSMode {
+	s := p.Str(e, "smtp.tls")
+	if s == "" {
+		return ""
+	}
+	m, err := ParseTLSMode(s)
+	if err != nil {
+		p.fail(line, "smtp.tls", fmt.Errorf("%w: %w", ErrInvalidValue, err))
+	}
+	return m
+}
+
+// smtpPort reads smtp.port; 0 when not set or not a number.
+func (p *configParser) smtpPort(e yamlx.Entry, line int) int {
+	if e.Val == nil || yamlx.IsNull(e.Val) {
+		return 0
+	}
+	port, err := strconv.Atoi(p.Str(e, "smtp.port"))
+	switch {
+	case p.typeErr(e):
+	case err != nil:
+		p.fail(line, "smtp.port", fmt.Errorf("%w: %q: want a port number", ErrInvalidValue, yamlx.Resolve(e.Val).Value))
+	default:
+		if err := checkPort(port); err != nil {
+			p.fail(line, "smtp.port", fmt.Errorf("%w: %w", ErrInvalidValue, err))
+		}
+		return port
+	}
+	return 0
+}
+
+// smtpPasswordEnv reads smtp.password_env, the name of the variable that
+// holds the password.
+func (p *configParser) smtpPasswordEnv(e yamlx.Entry, line int) string {
+	name := p.Str(e, "smtp.password_env")
+	if name != "" && !envName.MatchString(name) {
+		p.fail(line, "smtp.password_env",
+			fmt.Errorf("%w: %q is not an environment variable name (the password itself never goes in this file)", ErrInvalidValue, name))
+	}
+	return name
+}
+
+// smtpFrom reads smtp.from, the required sender address.
+func (p *configParser) smtpFrom(e yamlx.Entry, line int) string {
+	from := p.Str(e, "smtp.from")
+	if from == "" && !p.typeErr(e) {
+		p.fail(line, "smtp.from", ErrMissingField)
+	} else if _, err := ParseAddress(from); from != "" && err != nil {
+		p.fail(line, "smtp.from", wrapInvalid(err))
+	}
+	return from
+}
+
+// smtpTimeout reads smtp.timeout; 0 when not set.
+func (p *configParser) smtpTimeout(e yamlx.Entry, line int) time.Duration {
+	s := p.Str(e, "smtp.timeout")
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		p.fail(line, "smtp.timeout", fmt.Errorf("%w: %q: want a positive duration such as 30s or 2m", ErrInvalidValue, s))
+	}
+	return d
+}
+
+// smtpPassword reads the password of c: a file of its own (relative to the
+// settings file's directory), else the environment.
+func (p *configParser) smtpPassword(c SMTPConfig, line int) string {
+	if c.PasswordFile == "" {
+		if p.opts.Getenv != nil {
+			return p.opts.Getenv(c.PasswordEnv)
+		}
+		return ""
+	}
+	pf := c.PasswordFile
+	if !filepath.IsAbs(pf) {
+		pf = filepath.Join(filepath.Dir(p.file), pf)
+	}
+	b, err := os.ReadFile(pf)
+	if err != nil {
+		p.fail(line, "smtp.password_file", fmt.Errorf("%w: %w", ErrRead, err))
+	}
+	return strings.TrimRight(string(b), "\r\n")
 }
 
 // envName is the form of an environment variable name.
@@ -247,63 +293,103 @@ func (p *configParser) subscription(n *yaml.Node, at string) (Subscription, bool
 	line := func(k string) int { return yamlx.LineOf(f[k], n) }
 	errsBefore := len(p.errs)
 
-	s.Name = p.Str(f["name"], at+".name")
-	switch {
-	case s.Name == "" && !p.typeErr(f["name"]):
-		p.fail(line("name"), at+".name", ErrMissingField)
-	case s.Name != "" && !yamlx.ValidID(s.Name):
-		p.fail(line("name"), at+".name", fmt.Errorf("%w: %q: want lower-case letters and digits joined by hyphens", ErrInvalidValue, s.Name))
+	s.Name = p.subscriptionName(f["name"], at+".name", line("name"))
+	s.To = p.recipients(f["to"], at+".to", line("to"))
+	s.Vendors = p.vendorList(f["vendors"], at+".vendors")
+	s.Tiers = p.tierList(f["tiers"], at+".tiers", s.Vendors)
+	if v := p.severity(f["min_severity"], at+".min_severity", line("min_severity")); v != "" {
+		s.MinSeverity = v
 	}
+	if e := f["digest"]; e.Val != nil && !yamlx.IsNull(e.Val) {
+		s.Digest = p.digest(e, at+".digest")
+	}
+	return s, len(p.errs) == errsBefore
+}
 
-	to := p.StrList(f["to"], at+".to")
-	for _, it := range to {
+// subscriptionName reads a subscription's required name, an id.
+func (p *configParser) subscriptionName(e yamlx.Entry, field string, line int) string {
+	name := p.Str(e, field)
+	switch {
+	case name == "" && !p.typeErr(e):
+		p.fail(line, field, ErrMissingField)
+	case name != "" && !yamlx.ValidID(name):
+		p.fail(line, field, fmt.Errorf("%w: %q: want lower-case letters and digits joined by hyphens", ErrInvalidValue, name))
+	}
+	return name
+}
+
+// recipients reads a subscription's addresses, at least one; it returns
+// the valid ones.
+func (p *configParser) recipients(e yamlx.Entry, field string, line int) []string {
+	items := p.StrList(e, field)
+	var to []string
+	for _, it := range items {
 		if _, err := ParseAddress(it.Val); err != nil {
 			p.fail(it.Line, it.Field, wrapInvalid(err))
 			continue
 		}
-		s.To = append(s.To, it.Val)
+		to = append(to, it.Val)
 	}
-	if len(to) == 0 && isEmpty(f["to"]) {
-		p.fail(line("to"), at+".to", fmt.Errorf("%w: give at least one recipient address", ErrMissingField))
+	if len(items) == 0 && isEmpty(e) {
+		p.fail(line, field, fmt.Errorf("%w: give at least one recipient address", ErrMissingField))
 	}
+	return to
+}
 
-	for _, it := range p.StrList(f["vendors"], at+".vendors") {
+// vendorList reads a subscription's vendor ids, which must be declared
+// when LoadOptions.Vendors is set; it returns the valid ones.
+func (p *configParser) vendorList(e yamlx.Entry, field string) []string {
+	var vendors []string
+	for _, it := range p.StrList(e, field) {
 		switch _, declared := p.opts.Vendors[it.Val]; {
 		case !yamlx.ValidID(it.Val):
 			p.fail(it.Line, it.Field, fmt.Errorf("%w: %q is not a vendor id", ErrInvalidValue, it.Val))
 		case p.opts.Vendors != nil && !declared:
 			p.fail(it.Line, it.Field, fmt.Errorf("%w: vendor %q is not declared (declared: %s)", ErrInvalidValue, it.Val, strings.Join(sortedKeys(p.opts.Vendors), ", ")))
 		default:
-			s.Vendors = append(s.Vendors, it.Val)
+			vendors = append(vendors, it.Val)
 		}
 	}
-	for _, it := range p.StrList(f["tiers"], at+".tiers") {
+	return vendors
+}
+
+// tierList reads a subscription's tier ids, which must be declared by one
+// of vendors (by any vendor when vendors is empty) when LoadOptions.Vendors
+// is set; it returns the valid ones.
+func (p *configParser) tierList(e yamlx.Entry, field string, vendors []string) []string {
+	var tiers []string
+	for _, it := range p.StrList(e, field) {
 		switch {
 		case !yamlx.ValidID(it.Val):
 			p.fail(it.Line, it.Field, fmt.Errorf("%w: %q is not a tier id", ErrInvalidValue, it.Val))
-		case p.opts.Vendors != nil && !p.tierDeclared(it.Val, s.Vendors):
-			p.fail(it.Line, it.Field, fmt.Errorf("%w: tier %q is not declared by %s", ErrInvalidValue, it.Val, vendorsPhrase(s.Vendors)))
+		case p.opts.Vendors != nil && !p.tierDeclared(it.Val, vendors):
+			p.fail(it.Line, it.Field, fmt.Errorf("%w: tier %q is not declared by %s", ErrInvalidValue, it.Val, vendorsPhrase(vendors)))
 		default:
-			s.Tiers = append(s.Tiers, it.Val)
+			tiers = append(tiers, it.Val)
 		}
 	}
+	return tiers
+}
 
-	if v := p.Str(f["min_severity"], at+".min_severity"); v != "" {
-		if !slices.Contains(Severities, v) {
-			p.fail(line("min_severity"), at+".min_severity",
-				fmt.Errorf("%w: %q is not one of %s", ErrInvalidValue, v, strings.Join(Severities, ", ")))
-		}
-		s.MinSeverity = v
+// severity reads a subscription's min_severity, one of Severities; "" when
+// not set.
+func (p *configParser) severity(e yamlx.Entry, field string, line int) string {
+	v := p.Str(e, field)
+	if v != "" && !slices.Contains(Severities, v) {
+		p.fail(line, field, fmt.Errorf("%w: %q is not one of %s", ErrInvalidValue, v, strings.Join(Severities, ", ")))
 	}
-	if e := f["digest"]; e.Val != nil && !yamlx.IsNull(e.Val) {
-		n := yamlx.Resolve(e.Val)
-		var b bool
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
-			p.fail(n.Line, at+".digest", fmt.Errorf("%w: %q: want true or false", ErrType, n.Value))
-		}
-		s.Digest = b
+	return v
+}
+
+// digest reads a subscription's digest, a YAML boolean (false when it is
+// something else).
+func (p *configParser) digest(e yamlx.Entry, field string) bool {
+	n := yamlx.Resolve(e.Val)
+	var b bool
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
+		p.fail(n.Line, field, fmt.Errorf("%w: %q: want true or false", ErrType, n.Value))
 	}
-	return s, len(p.errs) == errsBefore
+	return b
 }
 
 func (p *configParser) tierDeclared(tier string, vendors []string) bool {

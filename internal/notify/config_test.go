@@ -147,6 +147,52 @@ func TestParseConfigErrors(t *testing.T) {
 			`clausewatch.yaml:10: unused: unknown field (want one of smtp, subscriptions)`, ErrUnknownField, false},
 		{"syntax", "  tls: none", "  tls: none: starttls",
 			`clausewatch.yaml:4: YAML syntax error: mapping values are not allowed in this context`, ErrSyntax, false},
+		{"host with a port", "  host: mail.example.org", "  host: mail.example.org:25",
+			`clausewatch.yaml:2: smtp.host: invalid value: "mail.example.org:25": want a host name or address without scheme or port`, ErrInvalidValue, false},
+		{"host not a single value", "  host: mail.example.org", "  host: [mail.example.org]",
+			`clausewatch.yaml:2: smtp.host: wrong type: want a single value, got a list`, ErrType, false},
+		{"tls not a single value", "  tls: none", "  tls: [none]",
+			`clausewatch.yaml:4: smtp.tls: wrong type: want a single value, got a list`, ErrType, false},
+		{"port not a single value", "  port: 1025", "  port: [1025]",
+			`clausewatch.yaml:3: smtp.port: wrong type: want a single value, got a list`, ErrType, false},
+		{"port above range", "  port: 1025", "  port: 70000",
+			`clausewatch.yaml:3: smtp.port: invalid value: 70000: want a port between 1 and 65535`, ErrInvalidValue, false},
+		{"user not a single value", "  user: \"\"", "  user: [watcher]",
+			`clausewatch.yaml:5: smtp.user: wrong type: want a single value, got a list`, ErrType, false},
+		{"password env not a single value", "  password_env: ACME_MAIL_PASSWORD", "  password_env: [A]",
+			`clausewatch.yaml:6: smtp.password_env: wrong type: want a single value, got a list`, ErrType, false},
+		{"missing from", "  from: clausewatch@example.org", "  from: ''",
+			`clausewatch.yaml:7: smtp.from: missing required field`, ErrMissingField, false},
+		{"from not a single value", "  from: clausewatch@example.org", "  from: [clausewatch@example.org]",
+			`clausewatch.yaml:7: smtp.from: wrong type: want a single value, got a list`, ErrType, false},
+		{"negative timeout", "  timeout: 10s", "  timeout: -1s",
+			`clausewatch.yaml:8: smtp.timeout: invalid value: "-1s": want a positive duration such as 30s or 2m`, ErrInvalidValue, false},
+		{"zero timeout", "  timeout: 10s", "  timeout: 0s",
+			`clausewatch.yaml:8: smtp.timeout: invalid value: "0s": want a positive duration such as 30s or 2m`, ErrInvalidValue, false},
+		{"subscription not a mapping", "  - name: claude-guide", "  - just-a-name\n  - name: claude-guide",
+			`clausewatch.yaml:10: subscriptions[0]: wrong type: want a mapping of name, to, vendors, tiers, min_severity, digest, got "just-a-name"`, ErrType, false},
+		{"missing subscription name", "  - name: everything", "  - name: ''",
+			`clausewatch.yaml:16: subscriptions[1].name: missing required field`, ErrMissingField, false},
+		{"subscription name not a single value", "  - name: everything", "  - name: [everything]",
+			`clausewatch.yaml:16: subscriptions[1].name: wrong type: want a single value, got a list`, ErrType, false},
+		{"null recipients", "    to: [privacy-team@example.org]", "    to: ~",
+			`clausewatch.yaml:11: subscriptions[0].to: missing required field: give at least one recipient address`, ErrMissingField, false},
+		{"recipients a mapping", "    to: [privacy-team@example.org]", "    to: {a: b}",
+			`clausewatch.yaml:11: subscriptions[0].to: wrong type: want a list, got a mapping`, ErrType, false},
+		{"bad recipient in a flow list", "    to: [privacy-team@example.org]", "    to: [privacy-team@example.org, nobody]",
+			`clausewatch.yaml:11: subscriptions[0].to[1]: invalid value: address "nobody": mail: missing '@' or angle-addr`, ErrInvalidValue, false},
+		{"vendor not an id among declared", "    vendors: [acme]", "    vendors: [Acme Corp]",
+			`clausewatch.yaml:12: subscriptions[0].vendors[0]: invalid value: "Acme Corp" is not a vendor id`, ErrInvalidValue, false},
+		{"tier not an id", "    tiers: [consumer, team]", "    tiers: [consumer, Team A]",
+			`clausewatch.yaml:13: subscriptions[0].tiers[1]: invalid value: "Team A" is not a tier id`, ErrInvalidValue, false},
+		{"tier of no declared vendor", "      - ops@example.org", "      - ops@example.org\n    tiers: [nope]",
+			`clausewatch.yaml:20: subscriptions[1].tiers[0]: invalid value: tier "nope" is not declared by any declared vendor`, ErrInvalidValue, false},
+		{"min severity not a single value", "    min_severity: high", "    min_severity: [high]",
+			`clausewatch.yaml:14: subscriptions[0].min_severity: wrong type: want a single value, got a list`, ErrType, false},
+		{"digest a string", "    digest: false", "    digest: \"false\"",
+			`clausewatch.yaml:15: subscriptions[0].digest: wrong type: "false": want true or false`, ErrType, false},
+		{"digest a list", "    digest: false", "    digest: [false]",
+			`clausewatch.yaml:15: subscriptions[0].digest: wrong type: "": want true or false`, ErrType, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,6 +222,87 @@ func TestParseConfigErrors(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("error =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseConfigAllErrors pins the whole message of files with several
+// problems, including their order when they share a line.
+func TestParseConfigAllErrors(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"smtp not a mapping", "smtp: mail.example.org\nsubscriptions:\n  - name: a\n    to: a@example.org\n",
+			`f.yaml:1: smtp: wrong type: want a mapping of host, port, tls, user, password_env, password_file, from, timeout, got "mail.example.org"`},
+		{"empty sections", "smtp: {}\nsubscriptions:\n  - {}\n", strings.Join([]string{
+			"f.yaml:1: smtp.host: missing required field",
+			"f.yaml:1: smtp.from: missing required field",
+			"f.yaml:3: subscriptions[0].name: missing required field",
+			"f.yaml:3: subscriptions[0].to: missing required field: give at least one recipient address",
+		}, "\n")},
+		{"every smtp field wrong", "smtp:\n  host: a b\n  port: x\n  tls: ssl\n  user: u\n  password_env: 1x\n  from: nobody\n  timeout: 5\nsubscriptions:\n  - name: a\n    to: a@example.org\n", strings.Join([]string{
+			`f.yaml:2: smtp.host: invalid value: "a b": want a host name or address without scheme or port`,
+			`f.yaml:3: smtp.port: invalid value: "x": want a port number`,
+			`f.yaml:4: smtp.tls: invalid value: "ssl" is not one of starttls, tls, none`,
+			`f.yaml:6: smtp.password_env: invalid value: "1x" is not an environment variable name (the password itself never goes in this file)`,
+			`f.yaml:7: smtp.from: invalid value: address "nobody": mail: missing '@' or angle-addr`,
+			`f.yaml:8: smtp.timeout: invalid value: "5": want a positive duration such as 30s or 2m`,
+		}, "\n")},
+		{"every subscription field wrong", "smtp:\n  host: h\n  from: a@example.org\nsubscriptions:\n  - name: A\n    to: [x]\n    vendors: [B]\n    tiers: [C]\n    min_severity: no\n    digest: 1\n", strings.Join([]string{
+			`f.yaml:5: subscriptions[0].name: invalid value: "A": want lower-case letters and digits joined by hyphens`,
+			`f.yaml:6: subscriptions[0].to[0]: invalid value: address "x": mail: missing '@' or angle-addr`,
+			`f.yaml:7: subscriptions[0].vendors[0]: invalid value: "B" is not a vendor id`,
+			`f.yaml:8: subscriptions[0].tiers[0]: invalid value: "C" is not a tier id`,
+			`f.yaml:9: subscriptions[0].min_severity: invalid value: "no" is not one of critical, high, medium, low, info`,
+			`f.yaml:10: subscriptions[0].digest: wrong type: "1": want true or false`,
+		}, "\n")},
+		{"an invalid subscription does not take its name", "smtp:\n  host: h\n  from: a@example.org\nsubscriptions:\n  - name: a\n    to: a@example.org\n    min_severity: urgent\n  - name: a\n    to: b@example.org\n",
+			`f.yaml:7: subscriptions[0].min_severity: invalid value: "urgent" is not one of critical, high, medium, low, info`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig("f.yaml", []byte(tt.data), LoadOptions{})
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error =\n%v\nwant\n%s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseConfigAccepts covers values that are read without a problem.
+func TestParseConfigAccepts(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new string
+		got      func(*Config) any
+		want     any
+	}{
+		{"null port takes the default of the tls mode", "  port: 1025", "  port: ~",
+			func(c *Config) any { return c.SMTP.Port }, 25},
+		{"no password without Getenv", "  port: 1025", "  port: 1025",
+			func(c *Config) any { return c.SMTP.Password }, ""},
+		{"one tier as a single word", "    tiers: [consumer, team]", "    tiers: consumer",
+			func(c *Config) any { return c.Subscriptions[0].Tiers }, []string{"consumer"}},
+		{"tiers of any vendor without vendors", "      - ops@example.org", "      - ops@example.org\n    tiers: [pro, api]",
+			func(c *Config) any { return c.Subscriptions[1].Tiers }, []string{"pro", "api"}},
+		{"null digest keeps the default", "    digest: false", "    digest: ~",
+			func(c *Config) any { return c.Subscriptions[0].Digest }, true},
+		{"absolute password file", "  password_env: ACME_MAIL_PASSWORD", "  password_file: /dev/null",
+			func(c *Config) any { return c.SMTP.PasswordFile + "=" + c.SMTP.Password }, "/dev/null="},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(fullConfig, tt.old+"\n") {
+				t.Fatalf("fixture has no line %q", tt.old)
+			}
+			data := strings.Replace(fullConfig, tt.old+"\n", tt.new+"\n", 1)
+			cfg, err := ParseConfig("clausewatch.yaml", []byte(data), LoadOptions{Vendors: declared})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, tt.got(cfg)); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -116,53 +116,79 @@ func ValidateValue(attribute string, v Value) error {
 	if v.IsZero() {
 		return fmt.Errorf("%w: empty value", ErrBadValue)
 	}
-	vocab := Vocabulary(attribute)
-	set := 0
-	for _, b := range []bool{v.Scalar != "", v.Map != nil, v.Set != nil} {
-		if b {
-			set++
-		}
-	}
-	if set > 1 {
+	if shapesHeld(v) > 1 {
 		return fmt.Errorf("%w: %s holds more than one of scalar, map and set", ErrBadValue, v)
 	}
+	vocab := Vocabulary(attribute)
 	switch shapeOf(attribute) {
 	case shapeScalar:
-		if v.Scalar == "" {
-			return fmt.Errorf("%w: want one word of %v, got %s", ErrBadValue, vocab, v)
-		}
-		if !slices.Contains(vocab, v.Scalar) {
-			return fmt.Errorf("%w %q (want one of %v or %s)", ErrBadValue, v.Scalar, vocab, Unspecified)
-		}
+		return validScalar(v, vocab)
 	case shapeMap:
-		if v.Map == nil {
-			return fmt.Errorf("%w: want a map scope -> period, got %q", ErrBadValue, v.String())
-		}
-		if len(v.Map) == 0 {
-			return fmt.Errorf("%w: empty retention map", ErrBadValue)
-		}
-		for _, scope := range sortedKeys(v.Map) {
-			if !slices.Contains(vocab, scope) {
-				return fmt.Errorf("%w: retention scope %q (want one of %v)", ErrBadValue, scope, vocab)
-			}
-			if err := validPeriod(v.Map[scope]); err != nil {
-				return fmt.Errorf("retention scope %s: %w", scope, err)
-			}
-		}
+		return validRetention(v, vocab)
 	case shapeSet:
-		if v.Set == nil {
-			return fmt.Errorf("%w: want a set of %v, got %q", ErrBadValue, vocab, v.String())
+		return validSet(v, vocab)
+	}
+	return nil
+}
+
+// shapesHeld counts which of scalar, map and set v holds.
+func shapesHeld(v Value) int {
+	n := 0
+	for _, b := range []bool{v.Scalar != "", v.Map != nil, v.Set != nil} {
+		if b {
+			n++
 		}
-		for i, item := range v.Set {
-			if !slices.Contains(vocab, item) {
-				return fmt.Errorf("%w: item %q (want items of %v)", ErrBadValue, item, vocab)
+	}
+	return n
+}
+
+// validScalar checks the value of a scalar attribute: one word of vocab.
+func validScalar(v Value, vocab []string) error {
+	if v.Scalar == "" {
+		return fmt.Errorf("%w: want one word of %v, got %s", ErrBadValue, vocab, v)
+	}
+	if !slices.Contains(vocab, v.Scalar) {
+		return fmt.Errorf("%w %q (want one of %v or %s)", ErrBadValue, v.Scalar, vocab, Unspecified)
+	}
+	return nil
+}
+
+// validRetention checks a retention value: a non-empty map whose scopes
+// are words of vocab and whose periods are valid, checked scope by scope in
+// sorted order.
+func validRetention(v Value, vocab []string) error {
+	if v.Map == nil {
+		return fmt.Errorf("%w: want a map scope -> period, got %q", ErrBadValue, v.String())
+	}
+	if len(v.Map) == 0 {
+		return fmt.Errorf("%w: empty retention map", ErrBadValue)
+	}
+	for _, scope := range sortedKeys(v.Map) {
+		if !slices.Contains(vocab, scope) {
+			return fmt.Errorf("%w: retention scope %q (want one of %v)", ErrBadValue, scope, vocab)
+		}
+		if err := validPeriod(v.Map[scope]); err != nil {
+			return fmt.Errorf("retention scope %s: %w", scope, err)
+		}
+	}
+	return nil
+}
+
+// validSet checks the value of a set attribute: items of vocab, sorted and
+// without duplicates, checked item by item.
+func validSet(v Value, vocab []string) error {
+	if v.Set == nil {
+		return fmt.Errorf("%w: want a set of %v, got %q", ErrBadValue, vocab, v.String())
+	}
+	for i, item := range v.Set {
+		if !slices.Contains(vocab, item) {
+			return fmt.Errorf("%w: item %q (want items of %v)", ErrBadValue, item, vocab)
+		}
+		if i > 0 && v.Set[i-1] >= item {
+			if v.Set[i-1] == item {
+				return fmt.Errorf("%w: duplicate item %q", ErrBadValue, item)
 			}
-			if i > 0 && v.Set[i-1] >= item {
-				if v.Set[i-1] == item {
-					return fmt.Errorf("%w: duplicate item %q", ErrBadValue, item)
-				}
-				return fmt.Errorf("%w: set not sorted at %q (build it with SetOf)", ErrBadValue, item)
-			}
+			return fmt.Errorf("%w: set not sorted at %q (build it with SetOf)", ErrBadValue, item)
 		}
 	}
 	return nil
@@ -316,30 +342,36 @@ func Weaker(attribute string, old, new Value) bool {
 		rn, ok2 := scalarRank(attribute, new.Scalar)
 		return ok1 && ok2 && rn > ro
 	case shapeMap:
-		if old.Map == nil || new.Map == nil {
-			return false
-		}
-		for scope, np := range new.Map {
-			op, had := old.Map[scope]
-			if !had {
-				if np != PeriodNone {
-					return true
-				}
-				continue
-			}
-			if c, ok := ComparePeriods(op, np); ok && c < 0 {
-				return true
-			}
-		}
-		return false
+		return old.Map != nil && new.Map != nil && retentionWeaker(old.Map, new.Map)
 	case shapeSet:
-		if old.Set == nil || new.Set == nil {
-			return false
-		}
-		for _, item := range old.Set {
-			if !slices.Contains(new.Set, item) {
+		return old.Set != nil && new.Set != nil && setWeaker(old.Set, new.Set)
+	}
+	return false
+}
+
+// retentionWeaker reports whether going from the retention map old to new
+// lengthens a scope's period or adds a scope with a period other than none.
+func retentionWeaker(old, new map[string]string) bool {
+	for scope, np := range new {
+		op, had := old[scope]
+		if !had {
+			if np != PeriodNone {
 				return true
 			}
+			continue
+		}
+		if c, ok := ComparePeriods(op, np); ok && c < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// setWeaker reports whether going from the set old to new drops an item.
+func setWeaker(old, new []string) bool {
+	for _, item := range old {
+		if !slices.Contains(new, item) {
+			return true
 		}
 	}
 	return false

@@ -66,6 +66,57 @@ func TestValidateValue(t *testing.T) {
 	}
 }
 
+// TestValidateValueMessages pins the exact message of each way
+// ValidateValue rejects a value.
+func TestValidateValueMessages(t *testing.T) {
+	const security = "[soc2-type2 iso27001 iso42001 fedramp-high hitrust pci-dss dod-il2 sso scim rbac audit-logs tls1.2+ aes-256]"
+	tests := []struct {
+		name      string
+		attribute string
+		value     Value
+		want      string
+	}{
+		{"unknown attribute", "pricing", Scalar("cheap"), `unknown attribute "pricing"`},
+		{"empty value", "training", Value{}, "bad value: empty value"},
+		{"scalar and set", "rights", Value{Scalar: "x", Set: []string{"export"}},
+			"bad value: [export] holds more than one of scalar, map and set"},
+		{"scalar and map", "retention", Value{Scalar: "30", Map: map[string]string{"default": "30"}},
+			"bad value: default=30 holds more than one of scalar, map and set"},
+		{"scalar attribute given a set", "training", SetOf("never"),
+			"bad value: want one word of [never opt-in opt-out always], got [never]"},
+		{"scalar not in vocabulary", "training", Scalar("opt_out"),
+			`bad value "opt_out" (want one of [never opt-in opt-out always] or unspecified)`},
+		{"map attribute given a scalar", "retention", Scalar("30"),
+			`bad value: want a map scope -> period, got "30"`},
+		{"empty map", "retention", MapOf(map[string]string{}), "bad value: empty retention map"},
+		{"first bad scope in sorted order", "retention", MapOf(map[string]string{"zzz": "30", "forever": "30"}),
+			`bad value: retention scope "forever" (want one of [default training-opt-in after-deletion policy-violation safety-scores feedback batch files zdr])`},
+		{"bad period", "retention", MapOf(map[string]string{"default": "30", "files": "30 days"}),
+			`retention scope files: bad value: period "30 days" (want whole days such as "30", or none, until-deleted, account-lifetime, configurable)`},
+		{"bad period of an earlier scope", "retention", MapOf(map[string]string{"default": "x", "forever": "30"}),
+			`retention scope default: bad value: period "x" (want whole days such as "30", or none, until-deleted, account-lifetime, configurable)`},
+		{"set attribute given a scalar", "security", Scalar("sso"),
+			`bad value: want a set of ` + security + `, got "sso"`},
+		{"item not in vocabulary", "security", SetOf("soc3"),
+			`bad value: item "soc3" (want items of ` + security + `)`},
+		{"duplicate item", "security", Value{Set: []string{"sso", "sso"}}, `bad value: duplicate item "sso"`},
+		{"unsorted set", "security", Value{Set: []string{"tls1.2+", "aes-256"}},
+			`bad value: set not sorted at "aes-256" (build it with SetOf)`},
+		{"unsorted before a later unknown item", "rights", Value{Set: []string{"export", "delete-conversations", "sso"}},
+			`bad value: set not sorted at "delete-conversations" (build it with SetOf)`},
+		{"unknown item before a later unsorted one", "rights", Value{Set: []string{"sso", "export"}},
+			`bad value: item "sso" (want items of [delete-conversations export opt-out-training admin-retention-controls])`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ValidateValue(tt.attribute, tt.value)
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("ValidateValue(%s, %s) = %v, want %s", tt.attribute, tt.value, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestIsAttribute(t *testing.T) {
 	for _, a := range Attributes {
 		if !IsAttribute(a) {
@@ -129,6 +180,8 @@ func TestWeakerStronger(t *testing.T) {
 		{"security swapped", "security", SetOf("sso"), SetOf("scim"), true, true},
 		{"right dropped", "rights", SetOf("export", "delete-conversations"), SetOf("export"), true, false},
 		{"shape mismatch", "security", Scalar("sso"), SetOf("sso", "scim"), false, false},
+		{"retention shape mismatch", "retention", Scalar("30"), ret("default", "90"), false, false},
+		{"scalar shape mismatch", "training", SetOf("never"), Scalar("always"), false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
