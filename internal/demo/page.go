@@ -13,9 +13,10 @@ package demo
 
 import (
 	"fmt"
-	"html"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/clausewatch/clausewatch/internal/textesc"
 )
 
 // Layout is the markup family of a page: where the declared selector finds
@@ -83,7 +84,7 @@ func (p Page) HTML(n Noise) []byte {
 	var b strings.Builder
 	nonce := r.hex(22)
 	build := r.hex(21)
-	fmt.Fprintf(&b, `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>%s</title>`, esc(p.Title))
+	fmt.Fprintf(&b, `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>%s</title>`, textesc.HTML(p.Title))
 	fmt.Fprintf(&b, `<meta name="build-id" content="%s"><meta name="request-id" content="%s-%s">`, build, r.hex(8), r.hex(12))
 	fmt.Fprintf(&b, `<link rel="stylesheet" href="/static/css/%s.css"><script nonce="%s">window.__cfg={"t":"%s","e":%d}</script></head>`, r.hex(16), nonce, r.hex(32), n.Epoch)
 	switch p.Layout {
@@ -128,8 +129,6 @@ func (n *noiser) cls(name string) string { return name + "_" + n.hex(6) }
 // track adds tracking parameters to a link.
 func (n *noiser) track(u string) string { return u + "?utm_source=site&sid=" + n.hex(16) }
 
-func esc(s string) string { return html.EscapeString(s) }
-
 // heading renders a section heading with its number.
 func (s Section) title() string {
 	if s.Number == "" {
@@ -153,9 +152,9 @@ func (s Section) body(b *strings.Builder, r *noiser, wrap string) {
 			fmt.Fprintf(b, `<div class="%s">`, wrap)
 		}
 		if p.Lead != "" {
-			fmt.Fprintf(b, `<p class="%s"><strong>%s.</strong> %s</p>`, r.cls("p"), esc(p.Lead), esc(p.Text))
+			fmt.Fprintf(b, `<p class="%s"><strong>%s.</strong> %s</p>`, r.cls("p"), textesc.HTML(p.Lead), textesc.HTML(p.Text))
 		} else {
-			fmt.Fprintf(b, `<p class="%s">%s</p>`, r.cls("p"), esc(p.Text))
+			fmt.Fprintf(b, `<p class="%s">%s</p>`, r.cls("p"), textesc.HTML(p.Text))
 		}
 		if wrap != "" {
 			b.WriteString(`</div>`)
@@ -164,7 +163,7 @@ func (s Section) body(b *strings.Builder, r *noiser, wrap string) {
 	if len(s.Items) > 0 {
 		fmt.Fprintf(b, `<ul class="%s">`, r.cls("ul"))
 		for _, it := range s.Items {
-			fmt.Fprintf(b, `<li class="%s">%s</li>`, r.cls("li"), esc(it))
+			fmt.Fprintf(b, `<li class="%s">%s</li>`, r.cls("li"), textesc.HTML(it))
 		}
 		b.WriteString(`</ul>`)
 	}
@@ -177,9 +176,9 @@ func (p Page) legalPage(b *strings.Builder, r *noiser) {
 		r.cls("body"), r.cls("header"), r.track("/"), r.track("/pricing"), r.track("/login"))
 	fmt.Fprintf(b, `<main class="%s" data-sid="%s"><div class="%s"><span>English</span><a href="%s">Deutsch</a><a href="%s">Français</a></div>`,
 		r.cls("main"), r.hex(12), r.cls("language-options"), r.track("/de"), r.track("/fr"))
-	fmt.Fprintf(b, `<article class="%s"><h1 class="%s">%s</h1><p class="%s">%s</p>`, r.cls("article"), r.cls("title"), esc(p.Title), r.cls("date"), esc(p.Updated))
+	fmt.Fprintf(b, `<article class="%s"><h1 class="%s">%s</h1><p class="%s">%s</p>`, r.cls("article"), r.cls("title"), textesc.HTML(p.Title), r.cls("date"), textesc.HTML(p.Updated))
 	for i, s := range p.Sections {
-		fmt.Fprintf(b, `<h%d class="%s" id="s%d">%s</h%d>`, s.level(), r.cls("h"), i+1, esc(s.title()), s.level())
+		fmt.Fprintf(b, `<h%d class="%s" id="s%d">%s</h%d>`, s.level(), r.cls("h"), i+1, textesc.HTML(s.title()), s.level())
 		s.body(b, r, "")
 	}
 	fmt.Fprintf(b, `</article></main><footer class="%s"><a href="%s">Privacy</a> <a href="%s">Cookies</a></footer>`, r.cls("footer"), r.track("/privacy"), r.track("/cookies"))
@@ -198,20 +197,20 @@ var relatedTitles = []string{
 // helpArticle: .article holds the title, the avatar line (removed), the
 // body and the related-articles list (removed).
 func (p Page) helpArticle(b *strings.Builder, r *noiser, n Noise) {
-	fmt.Fprintf(b, `<body><div id="__next"><header><nav><a href="%s">All collections</a></nav></header><div class="article intercom-force-break"><div class="mb-10"><h1 class="font-primary">%s</h1>`, r.track("/en/"), esc(p.Title))
+	fmt.Fprintf(b, `<body><div id="__next"><header><nav><a href="%s">All collections</a></nav></header><div class="article intercom-force-break"><div class="mb-10"><h1 class="font-primary">%s</h1>`, r.track("/en/"), textesc.HTML(p.Title))
 	fmt.Fprintf(b, `<div class="avatar"><div class="avatar__info"><span>Updated <time datetime="2026-0%d-1%dT10:00:00Z">%d days ago</time></span></div></div></div>`, 1+n.Epoch%9, n.Epoch%10, 3+n.Epoch*7)
 	fmt.Fprintf(b, `<div class="jsx-%s article_body"><article class="jsx-%s">`, r.hex(16), r.hex(16))
 	if p.Updated != "" {
-		fmt.Fprintf(b, `<div class="intercom-interblocks-paragraph"><p>%s</p></div>`, esc(p.Updated))
+		fmt.Fprintf(b, `<div class="intercom-interblocks-paragraph"><p>%s</p></div>`, textesc.HTML(p.Updated))
 	}
 	for i, s := range p.Sections {
-		fmt.Fprintf(b, `<div class="intercom-interblocks-heading"><h%d id="h_%s%d">%s</h%d></div>`, s.level(), r.hex(10), i, esc(s.title()), s.level())
+		fmt.Fprintf(b, `<div class="intercom-interblocks-heading"><h%d id="h_%s%d">%s</h%d></div>`, s.level(), r.hex(10), i, textesc.HTML(s.title()), s.level())
 		s.body(b, r, "intercom-interblocks-paragraph no-margin")
 	}
 	b.WriteString(`</article></div><section class="related_articles my-6"><div>Related Articles</div><ul role="list">`)
 	for i := 0; i < 3; i++ {
 		t := relatedTitles[(n.Epoch+i)%len(relatedTitles)]
-		fmt.Fprintf(b, `<li><a href="%s">%s</a></li>`, r.track("/en/articles/"+fmt.Sprint(1000+n.Epoch+i)), esc(t))
+		fmt.Fprintf(b, `<li><a href="%s">%s</a></li>`, r.track("/en/articles/"+fmt.Sprint(1000+n.Epoch+i)), textesc.HTML(t))
 	}
 	b.WriteString(`</ul></section></div></div>`)
 }
@@ -221,13 +220,13 @@ func (p Page) platformDocs(b *strings.Builder, r *noiser) {
 	fmt.Fprintf(b, `<body><div class="%s"><header><a href="%s">Docs</a><a href="%s">API reference</a></header>`, r.cls("layout"), r.track("/docs"), r.track("/api"))
 	fmt.Fprintf(b, `<main class="%s"><nav aria-label="sidebar"><ul><li><a href="%s">Get started</a></li><li><a href="%s">Manage data</a></li><li><a href="%s">Pricing</a></li></ul></nav>`,
 		r.cls("main"), r.track("/docs/start"), r.track("/docs/manage"), r.track("/docs/pricing"))
-	fmt.Fprintf(b, `<article class="%s"><h1>%s</h1>`, r.cls("prose"), esc(p.Title))
+	fmt.Fprintf(b, `<article class="%s"><h1>%s</h1>`, r.cls("prose"), textesc.HTML(p.Title))
 	if p.Updated != "" {
-		fmt.Fprintf(b, `<p>%s</p>`, esc(p.Updated))
+		fmt.Fprintf(b, `<p>%s</p>`, textesc.HTML(p.Updated))
 	}
 	for _, s := range p.Sections {
 		id := strings.ToLower(strings.ReplaceAll(s.Heading, " ", "-"))
-		fmt.Fprintf(b, `<h%d id="%s"><a href="#%s" class="%s">%s</a></h%d>`, s.level(), esc(id), esc(id), r.cls("anchor"), esc(s.title()), s.level())
+		fmt.Fprintf(b, `<h%d id="%s"><a href="#%s" class="%s">%s</a></h%d>`, s.level(), textesc.HTML(id), textesc.HTML(id), r.cls("anchor"), textesc.HTML(s.title()), s.level())
 		s.body(b, r, "")
 	}
 	fmt.Fprintf(b, `</article></main><footer><a href="%s">Status</a></footer></div>`, r.track("/status"))
@@ -238,13 +237,13 @@ func (p Page) platformDocs(b *strings.Builder, r *noiser) {
 func (p Page) cloudDocs(b *strings.Builder, r *noiser, n Noise) {
 	fmt.Fprintf(b, `<body><div id="left-column"><nav><a href="%s">User Guide</a></nav></div><div id="main-column"><div id="main-content"><div class="breadcrumbs"><a href="%s">Documentation</a> / <a href="%s">User Guide</a></div>`,
 		r.track("/guide"), r.track("/"), r.track("/guide"))
-	fmt.Fprintf(b, `<div id="main-col-body"><h1 class="topictitle" id="%s">%s</h1>`, r.hex(8), esc(p.Title))
+	fmt.Fprintf(b, `<div id="main-col-body"><h1 class="topictitle" id="%s">%s</h1>`, r.hex(8), textesc.HTML(p.Title))
 	fmt.Fprintf(b, `<div class="awsdocs-page-header-container"><div id="awsdocs-page-header"><a href="%s">PDF</a></div></div>`, r.track("/guide.pdf"))
 	if p.Updated != "" {
-		fmt.Fprintf(b, `<p>%s</p>`, esc(p.Updated))
+		fmt.Fprintf(b, `<p>%s</p>`, textesc.HTML(p.Updated))
 	}
 	for _, s := range p.Sections {
-		fmt.Fprintf(b, `<h%d id="%s">%s</h%d>`, s.level(), r.hex(8), esc(s.title()), s.level())
+		fmt.Fprintf(b, `<h%d id="%s">%s</h%d>`, s.level(), r.hex(8), textesc.HTML(s.title()), s.level())
 		s.body(b, r, "")
 	}
 	fmt.Fprintf(b, `</div><div id="main-col-footer"><p>Did this page help you? (%d votes)</p><a href="%s">Provide feedback</a></div></div></div>`, 40+n.Epoch, r.track("/feedback"))
@@ -256,12 +255,12 @@ func (p Page) learnDocs(b *strings.Builder, r *noiser, n Noise) {
 	fmt.Fprintf(b, `<body><div class="header-holder"><a href="%s">Learn</a></div><div class="metadata" data-ms-date="2026-0%d-0%d">%d contributors</div>`, r.track("/"), 1+n.Epoch%9, 1+n.Epoch%9, 5+n.Epoch)
 	fmt.Fprintf(b, `<main id="main" class="content" data-bi-name="content" data-request="%s"><nav aria-label="Breadcrumb"><ol><li><a href="%s">Foundry</a></li><li><a href="%s">Responsible AI</a></li></ol></nav>`,
 		r.hex(12), r.track("/foundry"), r.track("/foundry/rai"))
-	fmt.Fprintf(b, `<h1>%s</h1><div class="content">`, esc(p.Title))
+	fmt.Fprintf(b, `<h1>%s</h1><div class="content">`, textesc.HTML(p.Title))
 	if p.Updated != "" {
-		fmt.Fprintf(b, `<p>%s</p>`, esc(p.Updated))
+		fmt.Fprintf(b, `<p>%s</p>`, textesc.HTML(p.Updated))
 	}
 	for _, s := range p.Sections {
-		fmt.Fprintf(b, `<h%d id="%s">%s</h%d>`, s.level(), r.hex(6), esc(s.title()), s.level())
+		fmt.Fprintf(b, `<h%d id="%s">%s</h%d>`, s.level(), r.hex(6), textesc.HTML(s.title()), s.level())
 		s.body(b, r, "")
 	}
 	fmt.Fprintf(b, `</div></main><div class="feedback"><a href="%s">Was this page helpful?</a></div>`, r.track("/feedback"))
