@@ -19,10 +19,8 @@
 package baseline
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -31,6 +29,34 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/yamlx"
+)
+
+// Error is one problem of a baseline file. Its message reads
+// "FILE:LINE: FIELD: problem", e.g.
+// `sources/baselines/acme.yaml:14: tiers.free.training.value: bad value "sometimes" (…)`;
+// FIELD is the path of keys to the problem ("tiers.free.training"), empty
+// for whole-file problems, and Line is 0 and left out when unknown.
+type Error = yamlx.Error
+
+// Sentinel errors classifying the problems of a baseline file for
+// errors.Is. Problems with a value wrap terms.ErrBadValue or
+// terms.ErrUnknownAttribute instead.
+var (
+	ErrRead             = errors.New("cannot read baseline file")
+	ErrSyntax           = errors.New("YAML syntax error")
+	ErrEmptyFile        = errors.New("empty baseline file")
+	ErrType             = errors.New("wrong type")
+	ErrUnknownField     = errors.New("unknown field")
+	ErrDuplicateField   = errors.New("duplicate field")
+	ErrMissing          = errors.New("missing")
+	ErrEmpty            = errors.New("empty value")
+	ErrInvalidID        = errors.New("invalid id")
+	ErrUnknownAttribute = errors.New("unknown attribute")
+	ErrAlias            = errors.New("anchors and aliases are not supported")
+	ErrDuplicateVendor  = errors.New("vendor already has a baseline")
+	ErrUnknownTier      = errors.New("undeclared tier")
+	ErrOtherVendor      = errors.New("vendor does not match the declaration")
 )
 
 // Entry is one documented cell: the value the analysis claims, the note
@@ -77,9 +103,9 @@ func (b Baseline) Values() map[string]map[string]terms.Value {
 // sources directory) in name order and returns one Baseline per file.
 // Decoding is strict: unknown fields, duplicate keys, unknown attributes,
 // malformed tier ids, values outside DESIGN.md's vocabulary, "unknown"
-// values, missing notes and two files for one vendor are errors. Every
-// problem of every file is reported (joined), each as
-// "baselines/x.yaml:LINE: tier T, attribute A: …". A missing dir or one
+// values, missing notes, anchors and aliases, and two files for one vendor
+// are errors. Every problem of every file is reported (joined), each an
+// *Error such as "baselines/x.yaml:LINE: tiers.T.A.value: …". A missing dir or one
 // without YAML files yields no baselines and no error. Load does not check
 // tiers against the vendor's declarations: see Validate.
 func Load(fsys fs.FS, dir string) ([]Baseline, error) {
@@ -96,16 +122,22 @@ func Load(fsys fs.FS, dir string) ([]Baseline, error) {
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("read baseline %s: %w", name, err))
+			errs = append(errs, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
 			continue
 		}
-		b, _, err := parse(name, data)
+		b, doc, err := parse(name, data)
 		if err != nil {
-			errs = append(errs, err)
+			var joined interface{ Unwrap() []error }
+			if errors.As(err, &joined) {
+				errs = append(errs, joined.Unwrap()...) // one flat list of *Error
+			} else {
+				errs = append(errs, err)
+			}
 			continue
 		}
 		if prev, dup := byName[b.Vendor]; dup {
-			errs = append(errs, fmt.Errorf("%s: vendor %q already has a baseline in %s", name, b.Vendor, prev))
+			errs = append(errs, &Error{File: name, Line: vendorLine(doc), Field: "vendor",
+				Err: fmt.Errorf("%w: %q already has one in %s", ErrDuplicateVendor, b.Vendor, prev)})
 			continue
 		}
 		byName[b.Vendor] = name
@@ -120,12 +152,16 @@ func Load(fsys fs.FS, dir string) ([]Baseline, error) {
 // Validate checks b against its vendor's declaration v: the vendor ids
 // must match, every tier must be one of v.Tiers, every attribute one of
 // terms.Attributes, and every value valid for its attribute (not unknown).
-// All problems are reported (joined), each naming b.File, the line when
-// known, and the tier/attribute. Cells missing from b are not an error.
+// All problems are reported (joined), each an *Error naming b.File, the
+// line when known, and the field (vendor, tiers.T, tiers.T.A). Cells
+// missing from b are not an error.
 func Validate(b Baseline, v terms.Vendor) error {
 	var errs []error
+	fail := func(line int, field string, err error) {
+		errs = append(errs, &Error{File: b.File, Line: line, Field: field, Err: err})
+	}
 	if b.Vendor != v.ID {
-		errs = append(errs, fmt.Errorf("%s: vendor %q does not match the declaration of %q (%s)", b.File, b.Vendor, v.ID, v.File))
+		fail(0, "vendor", fmt.Errorf("%w: %q does not match the declaration of %q (%s)", ErrOtherVendor, b.Vendor, v.ID, v.File))
 	}
 	declared := make([]string, len(v.Tiers))
 	for i, t := range v.Tiers {
@@ -133,15 +169,16 @@ func Validate(b Baseline, v terms.Vendor) error {
 	}
 	for _, tier := range sortedTiers(b) {
 		attrs := b.Tiers[tier]
+		at := yamlx.Join("tiers", tier)
 		if !slices.Contains(declared, tier) {
-			errs = append(errs, fmt.Errorf("%s: tier %q is not a tier of vendor %s (declared: %s)",
-				where(b.File, firstLine(attrs)), tier, v.ID, strings.Join(declared, ", ")))
+			fail(firstLine(attrs), at, fmt.Errorf("%w: tier %q is not a tier of vendor %s (declared: %s)",
+				ErrUnknownTier, tier, v.ID, strings.Join(declared, ", ")))
 			continue
 		}
 		for _, a := range sortedAttributes(attrs) {
 			e := attrs[a]
 			if err := checkValue(a, e.Value); err != nil {
-				errs = append(errs, fmt.Errorf("%s: tier %s, attribute %s: %w", where(b.File, e.Line), tier, a, err))
+				fail(e.Line, yamlx.Join(at, a), err)
 			}
 		}
 	}
@@ -155,14 +192,6 @@ func checkValue(attribute string, v terms.Value) error {
 		return errors.New(`"unknown" is not a documented value (use unspecified when the analysis says nothing)`)
 	}
 	return terms.ValidateValue(attribute, v)
-}
-
-// where formats file:line, or file alone when the line is unknown.
-func where(file string, line int) string {
-	if line > 0 {
-		return fmt.Sprintf("%s:%d", file, line)
-	}
-	return file
 }
 
 func firstLine(attrs map[string]Entry) int {
@@ -205,164 +234,158 @@ func sortedAttributes(attrs map[string]Entry) []string {
 	return names
 }
 
+// Field names of the mappings of a baseline file.
+var (
+	fileFields  = []string{"vendor", "analysis", "tiers"}
+	entryFields = []string{"value", "note"}
+)
+
 // parse decodes one baseline file. It returns the baseline and the YAML
-// document node (for Adopt), or every problem found, joined.
+// document node (for Adopt), or every problem found, each an *Error, in
+// line order, joined.
 func parse(file string, data []byte) (Baseline, *yaml.Node, error) {
-	b := Baseline{File: file, Tiers: map[string]map[string]Entry{}}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return b, nil, fmt.Errorf("%s: empty baseline file", file)
-		}
-		return b, nil, fmt.Errorf("%s: %w", file, err)
+	p := &parser{file: file}
+	p.Reader = yamlx.Reader{
+		Fail: p.fail,
+		Errs: yamlx.Errors{Syntax: ErrSyntax, Type: ErrType, UnknownField: ErrUnknownField,
+			DuplicateField: ErrDuplicateField, EmptyFile: ErrEmptyFile,
+			ExtraDocument: fmt.Errorf("%w: more than one YAML document", ErrSyntax)},
+		Words: yamlx.Words{Scalar: "the value %q", Other: "another kind of node", String: "a string"},
+		Trim:  true,
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return b, nil, fmt.Errorf("%s:%d: more than one YAML document", file, extra.Line)
+	doc, ok := p.DocumentNode(data)
+	if !ok {
+		return Baseline{}, nil, p.err()
 	}
 	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return b, nil, fmt.Errorf("%s:%d: want a mapping with vendor, analysis and tiers", file, root.Line)
+	if p.aliases(root, ""); len(p.errs) > 0 {
+		return Baseline{}, nil, p.err()
 	}
-	p := &parser{file: file}
-	var tiersNode *yaml.Node
-	p.fields(root, "", func(key string, k, v *yaml.Node) {
-		switch key {
-		case "vendor":
-			b.Vendor = p.scalar(v, "vendor")
-		case "analysis":
-			b.Analysis = p.scalar(v, "analysis")
-		case "tiers":
-			tiersNode = v
-		default:
-			p.errorf(k, "unknown field %q (want vendor, analysis, tiers)", key)
-		}
-	})
-	switch {
-	case b.Vendor == "":
-		p.errorf(root, "missing vendor")
-	case !isID(b.Vendor):
-		p.errorf(root, "vendor %q is not a lower-case hyphenated id", b.Vendor)
-	}
-	if tiersNode == nil {
-		p.errorf(root, "missing tiers")
-	} else if tiersNode.Kind != yaml.MappingNode {
-		p.errorf(tiersNode, "tiers: want a mapping tier -> attributes")
-	} else {
-		p.fields(tiersNode, "tiers", func(tier string, k, v *yaml.Node) {
-			if !isID(tier) {
-				p.errorf(k, "tier %q is not a lower-case hyphenated id", tier)
-				return
-			}
-			if v.Kind != yaml.MappingNode {
-				p.errorf(v, "tier %s: want a mapping attribute -> {value, note}", tier)
-				return
-			}
-			cells := map[string]Entry{}
-			p.fields(v, "tier "+tier, func(attr string, k, v *yaml.Node) {
-				ctx := fmt.Sprintf("tier %s, attribute %s", tier, attr)
-				if !terms.IsAttribute(attr) {
-					p.errorf(k, "tier %s: unknown attribute %q (want one of %s)", tier, attr, strings.Join(terms.Attributes, ", "))
-					return
-				}
-				if e, ok := p.entry(v, ctx, attr); ok {
-					cells[attr] = e
-				}
-			})
-			b.Tiers[tier] = cells
-		})
-	}
-	if err := errors.Join(p.errs...); err != nil {
+	b := p.baseline(root)
+	if err := p.err(); err != nil {
 		return Baseline{}, nil, err
 	}
-	return b, &doc, nil
+	return b, doc, nil
 }
 
-// parser collects problems with their file:line.
+// parser walks one baseline file, collecting every problem.
 type parser struct {
+	yamlx.Reader
 	file string
 	errs []error
 }
 
-func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
-	p.errs = append(p.errs, fmt.Errorf("%s:%d: %s", p.file, n.Line, fmt.Sprintf(format, args...)))
+func (p *parser) fail(line int, field string, err error) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Field: field, Err: err})
 }
 
-// fields calls fn for each key of mapping m in order, reporting duplicate
-// and non-scalar keys.
-func (p *parser) fields(m *yaml.Node, ctx string, fn func(key string, k, v *yaml.Node)) {
-	seen := map[string]int{}
-	prefix := ""
-	if ctx != "" {
-		prefix = ctx + ": "
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			p.errorf(k, "%swant a plain key", prefix)
-			continue
+// err joins the problems in line order (nil when there are none).
+func (p *parser) err() error {
+	slices.SortStableFunc(p.errs, func(x, y error) int { return x.(*Error).Line - y.(*Error).Line })
+	return errors.Join(p.errs...)
+}
+
+// aliases records every alias under n: Adopt edits the node tree in place,
+// and an edited alias would silently change every cell sharing its anchor.
+func (p *parser) aliases(n *yaml.Node, at string) {
+	switch n.Kind {
+	case yaml.AliasNode:
+		p.fail(n.Line, at, ErrAlias)
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.AliasNode {
+				p.fail(k.Line, at, ErrAlias)
+				continue
+			}
+			p.aliases(n.Content[i+1], yamlx.Join(at, k.Value))
 		}
-		if line, dup := seen[k.Value]; dup {
-			p.errorf(k, "%skey %q already defined at line %d", prefix, k.Value, line)
-			continue
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			p.aliases(c, fmt.Sprintf("%s[%d]", at, i))
 		}
-		seen[k.Value] = k.Line
-		if v.Kind == yaml.AliasNode {
-			p.errorf(v, "%s%s: anchors and aliases are not supported", prefix, k.Value)
-			continue
-		}
-		fn(k.Value, k, v)
 	}
 }
 
-func (p *parser) scalar(n *yaml.Node, field string) string {
-	if n.Kind != yaml.ScalarNode {
-		p.errorf(n, "%s: want a string", field)
-		return ""
+// baseline reads the top-level mapping.
+func (p *parser) baseline(root *yaml.Node) Baseline {
+	b := Baseline{File: p.file, Tiers: map[string]map[string]Entry{}}
+	if root.Kind != yaml.MappingNode {
+		p.fail(root.Line, "", fmt.Errorf("%w: want a mapping with vendor, analysis and tiers, got %s", ErrType, p.KindOf(root)))
+		return b
 	}
-	return n.Value
+	f, _ := p.Fields(root, "", fileFields)
+	b.Vendor = p.Str(f["vendor"], "vendor")
+	switch v := f["vendor"].Val; {
+	case b.Vendor == "" && (v == nil || yamlx.Resolve(v).Kind == yaml.ScalarNode):
+		p.fail(yamlx.LineOf(f["vendor"], root), "", fmt.Errorf("%w vendor", ErrMissing))
+	case b.Vendor != "" && !isID(b.Vendor):
+		p.fail(yamlx.LineOf(f["vendor"], root), "vendor",
+			fmt.Errorf("%w: vendor %q is not a lower-case hyphenated id", ErrInvalidID, b.Vendor))
+	}
+	b.Analysis = p.Str(f["analysis"], "analysis")
+
+	t := f["tiers"]
+	if t.Val == nil {
+		p.fail(root.Line, "", fmt.Errorf("%w tiers", ErrMissing))
+		return b
+	}
+	tiers, _ := p.Pairs(t.Val, "tiers", "tier ids to their attributes")
+	for _, e := range tiers {
+		tier, at := e.Key.Value, yamlx.Join("tiers", e.Key.Value)
+		if !isID(tier) {
+			p.fail(e.Key.Line, at, fmt.Errorf("%w: tier %q is not a lower-case hyphenated id", ErrInvalidID, tier))
+			continue
+		}
+		attrs, ok := p.Pairs(e.Val, at, "attributes to {value, note}")
+		if !ok {
+			continue
+		}
+		cells := map[string]Entry{}
+		for _, a := range attrs {
+			attr, at := a.Key.Value, yamlx.Join(at, a.Key.Value)
+			if !terms.IsAttribute(attr) {
+				p.fail(a.Key.Line, at, fmt.Errorf("%w %q (want one of %s)", ErrUnknownAttribute, attr, strings.Join(terms.Attributes, ", ")))
+				continue
+			}
+			if c, ok := p.entry(a.Val, at, attr); ok {
+				cells[attr] = c
+			}
+		}
+		b.Tiers[tier] = cells
+	}
+	return b
 }
 
-// entry decodes {value: …, note: "…"}.
-func (p *parser) entry(n *yaml.Node, ctx, attr string) (Entry, bool) {
+// entry reads one cell, {value: …, note: "…"}, at field path at.
+func (p *parser) entry(n *yaml.Node, at, attr string) (Entry, bool) {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want {value: …, note: \"…\"}", ctx)
+		p.fail(n.Line, at, fmt.Errorf("%w: want {value: …, note: \"…\"}, got %s", ErrType, p.KindOf(n)))
 		return Entry{}, false
 	}
-	e := Entry{Line: n.Line}
-	var valueNode *yaml.Node
 	before := len(p.errs)
-	p.fields(n, ctx, func(key string, k, v *yaml.Node) {
-		switch key {
-		case "value":
-			valueNode = v
-		case "note":
-			e.Note = strings.TrimSpace(p.scalar(v, ctx+": note"))
-		default:
-			p.errorf(k, "%s: unknown field %q (want value, note)", ctx, key)
-		}
-	})
-	if valueNode == nil {
-		p.errorf(n, "%s: missing value", ctx)
-	} else if v, ok := p.value(valueNode, ctx); ok {
+	f, _ := p.Fields(n, at, entryFields)
+	e := Entry{Line: n.Line}
+	if val := f["value"].Val; val == nil {
+		p.fail(n.Line, at, fmt.Errorf("%w value", ErrMissing))
+	} else if v, ok := p.value(val, yamlx.Join(at, "value")); ok {
 		if err := checkValue(attr, v); err != nil {
-			p.errorf(valueNode, "%s: %v", ctx, err)
+			p.fail(val.Line, yamlx.Join(at, "value"), err)
 		}
 		e.Value = v
 	}
-	if e.Note == "" {
-		p.errorf(n, "%s: missing note (say where the analysis states the value)", ctx)
+	if e.Note = p.Str(f["note"], yamlx.Join(at, "note")); e.Note == "" {
+		p.fail(yamlx.LineOf(f["note"], n), at, fmt.Errorf("%w note (say where the analysis states the value)", ErrMissing))
 	}
 	return e, len(p.errs) == before
 }
 
-// value decodes a scalar, a map scope -> period or a list into a Value.
-func (p *parser) value(n *yaml.Node, ctx string) (terms.Value, bool) {
+// value reads a word, a map scope -> period or a list into a Value.
+func (p *parser) value(n *yaml.Node, at string) (terms.Value, bool) {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if n.Tag == "!!null" || strings.TrimSpace(n.Value) == "" {
-			p.errorf(n, "%s: empty value", ctx)
+		if yamlx.IsNull(n) || strings.TrimSpace(n.Value) == "" {
+			p.fail(n.Line, at, ErrEmpty)
 			return terms.Value{}, false
 		}
 		if n.Value == "unknown" {
@@ -370,26 +393,28 @@ func (p *parser) value(n *yaml.Node, ctx string) (terms.Value, bool) {
 		}
 		return terms.Scalar(n.Value), true
 	case yaml.MappingNode:
+		scopes, _ := p.Pairs(n, at, "retention scopes to periods")
 		m := map[string]string{}
 		ok := true
-		p.fields(n, ctx, func(scope string, _, v *yaml.Node) {
-			if v.Kind != yaml.ScalarNode {
-				p.errorf(v, "%s: retention scope %s: want a period", ctx, scope)
+		for _, e := range scopes {
+			if e.Val.Kind != yaml.ScalarNode {
+				p.fail(e.Val.Line, yamlx.Join(at, e.Key.Value), fmt.Errorf("%w: want a period, got %s", ErrType, p.KindOf(e.Val)))
 				ok = false
-				return
+				continue
 			}
-			m[scope] = v.Value
-		})
+			m[e.Key.Value] = e.Val.Value
+		}
 		return terms.MapOf(m), ok
 	case yaml.SequenceNode:
 		items := make([]string, 0, len(n.Content))
-		for _, it := range n.Content {
+		for i, it := range n.Content {
+			field := fmt.Sprintf("%s[%d]", at, i)
 			if it.Kind != yaml.ScalarNode {
-				p.errorf(it, "%s: want a list of words", ctx)
+				p.fail(it.Line, field, fmt.Errorf("%w: want a list of words, got %s", ErrType, p.KindOf(it)))
 				return terms.Value{}, false
 			}
 			if slices.Contains(items, it.Value) {
-				p.errorf(it, "%s: duplicate item %q", ctx, it.Value)
+				p.fail(it.Line, field, fmt.Errorf("%w: duplicate item %q", terms.ErrBadValue, it.Value))
 				return terms.Value{}, false
 			}
 			items = append(items, it.Value)
@@ -400,19 +425,21 @@ func (p *parser) value(n *yaml.Node, ctx string) (terms.Value, bool) {
 		}
 		return v, true
 	}
-	p.errorf(n, "%s: want a word, a map or a list", ctx)
+	p.fail(n.Line, at, fmt.Errorf("%w: want a word, a map or a list, got %s", ErrType, p.KindOf(n)))
 	return terms.Value{}, false
 }
 
-// isID reports whether s is a lower-case hyphenated id ("azure-foundry").
-func isID(s string) bool {
-	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
+// vendorLine is the line of the vendor key of a parsed document.
+func vendorLine(doc *yaml.Node) int {
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "vendor" {
+			return root.Content[i].Line
 		}
 	}
-	return true
+	return root.Line
 }
+
+// isID reports whether s is a lower-case hyphenated id ("azure-foundry"),
+// by the rule every loader shares.
+func isID(s string) bool { return yamlx.ValidID(s) }

@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,21 +91,21 @@ func TestLoadErrors(t *testing.T) {
 		yaml string
 		want []string // substrings of the error
 	}{
-		{"unknown top field", "vendor: acme\nversion: 2\ntiers: {}\n", []string{"baselines/acme.yaml:2:", `unknown field "version"`}},
+		{"unknown top field", "vendor: acme\nversion: 2\ntiers: {}\n", []string{"baselines/acme.yaml:2: version: unknown field (want one of vendor, analysis, tiers)"}},
 		{"unknown entry field", "vendor: acme\ntiers:\n  free:\n    training: {value: never, notes: x}\n",
-			[]string{"baselines/acme.yaml:4:", "tier free, attribute training", `unknown field "notes"`}},
+			[]string{"baselines/acme.yaml:4: tiers.free.training.notes: unknown field (want one of value, note)"}},
 		{"unknown attribute", "vendor: acme\ntiers:\n  free:\n    pricing: {value: cheap, note: x}\n",
-			[]string{"baselines/acme.yaml:4:", "tier free", `unknown attribute "pricing"`}},
+			[]string{"baselines/acme.yaml:4: tiers.free.pricing: ", `unknown attribute "pricing"`}},
 		{"bad scalar", "vendor: acme\ntiers:\n  free:\n    training: {value: sometimes, note: x}\n",
-			[]string{"baselines/acme.yaml:4:", "tier free, attribute training", `"sometimes"`}},
+			[]string{"baselines/acme.yaml:4: tiers.free.training.value: ", `"sometimes"`}},
 		{"bad period", "vendor: acme\ntiers:\n  free:\n    retention:\n      value: {default: 30 days}\n      note: x\n",
-			[]string{"baselines/acme.yaml:5:", "tier free, attribute retention", `"30 days"`}},
+			[]string{"baselines/acme.yaml:5: tiers.free.retention.value: ", `"30 days"`}},
 		{"bad set item", "vendor: acme\ntiers:\n  free:\n    security: {value: [soc3], note: x}\n",
-			[]string{"baselines/acme.yaml:4:", "tier free, attribute security", `"soc3"`}},
+			[]string{"baselines/acme.yaml:4: tiers.free.security.value: ", `"soc3"`}},
 		{"duplicate set item", "vendor: acme\ntiers:\n  free:\n    rights: {value: [export, export], note: x}\n",
 			[]string{"baselines/acme.yaml:4:", `duplicate item "export"`}},
 		{"unknown value", "vendor: acme\ntiers:\n  free:\n    training: {value: unknown, note: x}\n",
-			[]string{"baselines/acme.yaml:4:", "tier free, attribute training", "unspecified"}},
+			[]string{"baselines/acme.yaml:4: tiers.free.training.value: ", "unspecified"}},
 		{"missing note", "vendor: acme\ntiers:\n  free:\n    training: {value: never}\n",
 			[]string{"baselines/acme.yaml:4:", "missing note"}},
 		{"missing value", "vendor: acme\ntiers:\n  free:\n    training: {note: x}\n",
@@ -112,7 +113,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bare value", "vendor: acme\ntiers:\n  free:\n    training: never\n",
 			[]string{"baselines/acme.yaml:4:", "want {value"}},
 		{"duplicate attribute", "vendor: acme\ntiers:\n  free:\n    training: {value: never, note: x}\n    training: {value: always, note: y}\n",
-			[]string{"baselines/acme.yaml:5:", `"training" already defined at line 4`}},
+			[]string{"baselines/acme.yaml:5: tiers.free.training: duplicate field (first given at line 4)"}},
 		{"bad tier id", "vendor: acme\ntiers:\n  Free Plan:\n    training: {value: never, note: x}\n",
 			[]string{"baselines/acme.yaml:3:", `tier "Free Plan"`}},
 		{"missing vendor", "tiers: {}\n", []string{"baselines/acme.yaml:1:", "missing vendor"}},
@@ -120,6 +121,15 @@ func TestLoadErrors(t *testing.T) {
 		{"not yaml", "vendor: [\n", []string{"baselines/acme.yaml"}},
 		{"two problems", "vendor: acme\ntiers:\n  free:\n    training: {value: x, note: a}\n    zdr: {value: y, note: b}\n",
 			[]string{"baselines/acme.yaml:4:", "baselines/acme.yaml:5:"}},
+		{"syntax error has a line", "vendor: acme\ntiers:\n  free:\n    training: {value: never, note: x\n", []string{"baselines/acme.yaml:3: YAML syntax error"}},
+		{"second document", "vendor: acme\ntiers: {}\n---\nvendor: acme\n", []string{"baselines/acme.yaml:3: ", "more than one YAML document"}},
+		{"alias", "vendor: acme\ntiers:\n  free: &f\n    training: {value: never, note: x}\n  business: *f\n",
+			[]string{"baselines/acme.yaml:5: tiers.business: anchors and aliases are not supported"}},
+		{"tiers not a mapping", "vendor: acme\ntiers: [free]\n", []string{"baselines/acme.yaml:2: tiers: wrong type: want a mapping", "got a list"}},
+		{"missing tiers", "vendor: acme\n", []string{"baselines/acme.yaml:1: missing tiers"}},
+		{"bad vendor id", "vendor: Acme Corp\ntiers: {}\n", []string{"baselines/acme.yaml:1: vendor: invalid id", `"Acme Corp"`}},
+		{"empty note", "vendor: acme\ntiers:\n  free:\n    training:\n      value: never\n      note: \"  \"\n",
+			[]string{"baselines/acme.yaml:6: tiers.free.training: missing note"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,6 +143,33 @@ func TestLoadErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadErrorType checks that every problem is a positioned *Error that
+// errors.Is can classify.
+func TestLoadErrorType(t *testing.T) {
+	y := "vendor: acme\nversion: 2\ntiers:\n  free:\n    training: {value: sometimes, note: x}\n"
+	_, err := Load(fstest.MapFS{"baselines/acme.yaml": {Data: []byte(y)}}, "baselines")
+	var joined interface{ Unwrap() []error }
+	if !errors.As(err, &joined) || len(joined.Unwrap()) != 2 {
+		t.Fatalf("Load = %v, want two problems", err)
+	}
+	want := []Error{
+		{File: "baselines/acme.yaml", Line: 2, Field: "version"},
+		{File: "baselines/acme.yaml", Line: 5, Field: "tiers.free.training.value"},
+	}
+	for i, e := range joined.Unwrap() {
+		var be *Error
+		if !errors.As(e, &be) {
+			t.Fatalf("problem %d (%v) is %T, want *Error", i, e, e)
+		}
+		if be.File != want[i].File || be.Line != want[i].Line || be.Field != want[i].Field {
+			t.Errorf("problem %d at %s:%d %s, want %s:%d %s", i, be.File, be.Line, be.Field, want[i].File, want[i].Line, want[i].Field)
+		}
+	}
+	if !errors.Is(err, ErrUnknownField) || !errors.Is(err, terms.ErrBadValue) {
+		t.Errorf("Load = %v: want it to wrap ErrUnknownField and terms.ErrBadValue", err)
 	}
 }
 
@@ -167,11 +204,11 @@ func TestValidate(t *testing.T) {
 		{"constructed unknown attribute", func(*testing.T) Baseline {
 			return Baseline{Vendor: "acme", File: "x.yaml", Tiers: map[string]map[string]Entry{
 				"free": {"pricing": {Value: terms.Scalar("cheap"), Line: 9}}}}
-		}, acme(), []string{"x.yaml:9:", "tier free, attribute pricing", "unknown attribute"}},
+		}, acme(), []string{"x.yaml:9: tiers.free.pricing: ", "unknown attribute"}},
 		{"constructed unknown value", func(*testing.T) Baseline {
 			return Baseline{Vendor: "acme", File: "x.yaml", Tiers: map[string]map[string]Entry{
 				"free": {"training": {Value: terms.UnknownValue("?"), Line: 3}}}}
-		}, acme(), []string{"x.yaml:3:", "tier free, attribute training"}},
+		}, acme(), []string{"x.yaml:3: tiers.free.training: "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"github.com/clausewatch/clausewatch/internal/schedule"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/textesc"
 )
 
 type checkFlags struct {
@@ -366,7 +367,7 @@ func (a *app) printOutcomeDetail(o pipeline.Outcome) error {
 	case "markdown":
 		fmt.Fprintf(w, "## %s: %s\n\n", o.Source.ID, outcomeStatus(o))
 		if o.Err != nil {
-			fmt.Fprintf(w, "Error: %s\n", mdEscape(o.Err.Error()))
+			fmt.Fprintf(w, "Error: %s\n", textesc.Markdown(o.Err.Error()))
 		}
 		return diff.RenderMarkdown(w, o.Changes)
 	case "html":

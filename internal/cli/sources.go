@@ -136,9 +136,3 @@ func versionCmd() *command {
 		},
 	}
 }
-
-// mdEscape escapes markdown control characters in untrusted text.
-func mdEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;", "#", `\#`, "|", `\|`)
-	return r.Replace(s)
-}

@@ -2,12 +2,11 @@ package diff
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/textesc"
 )
 
 // ANSI sequences of the colored text rendering.
@@ -61,17 +60,17 @@ func RenderText(w io.Writer, cs []Change, color bool) error {
 		} else {
 			b.WriteString(string(c.Op) + ": ")
 		}
-		b.WriteString(cleanTerminal(headLine(c)))
+		b.WriteString(textesc.Terminal(headLine(c)))
 		b.WriteString("\n  ")
 		switch {
 		case c.Words != nil:
 			b.WriteString(RenderSegmentsText(c.Words, color))
 		case c.Op == Added && color:
-			b.WriteString(ansiInsert + cleanTerminal(clauseText(c)) + ansiReset)
+			b.WriteString(ansiInsert + textesc.Terminal(clauseText(c)) + ansiReset)
 		case c.Op == Removed && color:
-			b.WriteString(ansiDelete + cleanTerminal(clauseText(c)) + ansiReset)
+			b.WriteString(ansiDelete + textesc.Terminal(clauseText(c)) + ansiReset)
 		default:
-			b.WriteString(cleanTerminal(clauseText(c)))
+			b.WriteString(textesc.Terminal(clauseText(c)))
 		}
 		b.WriteByte('\n')
 	}
@@ -84,7 +83,7 @@ func RenderText(w io.Writer, cs []Change, color bool) error {
 func RenderSegmentsText(segs []Segment, color bool) string {
 	var b strings.Builder
 	for _, s := range segs {
-		t := cleanTerminal(s.Text)
+		t := textesc.Terminal(s.Text)
 		switch {
 		case s.Op == Equal:
 			b.WriteString(t)
@@ -123,15 +122,15 @@ func RenderMarkdown(w io.Writer, cs []Change) error {
 			b.WriteByte('\n')
 		}
 		b.WriteString("**" + string(c.Op) + "** ")
-		b.WriteString(escapeMarkdown(heading(c.After, c.Before)))
+		b.WriteString(textesc.Markdown(heading(c.After, c.Before)))
 		if was := wasLine(c); was != "" {
-			b.WriteString(" (was: " + escapeMarkdown(was) + ")")
+			b.WriteString(" (was: " + textesc.Markdown(was) + ")")
 		}
 		b.WriteString("\n\n")
 		if c.Words != nil {
 			b.WriteString(RenderSegmentsMarkdown(c.Words))
 		} else {
-			b.WriteString(escapeLineStart(escapeMarkdown(clauseText(c))))
+			b.WriteString(textesc.MarkdownLineStart(textesc.Markdown(clauseText(c))))
 		}
 		b.WriteByte('\n')
 	}
@@ -145,7 +144,7 @@ func RenderMarkdown(w io.Writer, cs []Change) error {
 func RenderSegmentsMarkdown(segs []Segment) string {
 	var b strings.Builder
 	for k, s := range segs {
-		t := escapeMarkdown(s.Text)
+		t := textesc.Markdown(s.Text)
 		if s.Op == Equal {
 			b.WriteString(t)
 			continue
@@ -167,7 +166,7 @@ func RenderSegmentsMarkdown(segs []Segment) string {
 		}
 		b.WriteString(lead + mark + core + mark + trail)
 	}
-	return escapeLineStart(b.String())
+	return textesc.MarkdownLineStart(b.String())
 }
 
 // RenderHTML writes the changes of cs that are not Unchanged as an HTML
@@ -191,21 +190,21 @@ func RenderHTML(w io.Writer, cs []Change) error {
 		}
 		b.WriteString(`<div class="clause-change ` + string(c.Op) + `">` + "\n")
 		b.WriteString(`<p class="clause-head"><span class="op">` + string(c.Op) + `</span> <span class="path">`)
-		b.WriteString(escapeHTML(heading(c.After, c.Before)))
+		b.WriteString(textesc.HTML(heading(c.After, c.Before)))
 		b.WriteString(`</span>`)
 		if was := wasLine(c); was != "" {
-			b.WriteString(` <span class="was">(was: ` + escapeHTML(was) + `)</span>`)
+			b.WriteString(` <span class="was">(was: ` + textesc.HTML(was) + `)</span>`)
 		}
 		b.WriteString("</p>\n" + `<p class="clause-text">`)
 		switch {
 		case c.Words != nil:
 			b.WriteString(RenderSegmentsHTML(c.Words))
 		case c.Op == Added:
-			b.WriteString("<ins>" + escapeHTML(clauseText(c)) + "</ins>")
+			b.WriteString("<ins>" + textesc.HTML(clauseText(c)) + "</ins>")
 		case c.Op == Removed:
-			b.WriteString("<del>" + escapeHTML(clauseText(c)) + "</del>")
+			b.WriteString("<del>" + textesc.HTML(clauseText(c)) + "</del>")
 		default:
-			b.WriteString(escapeHTML(clauseText(c)))
+			b.WriteString(textesc.HTML(clauseText(c)))
 		}
 		b.WriteString("</p>\n</div>\n")
 	}
@@ -217,7 +216,7 @@ func RenderHTML(w io.Writer, cs []Change) error {
 func RenderSegmentsHTML(segs []Segment) string {
 	var b strings.Builder
 	for _, s := range segs {
-		t := escapeHTML(s.Text)
+		t := textesc.HTML(s.Text)
 		switch s.Op {
 		case Delete:
 			b.WriteString("<del>" + t + "</del>")
@@ -278,71 +277,6 @@ func clauseText(c Change) string {
 		return c.Before.Text
 	}
 	return ""
-}
-
-// escapeHTML escapes s for HTML text and attribute values, control
-// characters replaced as cleanTerminal does.
-func escapeHTML(s string) string { return html.EscapeString(cleanTerminal(s)) }
-
-// cleanTerminal replaces control characters: line breaks and tabs by a
-// space, the others (ESC among them) by U+FFFD.
-func cleanTerminal(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case unicode.IsControl(r):
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
-}
-
-// markdownSpecial are the characters escaped anywhere in page text.
-const markdownSpecial = "\\`*_[]<>|~&#"
-
-// escapeMarkdown backslash-escapes the markdown punctuation of s, folds
-// line breaks into spaces, so that s renders as itself inside one line, and
-// replaces other control characters as cleanTerminal does.
-func escapeMarkdown(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteByte(' ')
-		case unicode.IsControl(r):
-			b.WriteRune(unicode.ReplacementChar)
-		case strings.ContainsRune(markdownSpecial, r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// escapeLineStart escapes what markdown reads as a block marker at the
-// start of a line: "-", "+", "=" and "1." or "1)".
-func escapeLineStart(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '-', '+', '=':
-		return "\\" + s
-	}
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	if n > 0 && n < len(s) && (s[n] == '.' || s[n] == ')') {
-		return s[:n] + "\\" + s[n:]
-	}
-	return s
 }
 
 // writeString writes s to w in one call; what names the renderer in the

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -130,7 +129,7 @@ func (b *builder) closeSibling(lead string) {
 // "I.3.a. Foo" gives [I 3 a], "(b) Foo" gives [b], "Foo" gives none.
 func numberOf(s string) []string {
 	first, _, _ := strings.Cut(s, " ")
-	if !isSectionNumber(first) {
+	if !terms.IsSectionNumber(first) {
 		return nil
 	}
 	return strings.FieldsFunc(first, func(r rune) bool { return r == '.' || r == '(' || r == ')' })
@@ -280,7 +279,7 @@ func skipBlankRuns(runs []run, i int) int {
 // section number or no bold run follows it.
 func numberBeforeBold(runs []run, i int) (number string, bold int, ok bool) {
 	n := Normalize(runs[i].text)
-	if !isSectionNumber(n) {
+	if !terms.IsSectionNumber(n) {
 		return "", i, false
 	}
 	i = skipBlankRuns(runs, i+1)
@@ -338,20 +337,6 @@ func punctuatedLeadIn(bold, rest string) (lead, text string, boldOnly bool) {
 	return bold, rest, false
 }
 
-// sectionNumber matches a bare section number: "6.", "6.1", "A.1.", "(a)",
-// "a.", "iv)", "Section 4", "§ 2".
-var sectionNumber = regexp.MustCompile(`(?i)^(?:(?:section|article|clause|§)\s*)?(?:\(?[0-9]{1,3}\)?|\(?[a-z]\)?|\(?[ivx]{1,5}\)?)(?:[.)]\(?[0-9a-z]{1,3}\)?)*[.)]?$`)
-
-// isSectionNumber reports whether s is a bare section number. A lone letter
-// or Roman numeral counts only with its punctuation ("a.", "(iv)"), so that
-// the article "a" is not taken for one.
-func isSectionNumber(s string) bool {
-	if !sectionNumber.MatchString(s) {
-		return false
-	}
-	return strings.ContainsAny(s, ".()") || unicode.IsDigit(rune(s[len(s)-1]))
-}
-
 // headingLike reports whether s reads as a heading rather than as prose: no
 // longer than max runes and one phrase (no sentence break inside it once a
 // leading section number is set aside; "Governing Law; Venue" is one).
@@ -360,7 +345,7 @@ func headingLike(s string, max int) bool {
 	if s == "" || utf8.RuneCountInString(s) > max {
 		return false
 	}
-	body := stripSectionNumber(strings.TrimRight(s, ".:"))
+	body := terms.StripSectionNumber(strings.TrimRight(s, ".:"))
 	for i := 0; i+1 < len(body); i++ {
 		switch body[i] {
 		case '.', '!', '?':
@@ -384,25 +369,6 @@ func abbreviation(before string) bool {
 		return true
 	}
 	return false
-}
-
-// stripSectionNumber removes a leading section number ("6.1 ", "(a) ",
-// "Section 4 ") from s.
-func stripSectionNumber(s string) string {
-	first, rest, ok := strings.Cut(s, " ")
-	if !ok {
-		return s
-	}
-	if strings.EqualFold(first, "section") || strings.EqualFold(first, "article") || first == "§" {
-		if f2, r2, ok := strings.Cut(rest, " "); ok && isSectionNumber(f2) {
-			return r2
-		}
-		return rest
-	}
-	if isSectionNumber(first) {
-		return rest
-	}
-	return s
 }
 
 // pathText is the form a heading or lead-in takes in a path: normalized,

@@ -20,7 +20,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -227,71 +226,42 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
 			Err: fmt.Errorf("unknown render mode %q (want %q or %q)", req.Render, terms.RenderHTTP, terms.RenderBrowser)}
 	}
 
-	maxAttempts := f.opts.Retries + 1
-	status := 0
-	for n := 1; ; n++ {
-		res, aerr := attempt(ctx, req)
+	var (
+		res    *Result
+		last   *attemptError
+		status int // the last status seen, kept when a later attempt gets none
+	)
+	policy := schedule.Policy{
+		Attempts:      f.opts.Retries + 1,
+		Backoff:       f.opts.Backoff,
+		MaxBackoff:    MaxBackoff,
+		MaxRetryAfter: MaxRetryAfter,
+		Sleep:         f.opts.Sleep,
+	}
+	n, err := schedule.Retry(ctx, policy, func(ctx context.Context, _ int) schedule.Outcome {
+		r, aerr := attempt(ctx, req)
 		if aerr == nil {
-			res.Attempts = n
-			return res, nil
+			res = r
+			return schedule.Outcome{}
 		}
+		last = aerr
 		if aerr.status != 0 {
 			status = aerr.status
 		}
-		if ctx.Err() != nil {
-			return nil, f.canceled(ctx, req.URL, status, n)
-		}
-		if aerr.final || !retryable(aerr.category) || n >= maxAttempts {
-			return nil, &Error{Category: aerr.category, URL: req.URL, Status: status, Attempts: n, Err: aerr.err}
-		}
-		if err := f.opts.Sleep(ctx, f.delay(n, aerr.retryAfter)); err != nil {
-			if ctx.Err() != nil {
-				return nil, f.canceled(ctx, req.URL, status, n)
-			}
-			return nil, &Error{Category: aerr.category, URL: req.URL, Status: status, Attempts: n,
-				Err: fmt.Errorf("waiting to retry: %w", err)}
-		}
+		wait, ok := schedule.ParseRetryAfter(aerr.retryAfter, f.opts.Now())
+		return schedule.Outcome{Err: aerr.err, Final: aerr.final || !retryable(aerr.category),
+			RetryAfter: wait, HasRetryAfter: ok}
+	})
+	if err == nil {
+		res.Attempts = n
+		return res, nil
 	}
-}
-
-// canceled is the error returned when the caller's ctx ended.
-func (f *Fetcher) canceled(ctx context.Context, rawURL string, status, attempts int) error {
-	return &Error{Category: Category(ctx.Err()), URL: rawURL, Status: status, Attempts: attempts, Err: ctx.Err()}
-}
-
-// delay is the wait before attempt n+1: Retry-After when the server gave
-// one (capped at MaxRetryAfter), else Backoff doubled n-1 times (capped at
-// MaxBackoff).
-func (f *Fetcher) delay(n int, retryAfter string) time.Duration {
-	if d, ok := parseRetryAfter(retryAfter, f.opts.Now()); ok {
-		return min(d, MaxRetryAfter)
+	if ctx.Err() != nil {
+		return nil, &Error{Category: Category(ctx.Err()), URL: req.URL, Status: status, Attempts: n, Err: ctx.Err()}
 	}
-	d := f.opts.Backoff
-	for i := 1; i < n && d < MaxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, MaxBackoff)
-}
-
-// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(MaxRetryAfter/time.Second) {
-			return MaxRetryAfter, true
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
+	// err is the last attempt's cause, or a *schedule.WaitError
+	// ("waiting to retry: …") when the wait itself failed.
+	return nil, &Error{Category: last.category, URL: req.URL, Status: status, Attempts: n, Err: err}
 }
 
 // attemptHTTP makes one GET and reads its body.

@@ -686,31 +686,6 @@ func TestErrorMessage(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	tests := []struct {
-		in     string
-		want   time.Duration
-		wantOK bool
-	}{
-		{"", 0, false},
-		{"0", 0, true},
-		{"120", 2 * time.Minute, true},
-		{"-5", 0, false},
-		{"soon", 0, false},
-		{fixedNow.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
-		{fixedNow.Add(-time.Hour).Format(http.TimeFormat), 0, true},
-		{"99999999999999999", MaxRetryAfter, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			got, ok := parseRetryAfter(tc.in, fixedNow)
-			if got != tc.want || ok != tc.wantOK {
-				t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.wantOK)
-			}
-		})
-	}
-}
-
 func TestAcceptedType(t *testing.T) {
 	for ct, want := range map[string]bool{
 		"text/html":                        true,

@@ -82,7 +82,7 @@ const atomEntryHTML = `<p><strong>{{upper .E.Severity}}</strong> · {{.E.Kind}} 
 <p>{{headline .E .O}}</p>
 <p>source {{with url .O .E.Source}}<a href="{{.}}">{{end}}{{.E.Source}}{{with url .O .E.Source}}</a>{{end}} · page of {{day .E.SnapshotAt}} · detected {{day .E.DetectedAt}}</p>
 {{with clause .E}}<p>clause: {{.}}</p>{{end}}{{if wordingText .E}}<p>{{wording .E}}</p>{{end}}
-{{if showDetail .E}}<p>{{.E.Detail}}</p>{{end}}`
+{{if showDetail .E}}<p>{{term .E.Detail}}</p>{{end}}`
 
 // AtomEntryID is the permanent id of an event's feed entry:
 // "tag:clausewatch,2026:c-000123". Events without an id (never stored) get

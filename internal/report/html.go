@@ -7,13 +7,19 @@ import (
 
 	"github.com/clausewatch/clausewatch/internal/diff"
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/textesc"
 )
 
+// htmlFuncs serve the HTML report and the Atom entries. html/template
+// escapes every value for its context; the functions that return page text
+// also replace its control characters (textesc.Terminal), as textesc.HTML
+// does where a template does not escape.
 var htmlFuncs = template.FuncMap{
 	"upper":    func(s terms.Severity) string { return strings.ToUpper(string(s)) },
 	"day":      day,
-	"clause":   clause,
-	"headline": func(e terms.Event, o Options) string { return Headline(e, o) },
+	"clause":   func(e terms.Event) string { return textesc.Terminal(clause(e)) },
+	"headline": func(e terms.Event, o Options) string { return textesc.Terminal(Headline(e, o)) },
+	"term":     textesc.Terminal,
 	"url":      func(o Options, id string) string { return o.url(id) },
 	"wording": func(e terms.Event) template.HTML {
 		bt, at := sides(e)
@@ -22,9 +28,9 @@ var htmlFuncs = template.FuncMap{
 			// RenderSegmentsHTML escapes every piece of page text.
 			return template.HTML(diff.RenderSegmentsHTML(diff.Words(bt, at)))
 		case at != "":
-			return template.HTML(template.HTMLEscapeString(at))
+			return template.HTML(textesc.HTML(at))
 		}
-		return template.HTML(template.HTMLEscapeString(bt))
+		return template.HTML(textesc.HTML(bt))
 	},
 	"showDetail": func(e terms.Event) bool { return e.Detail != "" && e.Old == nil && e.New == nil },
 }
@@ -47,7 +53,7 @@ del{background:#fdd;color:#900}ins{background:#dfd;color:#060;text-decoration:no
 <p class="meta">{{.ID}} · source {{with url $o .Source}}<a href="{{.}}">{{end}}{{.Source}}{{with url $o .Source}}</a>{{end}} · page of {{day .SnapshotAt}} · detected {{day .DetectedAt}}</p>
 {{with clause .}}<p class="meta">clause: {{.}}</p>{{end}}
 <p>{{wording .}}</p>
-{{if showDetail .}}<p class="meta">{{.Detail}}</p>{{end}}
+{{if showDetail .}}<p class="meta">{{term .Detail}}</p>{{end}}
 </div>
 {{else}}<p>No changes of severity low or above.</p>{{end}}
 {{if .Digest}}<h2>Digest ({{len .Digest}} informational)</h2><ul>

@@ -15,6 +15,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/internal/diff"
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/textesc"
 )
 
 // Options tune a report.
@@ -186,7 +187,8 @@ func JSON(w io.Writer, evs []terms.Event) error {
 
 // Text writes the events grouped by severity, critical first, each with
 // its clause, sentence diff, page URL and snapshot dates; informational
-// events are summed up in a short digest at the end.
+// events are summed up in a short digest at the end. Page text has its
+// control characters replaced (textesc.Terminal), as in the word diff.
 func Text(w io.Writer, evs []terms.Event, o Options) error {
 	main, digest := Split(evs)
 	Sort(main)
@@ -200,32 +202,32 @@ func Text(w io.Writer, evs []terms.Event, o Options) error {
 			cur = e.Severity
 			fmt.Fprintf(w, "\n== %s ==\n", strings.ToUpper(string(cur)))
 		}
-		fmt.Fprintf(w, "\n%s  [%s] %s\n", e.ID, e.Kind, Headline(e, o))
+		fmt.Fprintf(w, "\n%s  [%s] %s\n", e.ID, e.Kind, textesc.Terminal(Headline(e, o)))
 		fmt.Fprintf(w, "  source: %s", e.Source)
 		if u := o.url(e.Source); u != "" {
 			fmt.Fprintf(w, " <%s>", u)
 		}
 		fmt.Fprintf(w, "\n  page of %s, detected %s\n", day(e.SnapshotAt), day(e.DetectedAt))
 		if c := clause(e); c != "" {
-			fmt.Fprintf(w, "  clause: %s\n", c)
+			fmt.Fprintf(w, "  clause: %s\n", textesc.Terminal(c))
 		}
 		if bt, at := sides(e); bt != "" || at != "" {
 			if bt != "" && at != "" && bt != at {
 				fmt.Fprintf(w, "  wording: %s\n", diff.RenderSegmentsText(diff.Words(bt, at), o.Color))
 			} else if at != "" {
-				fmt.Fprintf(w, "  text: %s\n", at)
+				fmt.Fprintf(w, "  text: %s\n", textesc.Terminal(at))
 			} else {
-				fmt.Fprintf(w, "  was: %s\n", bt)
+				fmt.Fprintf(w, "  was: %s\n", textesc.Terminal(bt))
 			}
 		}
 		if e.Detail != "" && e.Old == nil && e.New == nil {
-			fmt.Fprintf(w, "  %s\n", e.Detail)
+			fmt.Fprintf(w, "  %s\n", textesc.Terminal(e.Detail))
 		}
 	}
 	if len(digest) > 0 {
 		fmt.Fprintf(w, "\nDigest (%d informational):\n", len(digest))
 		for _, e := range digest {
-			fmt.Fprintf(w, "  %s %s %s (%s)\n", e.ID, e.Kind, Headline(e, o), day(e.SnapshotAt))
+			fmt.Fprintf(w, "  %s %s %s (%s)\n", e.ID, e.Kind, textesc.Terminal(Headline(e, o)), day(e.SnapshotAt))
 		}
 	}
 	return nil
@@ -242,40 +244,33 @@ func Markdown(w io.Writer, evs []terms.Event, o Options) error {
 			cur = e.Severity
 			fmt.Fprintf(w, "\n## %s\n", strings.ToUpper(string(cur)))
 		}
-		fmt.Fprintf(w, "\n### %s — %s\n\n", MDEscape(Headline(e, o)), e.Kind)
-		src := MDEscape(e.Source)
+		fmt.Fprintf(w, "\n### %s — %s\n\n", textesc.Markdown(Headline(e, o)), e.Kind)
+		src := textesc.Markdown(e.Source)
 		if u := o.url(e.Source); u != "" {
 			src = fmt.Sprintf("[%s](%s)", src, u)
 		}
 		fmt.Fprintf(w, "- id: `%s`\n- source: %s, page of %s, detected %s\n", e.ID, src, day(e.SnapshotAt), day(e.DetectedAt))
 		if c := clause(e); c != "" {
-			fmt.Fprintf(w, "- clause: %s\n", MDEscape(c))
+			fmt.Fprintf(w, "- clause: %s\n", textesc.Markdown(c))
 		}
 		if bt, at := sides(e); bt != "" && at != "" && bt != at {
 			fmt.Fprintf(w, "- wording: %s\n", diff.RenderSegmentsMarkdown(diff.Words(bt, at)))
 		} else if at != "" {
-			fmt.Fprintf(w, "- text: %s\n", MDEscape(at))
+			fmt.Fprintf(w, "- text: %s\n", textesc.Markdown(at))
 		} else if bt != "" {
-			fmt.Fprintf(w, "- was: %s\n", MDEscape(bt))
+			fmt.Fprintf(w, "- was: %s\n", textesc.Markdown(bt))
 		}
 		if e.Detail != "" && e.Old == nil && e.New == nil {
-			fmt.Fprintf(w, "- detail: %s\n", MDEscape(e.Detail))
+			fmt.Fprintf(w, "- detail: %s\n", textesc.Markdown(e.Detail))
 		}
 	}
 	if len(digest) > 0 {
 		fmt.Fprintf(w, "\n## Digest (%d informational)\n\n", len(digest))
 		for _, e := range digest {
-			fmt.Fprintf(w, "- `%s` %s %s (%s)\n", e.ID, e.Kind, MDEscape(Headline(e, o)), day(e.SnapshotAt))
+			fmt.Fprintf(w, "- `%s` %s %s (%s)\n", e.ID, e.Kind, textesc.Markdown(Headline(e, o)), day(e.SnapshotAt))
 		}
 	}
 	return nil
-}
-
-// MDEscape escapes markdown control characters and angle brackets.
-func MDEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
-		"<", "&lt;", ">", "&gt;", "#", `\#`, "|", `\|`)
-	return r.Replace(s)
 }
 
 func clause(e terms.Event) string {

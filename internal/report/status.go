@@ -9,6 +9,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/textesc"
 )
 
 // Row is one cell of the tier × attribute matrix: documented vs observed,
@@ -51,12 +52,13 @@ func StatusJSON(w io.Writer, rows []Row) error {
 	return jsonEncode(w, rows)
 }
 
-// StatusText writes the matrix as aligned columns.
+// StatusText writes the matrix as aligned columns, control characters of
+// the evidence replaced (textesc.Terminal).
 func StatusText(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VENDOR\tTIER\tATTRIBUTE\tDOCUMENTED\tOBSERVED\tAGREEMENT\tEVIDENCE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.shout(), evidence(r.Evidence))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.shout(), textesc.Terminal(evidence(r.Evidence)))
 	}
 	return tw.Flush()
 }
@@ -68,13 +70,13 @@ func StatusMarkdown(w io.Writer, rows []Row) error {
 	for _, r := range rows {
 		ev := ""
 		if r.Evidence != nil {
-			ev = MDEscape(evidence(r.Evidence))
+			ev = textesc.Markdown(evidence(r.Evidence))
 			if r.Evidence.Text != "" {
-				ev += ": “" + MDEscape(trim(r.Evidence.Text, 160)) + "”"
+				ev += ": “" + textesc.Markdown(trim(r.Evidence.Text, 160)) + "”"
 			}
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Vendor, r.Tier, r.Attribute,
-			MDEscape(show(r.Documented)), MDEscape(show(r.Observed)), r.shout(), ev)
+			textesc.Markdown(show(r.Documented)), textesc.Markdown(show(r.Observed)), r.shout(), ev)
 	}
 	return nil
 }
@@ -85,13 +87,15 @@ const statusHTML = `<!DOCTYPE html>
 .drift{background:#fde7e9}.conflict{background:#fff1d6}.unknown{background:#eee}.agrees{background:#e9f7ec}.q{color:#555;font-size:.9em}</style></head><body>
 <h1>clausewatch status</h1>
 <table><tr><th>vendor</th><th>tier</th><th>attribute</th><th>documented</th><th>observed</th><th>agreement</th><th>evidence</th></tr>
-{{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{with .Evidence}}{{evidence .}}<div class="q">{{.Text}}</div>{{end}}</td></tr>
+{{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{with .Evidence}}{{evidence .}}<div class="q">{{term .Text}}</div>{{end}}</td></tr>
 {{end}}</table></body></html>
 `
 
-// StatusHTML writes the matrix as an HTML page; evidence text is escaped.
+// StatusHTML writes the matrix as an HTML page; evidence text is escaped
+// and its control characters replaced.
 func StatusHTML(w io.Writer, rows []Row) error {
-	t := template.Must(template.New("status").Funcs(template.FuncMap{"show": show, "evidence": evidence}).Parse(statusHTML))
+	t := template.Must(template.New("status").Funcs(template.FuncMap{"show": show, "term": textesc.Terminal,
+		"evidence": func(e *terms.Evidence) string { return textesc.Terminal(evidence(e)) }}).Parse(statusHTML))
 	return t.Execute(w, rows)
 }
 

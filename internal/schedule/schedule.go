@@ -1,6 +1,8 @@
 // Package schedule runs work over many sources politely: a bounded number
 // of items at once, never two requests to the same host at the same time,
-// and a pause between two requests to one host.
+// and a pause between two requests to one host. Retry is the one retry
+// loop (exponential backoff, an attempts cap, Retry-After) of every
+// network caller.
 package schedule
 
 import (

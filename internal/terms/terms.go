@@ -120,7 +120,7 @@ func (c Clause) Matches(sel string) bool {
 			break
 		}
 		want := strings.ToLower(strings.TrimSpace(parts[i]))
-		got := strings.ToLower(stripNumber(p))
+		got := strings.ToLower(StripSectionNumber(p))
 		if strings.HasPrefix(got, want) || strings.HasPrefix(strings.ToLower(p), want) {
 			i++
 		}
@@ -128,14 +128,49 @@ func (c Clause) Matches(sel string) bool {
 	return i == len(parts)
 }
 
-// sectionNumber matches a leading section marker: "6.", "6.1", "6.1.2)",
-// "(a)", "a.", "B.", "D.4.", "IV.", "Section 4.", "Article 12:".
-var sectionNumber = regexp.MustCompile(`^(?i:(?:section|article|clause)\s+)?(?:\(?[0-9]+(?:\.[0-9]+)+[.)]?|\(?[0-9]+[.)]|\(?[a-z][.)]|\([a-z]+\)|[A-Z](?:\.[0-9]+)*\.|[IVX]+\.)\s+`)
+// sectionNumber matches a bare section number token: "6.", "6.1", "6",
+// "6.1.2)", "A.1.", "(a)", "a.", "iv)", "IV.", "§2".
+var sectionNumber = regexp.MustCompile(`(?i)^(?:(?:section|article|clause|§)\s*)?(?:\(?[0-9]{1,3}\)?|\(?[a-z]\)?|\(?[ivx]{1,5}\)?)(?:[.)]\(?[0-9a-z]{1,3}\)?)*[.)]?$`)
 
-// stripNumber removes a leading section marker.
-func stripNumber(s string) string {
+// IsSectionNumber reports whether tok (one word, no spaces) is a section
+// number: "6.", "6.1", "6", "6.1.2)", "A.1.", "D.4.", "(a)", "a.", "iv)",
+// "IV.", "§2". Numbers have at most three digits per segment, so a year
+// ("2026") is not one. A lone letter or Roman numeral counts only with its
+// punctuation ("a.", "(iv)"), so that the article "a" and the pronoun "I"
+// are not taken for one. It is the one rule of what a section number is:
+// extraction uses it to read numbered headings, Clause.Matches to ignore
+// them.
+func IsSectionNumber(tok string) bool {
+	if !sectionNumber.MatchString(tok) {
+		return false
+	}
+	last := tok[len(tok)-1]
+	return strings.ContainsAny(tok, ".()") || last >= '0' && last <= '9'
+}
+
+// StripSectionNumber removes a leading section number and the space after
+// it from s: "6.1 Use", "(a) Use", "Section 4. Use", "Article 12 Use" and
+// "§ 2 Use" all give "Use". A leading "Section", "Article", "Clause" or
+// "§" goes even when no number follows it. s without a section number is
+// returned unchanged, surrounding white space trimmed.
+func StripSectionNumber(s string) string {
 	s = strings.TrimSpace(s)
-	return strings.TrimSpace(sectionNumber.ReplaceAllString(s, ""))
+	first, rest, ok := strings.Cut(s, " ")
+	if !ok {
+		return s
+	}
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(first) {
+	case "section", "article", "clause", "§":
+		if f2, r2, ok := strings.Cut(rest, " "); ok && IsSectionNumber(f2) {
+			return strings.TrimSpace(r2)
+		}
+		return rest
+	}
+	if IsSectionNumber(first) {
+		return rest
+	}
+	return s
 }
 
 // Document is the extracted form of one snapshot: its clauses in page order.

@@ -24,7 +24,7 @@ func TestClauseMatches(t *testing.T) {
 	}
 }
 
-func TestStripNumber(t *testing.T) {
+func TestStripSectionNumber(t *testing.T) {
 	cases := map[string]string{
 		"6. Materials":          "Materials",
 		"6.1 Use":               "Use",
@@ -39,10 +39,34 @@ func TestStripNumber(t *testing.T) {
 		"API and data":          "API and data",
 		"A customer may":        "A customer may",
 		"2026 update and terms": "2026 update and terms",
+		"6 Materials":           "Materials",
+		"Section 4 Fees":        "Fees",
+		"Article 12. Law":       "Law",
+		"Clause 3. Liability":   "Liability",
+		"§ 2 Scope":             "Scope",
+		"§2 Scope":              "Scope",
+		"iv) Remedies":          "Remedies",
+		"I agree":               "I agree",
+		"a customer may":        "a customer may",
+		"  6.  Use ":            "Use",
+		"Materials.":            "Materials.",
 	}
 	for in, want := range cases {
-		if got := stripNumber(in); got != want {
-			t.Errorf("stripNumber(%q) = %q, want %q", in, got, want)
+		if got := StripSectionNumber(in); got != want {
+			t.Errorf("StripSectionNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestIsSectionNumber(t *testing.T) {
+	for tok, want := range map[string]bool{
+		"6.": true, "6.1": true, "6": true, "6.1.2)": true, "A.1.": true, "D.4.": true,
+		"(a)": true, "a.": true, "iv)": true, "IV.": true, "(iv)": true, "§2": true,
+		"a": false, "I": false, "iv": false, "2026": false, "Materials": false,
+		"6:": false, "1234.": false,
+	} {
+		if got := IsSectionNumber(tok); got != want {
+			t.Errorf("IsSectionNumber(%q) = %v, want %v", tok, got, want)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package webhook delivers change events to an HTTP endpoint: one POST whose
 // body is the JSON array `clausewatch changes --format json` prints, signed
-// with HMAC-SHA256 when a secret is set, retried with backoff when the
-// receiver is down (network errors, 5xx, 429) and never after another 4xx.
+// with HMAC-SHA256 when a secret is set, retried with backoff (or after the
+// receiver's Retry-After) when the receiver is down (network errors, 5xx,
+// 429) and never after another 4xx.
 package webhook
 
 import (
@@ -31,6 +32,8 @@ const (
 	DefaultBackoff = time.Second
 	// MaxBackoff caps the doubled wait between two attempts.
 	MaxBackoff = 30 * time.Second
+	// MaxRetryAfter caps how long a receiver's Retry-After is honoured.
+	MaxRetryAfter = 2 * time.Minute
 )
 
 // SignatureHeader carries "sha256=<hex>", the HMAC-SHA256 of the exact body
@@ -52,7 +55,9 @@ type Options struct {
 	// negative means no retry.
 	Retries int
 	// Backoff is the wait before the first retry, doubled for each further
-	// one and capped at MaxBackoff; default 1s.
+	// one and capped at MaxBackoff; default 1s. A Retry-After header of a
+	// 5xx or 429 answer (seconds or HTTP date) replaces it, capped at
+	// MaxRetryAfter.
 	Backoff time.Duration
 	// Sleep waits between attempts; it must return ctx.Err() when ctx ends
 	// first. Default: a timer that honours ctx.
@@ -64,6 +69,8 @@ type StatusError struct {
 	URL    string // the target, without credentials or query
 	Status int
 	Body   string // the start of the response body, for the message
+
+	retryAfter string // the Retry-After header of a 5xx or 429 answer
 }
 
 func (e *StatusError) Error() string {
@@ -120,7 +127,7 @@ func Body(evs []terms.Event) ([]byte, error) {
 // client nil uses a plain http.Client; redirects are not followed (a
 // redirected POST would silently become a GET), so a 3xx is an error like
 // any non-2xx. Network errors, timeouts, 5xx and 429 are retried
-// opts.Retries times with backoff; the error after the last attempt names
+// opts.Retries times with backoff, honouring the receiver's Retry-After; the error after the last attempt names
 // the URL (without credentials or query) and the status or cause, and is a
 // *StatusError when the receiver answered. An invalid URL is an error
 // before anything is sent.
@@ -139,30 +146,34 @@ func Post(ctx context.Context, client *http.Client, target string, evs []terms.E
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	shown := redact(target)
-	wait := opts.Backoff
-	for attempt := 0; ; attempt++ {
-		err = send(ctx, &c, target, shown, body, opts)
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("webhook POST %s: %w", shown, ctx.Err())
-		}
-		var se *StatusError
-		if errors.As(err, &se) && !se.Temporary() {
-			return err
-		}
-		if attempt >= opts.Retries {
-			if attempt > 0 {
-				return fmt.Errorf("%w (after %d attempts)", err, attempt+1)
-			}
-			return err
-		}
-		if serr := opts.Sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("webhook POST %s: %w", shown, serr)
-		}
-		wait = min(2*wait, MaxBackoff)
+	policy := schedule.Policy{
+		Attempts:      opts.Retries + 1,
+		Backoff:       opts.Backoff,
+		MaxBackoff:    MaxBackoff,
+		MaxRetryAfter: MaxRetryAfter,
+		Sleep:         opts.Sleep,
 	}
+	n, err := schedule.Retry(ctx, policy, func(ctx context.Context, _ int) schedule.Outcome {
+		err := send(ctx, &c, target, shown, body, opts)
+		var se *StatusError
+		if !errors.As(err, &se) {
+			return schedule.Outcome{Err: err}
+		}
+		wait, ok := schedule.ParseRetryAfter(se.retryAfter, time.Now())
+		return schedule.Outcome{Err: err, Final: !se.Temporary(), RetryAfter: wait, HasRetryAfter: ok}
+	})
+	var werr *schedule.WaitError
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("webhook POST %s: %w", shown, ctx.Err())
+	case errors.As(err, &werr):
+		return fmt.Errorf("webhook POST %s: %w", shown, werr.Err)
+	case n > 1:
+		return fmt.Errorf("%w (after %d attempts)", err, n)
+	}
+	return err
 }
 
 // send makes one attempt.
@@ -202,6 +213,9 @@ func send(ctx context.Context, c *http.Client, target, shown string, body []byte
 		return nil
 	}
 	se := &StatusError{URL: shown, Status: resp.StatusCode, Body: oneLine(string(snippet), 200)}
+	if se.Temporary() {
+		se.retryAfter = resp.Header.Get("Retry-After")
+	}
 	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
 		se.Body = "redirect to " + redact(loc) + " not followed; give the final URL"
 	}

@@ -210,6 +210,51 @@ func TestPostRetries(t *testing.T) {
 	}
 }
 
+func TestPostHonoursRetryAfter(t *testing.T) {
+	cases := []struct {
+		name       string
+		retryAfter string
+		wantWait   time.Duration
+	}{
+		{"seconds", "7", 7 * time.Second},
+		{"zero", "0", 0},
+		{"capped", "86400", webhook.MaxRetryAfter},
+		{"unreadable falls back to the backoff", "soon", webhook.DefaultBackoff},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var hits int
+			var mu sync.Mutex
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				hits++
+				n := hits
+				mu.Unlock()
+				if n == 1 {
+					w.Header().Set("Retry-After", c.retryAfter)
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				w.WriteHeader(http.StatusOK)
+			}))
+			t.Cleanup(srv.Close)
+			s := &sleeps{}
+			err := webhook.Post(context.Background(), srv.Client(), srv.URL, events(), webhook.Options{Sleep: s.sleep})
+			if err != nil {
+				t.Fatalf("Post: %v", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if hits != 2 {
+				t.Errorf("%d attempts, want 2", hits)
+			}
+			if want := []time.Duration{c.wantWait}; !slices.Equal(s.waits, want) {
+				t.Errorf("waits %v, want %v", s.waits, want)
+			}
+		})
+	}
+}
+
 func TestPostTimeout(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

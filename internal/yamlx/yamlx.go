@@ -1,8 +1,10 @@
 // Package yamlx holds the strict YAML node-walking helpers shared by the
 // file loaders (internal/source's declarations, internal/notify's mail
-// settings): reading one document, following aliases, reading a mapping
-// whose keys must be known and unique, and reading scalars, lists and lists
-// of strings while recording every problem with its line and field path.
+// settings, internal/baseline's documented baselines): reading one
+// document, following aliases, reading a mapping whose keys must be known
+// and unique (or any unique keys, for maps such as tier -> attributes), and
+// reading scalars, lists and lists of strings while recording every problem
+// with its line and field path.
 //
 // yamlx owns no error type and no wording of its own that a caller cannot
 // choose: a Reader records each problem through its Fail function, wrapping
@@ -102,6 +104,17 @@ type Reader struct {
 // empty file (no document, or a null one), a second document and syntax
 // errors, and then returns false.
 func (r *Reader) Document(data []byte) (*yaml.Node, bool) {
+	doc, ok := r.DocumentNode(data)
+	if !ok {
+		return nil, false
+	}
+	return doc.Content[0], true
+}
+
+// DocumentNode is Document returning the document node itself (holding the
+// top-level node and the file's head and foot comments), for a loader that
+// edits the tree and writes the file back.
+func (r *Reader) DocumentNode(data []byte) (*yaml.Node, bool) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -125,7 +138,7 @@ func (r *Reader) Document(data []byte) (*yaml.Node, bool) {
 		r.Fail(1, "", r.Errs.EmptyFile)
 		return nil, false
 	}
-	return doc.Content[0], true
+	return &doc, true
 }
 
 // syntax records a YAML parser error at the line the parser reported.
@@ -151,12 +164,33 @@ func SyntaxLine(err error) (line int, msg string) {
 // Fields returns the entries of mapping n by key, recording non-scalar,
 // unknown and duplicate keys. ok is false when n is not a mapping.
 func (r *Reader) Fields(n *yaml.Node, at string, known []string) (map[string]Entry, bool) {
-	n = Resolve(n)
-	if n.Kind != yaml.MappingNode {
-		r.Fail(n.Line, at, fmt.Errorf("%w: want a mapping of %s, got %s", r.Errs.Type, strings.Join(known, ", "), r.KindOf(n)))
+	out := map[string]Entry{}
+	ok := r.mapping(n, at, strings.Join(known, ", "), known, func(key string, e Entry) { out[key] = e })
+	if !ok {
 		return nil, false
 	}
-	out := map[string]Entry{}
+	return out, true
+}
+
+// Pairs returns the entries of a mapping whose keys are the caller's to
+// check (tier ids, retention scopes…), in file order, recording non-scalar
+// and duplicate keys. want describes the mapping for a wrong-type message
+// ("want a mapping of <want>"). ok is false when n is not a mapping.
+func (r *Reader) Pairs(n *yaml.Node, at, want string) ([]Entry, bool) {
+	var out []Entry
+	ok := r.mapping(n, at, want, nil, func(_ string, e Entry) { out = append(out, e) })
+	return out, ok
+}
+
+// mapping calls fn for each well-formed key of mapping n in order; known
+// nil accepts any key.
+func (r *Reader) mapping(n *yaml.Node, at, want string, known []string, fn func(string, Entry)) bool {
+	n = Resolve(n)
+	if n.Kind != yaml.MappingNode {
+		r.Fail(n.Line, at, fmt.Errorf("%w: want a mapping of %s, got %s", r.Errs.Type, want, r.KindOf(n)))
+		return false
+	}
+	first := map[string]int{} // key → line of its first occurrence
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := Resolve(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -164,7 +198,7 @@ func (r *Reader) Fields(n *yaml.Node, at string, known []string) (map[string]Ent
 			continue
 		}
 		field := Join(at, k.Value)
-		if !slices.Contains(known, k.Value) {
+		if known != nil && !slices.Contains(known, k.Value) {
 			err := fmt.Errorf("%w (want one of %s)", r.Errs.UnknownField, strings.Join(known, ", "))
 			if r.Unknown != nil {
 				if e := r.Unknown(at, k.Value); e != nil {
@@ -174,13 +208,14 @@ func (r *Reader) Fields(n *yaml.Node, at string, known []string) (map[string]Ent
 			r.Fail(k.Line, field, err)
 			continue
 		}
-		if first, dup := out[k.Value]; dup {
-			r.Fail(k.Line, field, fmt.Errorf("%w (first given at line %d)", r.Errs.DuplicateField, first.Key.Line))
+		if line, dup := first[k.Value]; dup {
+			r.Fail(k.Line, field, fmt.Errorf("%w (first given at line %d)", r.Errs.DuplicateField, line))
 			continue
 		}
-		out[k.Value] = Entry{Key: k, Val: v}
+		first[k.Value] = k.Line
+		fn(k.Value, Entry{Key: k, Val: v})
 	}
-	return out, true
+	return true
 }
 
 // Str reads a scalar; an absent or null value is "".

@@ -143,6 +143,48 @@ func TestFields(t *testing.T) {
 	}
 }
 
+func TestPairs(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		keys      string // the keys returned, in order, joined by ","
+		want      []string
+	}{
+		{"any keys in file order", "zeta: 1\nalpha: 2\n", "zeta,alpha", nil},
+		{"duplicate", "a: 1\nb: 2\na: 3\n", "a,b", []string{"3: tiers.a: dup (first given at line 1)"}},
+		{"non-scalar key", "[x]: 1\nb: 2\n", "b", []string{"1: tiers: type: want a field name, got a list"}},
+		{"not a mapping", "- a\n", "", []string{"1: tiers: type: want a mapping of tier ids, got a list"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRecorder(false)
+			pairs, ok := r.Pairs(root(t, tc.src), "tiers", "tier ids")
+			var keys []string
+			for _, e := range pairs {
+				keys = append(keys, e.Key.Value)
+			}
+			if got := strings.Join(keys, ","); got != tc.keys {
+				t.Errorf("keys = %q, want %q", got, tc.keys)
+			}
+			if wantOK := tc.name != "not a mapping"; ok != wantOK {
+				t.Errorf("ok = %v, want %v", ok, wantOK)
+			}
+			if diff := cmp.Diff(tc.want, r.got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDocumentNode(t *testing.T) {
+	r := newRecorder(false)
+	doc, ok := r.DocumentNode([]byte("# head\n\na: 1\n"))
+	if !ok || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		t.Fatalf("DocumentNode = %v, %v; want the document node holding the mapping", doc, ok)
+	}
+	if _, ok := r.DocumentNode([]byte("")); ok || len(r.got) != 1 {
+		t.Errorf("DocumentNode(empty) = ok %v, problems %v", ok, r.got)
+	}
+}
+
 func TestStr(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
