@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -380,4 +381,32 @@ func (a *app) commandFlags(fs *flag.FlagSet, c *command) {
 	if c.flags != nil {
 		c.flags(fs, a)
 	}
+}
+
+// eventKinds are the kinds of DESIGN.md, for --kind.
+var eventKinds = []string{terms.ValueChanged, terms.BaselineDrift, terms.EvidenceLost, terms.ClauseChanged,
+	terms.DocumentChanged, terms.FetchFailed, terms.ExtractionFailed, terms.Recovered, terms.VariantChanged, terms.RuleChanged}
+
+// checkFilters turns a typo in a filter into a usage error naming the
+// valid values, rather than an empty answer.
+func (a *app) checkFilters(cmd string, vendors, tiers, attrs, kinds []string) error {
+	var vendorIDs, tierIDs []string
+	for _, v := range a.vendors {
+		vendorIDs = append(vendorIDs, v.ID)
+		for _, t := range v.Tiers {
+			if !slices.Contains(tierIDs, t.ID) {
+				tierIDs = append(tierIDs, t.ID)
+			}
+		}
+	}
+	check := func(flag string, given, valid []string) error {
+		for _, g := range given {
+			if !slices.Contains(valid, g) {
+				return usageErr("%s: --%s %q: not one of %s", cmd, flag, g, strings.Join(valid, ", "))
+			}
+		}
+		return nil
+	}
+	return errors.Join(check("vendor", vendors, vendorIDs), check("tier", tiers, tierIDs),
+		check("attribute", attrs, terms.Attributes), check("kind", kinds, eventKinds))
 }

@@ -4,14 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/clausewatch/clausewatch/internal/baseline"
-	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -95,105 +89,4 @@ func nonNil(evs []terms.Event) []terms.Event {
 		return []terms.Event{}
 	}
 	return evs
-}
-
-func baselineCmd() *command {
-	var vendor string
-	var tiers, attrs multi
-	var file string
-	return &command{
-		name:    "baseline",
-		summary: "baseline adopt: write observed values into a vendor's documented baseline",
-		usage:   "baseline adopt --vendor V [--tier T]... [--attribute A]... [--file PATH]",
-		formats: []string{"text"},
-		help: `'baseline adopt' writes the currently observed values, with where they were
-read from, into the vendor's baseline file (sources/baselines/V.yaml, or
---file) for a person to review and commit. Drift is then reported against
-it. Use --tier and --attribute to update a single cell when the published
-analysis changes. Unknown observations are never adopted.
-
-Without --file, the file is <--sources DIR>/baselines/V.yaml, or
-./sources/baselines/V.yaml when run from the repository.
-
-Examples:
-  clausewatch baseline adopt --vendor openai
-  clausewatch baseline adopt --vendor anthropic --tier bedrock --attribute retention`,
-		flags: func(fs *flag.FlagSet, a *app) {
-			fs.StringVar(&vendor, "vendor", "", "vendor `id` (required)")
-			fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
-			fs.Var(&attrs, "attribute", "only this `attribute` (repeatable)")
-			fs.StringVar(&file, "file", "", "baseline file to write (default: see above)")
-		},
-		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
-			if len(args) == 0 || args[0] != "adopt" {
-				return usageErr("baseline: want the subcommand 'adopt' (clausewatch baseline adopt --vendor V)")
-			}
-			if len(args) > 1 {
-				return usageErr("baseline adopt: unexpected argument %q", args[1])
-			}
-			if vendor == "" {
-				return usageErr("baseline adopt: --vendor is required")
-			}
-			var v *terms.Vendor
-			for i := range a.vendors {
-				if a.vendors[i].ID == vendor {
-					v = &a.vendors[i]
-				}
-			}
-			if v == nil {
-				return usageErr("baseline adopt: unknown vendor %q", vendor)
-			}
-			for _, t := range tiers {
-				if !slices.ContainsFunc(v.Tiers, func(x terms.Tier) bool { return x.ID == t }) {
-					return usageErr("baseline adopt: vendor %s has no tier %q", vendor, t)
-				}
-			}
-			for _, at := range attrs {
-				if !terms.IsAttribute(at) {
-					return usageErr("baseline adopt: --attribute %q: not an attribute (%s)", at, strings.Join(terms.Attributes, ", "))
-				}
-			}
-			path := file
-			if path == "" {
-				dir := a.g.sources
-				if dir == "" {
-					dir = "sources"
-					if _, err := os.Stat(dir); err != nil {
-						return fmt.Errorf("baseline adopt: no sources/ directory here to write into; pass --file PATH or --sources DIR")
-					}
-				}
-				path = filepath.Join(dir, "baselines", vendor+".yaml")
-			}
-			obs, err := a.db.LatestObservations(ctx, vendor)
-			if err != nil {
-				return err
-			}
-			cells := baseline.Cells(compare.Build(*v, obs, nil), tiers, attrs)
-			if len(cells) == 0 {
-				return fmt.Errorf("baseline adopt: nothing observed for %s%s yet (run 'clausewatch check' first)", vendor, scope(tiers, attrs))
-			}
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return fmt.Errorf("baseline adopt: %w", err)
-			}
-			if err := baseline.Adopt(path, vendor, cells, a.env.Now()); err != nil {
-				return err
-			}
-			for _, c := range cells {
-				fmt.Fprintf(a.env.Stdout, "%s %s %s = %s\n", vendor, c.Tier, c.Attribute, c.Value)
-			}
-			fmt.Fprintf(a.env.Stdout, "\nWrote %d cell%s into %s: review the notes and commit.\n", len(cells), plural(len(cells)), path)
-			return nil
-		},
-	}
-}
-
-func scope(tiers, attrs []string) string {
-	s := ""
-	if len(tiers) > 0 {
-		s += " tier " + strings.Join(tiers, ",")
-	}
-	if len(attrs) > 0 {
-		s += " attribute " + strings.Join(attrs, ",")
-	}
-	return s
 }

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"slices"
+
+	"github.com/clausewatch/clausewatch/internal/compare"
+	"github.com/clausewatch/clausewatch/internal/report"
+)
+
+func statusCmd() *command {
+	var vendors, tiers, attrs multi
+	return &command{
+		name:     "status",
+		readOnly: true,
+		summary:  "the tier × attribute matrix: documented vs observed, with evidence",
+		usage:    "status [--vendor V] [--tier T] [--attribute A] [--format F]",
+		formats:  []string{"text", "markdown", "html", "json"},
+		help: `Prints the tier × attribute matrix in the shape of the published analysis:
+for each vendor, tier and attribute, the documented value (the baseline
+under sources/baselines/), the value observed on the latest version of the
+pages, whether they agree, and the evidence (source, clause, sentence, date).
+
+Examples:
+  clausewatch status
+  clausewatch status --vendor anthropic --tier consumer
+  clausewatch status --format json | jq '.[] | select(.agrees == false)'`,
+		flags: func(fs *flag.FlagSet, a *app) {
+			fs.Var(&vendors, "vendor", "only this `vendor` (repeatable)")
+			fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
+			fs.Var(&attrs, "attribute", "only this `attribute` (repeatable)")
+		},
+		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return usageErr("status: unexpected argument %q", args[0])
+			}
+			if err := a.checkFilters("status", vendors, tiers, attrs, nil); err != nil {
+				return err
+			}
+			rows, err := a.statusRows(ctx)
+			if err != nil {
+				return err
+			}
+			rows = slices.DeleteFunc(rows, func(r report.Row) bool {
+				return (len(vendors) > 0 && !slices.Contains(vendors, r.Vendor)) ||
+					(len(tiers) > 0 && !slices.Contains(tiers, r.Tier)) ||
+					(len(attrs) > 0 && !slices.Contains(attrs, r.Attribute))
+			})
+			w := a.env.Stdout
+			switch a.g.format {
+			case "json":
+				return report.StatusJSON(w, rows)
+			case "markdown":
+				return report.StatusMarkdown(w, rows)
+			case "html":
+				return report.StatusHTML(w, rows)
+			}
+			return report.StatusText(w, rows)
+		},
+	}
+}
+
+// matrices builds each declared vendor's table of cells from the latest
+// observations and the documented baseline.
+func (a *app) matrices(ctx context.Context) ([]compare.Matrix, error) {
+	doc := a.documented()
+	var out []compare.Matrix
+	for _, v := range a.vendors {
+		obs, err := a.db.LatestObservations(ctx, v.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, compare.Build(v, obs, doc[v.ID]))
+	}
+	return out, nil
+}
+
+// statusRows is the matrix of every vendor as status rows.
+func (a *app) statusRows(ctx context.Context) ([]report.Row, error) {
+	ms, err := a.matrices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []report.Row
+	for _, m := range ms {
+		rows = append(rows, report.Rows(m)...)
+	}
+	return rows, nil
+}
