@@ -76,7 +76,9 @@ snapshot in the database, extracts its clauses, and when the text differs
 from the previous version records the new version and the change events.
 Page noise (build ids, nonces, class names, tracking links) never makes a
 version. One failing source never stops the others; a source that starts
-failing raises one fetch-failed event, and another when it recovers.
+failing raises one fetch-failed (or extraction-failed) event of severity
+high, so the run that sees it exits 3, and a recovered event (info) when
+it reads again.
 
 This is what cron runs. Exit 0 when nothing notable happened, 3 when events
 of severity low or above were written, 1 on error (including every source
