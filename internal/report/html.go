@@ -66,6 +66,7 @@ del{background:#fdd;color:#900}ins{background:#dfd;color:#060;text-decoration:no
 func HTML(w io.Writer, evs []terms.Event, o Options) error {
 	main, digest := Split(evs)
 	Sort(main)
+	main = Fold(main)
 	t := template.Must(template.New("report").Funcs(htmlFuncs).Parse(htmlReport))
 	return t.Execute(w, struct {
 		Main, Digest []terms.Event

@@ -69,19 +69,48 @@ func Split(evs []terms.Event) (main, digest []terms.Event) {
 	return main, digest
 }
 
+// Fold shows each change once: events of one change group (terms.Event
+// Change) that say the same thing (kind, attribute, old and new value) for
+// several tiers become one event whose Tier lists them, "consumer, team",
+// and whose ID lists their ids. Other events pass unchanged, in order.
+func Fold(evs []terms.Event) []terms.Event {
+	out := make([]terms.Event, 0, len(evs))
+	at := map[string]int{}
+	for _, e := range evs {
+		if e.Change == "" || e.Tier == "" {
+			out = append(out, e)
+			continue
+		}
+		k := e.Change + "\x00" + e.Kind + "\x00" + e.Attribute + "\x00" + show(e.Old) + "\x00" + show(e.New)
+		i, ok := at[k]
+		if !ok {
+			at[k] = len(out)
+			out = append(out, e)
+			continue
+		}
+		out[i].Tier += ", " + e.Tier
+		out[i].ID += ", " + e.ID
+	}
+	return out
+}
+
 // Headline is the one-line summary of an event:
 // "anthropic consumer training: never → opt-out".
 func Headline(e terms.Event, o Options) string {
 	var b strings.Builder
 	b.WriteString(e.Vendor)
 	if e.Tier != "" {
-		label := e.Tier
-		if o.TierLabel != nil {
-			if l := o.TierLabel(e.Vendor, e.Tier); l != "" {
-				label = l
+		var labels []string
+		for _, tier := range strings.Split(e.Tier, ", ") { // several tiers when folded
+			label := tier
+			if o.TierLabel != nil {
+				if l := o.TierLabel(e.Vendor, tier); l != "" {
+					label = l
+				}
 			}
+			labels = append(labels, label)
 		}
-		b.WriteString(" " + label)
+		b.WriteString(" " + strings.Join(labels, ", "))
 	}
 	if e.Attribute != "" {
 		b.WriteString(" " + e.Attribute)
@@ -167,6 +196,7 @@ func Subject(evs []terms.Event, o Options) string {
 	}
 	sorted := slices.Clone(main)
 	Sort(sorted)
+	sorted = Fold(sorted)
 	top := sorted[0].Severity
 	n := 0
 	for _, e := range sorted {
@@ -192,6 +222,7 @@ func JSON(w io.Writer, evs []terms.Event) error {
 func Text(w io.Writer, evs []terms.Event, o Options) error {
 	main, digest := Split(evs)
 	Sort(main)
+	main = Fold(main)
 	if len(main) == 0 && len(digest) == 0 {
 		_, err := fmt.Fprintln(w, "No changes.")
 		return err
@@ -237,6 +268,7 @@ func Text(w io.Writer, evs []terms.Event, o Options) error {
 func Markdown(w io.Writer, evs []terms.Event, o Options) error {
 	main, digest := Split(evs)
 	Sort(main)
+	main = Fold(main)
 	fmt.Fprintf(w, "# clausewatch: %d change%s\n", len(main), plural(len(main)))
 	var cur terms.Severity
 	for _, e := range main {
