@@ -1,6 +1,8 @@
 package compare
 
 import (
+	"slices"
+
 	"github.com/clausewatch/clausewatch/internal/attr"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -28,6 +30,9 @@ type Cell struct {
 	Statements []terms.Observation // every observation that fed the cell, in source order
 	Documented *terms.Value        // nil: no baseline entry
 	Agreement  string              // one of Agree, Drift, …
+	// Conflicting holds the statements of the deciding rank that disagree
+	// with each other (both quotes), when the cell is a conflict.
+	Conflicting []terms.Observation
 }
 
 // Agrees reports whether the cell's agreement is Agree.
@@ -102,16 +107,7 @@ func merged(v terms.Vendor, obs []terms.Observation) Matrix {
 		c.Statements = append(c.Statements, o)
 	}
 	for i := range m.Cells {
-		c := &m.Cells[i]
-		if len(c.Statements) == 0 {
-			continue
-		}
-		val := clone(c.Statements[0].Value)
-		for _, o := range c.Statements[1:] {
-			val = mergeValue(c.Attribute, val, o.Value)
-		}
-		c.Observed = &val
-		c.Evidence = decidingEvidence(c.Statements, val)
+		resolve(v, &m.Cells[i])
 	}
 	sortCells(v, m.Cells)
 	for i, c := range m.Cells {
@@ -150,11 +146,13 @@ func (m Matrix) tierValues(tier string) map[string]terms.Value {
 	return out
 }
 
-// Values returns tier → attribute → observed value for every observed cell.
+// Values returns tier → attribute → observed value for every observed cell
+// that is not a conflict (pages that disagree among themselves say nothing
+// the guide can be held against).
 func (m Matrix) Values() map[string]map[string]terms.Value {
 	out := map[string]map[string]terms.Value{}
 	for _, c := range m.Cells {
-		if c.Observed == nil {
+		if c.Observed == nil || len(c.Conflicting) > 0 {
 			continue
 		}
 		if out[c.Tier] == nil {
@@ -163,6 +161,87 @@ func (m Matrix) Values() map[string]map[string]terms.Value {
 		out[c.Tier][c.Attribute] = *c.Observed
 	}
 	return out
+}
+
+// rank orders the statements of a cell: a page declared primary for the
+// attribute outranks the others, and, within those, a statement that names
+// the tier outranks one that speaks for its whole document. An unknown
+// value ranks below every known one.
+func rank(v terms.Vendor, o terms.Observation) int {
+	if o.Value.Unknown {
+		return -1
+	}
+	r := 0
+	for _, s := range v.Sources {
+		if s.ID == o.Evidence.Source && slices.Contains(s.Primary, o.Attribute) {
+			r += 2
+		}
+	}
+	if o.Evidence.Named {
+		r++
+	}
+	return r
+}
+
+// resolve decides a cell from its statements, by the one rule of
+// DESIGN.md: the statements of the highest rank decide (see rank); a set
+// unites every known statement (each item a page states is confirmed);
+// retention maps of the deciding rank merge scope by scope; two deciding
+// statements that still disagree (two scalars, or two periods for one
+// scope) make the cell a conflict, its value the weaker of them.
+func resolve(v terms.Vendor, c *Cell) {
+	if len(c.Statements) == 0 {
+		return
+	}
+	top := -2
+	for _, o := range c.Statements {
+		top = max(top, rank(v, o))
+	}
+	var deciding []terms.Observation
+	for _, o := range c.Statements {
+		r := rank(v, o)
+		if r == top || (o.Value.Set != nil && r >= 0) {
+			deciding = append(deciding, o)
+		}
+	}
+	val := clone(deciding[0].Value)
+	for _, o := range deciding[1:] {
+		if disagree(val, o.Value) {
+			c.Conflicting = appendUnique(c.Conflicting, deciding[0], o)
+		}
+		val = mergeValue(c.Attribute, val, o.Value)
+	}
+	c.Observed = &val
+	c.Evidence = decidingEvidence(deciding, val)
+}
+
+// disagree reports whether two known statements of one rank contradict
+// each other: different scalars, or different periods for one scope.
+func disagree(a, b terms.Value) bool {
+	switch {
+	case a.Unknown || b.Unknown:
+		return false
+	case a.Scalar != "" && b.Scalar != "":
+		return a.Scalar != b.Scalar && !terms.IsUnspecified(a) && !terms.IsUnspecified(b)
+	case a.Map != nil && b.Map != nil:
+		for scope, p := range b.Map {
+			if q, ok := a.Map[scope]; ok && q != p {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func appendUnique(list []terms.Observation, obs ...terms.Observation) []terms.Observation {
+	for _, o := range obs {
+		if !slices.ContainsFunc(list, func(x terms.Observation) bool {
+			return x.Evidence.Source == o.Evidence.Source && x.Evidence.Text == o.Evidence.Text && x.Value.Equal(o.Value)
+		}) {
+			list = append(list, o)
+		}
+	}
+	return list
 }
 
 // decidingEvidence picks the evidence of the statement that decided the
@@ -197,10 +276,16 @@ func agreement(c *Cell) string {
 		return NotObserved
 	case c.Observed.Unknown:
 		return Unknown
+	case len(c.Conflicting) > 0:
+		return Conflict
 	case !documented:
 		return Undocumented
 	case Agrees(c.Attribute, *c.Documented, *c.Observed):
 		return Agree
+	case c.Observed.Set != nil:
+		// A documented item no page mentions is unverified, never drift:
+		// pages list what they offer, and silence is not a denial.
+		return Unverified
 	}
 	return Drift
 }

@@ -115,14 +115,15 @@ func TestCheckAllRecordsDecisions(t *testing.T) {
 	}{
 		{"first run: both read, the guide agrees", func() {}, nil},
 		{"noise only", func() {}, nil},
-		{"one page turns training on", func() { r.pages.set(r.srcs[0].URL, html(optOut)) },
-			[]string{"acme-terms:baseline-drift", "acme-terms:value-changed"}},
+		{"one page turns training on: the pages disagree, a conflict is no drift", func() { r.pages.set(r.srcs[0].URL, html(optOut)) },
+			[]string{"acme-terms:value-changed"}},
+		{"the other page follows: now the pages contradict the guide", func() { r.pages.set(r.srcs[1].URL, html(optOut)) },
+			[]string{"acme-help:baseline-drift", "acme-help:value-changed"}},
 		{"the other page starts failing", func() {
 			r.pages.down(r.srcs[1].URL, &fetch.Error{Category: terms.ErrServer, URL: r.srcs[1].URL, Status: 503, Err: fmt.Errorf("status 503")})
-		},
-			[]string{"acme-help:fetch-failed"}},
+		}, []string{"acme-help:fetch-failed"}},
 		{"still failing: nothing new", func() {}, nil},
-		{"it recovers with the same text", func() { r.pages.set(r.srcs[1].URL, html(never)) }, []string{"acme-help:recovered"}},
+		{"it recovers with the same text", func() { r.pages.set(r.srcs[1].URL, html(optOut)) }, []string{"acme-help:recovered"}},
 	}
 	for _, s := range steps {
 		s.change()
@@ -141,7 +142,7 @@ func TestCheckAllRecordsDecisions(t *testing.T) {
 		t.Errorf("observations of the new version: %+v, %v", obs, err)
 	}
 	snaps, err := r.p.Store.Snapshots(ctx, "acme-help")
-	if err != nil || len(snaps) != 6 {
+	if err != nil || len(snaps) != 7 {
 		t.Errorf("every attempt is a row: %d snapshots, %v", len(snaps), err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -23,14 +24,25 @@ type Row struct {
 	Agreement  string          `json:"agreement"` // DESIGN.md's word: agrees, drift, conflict, unverified, undocumented, unknown, not-observed
 	Agrees     bool            `json:"agrees"`
 	Evidence   *terms.Evidence `json:"evidence"`
+	// Reason says why an unknown cell could not be read.
+	Reason string `json:"reason,omitempty"`
+	// Conflicting quotes the statements that disagree, for a conflict.
+	Conflicting []terms.Evidence `json:"conflicting,omitempty"`
 }
 
 // Rows turns a vendor's table of cells into status rows, in its order.
 func Rows(m compare.Matrix) []Row {
 	rows := make([]Row, 0, len(m.Cells))
 	for _, c := range m.Cells {
-		rows = append(rows, Row{Vendor: c.Vendor, Tier: c.Tier, Attribute: c.Attribute,
-			Documented: c.Documented, Observed: c.Observed, Agreement: c.Agreement, Agrees: c.Agrees(), Evidence: c.Evidence})
+		r := Row{Vendor: c.Vendor, Tier: c.Tier, Attribute: c.Attribute,
+			Documented: c.Documented, Observed: c.Observed, Agreement: c.Agreement, Agrees: c.Agrees(), Evidence: c.Evidence}
+		if c.Observed != nil && c.Observed.Unknown {
+			r.Reason = c.Observed.Reason
+		}
+		for _, o := range c.Conflicting {
+			r.Conflicting = append(r.Conflicting, o.Evidence)
+		}
+		rows = append(rows, r)
 	}
 	return rows
 }
@@ -58,7 +70,7 @@ func StatusText(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VENDOR\tTIER\tATTRIBUTE\tDOCUMENTED\tOBSERVED\tAGREEMENT\tEVIDENCE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.shout(), textesc.Terminal(evidence(r.Evidence)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.shout(), textesc.Terminal(r.where()))
 	}
 	return tw.Flush()
 }
@@ -69,7 +81,10 @@ func StatusMarkdown(w io.Writer, rows []Row) error {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		ev := ""
-		if r.Evidence != nil {
+		switch {
+		case r.Reason != "" || len(r.Conflicting) > 0:
+			ev = textesc.Markdown(r.where())
+		case r.Evidence != nil:
 			ev = textesc.Markdown(evidence(r.Evidence))
 			if r.Evidence.Text != "" {
 				ev += ": “" + textesc.Markdown(trim(r.Evidence.Text, 160)) + "”"
@@ -87,7 +102,7 @@ const statusHTML = `<!DOCTYPE html>
 .drift{background:#fde7e9}.conflict{background:#fff1d6}.unknown{background:#eee}.agrees{background:#e9f7ec}.q{color:#555;font-size:.9em}</style></head><body>
 <h1>clausewatch status</h1>
 <table><tr><th>vendor</th><th>tier</th><th>attribute</th><th>documented</th><th>observed</th><th>agreement</th><th>evidence</th></tr>
-{{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{with .Evidence}}{{evidence .}}<div class="q">{{term .Text}}</div>{{end}}</td></tr>
+{{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{if .Reason}}unknown: {{term .Reason}}{{end}}{{if .Conflicting}}pages disagree:{{range .Conflicting}}<div>{{evidence .}}<div class="q">{{term .Text}}</div></div>{{end}}{{else}}{{with .Evidence}}{{evidence .}}<div class="q">{{term .Text}}</div>{{end}}{{end}}</td></tr>
 {{end}}</table></body></html>
 `
 
@@ -97,6 +112,29 @@ func StatusHTML(w io.Writer, rows []Row) error {
 	t := template.Must(template.New("status").Funcs(template.FuncMap{"show": show, "term": textesc.Terminal,
 		"evidence": func(e *terms.Evidence) string { return textesc.Terminal(evidence(e)) }}).Parse(statusHTML))
 	return t.Execute(w, rows)
+}
+
+// where is what the evidence column shows of a row: the deciding
+// evidence, why an unknown cell is unknown, and both sides of a conflict.
+func (r Row) where() string {
+	var parts []string
+	if r.Reason != "" {
+		parts = append(parts, "unknown: "+r.Reason)
+	}
+	if len(r.Conflicting) > 0 {
+		var qs []string
+		for _, e := range r.Conflicting {
+			q := evidence(&e)
+			if e.Text != "" {
+				q += ": “" + trim(e.Text, 120) + "”"
+			}
+			qs = append(qs, q)
+		}
+		parts = append(parts, "pages disagree: "+strings.Join(qs, " / "))
+	} else if r.Evidence != nil && r.Reason == "" {
+		parts = append(parts, evidence(r.Evidence))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func evidence(e *terms.Evidence) string {

@@ -131,6 +131,10 @@ type Evidence struct {
 	Clause     string    `json:"clause"` // heading path joined with " > "
 	Text       string    `json:"text"`   // the sentence(s) the value was read from
 	SnapshotAt time.Time `json:"snapshot_at"`
+	// Named reports whether the sentence (or its heading, lead-in or table
+	// row) named the tier; a statement that names the tier outranks one
+	// that speaks for its whole document.
+	Named bool `json:"named,omitempty"`
 }
 
 // Observation is (vendor, tier, attribute) = value with its evidence.

@@ -50,6 +50,9 @@ type Source struct {
 	Variants []Variant         // regional variants the URL may serve, in match order; empty: one variant
 	File     string            // declaration file, for messages
 	Line     int               // line of the declaration in File, for messages
+	// Primary lists the attributes this page is the primary source of: its
+	// statements outrank those of the vendor's other pages for them.
+	Primary []string
 }
 
 // Variant is a regional variant of a page — EEA, UK, rest of world —

@@ -1,0 +1,94 @@
+package compare
+
+import (
+	"testing"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+func stmt(source, tier, attribute string, v terms.Value, named bool) terms.Observation {
+	return terms.Observation{Vendor: "acme", Tier: tier, Attribute: attribute, Value: v,
+		Evidence: terms.Evidence{Source: source, Clause: "c", Text: source + " says " + v.String(), Named: named}}
+}
+
+func TestBuildResolvesEachCellByOneRule(t *testing.T) {
+	v := vendor()
+	v.Sources = []terms.Source{{ID: "retention-article", Primary: []string{"retention"}}, {ID: "terms"}, {ID: "policy"}}
+	never, optOut := terms.Scalar("never"), terms.Scalar("opt-out")
+	tests := []struct {
+		name      string
+		obs       []terms.Observation
+		doc       terms.Value
+		want      terms.Value
+		agreement string
+		from      string // the deciding statement's source
+	}{
+		{"a statement naming the tier outranks a document-wide one",
+			[]terms.Observation{stmt("terms", "api", "training", optOut, false), stmt("policy", "api", "training", never, true)},
+			never, never, Agree, "policy"},
+		{"a primary page outranks a named statement elsewhere",
+			[]terms.Observation{stmt("terms", "api", "retention", ret("default", "90"), true), stmt("retention-article", "api", "retention", ret("default", "30"), false)},
+			ret("default", "30"), ret("default", "30"), Agree, "retention-article"},
+		{"two statements of one rank that disagree are a conflict",
+			[]terms.Observation{stmt("terms", "api", "training", never, false), stmt("policy", "api", "training", optOut, false)},
+			never, optOut, Conflict, "policy"},
+		{"the same value from two pages is no conflict",
+			[]terms.Observation{stmt("terms", "api", "training", never, false), stmt("policy", "api", "training", never, false)},
+			optOut, never, Drift, "terms"},
+		{"a known value outranks an unknown one",
+			[]terms.Observation{stmt("terms", "api", "training", terms.UnknownValue("gone"), true), stmt("policy", "api", "training", never, false)},
+			never, never, Agree, "policy"},
+		{"every unknown: unknown with the reason",
+			[]terms.Observation{stmt("terms", "api", "zdr", terms.UnknownValue("the page no longer says"), false)},
+			terms.Scalar("available"), terms.UnknownValue("the page no longer says"), Unknown, "terms"},
+		{"set items from every page are confirmed",
+			[]terms.Observation{stmt("terms", "api", "security", terms.SetOf("soc2-type2"), true), stmt("policy", "api", "security", terms.SetOf("iso27001"), false)},
+			terms.SetOf("iso27001", "soc2-type2"), terms.SetOf("iso27001", "soc2-type2"), Agree, "terms"},
+		{"a documented item no page mentions is unverified, never drift",
+			[]terms.Observation{stmt("terms", "api", "security", terms.SetOf("soc2-type2"), false)},
+			terms.SetOf("audit-logs", "soc2-type2"), terms.SetOf("soc2-type2"), Unverified, "terms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := tt.obs[0].Attribute
+			m := Build(v, tt.obs, map[string]map[string]terms.Value{"api": {a: tt.doc}})
+			c, ok := m.Cell("api", a)
+			if !ok || c.Observed == nil {
+				t.Fatalf("no cell: %+v", c)
+			}
+			if !c.Observed.Equal(tt.want) || c.Observed.Reason != tt.want.Reason {
+				t.Errorf("value %s (%q), want %s", c.Observed, c.Observed.Reason, tt.want)
+			}
+			if c.Agreement != tt.agreement {
+				t.Errorf("agreement %s, want %s", c.Agreement, tt.agreement)
+			}
+			if c.Evidence == nil || c.Evidence.Source != tt.from {
+				t.Errorf("evidence %+v, want from %s", c.Evidence, tt.from)
+			}
+			if tt.agreement == Conflict && len(c.Conflicting) != 2 {
+				t.Errorf("a conflict quotes both statements: %+v", c.Conflicting)
+			}
+		})
+	}
+}
+
+func TestBuildAgreementWords(t *testing.T) {
+	v := vendor()
+	doc := map[string]map[string]terms.Value{
+		"consumer": {"training": terms.Scalar("never"), "zdr": terms.Scalar(terms.Unspecified)},
+	}
+	m := Build(v, []terms.Observation{stmt("terms", "team", "training", terms.Scalar("never"), false)}, doc)
+	for _, tt := range []struct{ tier, attribute, want string }{
+		{"consumer", "training", Unverified},
+		{"consumer", "zdr", NotObserved},
+		{"consumer", "rights", NotObserved},
+		{"team", "training", Undocumented},
+	} {
+		if c, _ := m.Cell(tt.tier, tt.attribute); c.Agreement != tt.want {
+			t.Errorf("%s %s: %s, want %s", tt.tier, tt.attribute, c.Agreement, tt.want)
+		}
+	}
+	if got := len(m.Cells); got != len(v.Tiers)*len(terms.Attributes) {
+		t.Errorf("%d cells, want one per tier and attribute", got)
+	}
+}
