@@ -146,12 +146,53 @@ func decidePage(h History, a Attempt, now time.Time) Decision {
 	d.NewVersion, d.Prev = true, prev
 	doc := *a.Doc
 	d.Observations = attr.Observe(h.Vendor, a.Source, doc, a.Snapshot)
+	if newest && prev != nil {
+		d.Observations = append(d.Observations, lost(h, a, prev, d.Observations)...)
+	}
 	d.Events = append(d.Events, versionEvents(h, a.Source, prev, Version{a.Snapshot, doc}, d.Observations, newest, now)...)
 	if next := h.Next; next != nil && next.Snapshot.TextHash != a.Snapshot.TextHash && next.Snapshot.Variant == a.Snapshot.Variant {
 		nextObs := attr.Observe(h.Vendor, a.Source, next.Doc, next.Snapshot)
 		d.Events = append(d.Events, versionEvents(h, a.Source, &Version{a.Snapshot, doc}, *next, nextObs, false, now)...)
 	}
 	return d
+}
+
+// lost keeps what the page stopped saying as unknown: every cell the
+// previous version stated (read with today's rules) or had already lost,
+// that the new version does not state, is an unknown observation with the
+// reason, never a silent gap. It is found again when a version states it.
+func lost(h History, a Attempt, prev *Version, now []terms.Observation) []terms.Observation {
+	type cellKey struct{ tier, attribute string }
+	stated := map[cellKey]bool{}
+	for _, o := range now {
+		stated[cellKey{o.Tier, o.Attribute}] = true
+	}
+	var out []terms.Observation
+	add := func(o terms.Observation, reason string) {
+		k := cellKey{o.Tier, o.Attribute}
+		if stated[k] {
+			return
+		}
+		stated[k] = true
+		out = append(out, terms.Observation{Vendor: o.Vendor, Tier: o.Tier, Attribute: o.Attribute,
+			Value: terms.UnknownValue(reason),
+			Evidence: terms.Evidence{Source: a.Source.ID, Snapshot: a.Snapshot.ID, SnapshotAt: a.Snapshot.FetchedAt}})
+	}
+	for _, o := range attr.Observe(h.Vendor, a.Source, prev.Doc, prev.Snapshot) {
+		if !o.Value.Unknown {
+			where := ""
+			if o.Evidence.Clause != "" {
+				where = " (it said so under “" + o.Evidence.Clause + "”)"
+			}
+			add(o, a.Source.ID+" no longer states it"+where)
+		}
+	}
+	for _, o := range h.Current {
+		if o.Evidence.Source == a.Source.ID && o.Value.Unknown {
+			add(o, o.Value.Reason)
+		}
+	}
+	return out
 }
 
 // versionEvents compares version next (observed as nextObs) with prev and,

@@ -205,3 +205,31 @@ func TestOneSentenceEditIsOneChange(t *testing.T) {
 		t.Errorf("a lone event carries a change key: %+v", single.Events)
 	}
 }
+
+// What a page stops saying stays visible as unknown, with the reason, until
+// a version says it again.
+func TestDecideKeepsWhatAPageStoppedSaying(t *testing.T) {
+	said, silent := page(neverText), page("We may update these terms from time to time.")
+	d := Decide(History{Vendor: decideVendor(), Last: version(1, 1, said, "")}, attempt(2, silent, ""), detected)
+	if got := kinds(d.Events); !slices.Equal(got, []string{"evidence-lost/high"}) {
+		t.Errorf("events %v", got)
+	}
+	if len(d.Observations) != 1 || !d.Observations[0].Value.Unknown || d.Observations[0].Value.Reason == "" {
+		t.Fatalf("observations %+v", d.Observations)
+	}
+	carried := d.Observations
+	d = Decide(History{Vendor: decideVendor(), Last: version(2, 2, silent, ""), Current: carried},
+		attempt(3, page("We may update these terms at any time."), ""), detected)
+	if len(d.Observations) != 1 || !d.Observations[0].Value.Unknown || d.Observations[0].Value.Reason != carried[0].Value.Reason {
+		t.Errorf("the unknown is not carried: %+v", d.Observations)
+	}
+	for _, e := range d.Events {
+		if e.Kind == terms.EvidenceLost {
+			t.Errorf("evidence-lost raised twice")
+		}
+	}
+	d = Decide(History{Vendor: decideVendor(), Last: version(3, 3, silent, ""), Current: carried}, attempt(4, said, ""), detected)
+	if got := kinds(d.Events); !slices.Contains(got, "evidence-found/info") {
+		t.Errorf("restated: events %v", got)
+	}
+}
