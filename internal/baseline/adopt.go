@@ -209,7 +209,7 @@ func entryNode(v terms.Value, note string) *yaml.Node {
 		for _, k := range keys {
 			p := strNode(v.Map[k])
 			if _, err := strconv.Atoi(v.Map[k]); err == nil {
-				p.Style = yaml.DoubleQuotedStyle // days stay strings
+				p.Tag = "!!int" // days are numbers, as in the JSON outputs
 			}
 			val.Content = append(val.Content, strNode(k), p)
 		}

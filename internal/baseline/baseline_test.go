@@ -347,7 +347,7 @@ func TestAdopt(t *testing.T) {
 	want := strings.Replace(good, `training: {value: opt-out, note: "Free section, Training paragraph"}`,
 		`training: {value: always, note: "adopted from acme-terms \"Terms > Training\" on 2026-11-26: review"}`, 1)
 	want = strings.Replace(want, "    rights: {value: [], note: \"Business section: no rights listed\"}\n",
-		"    retention: {value: {default: \"90\"}, note: \"adopted from acme-privacy \\\"Retention\\\" on 2026-11-26: review\"}\n"+
+		"    retention: {value: {default: 90}, note: \"adopted from acme-privacy \\\"Retention\\\" on 2026-11-26: review\"}\n"+
 			"    rights: {value: [], note: \"Business section: no rights listed\"}\n", 1)
 	want += "  team:\n    zdr: {value: available, note: \"adopted from acme-privacy on 2026-11-26: review\"}\n"
 	if diff := cmp.Diff(want, string(out)); diff != "" {
@@ -438,7 +438,7 @@ func TestAdoptShippedCopy(t *testing.T) {
 			changed = append(changed, after[i])
 		}
 	}
-	want := `    retention: {value: {default: "7", policy-violation: "730", batch: "29", files: until-deleted}, note: "adopted from anthropic-api-data-retention \"Data retention\" on 2026-03-01: review"}`
+	want := `    retention: {value: {default: 7, policy-violation: 730, batch: 29, files: until-deleted}, note: "adopted from anthropic-api-data-retention \"Data retention\" on 2026-03-01: review"}`
 	if len(changed) != 1 || changed[0] != want {
 		t.Errorf("changed lines = %q, want only %q", changed, want)
 	}
