@@ -95,7 +95,7 @@ var p2zdr = p2availSpec{
 	},
 }
 
-// ReadBAA reads the hipaa-baa attribute: "available" when the clauses say a
+// readBAA reads the hipaa-baa attribute: "available" when the clauses say a
 // Business Associate Agreement is offered, can be signed or covers HIPAA-
 // eligible or HIPAA-ready services ("we offer a BAA", "sign a BAA",
 // "HIPAA-eligible"); "not-available" when they refuse it ("we do not offer a
@@ -109,9 +109,9 @@ var p2zdr = p2availSpec{
 // reads "not-available" whatever else is said. Unknown when no sentence
 // speaks of a BAA or HIPAA, or speaks of it without saying either.
 // Clause is the clause of the first deciding sentence.
-func ReadBAA(clauses []terms.Clause) Reading { return p2readAvailability(clauses, p2baa) }
+func readBAA(_ *Lexicon, clauses []terms.Clause) Reading { return p2readAvailability(clauses, p2baa) }
 
-// ReadZDR reads the zdr attribute: "available" when the clauses say zero
+// readZDR reads the zdr attribute: "available" when the clauses say zero
 // data retention is offered or in force ("ZDR is available for qualifying
 // customers", "with a ZDR agreement", "ZDR-eligible endpoints");
 // "not-available" when they refuse it ("ZDR is not available", "we do not
@@ -119,8 +119,8 @@ func ReadBAA(clauses []terms.Clause) Reading { return p2readAvailability(clauses
 // apply to beta products", "the Batch API is not ZDR-eligible") keep
 // "available" when another sentence offers ZDR and are reported in
 // Sentences; alone they read "not-available". The same scoping rules as
-// ReadBAA apply. Unknown when no sentence speaks of ZDR or none decides.
-func ReadZDR(clauses []terms.Clause) Reading { return p2readAvailability(clauses, p2zdr) }
+// readBAA apply. Unknown when no sentence speaks of ZDR or none decides.
+func readZDR(_ *Lexicon, clauses []terms.Clause) Reading { return p2readAvailability(clauses, p2zdr) }
 
 // p2class is what a sentence says about an offering.
 type p2class struct {
@@ -212,8 +212,3 @@ func p2readAvailability(clauses []terms.Clause, spec p2availSpec) Reading {
 	}
 	return Reading{Value: terms.UnknownValue("no sentence mentions " + spec.name)}
 }
-
-// readBAA and readZDR are ReadBAA and ReadZDR under the names Read's
-// dispatch uses.
-func readBAA(clauses []terms.Clause) Reading { return ReadBAA(clauses) }
-func readZDR(clauses []terms.Clause) Reading { return ReadZDR(clauses) }

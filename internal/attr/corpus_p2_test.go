@@ -74,7 +74,7 @@ func TestCorpusP2BAA(t *testing.T) {
 	pieces := p2loadCorpus(t, "anthropic-baa")
 	for _, p := range pieces {
 		t.Run(p.name, func(t *testing.T) {
-			r := ReadBAA(p.clauses)
+			r := readBAA(testLex, p.clauses)
 			if !r.Value.Equal(terms.Scalar(Available)) {
 				t.Fatalf("hipaa-baa = %v, want available; sentences: %q", r.Value, r.Sentences)
 			}
@@ -83,7 +83,7 @@ func TestCorpusP2BAA(t *testing.T) {
 	t.Run("exclusions recorded", func(t *testing.T) {
 		// Piece 2 states that the BAA does not reach services bought through
 		// a third-party cloud; piece 4 that the IDE extensions are outside it.
-		r := ReadBAA(p2all(pieces))
+		r := readBAA(testLex, p2all(pieces))
 		for _, want := range []string{"third-party cloud provider", "your BAA doesn't cover them"} {
 			if !p2hasSentence(r.Sentences, want) {
 				t.Errorf("sentences lack the exclusion %q: %q", want, r.Sentences)
@@ -97,7 +97,7 @@ func TestCorpusP2BAA(t *testing.T) {
 		// Every stored version that reaches the BAA paragraph says it is
 		// available to qualifying customers.
 		for _, p := range p2loadCorpus(t, "anthropic-zdr-agreement") {
-			r := ReadBAA(p.clauses)
+			r := readBAA(testLex, p.clauses)
 			if strings.Contains(p.name, "Piece 1") || strings.Contains(p.name, "Piece 3") {
 				if !r.Value.Equal(terms.Scalar(Available)) {
 					t.Errorf("%s: hipaa-baa = %v, want available; %q", p.name, r.Value, r.Sentences)
@@ -112,7 +112,7 @@ func TestCorpusP2BAA(t *testing.T) {
 			if !strings.Contains(strings.Join(slices.Collect(p2clauseTexts(p.clauses)), " "), "Business Associate Agreement") {
 				continue
 			}
-			if r := ReadBAA(p.clauses); !r.Value.Equal(terms.Scalar(Available)) {
+			if r := readBAA(testLex, p.clauses); !r.Value.Equal(terms.Scalar(Available)) {
 				t.Errorf("%s: hipaa-baa = %v, want available; %q", p.name, r.Value, r.Sentences)
 			}
 		}
@@ -134,7 +134,7 @@ func TestCorpusP2ZDR(t *testing.T) {
 		pieces := p2loadCorpus(t, id)
 		for _, p := range pieces {
 			t.Run(id+"/"+p.name, func(t *testing.T) {
-				r := ReadZDR(p.clauses)
+				r := readZDR(testLex, p.clauses)
 				if !r.Value.Equal(terms.Scalar(Available)) {
 					t.Fatalf("zdr = %v, want available; sentences: %q", r.Value, r.Sentences)
 				}
@@ -145,11 +145,11 @@ func TestCorpusP2ZDR(t *testing.T) {
 		}
 	}
 	t.Run("exclusions recorded", func(t *testing.T) {
-		r := ReadZDR(p2loadCorpus(t, "anthropic-zdr-agreement")[0].clauses)
+		r := readZDR(testLex, p2loadCorpus(t, "anthropic-zdr-agreement")[0].clauses)
 		if !p2hasSentence(r.Sentences, "does not apply to beta products") {
 			t.Errorf("sentences lack the beta exclusion: %q", r.Sentences)
 		}
-		r = ReadZDR(p2loadCorpus(t, "anthropic-api-data-retention")[5].clauses)
+		r = readZDR(testLex, p2loadCorpus(t, "anthropic-api-data-retention")[5].clauses)
 		if !p2hasSentence(r.Sentences, "Beta features are excluded from ZDR") {
 			t.Errorf("sentences lack the Files API exclusion: %q", r.Sentences)
 		}
@@ -169,14 +169,14 @@ func TestCorpusP2Processor(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(pieces[tc.piece].name, func(t *testing.T) {
-			r := ReadProcessor(pieces[tc.piece].clauses)
+			r := readProcessor(testLex, pieces[tc.piece].clauses)
 			if !r.Value.Equal(tc.want) {
 				t.Fatalf("data-processor = %v, want %v; sentences: %q", r.Value, tc.want, r.Sentences)
 			}
 		})
 	}
 	t.Run("whole file", func(t *testing.T) {
-		r := ReadProcessor(p2all(pieces))
+		r := readProcessor(testLex, p2all(pieces))
 		if !r.Value.Equal(terms.Scalar(ProcessorVendor)) {
 			t.Fatalf("data-processor = %v, want vendor", r.Value)
 		}
@@ -189,7 +189,7 @@ func TestCorpusP2Processor(t *testing.T) {
 	t.Run("api page leads with the first-party platforms", func(t *testing.T) {
 		api := p2loadCorpus(t, "anthropic-api-data-retention")
 		for _, i := range []int{1, 2} {
-			r := ReadProcessor(api[i].clauses)
+			r := readProcessor(testLex, api[i].clauses)
 			if !r.Value.Equal(terms.Scalar(ProcessorVendor)) {
 				t.Errorf("%s: data-processor = %v, want vendor", api[i].name, r.Value)
 			}
@@ -206,7 +206,7 @@ func TestCorpusP2Processor(t *testing.T) {
 				continue
 			}
 			n++
-			if r := ReadProcessor(p.clauses); !r.Value.Equal(terms.Scalar(ProcessorCloud)) {
+			if r := readProcessor(testLex, p.clauses); !r.Value.Equal(terms.Scalar(ProcessorCloud)) {
 				t.Errorf("%s: data-processor = %v, want cloud-provider; %q", p.name, r.Value, r.Sentences)
 			}
 		}
@@ -216,7 +216,7 @@ func TestCorpusP2Processor(t *testing.T) {
 	})
 	t.Run("bedrock data protection says nothing about model providers", func(t *testing.T) {
 		for _, p := range p2loadCorpus(t, "aws-bedrock-data-protection") {
-			if r := ReadProcessor(p.clauses); !r.Value.Unknown {
+			if r := readProcessor(testLex, p.clauses); !r.Value.Unknown {
 				t.Errorf("%s: data-processor = %v, want unknown", p.name, r.Value)
 			}
 		}
@@ -225,7 +225,7 @@ func TestCorpusP2Processor(t *testing.T) {
 
 func TestCorpusP2Security(t *testing.T) {
 	t.Run("anthropic certifications", func(t *testing.T) {
-		r := ReadSecurity(p2all(p2loadCorpus(t, "anthropic-certifications")))
+		r := readSecurity(testLex, p2all(p2loadCorpus(t, "anthropic-certifications")))
 		if want := terms.SetOf("soc2-type2", "iso27001"); !r.Value.Equal(want) {
 			t.Fatalf("security = %v, want %v; sentences: %q", r.Value, want, r.Sentences)
 		}
@@ -233,7 +233,7 @@ func TestCorpusP2Security(t *testing.T) {
 	t.Run("bedrock data protection", func(t *testing.T) {
 		for _, p := range p2loadCorpus(t, "aws-bedrock-data-protection") {
 			// The AWS boilerplate requires TLS 1.2 and names no certification.
-			r := ReadSecurity(p.clauses)
+			r := readSecurity(testLex, p.clauses)
 			if want := terms.SetOf("tls1.2+"); !r.Value.Equal(want) {
 				t.Errorf("%s: security = %v, want %v; %q", p.name, r.Value, want, r.Sentences)
 			}
@@ -245,17 +245,17 @@ func TestCorpusP2Others(t *testing.T) {
 	// Pages that do not speak of an attribute must not invent it.
 	for _, tc := range []struct {
 		id     string
-		reader Reader
+		reader reader
 		name   string
 	}{
-		{"aws-bedrock-data-protection", ReadBAA, "hipaa-baa"},
-		{"aws-bedrock-data-protection", ReadZDR, "zdr"},
-		{"aws-bedrock-data-protection", ReadOwnership, "output-ownership"},
-		{"anthropic-certifications", ReadBAA, "hipaa-baa"},
-		{"anthropic-certifications", ReadProcessor, "data-processor"},
+		{"aws-bedrock-data-protection", readBAA, "hipaa-baa"},
+		{"aws-bedrock-data-protection", readZDR, "zdr"},
+		{"aws-bedrock-data-protection", readOwnership, "output-ownership"},
+		{"anthropic-certifications", readBAA, "hipaa-baa"},
+		{"anthropic-certifications", readProcessor, "data-processor"},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
-			if r := tc.reader(p2all(p2loadCorpus(t, tc.id))); !r.Value.Unknown {
+			if r := tc.reader(testLex, p2all(p2loadCorpus(t, tc.id))); !r.Value.Unknown {
 				t.Errorf("%s = %v, want unknown; %q", tc.name, r.Value, r.Sentences)
 			}
 		})
@@ -272,7 +272,7 @@ func TestCorpusP2Rights(t *testing.T) {
 		{"anthropic-training-commercial", "export"}, // the customer may access and export data
 	} {
 		t.Run(tc.id, func(t *testing.T) {
-			r := ReadRights(p2all(p2loadCorpus(t, tc.id)))
+			r := readRights(testLex, p2all(p2loadCorpus(t, tc.id)))
 			if r.Value.Unknown || !slices.Contains(r.Value.Set, tc.want) {
 				t.Errorf("rights = %v, want it to hold %s; %q", r.Value, tc.want, r.Sentences)
 			}

@@ -17,9 +17,12 @@ const (
 const (
 	// p2cust names the customer's side in an ownership sentence.
 	p2cust = `(?:you|your (?:company|organi[sz]ation|business|end users?)|customers?|the customer|users?|the user|developers?|the developer|end users?|licensee|subscribers?|the organi[sz]ation)`
-	// p2vend names the vendor's side. "we"/"us" are the page's author, which
-	// on a vendor's own terms is the vendor.
-	p2vend = `(?:we|us|our company|the company|the provider|the vendor|licensor|anthropic|openai|mistral(?: ai)?|google|microsoft|amazon|aws)`
+	// provider names the vendor's side in generic words; the vendor's and its
+	// clouds' names come from the Lexicon. "we"/"us" are the page's author,
+	// which on a vendor's own terms is the vendor.
+	provider = `we|us|our company|the company|the provider|the vendor|licensor`
+	// providerOwns are the generic possessives of the vendor's side.
+	providerOwns = `our|its|the company's|the provider's`
 	// p2outputs is the output of the service.
 	p2outputs = `(?:outputs?|completions?|generated (?:content|text|material)|content (?:you generate|generated))`
 	// p2rights is an ownership interest (a licence is not one).
@@ -28,34 +31,12 @@ const (
 
 var (
 	p2outRe = regexp.MustCompile(`\b` + p2outputs + `\b`)
-	// p2andSplit breaks "you own X and we own Y" into its two statements.
-	p2andSplit = regexp.MustCompile(`,?\s+and\s+(` + p2cust + `|` + p2vend + `)\s+(own|owns|retain|retains|reserve|reserves|hold|holds|keep|keeps|assign|assigns)\b`)
 	// p2notParty drops a party named only to be set aside ("Anthropic (not
 	// Microsoft) is…", "…, not Anthropic's terms").
 	p2notParty = regexp.MustCompile(`\(\s*not\s+[^)]*\)|,\s*not\s+[^,.;]*,|\s+[-–—]\s*not\s+[^,.;]*`)
 
 	p2ownShared = regexp.MustCompile(`\bjoint(?:ly)?[\s-]+own|\bco-?own|\bshared ownership\b|\bown\b[^;]{0,40}\bjointly\b|\bjoint ownership\b|\bboth (?:parties|of us)\s+(?:will\s+)?own\b`)
 
-	p2ownCustomer = []*regexp.Regexp{
-		// "we assign to you all our right, title and interest in Outputs"
-		regexp.MustCompile(`\bassigns?\s+(?:and agrees? to assign\s+)?(?:to\s+` + p2cust + `\b|[^;]{0,80}?\bto\s+` + p2cust + `\b)`),
-		// "we do not claim ownership of Outputs", "Anthropic claims no rights in outputs"
-		regexp.MustCompile(`\b` + p2vend + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not|make no|makes no|claim no|claims no|assert no|asserts no|have no|has no)\s+(?:claim\s+|assert\s+|take\s+|acquire\s+)?(?:to\s+)?(?:any\s+)?(?:ownership|own|rights?|title|ip|intellectual property)`),
-		regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + p2cust + `\b`),
-		regexp.MustCompile(`\b(?:your|customer's|the customer's|users'|developers')\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + p2cust + `\b|\bowned by\s+` + p2cust + `\b|\b(?:are|is)\s+yours\b`),
-		// "you own the Outputs", "Customer owns all Outputs", "you retain ownership of your inputs and outputs"
-		regexp.MustCompile(`\b` + p2cust + `\s+(?:will\s+|shall\s+|also\s+|alone\s+)?(?:own|owns|retain|retains|keep|keeps|hold|holds|maintain|maintains)\b(?:\s+` + p2rights + `\s+(?:in|to|of|over)\b)?[^;]{0,60}?\b` + p2outputs + `\b`),
-	}
-	p2ownVendor = []*regexp.Regexp{
-		regexp.MustCompile(`\b(?:you|customer|the customer)\s+(?:hereby\s+)?assigns?\b[^;]{0,80}?\bto\s+` + p2vend + `\b`),
-		// "you do not own Outputs", "Customer acquires no rights in outputs"
-		regexp.MustCompile(`\b` + p2cust + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not)\s+(?:own|acquire|obtain|receive|hold|retain)\b|\b` + p2cust + `\s+(?:acquire|acquires|obtain|obtains|receive|receives)\s+no\s+(?:ownership|rights?|title)`),
-		regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + p2vend + `\b`),
-		regexp.MustCompile(`\b(?:our|its|the company's|anthropic's|openai's|the provider's)\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + p2vend + `\b|\bowned by\s+` + p2vend + `\b`),
-		// "we retain all rights to outputs", "we own all Outputs"
-		regexp.MustCompile(`\b` + p2vend + `\s+(?:will\s+|shall\s+|also\s+)?(?:retain|retains|reserve|reserves|own|owns|keep|keeps|hold|holds)\s+` + p2rights + `\s+(?:in|to|of|over)\s+(?:and\s+to\s+)?[^;]{0,30}?\b` + p2outputs + `\b`),
-		regexp.MustCompile(`\b` + p2vend + `\s+(?:will\s+|shall\s+)?(?:own|owns)\s+(?:all\s+|the\s+|any\s+|each\s+)*` + p2outputs + `\b`),
-	}
 	// p2ownWord is talk of ownership: a sentence on outputs without it (how
 	// outputs are stored, used or filtered) says nothing about their owner.
 	p2ownWord = regexp.MustCompile(`\bown(?:s|ed|er|ers|ership)?\b|\brights?\b|\btitle\b|\bproperty\b|\bintellectual\b|\bassign\w*|\bbelong\w*|\byours\b`)
@@ -63,7 +44,45 @@ var (
 	p2ownNone = regexp.MustCompile(`\b(?:do not|does not|don't|doesn't|make no|makes no)\s+(?:address|determine|decide|specify|representations?|warrant\w*|promise\w*)\b[^;]{0,60}\b(?:own|owns|ownership|owned)\b`)
 )
 
-// ReadOwnership reads the output-ownership attribute from the sentences
+// ownershipPatterns are the ownership patterns that name the vendor's
+// side: the generic words of provider, the vendor's names and the names of
+// the clouds that resell it (on a cloud's page, the cloud is the provider).
+type ownershipPatterns struct {
+	// andSplit breaks "you own X and we own Y" into its two statements.
+	andSplit         *regexp.Regexp
+	customer, vendor []*regexp.Regexp
+}
+
+func newOwnershipPatterns(lex *Lexicon) ownershipPatterns {
+	names := lex.vendor.String() + `|` + lex.clouds.String()
+	vend := `(?:` + provider + `|` + names + `)`
+	owns := `(?:` + providerOwns + `|(?:` + names + `)'s)`
+	return ownershipPatterns{
+		andSplit: regexp.MustCompile(`,?\s+and\s+(` + p2cust + `|` + vend + `)\s+(own|owns|retain|retains|reserve|reserves|hold|holds|keep|keeps|assign|assigns)\b`),
+		customer: []*regexp.Regexp{
+			// "we assign to you all our right, title and interest in Outputs"
+			regexp.MustCompile(`\bassigns?\s+(?:and agrees? to assign\s+)?(?:to\s+` + p2cust + `\b|[^;]{0,80}?\bto\s+` + p2cust + `\b)`),
+			// "we do not claim ownership of Outputs", "<vendor> claims no rights in outputs"
+			regexp.MustCompile(`\b` + vend + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not|make no|makes no|claim no|claims no|assert no|asserts no|have no|has no)\s+(?:claim\s+|assert\s+|take\s+|acquire\s+)?(?:to\s+)?(?:any\s+)?(?:ownership|own|rights?|title|ip|intellectual property)`),
+			regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + p2cust + `\b`),
+			regexp.MustCompile(`\b(?:your|customer's|the customer's|users'|developers')\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + p2cust + `\b|\bowned by\s+` + p2cust + `\b|\b(?:are|is)\s+yours\b`),
+			// "you own the Outputs", "Customer owns all Outputs", "you retain ownership of your inputs and outputs"
+			regexp.MustCompile(`\b` + p2cust + `\s+(?:will\s+|shall\s+|also\s+|alone\s+)?(?:own|owns|retain|retains|keep|keeps|hold|holds|maintain|maintains)\b(?:\s+` + p2rights + `\s+(?:in|to|of|over)\b)?[^;]{0,60}?\b` + p2outputs + `\b`),
+		},
+		vendor: []*regexp.Regexp{
+			regexp.MustCompile(`\b(?:you|customer|the customer)\s+(?:hereby\s+)?assigns?\b[^;]{0,80}?\bto\s+` + vend + `\b`),
+			// "you do not own Outputs", "Customer acquires no rights in outputs"
+			regexp.MustCompile(`\b` + p2cust + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not)\s+(?:own|acquire|obtain|receive|hold|retain)\b|\b` + p2cust + `\s+(?:acquire|acquires|obtain|obtains|receive|receives)\s+no\s+(?:ownership|rights?|title)`),
+			regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + vend + `\b`),
+			regexp.MustCompile(`\b` + owns + `\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + vend + `\b|\bowned by\s+` + vend + `\b`),
+			// "we retain all rights to outputs", "we own all Outputs"
+			regexp.MustCompile(`\b` + vend + `\s+(?:will\s+|shall\s+|also\s+)?(?:retain|retains|reserve|reserves|own|owns|keep|keeps|hold|holds)\s+` + p2rights + `\s+(?:in|to|of|over)\s+(?:and\s+to\s+)?[^;]{0,30}?\b` + p2outputs + `\b`),
+			regexp.MustCompile(`\b` + vend + `\s+(?:will\s+|shall\s+)?(?:own|owns)\s+(?:all\s+|the\s+|any\s+|each\s+)*` + p2outputs + `\b`),
+		},
+	}
+}
+
+// readOwnership reads the output-ownership attribute from the sentences
 // that speak of outputs (outputs, responses, completions, generated
 // content):
 //   - "customer" when the customer owns them ("as between you and us, you
@@ -82,7 +101,7 @@ var (
 // outputs. When sentences disagree, the value said most often wins, the
 // first one said on a tie; the disagreeing sentences are kept in Sentences.
 // Unknown when no sentence speaks of both outputs and ownership.
-func ReadOwnership(clauses []terms.Clause) Reading {
+func readOwnership(lex *Lexicon, clauses []terms.Clause) Reading {
 	if len(clauses) == 0 {
 		return Reading{Value: terms.UnknownValue(p2none)}
 	}
@@ -93,7 +112,7 @@ func ReadOwnership(clauses []terms.Clause) Reading {
 			continue
 		}
 		talk = append(talk, s)
-		if v := p2ownValue(s.norm); v != "" {
+		if v := p2ownValue(lex, s.norm); v != "" {
 			votes = append(votes, p2vote{s, v})
 		} else if p2ownNone.MatchString(s.norm) {
 			open = append(open, s)
@@ -113,21 +132,21 @@ func ReadOwnership(clauses []terms.Clause) Reading {
 
 // p2ownValue reads one normalized sentence: the owner it gives outputs, or
 // "" when it gives none.
-func p2ownValue(norm string) string {
+func p2ownValue(lex *Lexicon, norm string) string {
 	if p2ownShared.MatchString(norm) {
 		return OwnerShared
 	}
 	norm = p2notParty.ReplaceAllString(norm, " ")
-	norm = p2andSplit.ReplaceAllString(norm, "; $1 $2")
+	norm = lex.own.andSplit.ReplaceAllString(norm, "; $1 $2")
 	cust, vend := false, false
 	for _, f := range p2fragments(norm) {
 		if !p2outRe.MatchString(f) {
 			continue
 		}
 		switch {
-		case p2any(f, p2ownVendor...):
+		case p2any(f, lex.own.vendor...):
 			vend = true
-		case p2any(f, p2ownCustomer...):
+		case p2any(f, lex.own.customer...):
 			cust = true
 		}
 	}
@@ -177,6 +196,3 @@ func p2tally(clauses []terms.Clause, votes []p2vote) (Reading, bool) {
 	r.Sentences = p2texts(sents)
 	return r, true
 }
-
-// readOwnership is ReadOwnership under the name Read's dispatch uses.
-func readOwnership(clauses []terms.Clause) Reading { return ReadOwnership(clauses) }

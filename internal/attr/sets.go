@@ -143,7 +143,7 @@ var (
 	p2secOther = regexp.MustCompile(`\b(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b|\b(?:sub-?processors|suppliers|third parties)\s+(?:are|must|maintain|hold)\b|\byou are responsible for\b|\b(?:customers?|you) (?:must|should) (?:obtain|maintain|achieve)\b|\byour own\s+(?:soc|iso|pci|hitrust|fedramp|compliance)`)
 )
 
-// ReadSecurity reads the security attribute: the set of certifications and
+// readSecurity reads the security attribute: the set of certifications and
 // controls the clauses state are in place, from soc2-type2, iso27001,
 // iso42001, fedramp-high, hitrust, pci-dss, dod-il2, sso, scim, rbac,
 // audit-logs, tls1.2+ and aes-256, under their usual spellings ("SOC 2
@@ -156,7 +156,7 @@ var (
 // unknown when no sentence names any of them; it is the empty set when they
 // are named only to be denied or in other forms. Sentences holds every sentence that asserted or denied
 // a member; Clause is the clause of the first of them.
-func ReadSecurity(clauses []terms.Clause) Reading {
+func readSecurity(_ *Lexicon, clauses []terms.Clause) Reading {
 	return p2readSet(clauses, p2setSpec{
 		items: p2securityItems, neg: p2secNeg, other: p2secOther, link: p2secLink,
 		reason: "no sentence names a certification or security control",
@@ -185,11 +185,15 @@ var (
 	// p2rightsAble says someone on the customer's side can do the thing.
 	p2rightsAble = regexp.MustCompile(`\b(?:you|users?|admins?|administrators?|owners?|members?|customers?|developers?|organi[sz]ations?|account holders?|individuals|people)\s+(?:\w+\s+)?(?:can|may|could|are able to|is able to|will be able to|have the (?:option|ability|right) to|has the (?:option|ability|right) to|control)\b` +
 		`|\b(?:allow|allows|let|lets|enable|enables|permit|permits|give|gives)\s+(?:you|users?|admins?|administrators?|owners?|members?|customers?|developers?|organi[sz]ations?)\b|\b(?:admins?|administrators?|owners?)\s+(?:choose|set|configure|define|decide)\b|\b(?:chosen|set|configured|defined) by\b|\b(?:option|ability|right|choice) to\b|\bcan be (?:deleted|exported|downloaded|configured|set|changed|adjusted)\b|\b(?:when|if|once|after|unless)\s+(?:you|a user|users|an? admin\w*|admins?)\b|\b(?:click|select|tap|go to|navigate to|open)\b|\bopt[\s-]*out\b|\bset (?:in|by|from)\b|\bconfigurable\b|\bcustom\b|\bcustomi[sz]able\b|\bvia (?:the )?(?:api|settings|console)\b`)
-	// p2rightsVendor is the vendor acting on its own ("we may delete…").
-	p2rightsVendor = regexp.MustCompile(`^(?:[^,]{0,80},\s*)?(?:we|us|anthropic|openai|the company|the provider)\s+(?:\w+\s+)?(?:reserve|may|will|can|might|delete|deletes|retain|retains|export|exports)\b`)
 )
 
-// ReadRights reads the rights attribute: the set of things the customer (a
+// newRightsVendorPattern is the vendor acting on its own ("we may
+// delete…", "<vendor> will export…"), which is no right of the customer.
+func newRightsVendorPattern(lex *Lexicon) *regexp.Regexp {
+	return regexp.MustCompile(`^(?:[^,]{0,80},\s*)?(?:we|us|the company|the provider|` + lex.vendor.String() + `)\s+(?:\w+\s+)?(?:reserve|may|will|can|might|delete|deletes|retain|retains|export|exports)\b`)
+}
+
+// readRights reads the rights attribute: the set of things the customer (a
 // user or an admin) is said to be able to do, from delete-conversations
 // ("you can delete your conversations"), export ("export your data"),
 // opt-out-training ("opt out of training", "turn off model improvement") and
@@ -199,9 +203,9 @@ var (
 // right. Unknown when no sentence speaks of any of them; the empty set when
 // all are denied. Sentences holds every sentence that granted or denied a
 // right; Clause is the clause of the first of them.
-func ReadRights(clauses []terms.Clause) Reading {
+func readRights(lex *Lexicon, clauses []terms.Clause) Reading {
 	return p2readSet(clauses, p2setSpec{
-		items: p2rightsItems, neg: p2rightsNeg, other: p2rightsVendor, able: p2rightsAble,
+		items: p2rightsItems, neg: p2rightsNeg, other: lex.rightsBy, able: p2rightsAble,
 		selfEvident: "opt-out-training",
 		reason:      "no sentence states a right to delete, export, opt out of training or set retention",
 	})
@@ -218,7 +222,7 @@ type p2setSpec struct {
 	reason      string         // unknown reason when nothing is named
 }
 
-// p2readSet is the engine of ReadSecurity and ReadRights. A member is
+// p2readSet is the engine of readSecurity and readRights. A member is
 // present when a fragment of a sentence asserts it and neither negates it
 // nor is about another party; a member negated anywhere is absent.
 func p2readSet(clauses []terms.Clause, spec p2setSpec) Reading {
@@ -285,8 +289,3 @@ func p2readSet(clauses []terms.Clause, spec p2setSpec) Reading {
 	}
 	return Reading{Value: v, Clause: clauses[used[0].clause], Sentences: p2texts(used)}
 }
-
-// readSecurity and readRights are ReadSecurity and ReadRights under the
-// names Read's dispatch uses.
-func readSecurity(clauses []terms.Clause) Reading { return ReadSecurity(clauses) }
-func readRights(clauses []terms.Clause) Reading   { return ReadRights(clauses) }

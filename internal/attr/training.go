@@ -29,9 +29,6 @@ const (
 )
 
 var (
-	// trainRe finds a sentence about training or improving models.
-	trainRe = regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?|claude|chatgpt|gemini)\b|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bto\s+(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b`)
-
 	// competeRe marks sentences about what the customer may not train
 	// (competing models), which say nothing about the vendor's use.
 	competeRe = regexp.MustCompile(`(?i)\bcompet(e|es|ing|itor|itive)\b|\b(you|customers?|users?)\s+(may|must|shall|will)\s+not\b[^.]{0,80}\btrain|\b(human|expert)\s+trainers?\b|\bprofessional training\b|\btraining (courses?|materials? for (your|staff))`)
@@ -75,15 +72,21 @@ var (
 	anaphorRe = regexp.MustCompile(`(?i)\b(this|that|it|these|the)\s+(setting|choice|option|toggle|preference)s?\b|\b(turn|switch)\s+(it|this|that)\s+off\b|\bsharing\b`)
 )
 
+// newTrainingPattern finds a sentence about training or improving models,
+// the vendor's products among them ("improve Claude").
+func newTrainingPattern(lex *Lexicon) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?\b|` + lex.products.String() + `)|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bto\s+(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b`)
+}
+
 // classifyTraining says what one sentence (with its lead-in) states about
 // the use of customer data for training. prevTraining tells whether the
 // sentence before it was about training, for choices stated separately
 // ("You can turn this setting off at any time.").
-func classifyTraining(text string, prevTraining bool) trainingClass {
+func classifyTraining(lex *Lexicon, text string, prevTraining bool) trainingClass {
 	if strings.HasSuffix(strings.TrimSpace(text), "?") {
 		return trainNone // a question, such as a page title
 	}
-	isTrain := trainRe.MatchString(text)
+	isTrain := lex.train.MatchString(text)
 	if !isTrain {
 		if prevTraining && anaphorRe.MatchString(text) {
 			switch {
@@ -169,7 +172,7 @@ func mainNegated(main string) bool {
 	return false
 }
 
-// ReadTraining reads whether a tier's customer data is used to train the
+// readTraining reads whether a tier's customer data is used to train the
 // vendor's models: "never", "opt-in" (only if the customer chooses to allow
 // it), "opt-out" (used unless the customer turns it off) or "always" (used,
 // no choice offered).
@@ -184,7 +187,7 @@ func mainNegated(main string) bool {
 // list items that follow. The exception sentences are kept in Sentences
 // with the ones that decided the value. No statement at all reads as
 // unknown.
-func ReadTraining(clauses []terms.Clause) Reading {
+func readTraining(lex *Lexicon, clauses []terms.Clause) Reading {
 	if len(clauses) == 0 {
 		return Reading{Value: terms.UnknownValue("no clauses to read training from")}
 	}
@@ -196,7 +199,7 @@ func ReadTraining(clauses []terms.Clause) Reading {
 	seen := map[trainingClass]bool{}
 	prevTraining := false
 	for _, u := range units(clauses) {
-		c := classifyTraining(u.withLeadIn(), prevTraining)
+		c := classifyTraining(lex, u.withLeadIn(), prevTraining)
 		prevTraining = c != trainNone
 		if c == trainNone || c == trainConditional {
 			continue
