@@ -207,4 +207,4 @@ func isWordRune(r rune) bool {
 // foldName is the form of a name or a matched text in which two spellings
 // of one name are equal: normalized as sentences are (case, typographic
 // quotes and hyphens, white space).
-func foldName(s string) string { return p2normalize(s) }
+func foldName(s string) string { return normalize(s) }

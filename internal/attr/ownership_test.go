@@ -6,11 +6,11 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// p2case is a table case shared by the part-2 reader tests: the clause
+// readerCase is a table case shared by the reader tests: the clause
 // texts (one clause each), the value wanted, a sentence fragment the
 // evidence must hold (when set) and the test vendor whose names the
 // reader knows (see lexFor; "" is anthropic).
-type p2case struct {
+type readerCase struct {
 	name     string
 	clauses  []string
 	want     terms.Value
@@ -18,8 +18,8 @@ type p2case struct {
 	vendor   string
 }
 
-// p2clauses builds one paragraph clause per text under a fixed heading.
-func p2clauses(texts ...string) []terms.Clause {
+// sectionClauses builds one paragraph clause per text under a fixed heading.
+func sectionClauses(texts ...string) []terms.Clause {
 	out := make([]terms.Clause, len(texts))
 	for i, t := range texts {
 		out[i] = terms.Clause{Path: []string{"Terms", "Section"}, Kind: terms.KindParagraph, Text: t}
@@ -27,12 +27,12 @@ func p2clauses(texts ...string) []terms.Clause {
 	return out
 }
 
-// p2run runs the cases against read.
-func p2run(t *testing.T, read reader, cases []p2case) {
+// runReaderCases runs the cases against read.
+func runReaderCases(t *testing.T, read reader, cases []readerCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := read(lexFor(tc.vendor), p2clauses(tc.clauses...))
+			r := read(lexFor(tc.vendor), sectionClauses(tc.clauses...))
 			if !r.Value.Equal(tc.want) {
 				t.Fatalf("value = %v (reason %q), want %v; sentences %q", r.Value, r.Value.Reason, tc.want, r.Sentences)
 			}
@@ -51,7 +51,7 @@ func p2run(t *testing.T, read reader, cases []p2case) {
 			if r.Clause.Text == "" {
 				t.Error("no clause")
 			}
-			if tc.evidence != "" && !p2hasSentence(r.Sentences, tc.evidence) {
+			if tc.evidence != "" && !hasSentence(r.Sentences, tc.evidence) {
 				t.Errorf("sentences %q lack %q", r.Sentences, tc.evidence)
 			}
 		})
@@ -64,7 +64,7 @@ func TestReadOwnership(t *testing.T) {
 	shared := terms.Scalar(OwnerShared)
 	unspecified := terms.Scalar(OwnerUnspecified)
 	unknown := terms.UnknownValue("x")
-	p2run(t, readOwnership, []p2case{
+	runReaderCases(t, readOwnership, []readerCase{
 		{name: "as between you and us", clauses: []string{"As between you and us, you own the Outputs."}, want: customer},
 		{name: "assignment to you", clauses: []string{"We hereby assign to you whatever right, title and interest we hold in Outputs."}, want: customer},
 		{name: "customer owns all outputs", clauses: []string{"Customer owns all Outputs produced for it through the Services."}, want: customer},

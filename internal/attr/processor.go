@@ -20,21 +20,17 @@ const (
 	// in generic words; the names of the vendor's clouds come from the
 	// Lexicon.
 	cloudWords = `the cloud provider|cloud providers?|the marketplace|the platform provider`
-	// p2terms is a document that governs data.
-	p2terms = `(?:terms|dpa|data (?:processing|protection) (?:addendum|agreement)|customer agreement|agreements?|product terms)`
+	// termsDoc is a document that governs data.
+	termsDoc = `(?:terms|dpa|data (?:processing|protection) (?:addendum|agreement)|customer agreement|agreements?|product terms)`
 )
 
 var (
-	// p2roleRe is a role statement; group 1 is set for a sub-processor.
-	p2roleRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+act\s+as|operates?\s+as|functions?\s+as)\s+(?:the\s+|an\s+|a\s+)?(?:(?:the\s+)?(?:customer|controller|your|its|their)(?:'s|’s|s')?\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?(sub-?)?processors?\b`)
-	// p2roleNegRe ends a text that negates the role verb after it.
-	p2roleNegRe = regexp.MustCompile(`\b(?:not|n't|never|no longer)\s*$`)
-	// p2subjectSplit cuts a sentence at commas and relative words.
-	p2subjectSplit = regexp.MustCompile(`,|\bwhere\b|\bwhich\b|\bwho\b|\bwhile\b`)
-	// p2tableRe is a table row "| Data processor | X | Y |".
-	p2tableRe = regexp.MustCompile(`\bdata processor\s*\|([^\n]*)`)
-	// p2governRe marks a sentence about which terms govern the data.
-	p2governRe = regexp.MustCompile(`\bgovern\w*|\bsubject to\b|\bpursuant to\b|\bunder\b|\bin accordance with\b|\bcovered by\b|\bappl(?:y|ies)\b|\bsee\b`)
+	// roleRe is a role statement; group 1 is set for a sub-processor.
+	roleRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+act\s+as|operates?\s+as|functions?\s+as)\s+(?:the\s+|an\s+|a\s+)?(?:(?:the\s+)?(?:customer|controller|your|its|their)(?:'s|’s|s')?\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?(sub-?)?processors?\b`)
+	// processorRowRe is a table row "| Data processor | X | Y |".
+	processorRowRe = regexp.MustCompile(`\bdata processor\s*\|([^\n]*)`)
+	// governRe marks a sentence about which terms govern the data.
+	governRe = regexp.MustCompile(`\bgovern\w*|\bsubject to\b|\bpursuant to\b|\bunder\b|\bin accordance with\b|\bcovered by\b|\bappl(?:y|ies)\b|\bsee\b`)
 )
 
 // processorPatterns are the data-processor patterns that name the parties:
@@ -58,7 +54,7 @@ func newProcessorPatterns(lex *Lexicon) processorPatterns {
 	modelVendor := `(?:` + lex.vendor.String() + `|` + modelVendorWords + `)`
 	cloud := `(?:` + lex.clouds.String() + `|` + cloudWords + `)`
 	governs := func(party string) string {
-		return `\b` + party + `'s?\s+(?:[\w-]+\s+){0,3}?` + p2terms + `\b|\bthe\s+` + party + `\s+(?:[\w-]+\s+){0,4}?` + p2terms + `\b|\bterms\b[^;]{0,40}?\b(?:provided by|from|of)\s+` + party + `\b`
+		return `\b` + party + `'s?\s+(?:[\w-]+\s+){0,3}?` + termsDoc + `\b|\bthe\s+` + party + `\s+(?:[\w-]+\s+){0,4}?` + termsDoc + `\b|\bterms\b[^;]{0,40}?\b(?:provided by|from|of)\s+` + party + `\b`
 	}
 	return processorPatterns{
 		party:     regexp.MustCompile(`\b(?:(` + modelVendor + `)|(` + cloud + `))\b`),
@@ -89,48 +85,41 @@ func newProcessorPatterns(lex *Lexicon) processorPatterns {
 // platform. Unknown when no sentence says who processes the data.
 func readProcessor(lex *Lexicon, clauses []terms.Clause) Reading {
 	if len(clauses) == 0 {
-		return Reading{Value: terms.UnknownValue(p2none)}
+		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
-	var strong, govern, all []p2vote
-	for _, s := range p2split(clauses) {
-		norm := p2notParty.ReplaceAllString(s.norm, " ")
-		if v := p2processorRole(lex.proc, norm); v != "" {
-			strong = append(strong, p2vote{s, v})
-			all = append(all, p2vote{s, v})
+	var strong, govern []vote
+	var deciding []sentence
+	for _, s := range sentencesOf(clauses) {
+		norm := setAsideRe.ReplaceAllString(s.norm, " ")
+		if v := processorRole(lex.proc, norm); v != "" {
+			strong = append(strong, vote{s, v})
+			deciding = append(deciding, s)
 			continue
 		}
-		if v := p2processorTerms(lex.proc, norm); v != "" {
-			govern = append(govern, p2vote{s, v})
-			all = append(all, p2vote{s, v})
+		if v := processorTerms(lex.proc, norm); v != "" {
+			govern = append(govern, vote{s, v})
+			deciding = append(deciding, s)
 		}
 	}
 	votes := strong
 	if len(votes) == 0 {
 		votes = govern
 	}
-	r, ok := p2tally(clauses, votes)
+	r, ok := tally(votes)
 	if !ok {
 		return Reading{Value: terms.UnknownValue("no sentence says who processes the data or whose terms govern it")}
 	}
-	r.Sentences = p2texts(p2voteSents(all))
+	r.Sentences = texts(deciding)
 	return r
 }
 
-func p2voteSents(votes []p2vote) []p2sent {
-	out := make([]p2sent, len(votes))
-	for i, v := range votes {
-		out[i] = v.s
-	}
-	return out
-}
-
-// p2processorRole reads a statement of role or access, fragment by
+// processorRole reads a statement of role or access, fragment by
 // fragment; the first decided fragment wins.
-func p2processorRole(pp processorPatterns, norm string) string {
-	if m := p2tableRe.FindStringSubmatch(norm); m != nil {
-		return p2partyValue(pp, m[1])
+func processorRole(pp processorPatterns, norm string) string {
+	if m := processorRowRe.FindStringSubmatch(norm); m != nil {
+		return partyValue(pp, m[1])
 	}
-	for _, f := range p2fragments(norm) {
+	for _, f := range fragments(norm) {
 		if pp.noAccess.MatchString(f) || pp.noShare.MatchString(f) {
 			return ProcessorCloud
 		}
@@ -140,12 +129,12 @@ func p2processorRole(pp processorPatterns, norm string) string {
 			}
 			return ProcessorCloud
 		}
-		for _, loc := range p2roleRe.FindAllStringSubmatchIndex(f, -1) {
+		for _, loc := range roleRe.FindAllStringSubmatchIndex(f, -1) {
 			sub := loc[2] >= 0
-			if p2roleNegRe.MatchString(f[:loc[0]]) {
+			if negated(f, loc[0]) {
 				continue // "does not act as the processor"
 			}
-			if v := p2subject(pp, f[:loc[0]]); v != "" {
+			if v := roleSubject(pp, f[:loc[0]]); v != "" {
 				if sub { // the sub-processor works under the other party's terms
 					if v == ProcessorVendor {
 						return ProcessorCloud
@@ -159,13 +148,13 @@ func p2processorRole(pp processorPatterns, norm string) string {
 	return ""
 }
 
-// p2subject classes the subject of the role verb that follows before: the
-// first party named in the last comma- or where-delimited part of before
+// roleSubject classes the subject of the role verb that follows before:
+// the first party named in the last clause of before (see clauseParts)
 // that names one ("…in Microsoft Foundry, where Anthropic is…": Anthropic;
 // "Anthropic remains the operator of models in Microsoft Foundry and acts
 // as…": Anthropic).
-func p2subject(pp processorPatterns, before string) string {
-	parts := p2subjectSplit.Split(before, -1)
+func roleSubject(pp processorPatterns, before string) string {
+	parts := clauseParts(before)
 	for i := len(parts) - 1; i >= 0; i-- {
 		if m := pp.party.FindStringSubmatch(parts[i]); m != nil {
 			if m[1] != "" {
@@ -177,9 +166,9 @@ func p2subject(pp processorPatterns, before string) string {
 	return ""
 }
 
-// p2partyValue classes the parties named in s: the only kind named, or ""
+// partyValue classes the parties named in s: the only kind named, or ""
 // when none or both kinds are named.
-func p2partyValue(pp processorPatterns, s string) string {
+func partyValue(pp processorPatterns, s string) string {
 	ms := pp.party.FindAllStringSubmatch(s, -1)
 	vendor, cloud := false, false
 	for _, m := range ms {
@@ -195,10 +184,10 @@ func p2partyValue(pp processorPatterns, s string) string {
 	return ""
 }
 
-// p2processorTerms reads a statement of which party's terms govern: the
+// processorTerms reads a statement of which party's terms govern: the
 // sentence must speak of governing and name one party's terms only.
-func p2processorTerms(pp processorPatterns, norm string) string {
-	if !p2governRe.MatchString(norm) {
+func processorTerms(pp processorPatterns, norm string) string {
+	if !governRe.MatchString(norm) {
 		return ""
 	}
 	v, c := pp.govVendor.MatchString(norm), pp.govCloud.MatchString(norm)

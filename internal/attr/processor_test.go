@@ -10,7 +10,7 @@ func TestReadProcessor(t *testing.T) {
 	vendor := terms.Scalar(ProcessorVendor)
 	cloud := terms.Scalar(ProcessorCloud)
 	unknown := terms.UnknownValue("x")
-	p2run(t, readProcessor, []p2case{
+	runReaderCases(t, readProcessor, []readerCase{
 		{name: "model provider has no access", clauses: []string{"The model provider does not have access to your prompts or completions."}, want: cloud},
 		{name: "platform does not share with model providers", clauses: []string{"Amazon Bedrock doesn't share your data with model providers."}, want: cloud},
 		{name: "never sent to the model vendor", clauses: []string{"Your requests are never sent to the model vendor."}, want: cloud},

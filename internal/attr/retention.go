@@ -110,18 +110,6 @@ func periodFacts(s string) []fact {
 	return fs
 }
 
-// clauseEndRe ends the clause a period sits in: a semicolon, or a comma
-// that opens a new coordinated clause.
-var clauseEndRe = regexp.MustCompile(`(?i);|,\s*(and|but|while|whereas|so)\b`)
-
-// sameClause cuts the text after a period at the end of its clause.
-func sameClause(s string) string {
-	if loc := clauseEndRe.FindStringIndex(s); loc != nil {
-		return s[:loc[0]]
-	}
-	return s
-}
-
 // scopeIn returns the scope named by one context, and whether it names one.
 func scopeIn(lex *Lexicon, ctx string) (string, bool) {
 	for _, r := range scopeRules {
@@ -174,19 +162,19 @@ func readRetention(lex *Lexicon, clauses []terms.Clause) Reading {
 	}
 	m := map[string]string{}
 	var r Reading
-	for _, u := range units(clauses) {
-		s := u.text
+	for _, u := range sentencesOf(clauses) {
+		s := u.norm
 		fs := periodFacts(s)
 		if len(fs) == 0 {
 			continue
 		}
 		prefix := s[:fs[0].start]
-		suffix := sameClause(beforeException(s[fs[len(fs)-1].end:]))
+		suffix := clauseEnd(beforeException(s[fs[len(fs)-1].end:]))
 		row := ""
 		if u.clause.Kind == terms.KindTableRow {
-			row = u.clause.Text
+			row = normalize(u.clause.Text)
 		}
-		heading := u.clause.Heading()
+		leadIn, heading := normalize(u.leadIn), normalize(u.clause.Heading())
 		used := false
 		prevEnd := 0
 		for _, f := range fs {
@@ -197,7 +185,7 @@ func readRetention(lex *Lexicon, clauses []terms.Clause) Reading {
 				local = s[prevEnd:f.start]
 			}
 			prevEnd = f.end
-			scope := scopeOf(lex, local, prefix+" "+suffix, row, u.leadIn, heading)
+			scope := scopeOf(lex, local, prefix+" "+suffix, row, leadIn, heading)
 			if (f.period == PeriodUntilDeleted || f.period == PeriodAccountLifetime) && scope == ScopeAfterDeletion {
 				scope = ScopeDefault
 			}

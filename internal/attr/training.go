@@ -83,26 +83,42 @@ func newTrainingPattern(lex *Lexicon) *regexp.Regexp {
 // sentence before it was about training, for choices stated separately
 // ("You can turn this setting off at any time.").
 func classifyTraining(lex *Lexicon, text string, prevTraining bool) trainingClass {
-	if strings.HasSuffix(strings.TrimSpace(text), "?") {
+	switch {
+	case strings.HasSuffix(strings.TrimSpace(text), "?"):
 		return trainNone // a question, such as a page title
-	}
-	isTrain := lex.train.MatchString(text)
-	if !isTrain {
+	case !lex.train.MatchString(text):
 		if prevTraining && anaphorRe.MatchString(text) {
-			switch {
-			case noOptOutRe.MatchString(text):
-				return trainAlways
-			case optOutRe.MatchString(text):
-				return trainOptOut
-			case optInRe.MatchString(text):
-				return trainOptIn
-			}
+			return followUpChoice(text)
 		}
 		return trainNone
-	}
-	if competeRe.MatchString(text) {
+	case competeRe.MatchString(text):
 		return trainNone
 	}
+	if c := choiceOf(text); c != trainNone {
+		return c
+	}
+	return useOf(text)
+}
+
+// followUpChoice is the choice stated by a sentence that points back at
+// the training sentence before it ("You can turn this setting off").
+func followUpChoice(text string) trainingClass {
+	switch {
+	case noOptOutRe.MatchString(text):
+		return trainAlways
+	case optOutRe.MatchString(text):
+		return trainOptOut
+	case optInRe.MatchString(text):
+		return trainOptIn
+	}
+	return trainNone
+}
+
+// choiceOf is the choice a training sentence offers the customer: opt-in,
+// opt-out, always when the opt-out is denied, or trainNone when it offers
+// none. A sentence with both an opt-in and an opt-out path is opt-in
+// unless the opt-out is the exception to training ("unless you opt out").
+func choiceOf(text string) trainingClass {
 	in, out := optInRe.MatchString(text), optOutRe.MatchString(text)
 	switch {
 	case noOptOutRe.MatchString(text):
@@ -117,7 +133,13 @@ func classifyTraining(lex *Lexicon, text string, prevTraining bool) trainingClas
 	case out:
 		return trainOptOut
 	}
+	return trainNone
+}
 
+// useOf classes a training sentence that offers no choice by its main
+// statement (without exceptions and conditions): about other data, a
+// denial, a condition stated elsewhere, a narrow exception, or use.
+func useOf(text string) trainingClass {
 	main := beforeException(text)
 	cond := ""
 	if loc := leadCondRe.FindStringIndex(main); loc != nil {
@@ -127,25 +149,22 @@ func classifyTraining(lex *Lexicon, text string, prevTraining bool) trainingClas
 		cond += " " + main[loc[0]:]
 		main = main[:loc[0]]
 	}
-	if otherDataRe.MatchString(main) && !customerDataRe.MatchString(otherDataRe.ReplaceAllString(main, "")) {
+	switch {
+	case otherDataRe.MatchString(main) && !customerDataRe.MatchString(otherDataRe.ReplaceAllString(main, "")):
 		if exceptionCaseRe.MatchString(main) {
 			return trainException
 		}
 		return trainNone
-	}
-	if mainNegated(main) {
+	case mainNegated(main):
 		return trainNever
-	}
-	if strings.TrimSpace(cond) != "" {
+	case strings.TrimSpace(cond) != "":
 		if exceptionCaseRe.MatchString(cond) || exceptionCaseRe.MatchString(text[len(beforeException(text)):]) {
 			return trainException
 		}
 		return trainConditional
-	}
-	if exceptionCaseRe.MatchString(main) {
+	case exceptionCaseRe.MatchString(main):
 		return trainException // "flagged conversations may be used to train"
-	}
-	if !customerDataRe.MatchString(main) && !dataRe.MatchString(main) {
+	case !customerDataRe.MatchString(main) && !dataRe.MatchString(main):
 		return trainNone // "how our models are trained": no data named
 	}
 	return trainAlways
@@ -192,14 +211,14 @@ func readTraining(lex *Lexicon, clauses []terms.Clause) Reading {
 		return Reading{Value: terms.UnknownValue("no clauses to read training from")}
 	}
 	type hit struct {
-		u     unit
+		u     sentence
 		class trainingClass
 	}
 	var hits []hit
 	seen := map[trainingClass]bool{}
 	prevTraining := false
-	for _, u := range units(clauses) {
-		c := classifyTraining(lex, u.withLeadIn(), prevTraining)
+	for _, u := range sentencesOf(clauses) {
+		c := classifyTraining(lex, u.normWithLeadIn(), prevTraining)
 		prevTraining = c != trainNone
 		if c == trainNone || c == trainConditional {
 			continue
