@@ -16,8 +16,9 @@ type Reading struct {
 	Sentences []string     // the sentence(s) that support the value, exceptions included
 }
 
-// Reader reads one attribute from the clauses a rule selected.
-type Reader func(clauses []terms.Clause) Reading
+// reader reads one attribute from the clauses a rule selected, knowing
+// the parties and products by the names in lex.
+type reader func(lex *Lexicon, clauses []terms.Clause) Reading
 
 // SensitiveData is the attribute derived by Sensitive rather than read from
 // pages.
@@ -25,12 +26,12 @@ const SensitiveData = "sensitive-data"
 
 // readerFor returns the reader of attribute, or nil when attribute has none
 // (an unknown attribute, or sensitive-data, which is derived).
-func readerFor(attribute string) Reader {
+func readerFor(attribute string) reader {
 	switch attribute {
 	case "training":
-		return ReadTraining
+		return readTraining
 	case "retention":
-		return ReadRetention
+		return readRetention
 	case "output-ownership":
 		return readOwnership
 	case "hipaa-baa":
@@ -47,10 +48,12 @@ func readerFor(attribute string) Reader {
 	return nil
 }
 
-// Read runs the reader of attribute over clauses. An attribute without a
-// reader (a name outside DESIGN.md's vocabulary, or sensitive-data, which is
-// derived by Sensitive) reads as unknown with the reason.
-func Read(attribute string, clauses []terms.Clause) Reading {
+// Read runs the reader of attribute over clauses of a page of vendor v,
+// which tells the reader the names of v, its products and its clouds (see
+// Lexicon). An attribute without a reader (a name outside DESIGN.md's
+// vocabulary, or sensitive-data, which is derived by Sensitive) reads as
+// unknown with the reason.
+func Read(v terms.Vendor, attribute string, clauses []terms.Clause) Reading {
 	if attribute == SensitiveData {
 		return Reading{Value: terms.UnknownValue("sensitive-data is derived from the other attributes, not read from pages")}
 	}
@@ -58,5 +61,5 @@ func Read(attribute string, clauses []terms.Clause) Reading {
 	if r == nil {
 		return Reading{Value: terms.UnknownValue(fmt.Sprintf("no reader for attribute %q", attribute))}
 	}
-	return r(clauses)
+	return r(LexiconOf(v), clauses)
 }

@@ -2,6 +2,7 @@ package attr
 
 import (
 	"regexp"
+	"slices"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -12,7 +13,7 @@ const (
 	NotAvailable = "not-available"
 )
 
-// p2availSpec describes one available / not-available attribute. Each
+// availabilitySpec describes one available / not-available attribute. Each
 // sentence that mentions the topic is classed, fragment by fragment, as
 //   - exclusion: a part of the offering is outside it ("beta products are
 //     not covered by the BAA", "ZDR does not apply to the Files API");
@@ -22,7 +23,7 @@ const (
 //
 // Exclusions and denials are tested before offers so that "not covered by
 // the BAA" never reads as "covered by the BAA".
-type p2availSpec struct {
+type availabilitySpec struct {
 	topic   *regexp.Regexp
 	exclude []*regexp.Regexp
 	deny    []*regexp.Regexp
@@ -31,20 +32,20 @@ type p2availSpec struct {
 }
 
 var (
-	// p2conditional marks a fragment whose negation is a condition, not a
+	// conditionalRe marks a fragment whose negation is a condition, not a
 	// statement ("if ZDR is not enabled, …").
-	p2conditional = regexp.MustCompile(`^(?:if|unless|when|where|whether)\b|\b(?:if|unless|whether)\s+(?:you|your|the|a|an|it|this|customers?|users?)\b[^;]*\b(?:not|n't)\b`)
-	// p2scope finds what a denial is limited to: a named plan, product or
+	conditionalRe = regexp.MustCompile(`^(?:if|unless|when|where|whether)\b|\b(?:if|unless|whether)\s+(?:you|your|the|a|an|it|this|customers?|users?)\b[^;]*\b(?:not|n't)\b`)
+	// partScopeRe finds what a denial is limited to: a named plan, product or
 	// feature ("for consumer plans", "on the Team plan", "to beta features").
-	p2scope = regexp.MustCompile(`\b(?:for|on|to|in|through|via|under|with|from)\s+(?:the\s+|our\s+|any\s+|all\s+)?(?:[a-z0-9'.-]+\s+){0,3}?(?:plans?|tiers?|products?|features?|accounts?|customers?|services?|interfaces?|integrations?|endpoints?|apis?|users?|versions?|models?|workspaces?|organi[sz]ations?|subscriptions?|offerings?|regions?|console|workbench|beta)\b`)
-	// p2self is a scope that is the tier itself ("this plan", "your plan").
-	p2self = regexp.MustCompile(`\b(?:this|your|these|the current)\s+(?:plan|plans|tier|tiers|product|products|service|services|account|accounts|subscription|offering)\b`)
+	partScopeRe = regexp.MustCompile(`\b(?:for|on|to|in|through|via|under|with|from)\s+(?:the\s+|our\s+|any\s+|all\s+)?(?:[a-z0-9'.-]+\s+){0,3}?(?:plans?|tiers?|products?|features?|accounts?|customers?|services?|interfaces?|integrations?|endpoints?|apis?|users?|versions?|models?|workspaces?|organi[sz]ations?|subscriptions?|offerings?|regions?|console|workbench|beta)\b`)
+	// selfScopeRe is a scope that is the tier itself ("this plan", "your plan").
+	selfScopeRe = regexp.MustCompile(`\b(?:this|your|these|the current)\s+(?:plan|plans|tier|tiers|product|products|service|services|account|accounts|subscription|offering)\b`)
 )
 
-// p2neg is the shared negation prefix of denials.
-const p2neg = `(?:do not|don't|does not|doesn't|did not|isn't|aren't|wasn't|weren't|cannot|can't|can not|will not|won't|no longer|are not able to|is not able to|are unable to|is unable to|not)`
+// denialPrefix is the negation that opens a denial ("we do not", "BAAs are no longer").
+const denialPrefix = `(?:do not|don't|does not|doesn't|did not|isn't|aren't|wasn't|weren't|cannot|can't|can not|will not|won't|no longer|are not able to|is not able to|are unable to|is unable to|not)`
 
-var p2baa = p2availSpec{
+var baaSpec = availabilitySpec{
 	name:  "a business associate agreement or HIPAA",
 	topic: regexp.MustCompile(`\bbaas?\b|\bbusiness associate (?:agreement|addendum|addenda)s?\b|\bhipaa\b|\bbaa-`),
 	exclude: []*regexp.Regexp{
@@ -54,7 +55,7 @@ var p2baa = p2availSpec{
 		regexp.MustCompile(`\bno\s+(?:\w+\s+){0,2}?configuration\b|\bno\b[^;]{0,40}\bbaa-covered\b`),
 	},
 	deny: []*regexp.Regexp{
-		regexp.MustCompile(`\b` + p2neg + `\s+(?:currently\s+|yet\s+)?(?:offer|offered|sign|signed|provide|provided|enter into|entered into|execute|executed|support|supported|make available|agree to)\b`),
+		regexp.MustCompile(`\b` + denialPrefix + `\s+(?:currently\s+|yet\s+)?(?:offer|offered|sign|signed|provide|provided|enter into|entered into|execute|executed|support|supported|make available|agree to)\b`),
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}\b(?:is|are|will be)\s+(?:not|no longer|not currently)\s+(?:available|offered|provided|supported|an option)\b`),
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}\b(?:is|are)\s+unavailable\b|\b(?:isn't|aren't)\s+(?:available|offered)\b`),
 		regexp.MustCompile(`\b(?:not|isn't|aren't|never)\s+(?:\w+\s+)?hipaa[\s-](?:compliant|eligible|ready|covered|certified)\b|\bnot\s+(?:\w+\s+)?(?:compliant|eligible)\s+(?:with|for|under)\s+hipaa\b|\bnot\s+(?:designed|intended|suitable)\s+for\s+(?:\w+\s+){0,3}?(?:hipaa|phi|protected health)`),
@@ -72,7 +73,7 @@ var p2baa = p2availSpec{
 	},
 }
 
-var p2zdr = p2availSpec{
+var zdrSpec = availabilitySpec{
 	name:  "zero data retention",
 	topic: regexp.MustCompile(`\bzero[\s-]+(?:data[\s-]+)?retention\b|\bzdr\b`),
 	exclude: []*regexp.Regexp{
@@ -82,7 +83,7 @@ var p2zdr = p2availSpec{
 		regexp.MustCompile(`\bexclud(?:e|es|ed|ing)\b|\bexclusions?\b|\boutside (?:of )?(?:the |a |your )?(?:zdr|zero)|\bregardless of\b|\boverride\b|\bnot zdr\b`),
 	},
 	deny: []*regexp.Regexp{
-		regexp.MustCompile(`\b` + p2neg + `\s+(?:currently\s+|yet\s+)?(?:offer|offered|provide|provided|support|supported|make available|available|an option)\b`),
+		regexp.MustCompile(`\b` + denialPrefix + `\s+(?:currently\s+|yet\s+)?(?:offer|offered|provide|provided|support|supported|make available|available|an option)\b`),
 		regexp.MustCompile(`\b(?:zdr|zero[\s-]+data[\s-]+retention)\b[^;]{0,40}\b(?:is|are|will be)\s+(?:not|no longer|not currently)\s+(?:available|offered|provided|supported|an option)\b|\bunavailable\b`),
 		regexp.MustCompile(`\bno\s+(?:zdr|zero[\s-]+data[\s-]+retention)\b|\b(?:zdr|zero[\s-]+data[\s-]+retention)\b[^;]{0,40}?\b(?:discontinued|withdrawn|retired|deprecated|sunset|ended)\b`),
 	},
@@ -95,7 +96,7 @@ var p2zdr = p2availSpec{
 	},
 }
 
-// ReadBAA reads the hipaa-baa attribute: "available" when the clauses say a
+// readBAA reads the hipaa-baa attribute: "available" when the clauses say a
 // Business Associate Agreement is offered, can be signed or covers HIPAA-
 // eligible or HIPAA-ready services ("we offer a BAA", "sign a BAA",
 // "HIPAA-eligible"); "not-available" when they refuse it ("we do not offer a
@@ -109,9 +110,9 @@ var p2zdr = p2availSpec{
 // reads "not-available" whatever else is said. Unknown when no sentence
 // speaks of a BAA or HIPAA, or speaks of it without saying either.
 // Clause is the clause of the first deciding sentence.
-func ReadBAA(clauses []terms.Clause) Reading { return p2readAvailability(clauses, p2baa) }
+func readBAA(_ *Lexicon, clauses []terms.Clause) Reading { return readAvailability(clauses, baaSpec) }
 
-// ReadZDR reads the zdr attribute: "available" when the clauses say zero
+// readZDR reads the zdr attribute: "available" when the clauses say zero
 // data retention is offered or in force ("ZDR is available for qualifying
 // customers", "with a ZDR agreement", "ZDR-eligible endpoints");
 // "not-available" when they refuse it ("ZDR is not available", "we do not
@@ -119,101 +120,93 @@ func ReadBAA(clauses []terms.Clause) Reading { return p2readAvailability(clauses
 // apply to beta products", "the Batch API is not ZDR-eligible") keep
 // "available" when another sentence offers ZDR and are reported in
 // Sentences; alone they read "not-available". The same scoping rules as
-// ReadBAA apply. Unknown when no sentence speaks of ZDR or none decides.
-func ReadZDR(clauses []terms.Clause) Reading { return p2readAvailability(clauses, p2zdr) }
+// readBAA apply. Unknown when no sentence speaks of ZDR or none decides.
+func readZDR(_ *Lexicon, clauses []terms.Clause) Reading { return readAvailability(clauses, zdrSpec) }
 
-// p2class is what a sentence says about an offering.
-type p2class struct {
+// availabilityClass is what a sentence says about an offering.
+type availabilityClass struct {
 	offer, exclude, denyAll, denyPart bool
 }
 
-// p2classify classes one normalized sentence.
-func p2classify(norm string, spec p2availSpec) p2class {
-	var c p2class
-	for _, f := range p2fragments(norm) {
+// classifyAvailability classes one normalized sentence.
+func classifyAvailability(norm string, spec availabilitySpec) availabilityClass {
+	var c availabilityClass
+	for _, f := range fragments(norm) {
 		switch {
-		case p2any(f, spec.exclude...):
+		case anyMatch(f, spec.exclude...):
 			c.exclude = true
-		case p2any(f, spec.deny...) && !p2conditional.MatchString(f):
-			if p2scope.MatchString(f) && !p2self.MatchString(f) {
+		case anyMatch(f, spec.deny...) && !conditionalRe.MatchString(f):
+			if partScopeRe.MatchString(f) && !selfScopeRe.MatchString(f) {
 				c.denyPart = true
 			} else {
 				c.denyAll = true
 			}
-		case p2any(f, spec.offer...):
+		case anyMatch(f, spec.offer...):
 			c.offer = true
 		}
 	}
 	return c
 }
 
-func p2readAvailability(clauses []terms.Clause, spec p2availSpec) Reading {
+// decides reports whether a sentence so classed says anything.
+func (c availabilityClass) decides() bool { return c.offer || c.denyAll || c.denyPart || c.exclude }
+
+// classedSentence is a sentence on the topic with what it says.
+type classedSentence struct {
+	s sentence
+	c availabilityClass
+}
+
+func readAvailability(clauses []terms.Clause, spec availabilitySpec) Reading {
 	if len(clauses) == 0 {
-		return Reading{Value: terms.UnknownValue(p2none)}
+		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
-	type classed struct {
-		s p2sent
-		c p2class
-	}
-	var (
-		all                     []classed
-		mentioned               bool
-		offer, denyAll, limited int
-	)
-	for _, s := range p2split(clauses) {
+	var all []classedSentence
+	mentioned := false
+	for _, s := range sentencesOf(clauses) {
 		if !spec.topic.MatchString(s.norm) {
 			continue
 		}
 		mentioned = true
-		c := p2classify(s.norm, spec)
-		if !(c.offer || c.denyAll || c.denyPart || c.exclude) {
-			continue
+		if c := classifyAvailability(s.norm, spec); c.decides() {
+			all = append(all, classedSentence{s, c})
 		}
-		all = append(all, classed{s, c})
-		if c.offer {
-			offer++
-		}
-		if c.denyAll {
-			denyAll++
-		}
-		if c.denyPart || c.exclude {
-			limited++
-		}
-	}
-	// pick returns the reading made of the sentences keep selects, in page
-	// order, with the clause of the first.
-	pick := func(value string, keep func(p2class) bool) Reading {
-		var sents []p2sent
-		for _, x := range all {
-			if keep(x.c) {
-				sents = append(sents, x.s)
-			}
-		}
-		return Reading{Value: terms.Scalar(value), Clause: clauses[sents[0].clause], Sentences: p2texts(sents)}
 	}
 	switch {
-	case denyAll > 0:
-		// The offering is refused: the refusal and any exclusions are the
-		// evidence; offers it overrides are not.
-		return pick(NotAvailable, func(c p2class) bool { return c.denyAll || c.denyPart || c.exclude })
-	case offer > 0:
-		r := pick(Available, func(c p2class) bool { return true })
-		for _, x := range all { // Clause: the first offer, not the first exclusion
-			if x.c.offer {
-				r.Clause = clauses[x.s.clause]
-				break
-			}
-		}
-		return r
-	case limited > 0:
-		return pick(NotAvailable, func(c p2class) bool { return true })
+	case len(all) > 0:
+		return decideAvailability(all)
 	case mentioned:
 		return Reading{Value: terms.UnknownValue("sentences mention " + spec.name + " but none says whether it is available")}
 	}
 	return Reading{Value: terms.UnknownValue("no sentence mentions " + spec.name)}
 }
 
-// readBAA and readZDR are ReadBAA and ReadZDR under the names Read's
-// dispatch uses.
-func readBAA(clauses []terms.Clause) Reading { return ReadBAA(clauses) }
-func readZDR(clauses []terms.Clause) Reading { return ReadZDR(clauses) }
+// decideAvailability decides from the sentences that say something: a
+// refusal of the offering as a whole wins, then an offer (its exclusions
+// kept as evidence), and exclusions or refusals of parts alone are
+// not-available.
+func decideAvailability(all []classedSentence) Reading {
+	// pick returns the reading made of the sentences keep selects, in page
+	// order, with the clause of the first.
+	pick := func(value string, keep func(availabilityClass) bool) Reading {
+		var sents []sentence
+		for _, x := range all {
+			if keep(x.c) {
+				sents = append(sents, x.s)
+			}
+		}
+		return Reading{Value: terms.Scalar(value), Clause: sents[0].clause, Sentences: texts(sents)}
+	}
+	every := func(availabilityClass) bool { return true }
+	if slices.ContainsFunc(all, func(x classedSentence) bool { return x.c.denyAll }) {
+		// The offering is refused: the refusal and any exclusions are the
+		// evidence; offers it overrides are not.
+		return pick(NotAvailable, func(c availabilityClass) bool { return c.denyAll || c.denyPart || c.exclude })
+	}
+	if i := slices.IndexFunc(all, func(x classedSentence) bool { return x.c.offer }); i >= 0 {
+		r := pick(Available, every)
+		r.Clause = all[i].s.clause // the first offer, not the first exclusion
+		return r
+	}
+	return pick(NotAvailable, every)
+}

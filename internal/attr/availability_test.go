@@ -10,7 +10,7 @@ func TestReadBAA(t *testing.T) {
 	avail := terms.Scalar(Available)
 	notAvail := terms.Scalar(NotAvailable)
 	unknown := terms.UnknownValue("x")
-	p2run(t, ReadBAA, []p2case{
+	runReaderCases(t, readBAA, []readerCase{
 		{name: "we offer a BAA", clauses: []string{"We offer a Business Associate Agreement (BAA) to eligible customers."}, want: avail},
 		{name: "hipaa eligible services", clauses: []string{"The Messages API is one of our HIPAA-eligible services."}, want: avail},
 		{name: "sign a BAA", clauses: []string{"Contact our sales team to sign a BAA before you send any PHI."}, want: avail},
@@ -68,7 +68,7 @@ func TestReadZDR(t *testing.T) {
 	avail := terms.Scalar(Available)
 	notAvail := terms.Scalar(NotAvailable)
 	unknown := terms.UnknownValue("x")
-	p2run(t, ReadZDR, []p2case{
+	runReaderCases(t, readZDR, []readerCase{
 		{name: "available for qualifying customers", clauses: []string{"Zero data retention (ZDR) is available for qualifying customers."}, want: avail},
 		{name: "offered", clauses: []string{"We offer ZDR to enterprise API customers after review."}, want: avail},
 		{name: "with a ZDR agreement", clauses: []string{"With a ZDR agreement, prompts are discarded once the response is sent."}, want: avail},
@@ -127,7 +127,7 @@ func TestReadAvailabilityClause(t *testing.T) {
 		{Path: []string{"ZDR", "Exclusions"}, Kind: terms.KindListItem, Text: "Beta products are not covered by ZDR."},
 		{Path: []string{"ZDR", "Scope"}, Kind: terms.KindParagraph, Text: "ZDR is available for the Messages endpoint."},
 	}
-	r := ReadZDR(cs)
+	r := readZDR(testLex, cs)
 	if !r.Value.Equal(terms.Scalar(Available)) {
 		t.Fatalf("zdr = %v, want available", r.Value)
 	}
@@ -142,11 +142,11 @@ func TestReadAvailabilityClause(t *testing.T) {
 func TestReadAvailabilityWithdrawal(t *testing.T) {
 	// A withdrawn offering reads not-available; a deprecated feature in the
 	// same sentence as ZDR does not withdraw ZDR.
-	p2run(t, ReadBAA, []p2case{
+	runReaderCases(t, readBAA, []readerCase{
 		{name: "baa program ended", clauses: []string{"Our BAA program ended on 1 March for all plans."}, want: terms.Scalar(NotAvailable)},
 		{name: "terminated agreement is conditional", clauses: []string{"If your contract is terminated, the BAA ends with it; enterprise customers can sign a BAA."}, want: terms.Scalar(Available)},
 	})
-	p2run(t, ReadZDR, []p2case{
+	runReaderCases(t, readZDR, []readerCase{
 		{name: "zdr withdrawn", clauses: []string{"Zero data retention was withdrawn for new organizations."}, want: terms.Scalar(NotAvailable)},
 		{name: "deprecated feature with zdr", clauses: []string{"The legacy search tool is deprecated; ZDR is available for its successor."}, want: terms.Scalar(Available)},
 	})

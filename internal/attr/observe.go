@@ -37,11 +37,12 @@ func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Sn
 	type key struct{ tier, attr string }
 	var order []key
 	got := map[key]terms.Observation{}
+	lex := LexiconOf(v)
 	for _, rule := range v.Rules {
 		if rule.Source != src.ID || rule.Attribute == SensitiveData {
 			continue
 		}
-		rd := readRule(rule, src, doc)
+		rd := readRule(lex, rule, src, doc)
 		ev := terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt}
 		if !rd.Value.Unknown {
 			ev.Clause = rd.Clause.Heading()
@@ -96,7 +97,7 @@ func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Sn
 
 // readRule selects the clauses of doc that rule names and reads its
 // attribute from them.
-func readRule(rule terms.Rule, src terms.Source, doc terms.Document) Reading {
+func readRule(lex *Lexicon, rule terms.Rule, src terms.Source, doc terms.Document) Reading {
 	where := rule.File
 	if rule.Line > 0 {
 		where = fmt.Sprintf("%s:%d", rule.File, rule.Line)
@@ -126,7 +127,7 @@ func readRule(rule terms.Rule, src terms.Source, doc terms.Document) Reading {
 		}
 		return Reading{Value: terms.UnknownValue(fmt.Sprintf("no clause matches %s in %s", selector, src.ID))}
 	}
-	return reader(sel)
+	return reader(lex, sel)
 }
 
 // mergeObservation merges a later rule's observation b of the same tier

@@ -22,7 +22,7 @@ func TestRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Read(tt.attribute, cs)
+			r := Read(testAnthropic, tt.attribute, cs)
 			if tt.wantScalar != "" {
 				if r.Value.Scalar != tt.wantScalar {
 					t.Fatalf("Read(%q) = %v, want %s", tt.attribute, r.Value, tt.wantScalar)

@@ -15,55 +15,71 @@ const (
 )
 
 const (
-	// p2cust names the customer's side in an ownership sentence.
-	p2cust = `(?:you|your (?:company|organi[sz]ation|business|end users?)|customers?|the customer|users?|the user|developers?|the developer|end users?|licensee|subscribers?|the organi[sz]ation)`
-	// p2vend names the vendor's side. "we"/"us" are the page's author, which
-	// on a vendor's own terms is the vendor.
-	p2vend = `(?:we|us|our company|the company|the provider|the vendor|licensor|anthropic|openai|mistral(?: ai)?|google|microsoft|amazon|aws)`
-	// p2outputs is the output of the service.
-	p2outputs = `(?:outputs?|completions?|generated (?:content|text|material)|content (?:you generate|generated))`
-	// p2rights is an ownership interest (a licence is not one).
-	p2rights = `(?:all\s+|full\s+|sole\s+|exclusive\s+|any\s+)?(?:of\s+)?(?:the\s+|our\s+|its\s+|their\s+|your\s+)?(?:right,?\s+title,?\s+and\s+interest|ownership(?:\s+rights)?|rights?|title|intellectual property(?:\s+rights)?|ip(?:\s+rights)?)`
+	// customerParty names the customer's side in an ownership sentence.
+	customerParty = `(?:you|your (?:company|organi[sz]ation|business|end users?)|customers?|the customer|users?|the user|developers?|the developer|end users?|licensee|subscribers?|the organi[sz]ation)`
+	// provider names the vendor's side in generic words; the vendor's and its
+	// clouds' names come from the Lexicon. "we"/"us" are the page's author,
+	// which on a vendor's own terms is the vendor.
+	provider = `we|us|our company|the company|the provider|the vendor|licensor`
+	// providerOwns are the generic possessives of the vendor's side.
+	providerOwns = `our|its|the company's|the provider's`
+	// outputWords is the output of the service.
+	outputWords = `(?:outputs?|completions?|generated (?:content|text|material)|content (?:you generate|generated))`
+	// ownershipRights is an ownership interest (a licence is not one).
+	ownershipRights = `(?:all\s+|full\s+|sole\s+|exclusive\s+|any\s+)?(?:of\s+)?(?:the\s+|our\s+|its\s+|their\s+|your\s+)?(?:right,?\s+title,?\s+and\s+interest|ownership(?:\s+rights)?|rights?|title|intellectual property(?:\s+rights)?|ip(?:\s+rights)?)`
 )
 
 var (
-	p2outRe = regexp.MustCompile(`\b` + p2outputs + `\b`)
-	// p2andSplit breaks "you own X and we own Y" into its two statements.
-	p2andSplit = regexp.MustCompile(`,?\s+and\s+(` + p2cust + `|` + p2vend + `)\s+(own|owns|retain|retains|reserve|reserves|hold|holds|keep|keeps|assign|assigns)\b`)
-	// p2notParty drops a party named only to be set aside ("Anthropic (not
-	// Microsoft) is…", "…, not Anthropic's terms").
-	p2notParty = regexp.MustCompile(`\(\s*not\s+[^)]*\)|,\s*not\s+[^,.;]*,|\s+[-–—]\s*not\s+[^,.;]*`)
+	outputRe = regexp.MustCompile(`\b` + outputWords + `\b`)
 
-	p2ownShared = regexp.MustCompile(`\bjoint(?:ly)?[\s-]+own|\bco-?own|\bshared ownership\b|\bown\b[^;]{0,40}\bjointly\b|\bjoint ownership\b|\bboth (?:parties|of us)\s+(?:will\s+)?own\b`)
+	sharedOwnerRe = regexp.MustCompile(`\bjoint(?:ly)?[\s-]+own|\bco-?own|\bshared ownership\b|\bown\b[^;]{0,40}\bjointly\b|\bjoint ownership\b|\bboth (?:parties|of us)\s+(?:will\s+)?own\b`)
 
-	p2ownCustomer = []*regexp.Regexp{
-		// "we assign to you all our right, title and interest in Outputs"
-		regexp.MustCompile(`\bassigns?\s+(?:and agrees? to assign\s+)?(?:to\s+` + p2cust + `\b|[^;]{0,80}?\bto\s+` + p2cust + `\b)`),
-		// "we do not claim ownership of Outputs", "Anthropic claims no rights in outputs"
-		regexp.MustCompile(`\b` + p2vend + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not|make no|makes no|claim no|claims no|assert no|asserts no|have no|has no)\s+(?:claim\s+|assert\s+|take\s+|acquire\s+)?(?:to\s+)?(?:any\s+)?(?:ownership|own|rights?|title|ip|intellectual property)`),
-		regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + p2cust + `\b`),
-		regexp.MustCompile(`\b(?:your|customer's|the customer's|users'|developers')\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + p2cust + `\b|\bowned by\s+` + p2cust + `\b|\b(?:are|is)\s+yours\b`),
-		// "you own the Outputs", "Customer owns all Outputs", "you retain ownership of your inputs and outputs"
-		regexp.MustCompile(`\b` + p2cust + `\s+(?:will\s+|shall\s+|also\s+|alone\s+)?(?:own|owns|retain|retains|keep|keeps|hold|holds|maintain|maintains)\b(?:\s+` + p2rights + `\s+(?:in|to|of|over)\b)?[^;]{0,60}?\b` + p2outputs + `\b`),
-	}
-	p2ownVendor = []*regexp.Regexp{
-		regexp.MustCompile(`\b(?:you|customer|the customer)\s+(?:hereby\s+)?assigns?\b[^;]{0,80}?\bto\s+` + p2vend + `\b`),
-		// "you do not own Outputs", "Customer acquires no rights in outputs"
-		regexp.MustCompile(`\b` + p2cust + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not)\s+(?:own|acquire|obtain|receive|hold|retain)\b|\b` + p2cust + `\s+(?:acquire|acquires|obtain|obtains|receive|receives)\s+no\s+(?:ownership|rights?|title)`),
-		regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + p2vend + `\b`),
-		regexp.MustCompile(`\b(?:our|its|the company's|anthropic's|openai's|the provider's)\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + p2vend + `\b|\bowned by\s+` + p2vend + `\b`),
-		// "we retain all rights to outputs", "we own all Outputs"
-		regexp.MustCompile(`\b` + p2vend + `\s+(?:will\s+|shall\s+|also\s+)?(?:retain|retains|reserve|reserves|own|owns|keep|keeps|hold|holds)\s+` + p2rights + `\s+(?:in|to|of|over)\s+(?:and\s+to\s+)?[^;]{0,30}?\b` + p2outputs + `\b`),
-		regexp.MustCompile(`\b` + p2vend + `\s+(?:will\s+|shall\s+)?(?:own|owns)\s+(?:all\s+|the\s+|any\s+|each\s+)*` + p2outputs + `\b`),
-	}
-	// p2ownWord is talk of ownership: a sentence on outputs without it (how
+	// ownershipWordRe is talk of ownership: a sentence on outputs without it (how
 	// outputs are stored, used or filtered) says nothing about their owner.
-	p2ownWord = regexp.MustCompile(`\bown(?:s|ed|er|ers|ership)?\b|\brights?\b|\btitle\b|\bproperty\b|\bintellectual\b|\bassign\w*|\bbelong\w*|\byours\b`)
-	// p2ownNone says the terms leave ownership open.
-	p2ownNone = regexp.MustCompile(`\b(?:do not|does not|don't|doesn't|make no|makes no)\s+(?:address|determine|decide|specify|representations?|warrant\w*|promise\w*)\b[^;]{0,60}\b(?:own|owns|ownership|owned)\b`)
+	ownershipWordRe = regexp.MustCompile(`\bown(?:s|ed|er|ers|ership)?\b|\brights?\b|\btitle\b|\bproperty\b|\bintellectual\b|\bassign\w*|\bbelong\w*|\byours\b`)
+	// ownershipOpenRe says the terms leave ownership open.
+	ownershipOpenRe = regexp.MustCompile(`\b(?:do not|does not|don't|doesn't|make no|makes no)\s+(?:address|determine|decide|specify|representations?|warrant\w*|promise\w*)\b[^;]{0,60}\b(?:own|owns|ownership|owned)\b`)
 )
 
-// ReadOwnership reads the output-ownership attribute from the sentences
+// ownershipPatterns are the ownership patterns that name the vendor's
+// side: the generic words of provider, the vendor's names and the names of
+// the clouds that resell it (on a cloud's page, the cloud is the provider).
+type ownershipPatterns struct {
+	// andSplit breaks "you own X and we own Y" into its two statements.
+	andSplit         *regexp.Regexp
+	customer, vendor []*regexp.Regexp
+}
+
+func newOwnershipPatterns(lex *Lexicon) ownershipPatterns {
+	names := lex.vendor.String() + `|` + lex.clouds.String()
+	vend := `(?:` + provider + `|` + names + `)`
+	owns := `(?:` + providerOwns + `|(?:` + names + `)'s)`
+	return ownershipPatterns{
+		andSplit: regexp.MustCompile(`,?\s+and\s+(` + customerParty + `|` + vend + `)\s+(own|owns|retain|retains|reserve|reserves|hold|holds|keep|keeps|assign|assigns)\b`),
+		customer: []*regexp.Regexp{
+			// "we assign to you all our right, title and interest in Outputs"
+			regexp.MustCompile(`\bassigns?\s+(?:and agrees? to assign\s+)?(?:to\s+` + customerParty + `\b|[^;]{0,80}?\bto\s+` + customerParty + `\b)`),
+			// "we do not claim ownership of Outputs", "<vendor> claims no rights in outputs"
+			regexp.MustCompile(`\b` + vend + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not|make no|makes no|claim no|claims no|assert no|asserts no|have no|has no)\s+(?:claim\s+|assert\s+|take\s+|acquire\s+)?(?:to\s+)?(?:any\s+)?(?:ownership|own|rights?|title|ip|intellectual property)`),
+			regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + customerParty + `\b`),
+			regexp.MustCompile(`\b(?:your|customer's|the customer's|users'|developers')\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + customerParty + `\b|\bowned by\s+` + customerParty + `\b|\b(?:are|is)\s+yours\b`),
+			// "you own the Outputs", "Customer owns all Outputs", "you retain ownership of your inputs and outputs"
+			regexp.MustCompile(`\b` + customerParty + `\s+(?:will\s+|shall\s+|also\s+|alone\s+)?(?:own|owns|retain|retains|keep|keeps|hold|holds|maintain|maintains)\b(?:\s+` + ownershipRights + `\s+(?:in|to|of|over)\b)?[^;]{0,60}?\b` + outputWords + `\b`),
+		},
+		vendor: []*regexp.Regexp{
+			regexp.MustCompile(`\b(?:you|customer|the customer)\s+(?:hereby\s+)?assigns?\b[^;]{0,80}?\bto\s+` + vend + `\b`),
+			// "you do not own Outputs", "Customer acquires no rights in outputs"
+			regexp.MustCompile(`\b` + customerParty + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not)\s+(?:own|acquire|obtain|receive|hold|retain)\b|\b` + customerParty + `\s+(?:acquire|acquires|obtain|obtains|receive|receives)\s+no\s+(?:ownership|rights?|title)`),
+			regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + vend + `\b`),
+			regexp.MustCompile(`\b` + owns + `\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + vend + `\b|\bowned by\s+` + vend + `\b`),
+			// "we retain all rights to outputs", "we own all Outputs"
+			regexp.MustCompile(`\b` + vend + `\s+(?:will\s+|shall\s+|also\s+)?(?:retain|retains|reserve|reserves|own|owns|keep|keeps|hold|holds)\s+` + ownershipRights + `\s+(?:in|to|of|over)\s+(?:and\s+to\s+)?[^;]{0,30}?\b` + outputWords + `\b`),
+			regexp.MustCompile(`\b` + vend + `\s+(?:will\s+|shall\s+)?(?:own|owns)\s+(?:all\s+|the\s+|any\s+|each\s+)*` + outputWords + `\b`),
+		},
+	}
+}
+
+// readOwnership reads the output-ownership attribute from the sentences
 // that speak of outputs (outputs, responses, completions, generated
 // content):
 //   - "customer" when the customer owns them ("as between you and us, you
@@ -82,52 +98,52 @@ var (
 // outputs. When sentences disagree, the value said most often wins, the
 // first one said on a tie; the disagreeing sentences are kept in Sentences.
 // Unknown when no sentence speaks of both outputs and ownership.
-func ReadOwnership(clauses []terms.Clause) Reading {
+func readOwnership(lex *Lexicon, clauses []terms.Clause) Reading {
 	if len(clauses) == 0 {
-		return Reading{Value: terms.UnknownValue(p2none)}
+		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
-	var votes []p2vote
-	var talk, open []p2sent
-	for _, s := range p2split(clauses) {
-		if !p2outRe.MatchString(s.norm) || !p2ownWord.MatchString(s.norm) {
+	var votes []vote
+	var talk, open []sentence
+	for _, s := range sentencesOf(clauses) {
+		if !outputRe.MatchString(s.norm) || !ownershipWordRe.MatchString(s.norm) {
 			continue
 		}
 		talk = append(talk, s)
-		if v := p2ownValue(s.norm); v != "" {
-			votes = append(votes, p2vote{s, v})
-		} else if p2ownNone.MatchString(s.norm) {
+		if v := ownerOf(lex, s.norm); v != "" {
+			votes = append(votes, vote{s, v})
+		} else if ownershipOpenRe.MatchString(s.norm) {
 			open = append(open, s)
 		}
 	}
-	if r, ok := p2tally(clauses, votes); ok {
+	if r, ok := tally(votes); ok {
 		return r
 	}
 	switch {
 	case len(open) > 0:
-		return Reading{Value: terms.Scalar(OwnerUnspecified), Clause: clauses[open[0].clause], Sentences: p2texts(open)}
+		return Reading{Value: terms.Scalar(OwnerUnspecified), Clause: open[0].clause, Sentences: texts(open)}
 	case len(talk) > 0:
-		return Reading{Value: terms.Scalar(OwnerUnspecified), Clause: clauses[talk[0].clause], Sentences: p2texts(talk)}
+		return Reading{Value: terms.Scalar(OwnerUnspecified), Clause: talk[0].clause, Sentences: texts(talk)}
 	}
 	return Reading{Value: terms.UnknownValue("no sentence speaks of who owns outputs")}
 }
 
-// p2ownValue reads one normalized sentence: the owner it gives outputs, or
+// ownerOf reads one normalized sentence: the owner it gives outputs, or
 // "" when it gives none.
-func p2ownValue(norm string) string {
-	if p2ownShared.MatchString(norm) {
+func ownerOf(lex *Lexicon, norm string) string {
+	if sharedOwnerRe.MatchString(norm) {
 		return OwnerShared
 	}
-	norm = p2notParty.ReplaceAllString(norm, " ")
-	norm = p2andSplit.ReplaceAllString(norm, "; $1 $2")
+	norm = setAsideRe.ReplaceAllString(norm, " ")
+	norm = lex.own.andSplit.ReplaceAllString(norm, "; $1 $2")
 	cust, vend := false, false
-	for _, f := range p2fragments(norm) {
-		if !p2outRe.MatchString(f) {
+	for _, f := range fragments(norm) {
+		if !outputRe.MatchString(f) {
 			continue
 		}
 		switch {
-		case p2any(f, p2ownVendor...):
+		case anyMatch(f, lex.own.vendor...):
 			vend = true
-		case p2any(f, p2ownCustomer...):
+		case anyMatch(f, lex.own.customer...):
 			cust = true
 		}
 	}
@@ -141,42 +157,3 @@ func p2ownValue(norm string) string {
 	}
 	return ""
 }
-
-// p2vote is one sentence's reading of a scalar attribute.
-type p2vote struct {
-	s     p2sent
-	value string
-}
-
-// p2tally decides a scalar from votes: the value with most votes, the first
-// voted on a tie. Sentences are all voting sentences in page order, the
-// disagreeing ones included; Clause is the first sentence of the winner.
-func p2tally(clauses []terms.Clause, votes []p2vote) (Reading, bool) {
-	if len(votes) == 0 {
-		return Reading{}, false
-	}
-	count := map[string]int{}
-	best := ""
-	for _, v := range votes {
-		count[v.value]++
-	}
-	for _, v := range votes { // page order breaks ties
-		if best == "" || count[v.value] > count[best] {
-			best = v.value
-		}
-	}
-	r := Reading{Value: terms.Scalar(best)}
-	var sents []p2sent
-	found := false
-	for _, v := range votes {
-		if v.value == best && !found {
-			r.Clause, found = clauses[v.s.clause], true
-		}
-		sents = append(sents, v.s)
-	}
-	r.Sentences = p2texts(sents)
-	return r, true
-}
-
-// readOwnership is ReadOwnership under the name Read's dispatch uses.
-func readOwnership(clauses []terms.Clause) Reading { return ReadOwnership(clauses) }

@@ -6,18 +6,20 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// p2case is a table case shared by the part-2 reader tests: the clause
-// texts (one clause each), the value wanted, and a sentence fragment the
-// evidence must hold (when set).
-type p2case struct {
+// readerCase is a table case shared by the reader tests: the clause
+// texts (one clause each), the value wanted, a sentence fragment the
+// evidence must hold (when set) and the test vendor whose names the
+// reader knows (see lexFor; "" is anthropic).
+type readerCase struct {
 	name     string
 	clauses  []string
 	want     terms.Value
 	evidence string
+	vendor   string
 }
 
-// p2clauses builds one paragraph clause per text under a fixed heading.
-func p2clauses(texts ...string) []terms.Clause {
+// sectionClauses builds one paragraph clause per text under a fixed heading.
+func sectionClauses(texts ...string) []terms.Clause {
 	out := make([]terms.Clause, len(texts))
 	for i, t := range texts {
 		out[i] = terms.Clause{Path: []string{"Terms", "Section"}, Kind: terms.KindParagraph, Text: t}
@@ -25,12 +27,12 @@ func p2clauses(texts ...string) []terms.Clause {
 	return out
 }
 
-// p2run runs the cases against read.
-func p2run(t *testing.T, read Reader, cases []p2case) {
+// runReaderCases runs the cases against read.
+func runReaderCases(t *testing.T, read reader, cases []readerCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := read(p2clauses(tc.clauses...))
+			r := read(lexFor(tc.vendor), sectionClauses(tc.clauses...))
 			if !r.Value.Equal(tc.want) {
 				t.Fatalf("value = %v (reason %q), want %v; sentences %q", r.Value, r.Value.Reason, tc.want, r.Sentences)
 			}
@@ -49,7 +51,7 @@ func p2run(t *testing.T, read Reader, cases []p2case) {
 			if r.Clause.Text == "" {
 				t.Error("no clause")
 			}
-			if tc.evidence != "" && !p2hasSentence(r.Sentences, tc.evidence) {
+			if tc.evidence != "" && !hasSentence(r.Sentences, tc.evidence) {
 				t.Errorf("sentences %q lack %q", r.Sentences, tc.evidence)
 			}
 		})
@@ -62,14 +64,14 @@ func TestReadOwnership(t *testing.T) {
 	shared := terms.Scalar(OwnerShared)
 	unspecified := terms.Scalar(OwnerUnspecified)
 	unknown := terms.UnknownValue("x")
-	p2run(t, ReadOwnership, []p2case{
+	runReaderCases(t, readOwnership, []readerCase{
 		{name: "as between you and us", clauses: []string{"As between you and us, you own the Outputs."}, want: customer},
 		{name: "assignment to you", clauses: []string{"We hereby assign to you whatever right, title and interest we hold in Outputs."}, want: customer},
 		{name: "customer owns all outputs", clauses: []string{"Customer owns all Outputs produced for it through the Services."}, want: customer},
 		{name: "retain ownership of inputs and outputs", clauses: []string{"You retain ownership of your inputs and outputs."}, want: customer},
 		{name: "vendor hereby assigns to customer", clauses: []string{"The Provider hereby assigns to Customer any rights it may hold in Output."}, want: customer},
 		{name: "we claim no ownership", clauses: []string{"We do not claim ownership of the outputs you create with the service."}, want: customer},
-		{name: "vendor name claims no rights", clauses: []string{"OpenAI claims no rights in completions generated for your application."}, want: customer},
+		{name: "vendor name claims no rights", clauses: []string{"OpenAI claims no rights in completions generated for your application."}, want: customer, vendor: "openai"},
 		{name: "outputs belong to the developer", clauses: []string{"All outputs belong entirely to the developer who requested them."}, want: customer},
 		{name: "outputs are your property", clauses: []string{"Outputs are your property and you may use them for any lawful purpose."}, want: customer},
 		{name: "owned by the customer", clauses: []string{"Generated content is owned by the customer."}, want: customer},
@@ -106,6 +108,11 @@ func TestReadOwnership(t *testing.T) {
 		}, want: vendor},
 		{name: "not-party aside ignored", clauses: []string{"Outputs belong to you (not the Company)."}, want: customer},
 		{name: "curly quotes and markup", clauses: []string{"**As between you and us**, you own the customer’s Outputs."}, want: customer},
+		// A made-up vendor's names work through its declaration alone.
+		{name: "lumen claims no rights", clauses: []string{"Lumen Labs claims no rights in outputs you generate."}, want: customer, vendor: "lumen"},
+		{name: "outputs are lumen's property", clauses: []string{"All Outputs are Lumen’s exclusive property."}, want: vendor, vendor: "lumen"},
+		{name: "assigned to lumen's cloud", clauses: []string{"You hereby assign to Stratus Web Services any rights in Outputs created on its platform."}, want: vendor, vendor: "lumen"},
+		{name: "lumen is no party of another vendor", clauses: []string{"Lumen Labs claims no rights in outputs you generate."}, want: unspecified},
 		{name: "ownership in second clause", clauses: []string{
 			"Outputs are produced by the model from your prompts.",
 			"You keep all title to Outputs.",
@@ -118,7 +125,7 @@ func TestReadOwnershipClause(t *testing.T) {
 		{Path: []string{"Terms", "Inputs"}, Kind: terms.KindParagraph, Text: "You own your Inputs."},
 		{Path: []string{"Terms", "Outputs"}, Kind: terms.KindParagraph, Text: "Nothing here limits the Services. Customer owns all Outputs."},
 	}
-	r := ReadOwnership(cs)
+	r := readOwnership(testLex, cs)
 	if got := r.Clause.Heading(); got != "Terms > Outputs" {
 		t.Errorf("clause = %q, want Terms > Outputs", got)
 	}

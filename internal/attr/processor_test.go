@@ -10,7 +10,7 @@ func TestReadProcessor(t *testing.T) {
 	vendor := terms.Scalar(ProcessorVendor)
 	cloud := terms.Scalar(ProcessorCloud)
 	unknown := terms.UnknownValue("x")
-	p2run(t, ReadProcessor, []p2case{
+	runReaderCases(t, readProcessor, []readerCase{
 		{name: "model provider has no access", clauses: []string{"The model provider does not have access to your prompts or completions."}, want: cloud},
 		{name: "platform does not share with model providers", clauses: []string{"Amazon Bedrock doesn't share your data with model providers."}, want: cloud},
 		{name: "never sent to the model vendor", clauses: []string{"Your requests are never sent to the model vendor."}, want: cloud},
@@ -29,7 +29,7 @@ func TestReadProcessor(t *testing.T) {
 		{name: "anthropic is the processor in foundry", clauses: []string{"Anthropic is the data processor for Claude in Foundry."}, want: vendor},
 		{name: "not microsoft aside", clauses: []string{"Once purchased, the model's traffic is handled by Anthropic (not Microsoft), which is the processor."}, want: vendor},
 		{name: "independent processor after long subject", clauses: []string{"In either setup, Anthropic runs the models hosted inside Microsoft Foundry and acts as an independent data processor."}, want: vendor},
-		{name: "where clause names vendor", clauses: []string{"This page covers the API and the Azure offering, where OpenAI is the data processor."}, want: vendor},
+		{name: "where clause names vendor", clauses: []string{"This page covers the API and the Azure offering, where OpenAI is the data processor."}, want: vendor, vendor: "openai"},
 		{name: "table row", clauses: []string{"| Data processor | Anthropic | Anthropic |"}, want: vendor},
 		{name: "table row cloud", clauses: []string{"| Data processor | Microsoft | Microsoft |"}, want: cloud},
 		{name: "terms provided by vendor", clauses: []string{"Your use of the model is subject to the terms of use provided by the model provider."}, want: vendor},
@@ -55,6 +55,16 @@ func TestReadProcessor(t *testing.T) {
 		{name: "no mention", clauses: []string{"Use multi-factor authentication on every account."}, want: unknown},
 		{name: "no clauses", clauses: nil, want: unknown},
 		{name: "governance em dash not", clauses: []string{"Microsoft's Product Terms and DPA govern data handling - not Anthropic's consumer terms."}, want: cloud},
-		{name: "pursuant to vendor dpa", clauses: []string{"Processing in the vendor-hosted option is pursuant to OpenAI's data processing addendum."}, want: vendor},
+		// A made-up vendor and its cloud, known by their declared names only.
+		{name: "lumen acts as processor", clauses: []string{"Lumen Labs acts as data processor for prompts and outputs."}, want: vendor, vendor: "lumen"},
+		{name: "lumen's cloud is the processor", clauses: []string{"For hosted models, Stratus Web Services is the data processor."}, want: cloud, vendor: "lumen"},
+		{name: "lumen's cloud short name governs", clauses: []string{"Hosted use is governed by the SWS customer agreement and its DPA."}, want: cloud, vendor: "lumen"},
+		{name: "lumen has no access", clauses: []string{"Lumen does not have access to prompts sent through Stratus."}, want: cloud, vendor: "lumen"},
+		{name: "processor named after is lumen's cloud", clauses: []string{"On that marketplace the data processor is Stratus."}, want: cloud, vendor: "lumen"},
+		{name: "lumen table row", clauses: []string{"| Data processor | Lumen | Lumen |"}, want: vendor, vendor: "lumen"},
+		{name: "lumen and its cloud in one row is no vote", clauses: []string{"| Data processor | Lumen | SWS |"}, want: unknown, vendor: "lumen"},
+		{name: "another vendor's name is no party", clauses: []string{"Lumen Labs acts as data processor for prompts and outputs."}, want: unknown},
+		{name: "another vendor's cloud is no party", clauses: []string{"For hosted models, Stratus Web Services is the data processor."}, want: unknown},
+		{name: "pursuant to vendor dpa", clauses: []string{"Processing in the vendor-hosted option is pursuant to OpenAI's data processing addendum."}, want: vendor, vendor: "openai"},
 	})
 }

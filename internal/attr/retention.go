@@ -50,10 +50,9 @@ var (
 	// trainingOffRe is a context where the customer has not allowed
 	// training: the default retention applies.
 	trainingOffRe = regexp.MustCompile(`(?i)\b(choose|chooses|chosen|decide|decides|decided|elect|elects)\s+not\s+to\b|\b(do|does|did)\s+not\s+(allow|permit|consent|opt|share|participate|let)\b|\bdon't\s+(allow|opt|share|let)\b|\bopt(s|ed|ing)?[- ]?out\b|\bturn(s|ed)?\s+(it\s+|this\s+|the\s+\w+(\s+\w+)?\s+)?off\b|\bnot\s+(allow|participat)\w*`)
-	// trainingConsentRe and trainingWordRe together make a training-opt-in
-	// context: consent to training.
+	// trainingConsentRe and the Lexicon's training word together make a
+	// training-opt-in context: consent to training.
 	trainingConsentRe = regexp.MustCompile(`(?i)\ballow\w*|\bopt(s|ed|ing)?[- ]?in\b|\bparticipat\w*|\bconsent\w*|\bsharing is (enabled|on)\b|\bchoose to (provide|share)\b|\bif you share\b`)
-	trainingWordRe    = regexp.MustCompile(`(?i)\btrain\w*|\bimprov(e|ing)\s+(claude|our models|the models?)\b`)
 	deidentifiedRe    = regexp.MustCompile(`(?i)\bde-?identified\b[^.]{0,80}\btrain|\btrain\w*[^.]{0,80}\bde-?identified\b`)
 
 	// Periods that are not a number of days. accountLifetimeRe is tried
@@ -63,6 +62,12 @@ var (
 	configurableRe    = regexp.MustCompile(`(?i)\bas configured by\b|\bconfigured by (your|an?|the) (admin\w*|organi[sz]ation|owner)\b|\bcustom retention\b|\bconfigurable\b|\b(admins?|administrators?|owners?|you|customers?|organi[sz]ations?)\s+(can\s+|may\s+)?(configure|set|control|choose|customi[sz]e|manage|define)\s+(the\s+|your\s+|their\s+|its\s+|a\s+|custom\s+)*(data\s+)?retention\b|\b(configure|set)\s+(the\s+|your\s+)?(data\s+)?retention\b|\bcontrol (over )?how long\b|\bfollows? (your|the) organi[sz]ation'?s (data )?retention\b|\bretention (periods?|windows?) (is|are) (set|configured|controlled|chosen) by\b`)
 	noneRe            = regexp.MustCompile(`(?i)\b(is|are|be|gets?)\s+(not|never)\s+(stored|retained|logged|kept|persisted|saved|written)\b|\bnot (stored|retained|logged|persisted)\b|\bnever (stored|retained|written|logged|persisted)\b|\bno (logging|storage|retention|persistent storage)\b|\b(do|does|will)\s+not\s+(store|retain|log|keep|persist)\b|\b(don't|doesn't|won't)\s+(store|retain|log|keep)\b|\b(immediately|promptly) discarded\b|\bnot written to (durable|persistent)\b|\bconfigured for zero[- ]data[- ]retention\b|\b(set|enabled?)\s+(to|with|for)\s+zero[- ]data[- ]retention\b|^\W*zero[- ]data[- ]retention\W*$|\bzero[- ](data[- ])?retention is the default\b`)
 )
+
+// newTrainingWordPattern finds talk of training in a retention context,
+// improving the vendor's products among it ("improve Claude").
+func newTrainingWordPattern(lex *Lexicon) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\btrain\w*|\bimprov(e|ing)\s+(our models\b|the models?\b|` + lex.products.String() + `)`)
+}
 
 // fact is one retention period found in a sentence.
 type fact struct {
@@ -105,20 +110,8 @@ func periodFacts(s string) []fact {
 	return fs
 }
 
-// clauseEndRe ends the clause a period sits in: a semicolon, or a comma
-// that opens a new coordinated clause.
-var clauseEndRe = regexp.MustCompile(`(?i);|,\s*(and|but|while|whereas|so)\b`)
-
-// sameClause cuts the text after a period at the end of its clause.
-func sameClause(s string) string {
-	if loc := clauseEndRe.FindStringIndex(s); loc != nil {
-		return s[:loc[0]]
-	}
-	return s
-}
-
 // scopeIn returns the scope named by one context, and whether it names one.
-func scopeIn(ctx string) (string, bool) {
+func scopeIn(lex *Lexicon, ctx string) (string, bool) {
 	for _, r := range scopeRules {
 		if r.re.MatchString(ctx) {
 			return r.scope, true
@@ -127,11 +120,11 @@ func scopeIn(ctx string) (string, bool) {
 	if deidentifiedRe.MatchString(ctx) {
 		return ScopeTrainingOptIn, true
 	}
-	if trainingWordRe.MatchString(ctx) || trainingConsentRe.MatchString(ctx) {
+	if lex.trainWord.MatchString(ctx) || trainingConsentRe.MatchString(ctx) {
 		if trainingOffRe.MatchString(ctx) {
 			return ScopeDefault, true
 		}
-		if trainingWordRe.MatchString(ctx) && trainingConsentRe.MatchString(ctx) {
+		if lex.trainWord.MatchString(ctx) && trainingConsentRe.MatchString(ctx) {
 			return ScopeTrainingOptIn, true
 		}
 	}
@@ -141,16 +134,16 @@ func scopeIn(ctx string) (string, bool) {
 // scopeOf ties a period to its scope: the first context, from the nearest
 // (the words leading up to the period) to the farthest (the heading path),
 // that names a scope decides; none names one: default.
-func scopeOf(contexts ...string) string {
+func scopeOf(lex *Lexicon, contexts ...string) string {
 	for _, c := range contexts {
-		if s, ok := scopeIn(c); ok {
+		if s, ok := scopeIn(lex, c); ok {
 			return s
 		}
 	}
 	return ScopeDefault
 }
 
-// ReadRetention reads how long a tier's data is kept, as a map scope →
+// readRetention reads how long a tier's data is kept, as a map scope →
 // period. Periods are whole days ("30"; years count 365 days, months 30)
 // or none, until-deleted, account-lifetime, configurable.
 //
@@ -163,25 +156,25 @@ func scopeOf(contexts ...string) string {
 // Files API → files; zero data retention/ZDR → zdr; consent to training or
 // de-identified training data → training-opt-in; otherwise default. The
 // first period read for a scope wins. No period at all reads as unknown.
-func ReadRetention(clauses []terms.Clause) Reading {
+func readRetention(lex *Lexicon, clauses []terms.Clause) Reading {
 	if len(clauses) == 0 {
 		return Reading{Value: terms.UnknownValue("no clauses to read retention from")}
 	}
 	m := map[string]string{}
 	var r Reading
-	for _, u := range units(clauses) {
-		s := u.text
+	for _, u := range sentencesOf(clauses) {
+		s := u.norm
 		fs := periodFacts(s)
 		if len(fs) == 0 {
 			continue
 		}
 		prefix := s[:fs[0].start]
-		suffix := sameClause(beforeException(s[fs[len(fs)-1].end:]))
+		suffix := clauseEnd(beforeException(s[fs[len(fs)-1].end:]))
 		row := ""
 		if u.clause.Kind == terms.KindTableRow {
-			row = u.clause.Text
+			row = normalize(u.clause.Text)
 		}
-		heading := u.clause.Heading()
+		leadIn, heading := normalize(u.leadIn), normalize(u.clause.Heading())
 		used := false
 		prevEnd := 0
 		for _, f := range fs {
@@ -192,7 +185,7 @@ func ReadRetention(clauses []terms.Clause) Reading {
 				local = s[prevEnd:f.start]
 			}
 			prevEnd = f.end
-			scope := scopeOf(local, prefix+" "+suffix, row, u.leadIn, heading)
+			scope := scopeOf(lex, local, prefix+" "+suffix, row, leadIn, heading)
 			if (f.period == PeriodUntilDeleted || f.period == PeriodAccountLifetime) && scope == ScopeAfterDeletion {
 				scope = ScopeDefault
 			}

@@ -112,15 +112,15 @@ func TestReadRetention(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := ReadRetention(tt.clauses)
+			r := readRetention(testLex, tt.clauses)
 			if tt.want == nil {
 				if !r.Value.Unknown || r.Value.Reason == "" {
-					t.Fatalf("ReadRetention = %v, want unknown with a reason; sentences %q", r.Value, r.Sentences)
+					t.Fatalf("readRetention = %v, want unknown with a reason; sentences %q", r.Value, r.Sentences)
 				}
 				return
 			}
 			if r.Value.Unknown || !maps.Equal(r.Value.Map, tt.want) {
-				t.Fatalf("ReadRetention = %v (%s), want %v; sentences %q", r.Value, r.Value.Reason, terms.MapOf(tt.want), r.Sentences)
+				t.Fatalf("readRetention = %v (%s), want %v; sentences %q", r.Value, r.Value.Reason, terms.MapOf(tt.want), r.Sentences)
 			}
 			if len(r.Sentences) == 0 || len(r.Clause.Path) == 0 {
 				t.Errorf("evidence missing: clause %q sentences %q", r.Clause.Heading(), r.Sentences)
@@ -135,12 +135,31 @@ func TestReadRetentionEvidence(t *testing.T) {
 		{Path: []string{"Retention", "Standard"}, Text: "Inputs are kept for 30 days. This helps us find abuse."},
 		{Path: []string{"Retention", "Deletion"}, Text: "Deleted chats leave our systems within 30 days."},
 	}
-	r := ReadRetention(cs)
+	r := readRetention(testLex, cs)
 	if got := r.Clause.Heading(); got != "Retention > Standard" {
 		t.Errorf("clause %q, want the first clause that gave a period", got)
 	}
 	want := []string{"Inputs are kept for 30 days.", "Deleted chats leave our systems within 30 days."}
 	if strings.Join(r.Sentences, "|") != strings.Join(want, "|") {
 		t.Errorf("sentences %q, want %q", r.Sentences, want)
+	}
+}
+
+func TestReadRetentionProducts(t *testing.T) {
+	// Consent to improving the vendor's product is consent to training.
+	text := "If you allow us to use your chats to improve Beam, we keep them for five years."
+	for _, tt := range []struct {
+		vendor string
+		want   map[string]string
+	}{
+		{"lumen", map[string]string{"training-opt-in": "1825"}},
+		{"anthropic", map[string]string{"default": "1825"}}, // Beam is not Anthropic's
+	} {
+		t.Run(tt.vendor, func(t *testing.T) {
+			r := readRetention(lexFor(tt.vendor), paras("Data", text))
+			if !maps.Equal(r.Value.Map, tt.want) {
+				t.Errorf("retention = %v (%s), want %v", r.Value, r.Value.Reason, terms.MapOf(tt.want))
+			}
+		})
 	}
 }

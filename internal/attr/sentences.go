@@ -2,6 +2,7 @@ package attr
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -9,19 +10,34 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// Sentences splits text into sentences, in order, each trimmed of
-// surrounding space. A sentence ends at ".", "!" or "?" followed by space
-// and an upper-case letter, a digit, a quote or a bracket, and at every line
-// break. Common abbreviations ("e.g.", "i.e.", "etc.", "U.S.", "Inc.",
-// "No.", "Sec.") and decimal numbers do not end a sentence. Empty input
-// gives nil.
-func Sentences(text string) []string {
+// This file is the sentence toolkit every reader reads with: one sentence
+// splitter (sentencesIn, sentencesOf), one normal form (normalize), one
+// clause-break pattern (clauseBreakRe: fragments, negated, clauseEnd,
+// clauseParts), one duration parser (findDurations) and the helpers that
+// turn matched sentences into a Reading (texts, vote, tally).
+
+// sentencesIn splits text into sentences, in order, each trimmed of
+// surrounding space and of the list and heading markers that open it ("- ",
+// "• ", "## ", "| ", "1. "); a sentence left empty by that is dropped. A
+// sentence ends at ".", "!" or "?" followed by space and an upper-case
+// letter, a digit, a quote or a bracket, and at every line break. Common
+// abbreviations ("e.g.", "i.e.", "etc.", "U.S.", "Inc.", "No.", "Sec.") and
+// decimal numbers do not end a sentence. Empty input gives nil.
+func sentencesIn(text string) []string {
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
-		out = append(out, splitLine(line)...)
+		for _, s := range splitLine(line) {
+			if s = strings.TrimSpace(markerRe.ReplaceAllString(s, "")); s != "" {
+				out = append(out, s)
+			}
+		}
 	}
 	return out
 }
+
+// markerRe is the list or heading markers at the start of a sentence, each
+// followed by white space (so that "**bold**" keeps its emphasis marks).
+var markerRe = regexp.MustCompile(`^(?:[-*+•>#|]+(?:\s+|$)|\d+\.(?:\s+|$))+`)
 
 // abbreviations are lower-cased words (without their final dot) after which
 // a dot does not end a sentence.
@@ -110,7 +126,10 @@ type duration struct {
 	start, end int // byte offsets of the match in the sentence
 }
 
-// findDurations returns every duration stated in s, in order.
+// findDurations returns every duration stated in s, in order ("30 days",
+// "thirty (30) days", "five years", "up to 2 years", "29-day", "6 months",
+// "48 hours"), each in whole days: years count 365 days, months 30, weeks
+// 7, hours are rounded up to whole days.
 func findDurations(s string) []duration {
 	var out []duration
 	for _, m := range durationRe.FindAllStringSubmatchIndex(s, -1) {
@@ -166,39 +185,98 @@ func parseNumber(s string) (int, bool) {
 	return total, total > 0
 }
 
-// ParseDuration reads the first duration stated in s ("30 days",
-// "thirty (30) days", "five years", "up to 2 years", "29-day", "6 months",
-// "48 hours") and returns it in whole days as a decimal string: years count
-// 365 days, months 30, weeks 7, hours are rounded up to whole days.
-// ok is false when s states no duration.
-func ParseDuration(s string) (days string, ok bool) {
-	ds := findDurations(s)
-	if len(ds) == 0 {
-		return "", false
-	}
-	return strconv.Itoa(ds[0].days), true
-}
-
-// negators are words that negate the verb that follows them in a clause.
+// negatorRe finds the words that negate the verb after them in a clause.
 var negatorRe = regexp.MustCompile(`(?i)\b(not|never|no|neither|nor|cannot)\b|n't\b`)
 
-// clauseBreakRe marks where the clause that holds a verb starts: a
-// punctuation mark or a conjunction that opens a new clause.
-var clauseBreakRe = regexp.MustCompile(`(?i)[,;:()]|\b(but|however|except|unless|although|though|whereas|and then|which|who|that is)\b`)
+// clauseBreakRe finds where one clause of a sentence ends and the next
+// begins. The submatch that is set says what kind of break it is:
+//
+//	1 a stop: ";"
+//	2 a contrast: "but", "however", "whereas", "while", "although",
+//	  "though", with the commas around it
+//	3 a comma opening a coordinated clause: ", and", ", so"
+//	4 punctuation: ",", ":", "(", ")"
+//	5 a qualifying clause: "except", "unless", "which", "who", "where",
+//	  "that is", "and then"
+//
+// Readers cut at the kinds they need: fragments at stops and contrasts
+// (statements that may say opposite things), clauseEnd also at
+// coordination, negated and clauseParts at every break.
+var clauseBreakRe = regexp.MustCompile(`(?i)(;)|(,?\s*\b(?:but|however|whereas|while|although|though)\b,?)|(,\s*(?:and|so)\b)|([,:()])|\b(except|unless|which|who|where|that is|and then)\b`)
+
+// Kinds of clause break: the submatch of clauseBreakRe that is set.
+const (
+	breakStop = 1 + iota
+	breakContrast
+	breakCoordination
+	breakPunctuation
+	breakQualifier
+)
+
+// clauseBreaks returns the [start, end) offsets of the breaks in s of the
+// kinds given (every kind when none is given), in order.
+func clauseBreaks(s string, kinds ...int) [][2]int {
+	var out [][2]int
+	for _, m := range clauseBreakRe.FindAllStringSubmatchIndex(s, -1) {
+		k := breakStop
+		for m[2*k] < 0 {
+			k++
+		}
+		if len(kinds) == 0 || slices.Contains(kinds, k) {
+			out = append(out, [2]int{m[0], m[1]})
+		}
+	}
+	return out
+}
+
+// fragments splits a sentence at stops and contrasts into the statements
+// that may say opposite things ("SSO is included, but SCIM is not
+// offered"), each trimmed; empty ones are dropped.
+func fragments(s string) []string {
+	var out []string
+	start := 0
+	for _, b := range append(clauseBreaks(s, breakStop, breakContrast), [2]int{len(s), len(s)}) {
+		if f := strings.TrimSpace(s[start:b[0]]); f != "" {
+			out = append(out, f)
+		}
+		start = b[1]
+	}
+	return out
+}
+
+// clauseEnd cuts s at the end of its first clause: a stop, a contrast or a
+// comma that opens a coordinated clause.
+func clauseEnd(s string) string {
+	if bs := clauseBreaks(s, breakStop, breakContrast, breakCoordination); len(bs) > 0 {
+		return s[:bs[0][0]]
+	}
+	return s
+}
+
+// clauseParts splits s at every clause break.
+func clauseParts(s string) []string {
+	var out []string
+	start := 0
+	for _, b := range clauseBreaks(s) {
+		out = append(out, s[start:b[0]])
+		start = b[1]
+	}
+	return append(out, s[start:])
+}
 
 // negated reports whether the word at byte offset at in sentence is negated:
 // a negator ("not", "never", "no", "n't", "cannot", "neither", "nor") stands
-// before it in the same clause (back to the previous comma, semicolon,
-// colon, bracket or clause-opening conjunction such as "but", "except",
-// "unless", "which"), at most eight words back. "not only" does not negate.
-// An offset outside the sentence reports false.
+// before it in the same clause (back to the previous clause break: a comma,
+// semicolon, colon, bracket or a clause-opening word such as "but",
+// "except", "unless", "which", "where"), at most eight words back. "not
+// only" does not negate. An offset outside the sentence reports false.
 func negated(sentence string, at int) bool {
 	if at < 0 || at > len(sentence) {
 		return false
 	}
 	before := sentence[:at]
-	if locs := clauseBreakRe.FindAllStringIndex(before, -1); len(locs) > 0 {
-		before = before[locs[len(locs)-1][1]:]
+	if bs := clauseBreaks(before); len(bs) > 0 {
+		before = before[bs[len(bs)-1][1]:]
 	}
 	words := strings.Fields(before)
 	if len(words) > 8 {
@@ -215,28 +293,36 @@ func negated(sentence string, at int) bool {
 	return false
 }
 
-// unit is one sentence of a clause together with what frames it.
-type unit struct {
-	clause terms.Clause
-	text   string // the sentence itself
-	leadIn string // the lead-in clause ending in ":" that introduces a list, or ""
-	index  int    // index of the clause in the input
+// sentence is one sentence of a clause together with what frames it.
+type sentence struct {
+	clause terms.Clause // the clause it is a sentence of
+	text   string       // the sentence as written, trimmed, without list markers
+	norm   string       // normalize(text): what the reader patterns match
+	leadIn string       // the lead-in sentence ending in ":" that introduces its list, or ""
 }
 
 // withLeadIn is the sentence prefixed with its lead-in, as quoted in evidence.
-func (u unit) withLeadIn() string {
-	if u.leadIn == "" {
-		return u.text
+func (s sentence) withLeadIn() string {
+	if s.leadIn == "" {
+		return s.text
 	}
-	return u.leadIn + " " + u.text
+	return s.leadIn + " " + s.text
 }
 
-// units splits clauses into sentences, attaching to each list item or table
-// row (and to the clause right after it) the last sentence of a preceding
-// clause that ends with ":" ("When you delete a conversation it is:"), so
-// that list items read with their lead-in.
-func units(clauses []terms.Clause) []unit {
-	var out []unit
+// normWithLeadIn is withLeadIn in normal form.
+func (s sentence) normWithLeadIn() string {
+	if s.leadIn == "" {
+		return s.norm
+	}
+	return normalize(s.leadIn) + " " + s.norm
+}
+
+// sentencesOf splits clauses into sentences, in order, attaching to each
+// list item or table row (and to the clause right after it) the last
+// sentence of a preceding clause that ends with ":" ("When you delete a
+// conversation it is:"), so that list items read with their lead-in.
+func sentencesOf(clauses []terms.Clause) []sentence {
+	var out []sentence
 	leadIn := ""
 	for i, c := range clauses {
 		text := strings.TrimSpace(c.Text)
@@ -248,14 +334,100 @@ func units(clauses []terms.Clause) []unit {
 				leadIn = ""
 			}
 		}
-		for _, s := range Sentences(text) {
-			out = append(out, unit{clause: c, text: s, leadIn: cur, index: i})
+		ss := sentencesIn(text)
+		for _, s := range ss {
+			out = append(out, sentence{clause: c, text: s, norm: normalize(s), leadIn: cur})
 		}
-		if ss := Sentences(text); len(ss) > 0 && strings.HasSuffix(text, ":") {
+		if len(ss) > 0 && strings.HasSuffix(text, ":") {
 			leadIn = ss[len(ss)-1]
 		}
 	}
 	return out
+}
+
+var (
+	// mdLinkRe is a markdown link; its label is kept, its target dropped.
+	mdLinkRe = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	spacesRe = regexp.MustCompile(`\s+`)
+	// typography folds the typographic variants real pages use.
+	typography = strings.NewReplacer(
+		"’", "'", "‘", "'", "“", `"`, "”", `"`,
+		"‐", "-", "‑", "-", "\u00a0", " ", "\u202f", " ",
+		"**", "", "__", "", "`", "", "®", "", "™", "",
+	)
+)
+
+// normalize lower-cases s and folds the typographic variants real pages
+// use (curly quotes, non-breaking hyphens and spaces, markdown emphasis and
+// links) so that patterns can be written once.
+func normalize(s string) string {
+	s = mdLinkRe.ReplaceAllString(s, "$1")
+	s = typography.Replace(s)
+	return strings.TrimSpace(spacesRe.ReplaceAllString(strings.ToLower(s), " "))
+}
+
+// setAsideRe finds a party named only to be set aside ("Anthropic (not
+// Microsoft) is…", "…, not Anthropic's terms").
+var setAsideRe = regexp.MustCompile(`\(\s*not\s+[^)]*\)|,\s*not\s+[^,.;]*,|\s+[-–—]\s*not\s+[^,.;]*`)
+
+// anyMatch reports whether any of res matches s.
+func anyMatch(s string, res ...*regexp.Regexp) bool {
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// texts returns the texts of sents, in order, without duplicates.
+func texts(sents []sentence) []string {
+	var out []string
+	for _, s := range sents {
+		if !slices.Contains(out, s.text) {
+			out = append(out, s.text)
+		}
+	}
+	return out
+}
+
+// noClauses is the reason given when a reader gets no clause at all.
+const noClauses = "no clause to read"
+
+// vote is one sentence's reading of a scalar attribute.
+type vote struct {
+	s     sentence
+	value string
+}
+
+// tally decides a scalar from votes: the value with most votes, the first
+// voted on a tie. Sentences are all voting sentences in page order, the
+// disagreeing ones included; Clause is the first sentence of the winner.
+func tally(votes []vote) (Reading, bool) {
+	if len(votes) == 0 {
+		return Reading{}, false
+	}
+	count := map[string]int{}
+	best := ""
+	for _, v := range votes {
+		count[v.value]++
+	}
+	for _, v := range votes { // page order breaks ties
+		if best == "" || count[v.value] > count[best] {
+			best = v.value
+		}
+	}
+	r := Reading{Value: terms.Scalar(best)}
+	sents := make([]sentence, 0, len(votes))
+	found := false
+	for _, v := range votes {
+		if v.value == best && !found {
+			r.Clause, found = v.s.clause, true
+		}
+		sents = append(sents, v.s)
+	}
+	r.Sentences = texts(sents)
+	return r, true
 }
 
 // exceptionRe opens the part of a sentence that states exceptions.

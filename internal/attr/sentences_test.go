@@ -2,6 +2,7 @@ package attr
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,17 +25,22 @@ func TestSentences(t *testing.T) {
 		{"closing quote stays with its sentence", `He said "stop." Then left.`, []string{`He said "stop."`, "Then left."}},
 		{"initials", "Filed in the U.S. District Court. Next.", []string{"Filed in the U.S. District Court.", "Next."}},
 		{"empty", "  \n ", nil},
+		{"bullets dropped", "- First item.\n• Second item", []string{"First item.", "Second item"}},
+		{"heading marker", "## Security\nWe use TLS 1.2.", []string{"Security", "We use TLS 1.2."}},
+		{"table row opening", "| Zero retention | Nothing is kept. |", []string{"Zero retention | Nothing is kept. |"}},
+		{"numbered item", "1. We sign BAAs. Ask sales.", []string{"We sign BAAs.", "Ask sales."}},
+		{"markers only", "  \n - \n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Sentences(tt.text); !slices.Equal(got, tt.want) {
-				t.Errorf("Sentences(%q) = %q, want %q", tt.text, got, tt.want)
+			if got := sentencesIn(tt.text); !slices.Equal(got, tt.want) {
+				t.Errorf("sentencesIn(%q) = %q, want %q", tt.text, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestParseDuration(t *testing.T) {
+func TestFindDurations(t *testing.T) {
 	tests := []struct {
 		in   string
 		want string
@@ -63,9 +69,13 @@ func TestParseDuration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, ok := ParseDuration(tt.in)
+			ds := findDurations(tt.in)
+			got, ok := "", len(ds) > 0
+			if ok {
+				got = strconv.Itoa(ds[0].days)
+			}
 			if got != tt.want || ok != tt.ok {
-				t.Errorf("ParseDuration(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+				t.Errorf("first of findDurations(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 			}
 		})
 	}
@@ -101,21 +111,56 @@ func TestNegated(t *testing.T) {
 	})
 }
 
-func TestUnitsLeadIn(t *testing.T) {
+func TestSentencesOfLeadIn(t *testing.T) {
 	cs := []terms.Clause{
 		{Kind: terms.KindParagraph, Text: "Some intro. When you delete a chat it is:"},
 		{Kind: terms.KindListItem, Text: "Hidden at once"},
 		{Kind: terms.KindListItem, Text: "Erased later"},
 		{Kind: terms.KindParagraph, Text: "Unrelated paragraph."},
 	}
-	us := units(cs)
 	var got []string
-	for _, u := range us {
-		got = append(got, u.withLeadIn())
+	for _, s := range sentencesOf(cs) {
+		got = append(got, s.withLeadIn())
 	}
 	want := []string{"Some intro.", "When you delete a chat it is:", "When you delete a chat it is: Hidden at once",
 		"When you delete a chat it is: Erased later", "Unrelated paragraph."}
 	if !slices.Equal(got, want) {
-		t.Errorf("units = %q, want %q", got, want)
+		t.Errorf("sentencesOf = %q, want %q", got, want)
+	}
+}
+
+func TestClauseBreaks(t *testing.T) {
+	tests := []struct {
+		name, in         string
+		fragments, parts []string
+		end              string
+	}{
+		{"contrast", "sso is included, but scim is not offered", []string{"sso is included", "scim is not offered"},
+			[]string{"sso is included", " scim is not offered"}, "sso is included"},
+		{"stop", "we keep logs; we delete chats", []string{"we keep logs", "we delete chats"},
+			[]string{"we keep logs", " we delete chats"}, "we keep logs"},
+		{"however with commas", "zdr applies, however, batch jobs are kept", []string{"zdr applies", "batch jobs are kept"},
+			[]string{"zdr applies", " batch jobs are kept"}, "zdr applies"},
+		{"coordination ends a clause but is no fragment", "kept for 30 days, and deleted chats go", []string{"kept for 30 days, and deleted chats go"},
+			[]string{"kept for 30 days", " deleted chats go"}, "kept for 30 days"},
+		{"comma and qualifier are parts only", "in foundry, where anthropic is the processor", []string{"in foundry, where anthropic is the processor"},
+			[]string{"in foundry", " ", " anthropic is the processor"}, "in foundry, where anthropic is the processor"},
+		{"brackets", "handled by anthropic (not microsoft)", []string{"handled by anthropic (not microsoft)"},
+			[]string{"handled by anthropic ", "not microsoft", ""}, "handled by anthropic (not microsoft)"},
+		{"no break", "we sign baas", []string{"we sign baas"}, []string{"we sign baas"}, "we sign baas"},
+		{"a word holding but is no break", "a butler keeps it", []string{"a butler keeps it"}, []string{"a butler keeps it"}, "a butler keeps it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fragments(tt.in); !slices.Equal(got, tt.fragments) {
+				t.Errorf("fragments = %q, want %q", got, tt.fragments)
+			}
+			if got := clauseParts(tt.in); !slices.Equal(got, tt.parts) {
+				t.Errorf("clauseParts = %q, want %q", got, tt.parts)
+			}
+			if got := clauseEnd(tt.in); got != tt.end {
+				t.Errorf("clauseEnd = %q, want %q", got, tt.end)
+			}
+		})
 	}
 }

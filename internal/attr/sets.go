@@ -2,115 +2,25 @@ package attr
 
 import (
 	"regexp"
-	"slices"
-	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// This file holds the set readers (security, rights) and the small text
-// helpers that the part-2 readers (ownership, hipaa-baa, zdr, data-processor,
-// security, rights) share. The helpers carry a p2 prefix so that they never
-// clash with the helpers of the part-1 readers in the same package.
-
-// p2sent is one sentence of one clause: its original text (what a Reading
-// reports) and its normalized form (what the patterns are matched against).
-type p2sent struct {
-	clause int    // index into the clauses the reader was given
-	text   string // the sentence as written, trimmed
-	norm   string // lower-cased, quotes/dashes/markup normalized
-}
-
-var (
-	// p2bullet is a list or heading marker at the start of a sentence.
-	p2bullet = regexp.MustCompile(`^(?:[-*+•>#|]+\s*|\d+\.\s+)+`)
-	// p2mdlink is a markdown link; its label is kept, its target dropped.
-	p2mdlink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
-	p2spaces = regexp.MustCompile(`\s+`)
-	// p2frag splits a sentence into the parts that may carry opposite
-	// statements ("SSO is offered, but SCIM is not").
-	p2frag = regexp.MustCompile(`\s*;\s*|,?\s+but\s+|,?\s+however,?\s+|,?\s+whereas\s+|,?\s+while\s+|,?\s+although\s+`)
-)
-
-// p2sentences splits text with Sentences and drops leading list and
-// heading markers ("- ", "• ", "## ") and the pieces left empty by that.
-func p2sentences(text string) []string {
-	var out []string
-	for _, s := range Sentences(text) {
-		if s = strings.TrimSpace(p2bullet.ReplaceAllString(s, "")); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// p2normalize lower-cases s and folds the typographic variants real pages
-// use (curly quotes, non-breaking hyphens and spaces, markdown emphasis and
-// links) so that patterns can be written once.
-func p2normalize(s string) string {
-	s = p2mdlink.ReplaceAllString(s, "$1")
-	s = strings.NewReplacer(
-		"’", "'", "‘", "'", "“", `"`, "”", `"`,
-		"‐", "-", "‑", "-", "\u00a0", " ", "\u202f", " ",
-		"**", "", "__", "", "`", "", "®", "", "™", "",
-	).Replace(s)
-	return strings.TrimSpace(p2spaces.ReplaceAllString(strings.ToLower(s), " "))
-}
-
-// p2split returns the sentences of all clauses, in order.
-func p2split(clauses []terms.Clause) []p2sent {
-	var out []p2sent
-	for i, c := range clauses {
-		for _, s := range p2sentences(c.Text) {
-			out = append(out, p2sent{clause: i, text: s, norm: p2normalize(s)})
-		}
-	}
-	return out
-}
-
-// p2fragments splits a normalized sentence at ";" and contrastive
-// conjunctions.
-func p2fragments(norm string) []string { return p2frag.Split(norm, -1) }
-
-// p2any reports whether any of res matches s.
-func p2any(s string, res ...*regexp.Regexp) bool {
-	for _, re := range res {
-		if re.MatchString(s) {
-			return true
-		}
-	}
-	return false
-}
-
-// p2texts returns the original texts of sents, without duplicates.
-func p2texts(sents []p2sent) []string {
-	var out []string
-	for _, s := range sents {
-		if !slices.Contains(out, s.text) {
-			out = append(out, s.text)
-		}
-	}
-	return out
-}
-
-// p2none is the reason given when a reader gets no clause at all.
-const p2none = "no clause to read"
-
-// p2empty is the empty set: terms.SetOf() with no items returns a zero
+// emptySet is the empty set: terms.SetOf() with no items returns a zero
 // Value, which would read as "nothing observed" rather than "observed: none".
-func p2empty() terms.Value { return terms.Value{Set: []string{}} }
+func emptySet() terms.Value { return terms.Value{Set: []string{}} }
 
-// p2item is one member of a set attribute: mention finds any talk of it
+// setItem is one member of a set attribute: mention finds any talk of it
 // (including in a negation), assert finds a statement that it is in place.
-type p2item struct {
+type setItem struct {
 	name    string
 	mention *regexp.Regexp
 	assert  *regexp.Regexp
 	floor   *regexp.Regexp // optional: asserts the member even inside a negation ("no TLS below 1.2")
 }
 
-// p2securityItems are the security set's members, in DESIGN.md's order.
-var p2securityItems = []p2item{
+// securityItems are the security set's members, in DESIGN.md's order.
+var securityItems = []setItem{
 	{"soc2-type2", regexp.MustCompile(`\bsoc\s*-?\s*2\b|\bsoc2\b`),
 		regexp.MustCompile(`\bsoc\s*-?\s*2,?\s*(?:\(?type\s*-?\s*(?:ii|2)\b)|\bsoc2,?\s*type\s*-?\s*(?:ii|2)\b|\btype\s*(?:ii|2)\s+soc\s*-?\s*2\b`), nil},
 	{"iso27001", regexp.MustCompile(`\biso\s*(?:/\s*iec)?\s*27001\b`), regexp.MustCompile(`\biso\s*(?:/\s*iec)?\s*27001\b`), nil},
@@ -130,20 +40,20 @@ var p2securityItems = []p2item{
 }
 
 var (
-	// p2secNeg is a statement that a certification or control is not in
+	// securityNegRe is a statement that a certification or control is not in
 	// place: not offered, no longer held, lacking, lapsed.
-	p2secNeg = regexp.MustCompile(`\b(?:no longer|not|never|n't|cannot|unable to)\s+(?:\w+\s+){0,2}?(?:available|offered|supported|included|provided|certified|compliant|accredited|authori[sz]ed|audited|enabled|hold|holds|have|has|maintain|maintains|offer|offers|support|supports|provide|provides|include|includes|use|uses|renew|renewed|part of|eligible|covered)\b` +
+	securityNegRe = regexp.MustCompile(`\b(?:no longer|not|never|n't|cannot|unable to)\s+(?:\w+\s+){0,2}?(?:available|offered|supported|included|provided|certified|compliant|accredited|authori[sz]ed|audited|enabled|hold|holds|have|has|maintain|maintains|offer|offers|support|supports|provide|provides|include|includes|use|uses|renew|renewed|part of|eligible|covered)\b` +
 		`|\bno longer\b|\b(?:lack|lacks|lacking|lost|loses|dropped|discontinued|withdrawn|revoked|expired|lapsed|removed|suspended)\b|\bno\s+(?:\w+\s+){0,1}(?:soc|iso|fedramp|hitrust|pci|sso|single sign|scim|rbac|role-based|audit|tls|aes)\b|\bunavailable\b|\bwithout\s+(?:sso|scim|single sign|audit|rbac)`)
-	// p2secOther puts a certification on someone other than the vendor or the
+	// securityOtherRe puts a certification on someone other than the vendor or the
 	// platform that serves the tier (a subprocessor, the customer).
-	// p2secLink names the other party only as an end of a connection
+	// securityLinkRe names the other party only as an end of a connection
 	// ("in transit between us and our service providers"), which does not
 	// make the statement theirs.
-	p2secLink  = regexp.MustCompile(`\b(?:between|to|from|with)\s+(?:us\s+and\s+|you\s+and\s+)?(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b`)
-	p2secOther = regexp.MustCompile(`\b(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b|\b(?:sub-?processors|suppliers|third parties)\s+(?:are|must|maintain|hold)\b|\byou are responsible for\b|\b(?:customers?|you) (?:must|should) (?:obtain|maintain|achieve)\b|\byour own\s+(?:soc|iso|pci|hitrust|fedramp|compliance)`)
+	securityLinkRe  = regexp.MustCompile(`\b(?:between|to|from|with)\s+(?:us\s+and\s+|you\s+and\s+)?(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b`)
+	securityOtherRe = regexp.MustCompile(`\b(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b|\b(?:sub-?processors|suppliers|third parties)\s+(?:are|must|maintain|hold)\b|\byou are responsible for\b|\b(?:customers?|you) (?:must|should) (?:obtain|maintain|achieve)\b|\byour own\s+(?:soc|iso|pci|hitrust|fedramp|compliance)`)
 )
 
-// ReadSecurity reads the security attribute: the set of certifications and
+// readSecurity reads the security attribute: the set of certifications and
 // controls the clauses state are in place, from soc2-type2, iso27001,
 // iso42001, fedramp-high, hitrust, pci-dss, dod-il2, sso, scim, rbac,
 // audit-logs, tls1.2+ and aes-256, under their usual spellings ("SOC 2
@@ -156,15 +66,15 @@ var (
 // unknown when no sentence names any of them; it is the empty set when they
 // are named only to be denied or in other forms. Sentences holds every sentence that asserted or denied
 // a member; Clause is the clause of the first of them.
-func ReadSecurity(clauses []terms.Clause) Reading {
-	return p2readSet(clauses, p2setSpec{
-		items: p2securityItems, neg: p2secNeg, other: p2secOther, link: p2secLink,
+func readSecurity(_ *Lexicon, clauses []terms.Clause) Reading {
+	return readSet(clauses, setSpec{
+		items: securityItems, neg: securityNegRe, other: securityOtherRe, link: securityLinkRe,
 		reason: "no sentence names a certification or security control",
 	})
 }
 
-// p2rightsItems are the rights set's members.
-var p2rightsItems = []p2item{
+// rightsItems are the rights set's members.
+var rightsItems = []setItem{
 	{"delete-conversations",
 		regexp.MustCompile(`\bdelet(?:e|es|ed|ing|ion)\b`),
 		regexp.MustCompile(`\bdelet(?:e|es|ing)\b[^;]{0,50}?\b(?:conversations?|chats?|history|threads?|data|content|messages|prompts|projects?)\b|\b(?:conversations?|chats?|threads?|history|data)\b[^;]{0,20}\b(?:can|may)\s+be\s+deleted\b`), nil},
@@ -180,16 +90,20 @@ var p2rightsItems = []p2item{
 }
 
 var (
-	// p2rightsNeg denies a right.
-	p2rightsNeg = regexp.MustCompile(`\b(?:cannot|can't|can not|unable to|not able to|are not able|is not able|no (?:option|ability|way|means) to|not possible|not (?:currently )?(?:available|supported|offered|permitted|allowed)|unavailable|do(?:es)? not (?:allow|let|permit|support|offer|provide)|don't (?:allow|let|permit|support|offer|provide)|doesn't (?:allow|let|permit|support|offer|provide)|no longer)\b`)
-	// p2rightsAble says someone on the customer's side can do the thing.
-	p2rightsAble = regexp.MustCompile(`\b(?:you|users?|admins?|administrators?|owners?|members?|customers?|developers?|organi[sz]ations?|account holders?|individuals|people)\s+(?:\w+\s+)?(?:can|may|could|are able to|is able to|will be able to|have the (?:option|ability|right) to|has the (?:option|ability|right) to|control)\b` +
+	// rightsNegRe denies a right.
+	rightsNegRe = regexp.MustCompile(`\b(?:cannot|can't|can not|unable to|not able to|are not able|is not able|no (?:option|ability|way|means) to|not possible|not (?:currently )?(?:available|supported|offered|permitted|allowed)|unavailable|do(?:es)? not (?:allow|let|permit|support|offer|provide)|don't (?:allow|let|permit|support|offer|provide)|doesn't (?:allow|let|permit|support|offer|provide)|no longer)\b`)
+	// rightsAbleRe says someone on the customer's side can do the thing.
+	rightsAbleRe = regexp.MustCompile(`\b(?:you|users?|admins?|administrators?|owners?|members?|customers?|developers?|organi[sz]ations?|account holders?|individuals|people)\s+(?:\w+\s+)?(?:can|may|could|are able to|is able to|will be able to|have the (?:option|ability|right) to|has the (?:option|ability|right) to|control)\b` +
 		`|\b(?:allow|allows|let|lets|enable|enables|permit|permits|give|gives)\s+(?:you|users?|admins?|administrators?|owners?|members?|customers?|developers?|organi[sz]ations?)\b|\b(?:admins?|administrators?|owners?)\s+(?:choose|set|configure|define|decide)\b|\b(?:chosen|set|configured|defined) by\b|\b(?:option|ability|right|choice) to\b|\bcan be (?:deleted|exported|downloaded|configured|set|changed|adjusted)\b|\b(?:when|if|once|after|unless)\s+(?:you|a user|users|an? admin\w*|admins?)\b|\b(?:click|select|tap|go to|navigate to|open)\b|\bopt[\s-]*out\b|\bset (?:in|by|from)\b|\bconfigurable\b|\bcustom\b|\bcustomi[sz]able\b|\bvia (?:the )?(?:api|settings|console)\b`)
-	// p2rightsVendor is the vendor acting on its own ("we may delete…").
-	p2rightsVendor = regexp.MustCompile(`^(?:[^,]{0,80},\s*)?(?:we|us|anthropic|openai|the company|the provider)\s+(?:\w+\s+)?(?:reserve|may|will|can|might|delete|deletes|retain|retains|export|exports)\b`)
 )
 
-// ReadRights reads the rights attribute: the set of things the customer (a
+// newRightsVendorPattern is the vendor acting on its own ("we may
+// delete…", "<vendor> will export…"), which is no right of the customer.
+func newRightsVendorPattern(lex *Lexicon) *regexp.Regexp {
+	return regexp.MustCompile(`^(?:[^,]{0,80},\s*)?(?:we|us|the company|the provider|` + lex.vendor.String() + `)\s+(?:\w+\s+)?(?:reserve|may|will|can|might|delete|deletes|retain|retains|export|exports)\b`)
+}
+
+// readRights reads the rights attribute: the set of things the customer (a
 // user or an admin) is said to be able to do, from delete-conversations
 // ("you can delete your conversations"), export ("export your data"),
 // opt-out-training ("opt out of training", "turn off model improvement") and
@@ -199,17 +113,17 @@ var (
 // right. Unknown when no sentence speaks of any of them; the empty set when
 // all are denied. Sentences holds every sentence that granted or denied a
 // right; Clause is the clause of the first of them.
-func ReadRights(clauses []terms.Clause) Reading {
-	return p2readSet(clauses, p2setSpec{
-		items: p2rightsItems, neg: p2rightsNeg, other: p2rightsVendor, able: p2rightsAble,
+func readRights(lex *Lexicon, clauses []terms.Clause) Reading {
+	return readSet(clauses, setSpec{
+		items: rightsItems, neg: rightsNegRe, other: lex.rightsBy, able: rightsAbleRe,
 		selfEvident: "opt-out-training",
 		reason:      "no sentence states a right to delete, export, opt out of training or set retention",
 	})
 }
 
-// p2setSpec configures p2readSet.
-type p2setSpec struct {
-	items       []p2item
+// setSpec configures readSet.
+type setSpec struct {
+	items       []setItem
 	neg         *regexp.Regexp // a fragment that denies what it names
 	other       *regexp.Regexp // a fragment about another party: skipped
 	link        *regexp.Regexp // optional: mentions of another party removed before other is tested
@@ -218,50 +132,75 @@ type p2setSpec struct {
 	reason      string         // unknown reason when nothing is named
 }
 
-// p2readSet is the engine of ReadSecurity and ReadRights. A member is
+// aboutOther reports whether fragment f is about another party than the
+// vendor and the customer (mentions of a party only as an end of a
+// connection set aside).
+func (spec setSpec) aboutOther(f string) bool {
+	if spec.link != nil {
+		f = spec.link.ReplaceAllString(f, " ")
+	}
+	return spec.other.MatchString(f)
+}
+
+// itemReading is what one fragment says of one member of a set.
+type itemReading int
+
+const (
+	itemSilent    itemReading = iota // nothing
+	itemHeld                         // it is in place
+	itemDenied                       // it is not
+	itemOtherForm                    // a certification in a form outside the set ("SOC 2 Type I")
+)
+
+// readItem is what fragment f says of member it.
+func (spec setSpec) readItem(it setItem, f string) itemReading {
+	if !it.mention.MatchString(f) {
+		return itemSilent
+	}
+	asserted := it.assert.MatchString(f)
+	switch {
+	case it.floor != nil && it.floor.MatchString(f):
+		return itemHeld
+	case spec.neg.MatchString(f):
+		// Rights are denied only when the denial names the action; a
+		// certification is denied by its bare name ("no longer SOC 2
+		// certified").
+		if asserted || spec.able == nil {
+			return itemDenied
+		}
+	case asserted && (spec.able == nil || it.name == spec.selfEvident || spec.able.MatchString(f)):
+		return itemHeld
+	case spec.able == nil:
+		// A certification named in a form outside the set ("SOC 2 Type I",
+		// "FedRAMP Moderate") is evidence that the set member is not held.
+		return itemOtherForm
+	}
+	return itemSilent
+}
+
+// readSet is the engine of readSecurity and readRights. A member is
 // present when a fragment of a sentence asserts it and neither negates it
 // nor is about another party; a member negated anywhere is absent.
-func p2readSet(clauses []terms.Clause, spec p2setSpec) Reading {
+func readSet(clauses []terms.Clause, spec setSpec) Reading {
 	if len(clauses) == 0 {
-		return Reading{Value: terms.UnknownValue(p2none)}
+		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
 	have := map[string]bool{}
 	denied := map[string]bool{}
-	var used []p2sent
-	for _, s := range p2split(clauses) {
+	var used []sentence
+	for _, s := range sentencesOf(clauses) {
 		hit := false
-		for _, f := range p2fragments(s.norm) {
-			of := f
-			if spec.link != nil {
-				of = spec.link.ReplaceAllString(f, " ")
-			}
-			if spec.other.MatchString(of) {
+		for _, f := range fragments(s.norm) {
+			if spec.aboutOther(f) {
 				continue
 			}
 			for _, it := range spec.items {
-				if !it.mention.MatchString(f) {
-					continue
-				}
-				asserted := it.assert.MatchString(f)
-				switch {
-				case it.floor != nil && it.floor.MatchString(f):
-					have[it.name] = true
-					hit = true
-				case spec.neg.MatchString(f):
-					// Rights are denied only when the denial names the
-					// action; a certification is denied by its bare name
-					// ("no longer SOC 2 certified").
-					if asserted || spec.able == nil {
-						denied[it.name] = true
-						hit = true
-					}
-				case asserted && (spec.able == nil || it.name == spec.selfEvident || spec.able.MatchString(f)):
-					have[it.name] = true
-					hit = true
-				case spec.able == nil:
-					// A certification named in a form outside the set
-					// ("SOC 2 Type I", "FedRAMP Moderate") is evidence that
-					// the set member is not held.
+				switch spec.readItem(it, f) {
+				case itemHeld:
+					have[it.name], hit = true, true
+				case itemDenied:
+					denied[it.name], hit = true, true
+				case itemOtherForm:
 					hit = true
 				}
 			}
@@ -279,14 +218,9 @@ func p2readSet(clauses []terms.Clause, spec p2setSpec) Reading {
 			set = append(set, it.name)
 		}
 	}
-	v := p2empty()
+	v := emptySet()
 	if len(set) > 0 {
 		v = terms.SetOf(set...)
 	}
-	return Reading{Value: v, Clause: clauses[used[0].clause], Sentences: p2texts(used)}
+	return Reading{Value: v, Clause: used[0].clause, Sentences: texts(used)}
 }
-
-// readSecurity and readRights are ReadSecurity and ReadRights under the
-// names Read's dispatch uses.
-func readSecurity(clauses []terms.Clause) Reading { return ReadSecurity(clauses) }
-func readRights(clauses []terms.Clause) Reading   { return ReadRights(clauses) }

@@ -10,7 +10,7 @@ func TestReadSecurity(t *testing.T) {
 	set := terms.SetOf
 	none := terms.Value{Set: []string{}}
 	unknown := terms.UnknownValue("x")
-	p2run(t, ReadSecurity, []p2case{
+	runReaderCases(t, readSecurity, []readerCase{
 		{name: "soc 2 type ii", clauses: []string{"We hold a SOC 2 Type II attestation."}, want: set("soc2-type2")},
 		{name: "soc2 type 2", clauses: []string{"Our SOC2 Type 2 audit is renewed every year."}, want: set("soc2-type2")},
 		{name: "soc 2 type 2 report openai style", clauses: []string{"Customers can request our SOC 2 Type 2 report from the trust portal."}, want: set("soc2-type2")},
@@ -58,7 +58,7 @@ func TestReadRights(t *testing.T) {
 	set := terms.SetOf
 	none := terms.Value{Set: []string{}}
 	unknown := terms.UnknownValue("x")
-	p2run(t, ReadRights, []p2case{
+	runReaderCases(t, readRights, []readerCase{
 		{name: "delete conversations", clauses: []string{"You can delete your conversations at any time."}, want: set("delete-conversations")},
 		{name: "option to opt out of training", clauses: []string{"To keep your chats out of training, you have the option to opt out in settings."}, want: set("opt-out-training")},
 		{name: "no option to opt out of training", clauses: []string{"If you want your chats kept out of training, you have no option to opt out."}, want: none},
@@ -95,6 +95,8 @@ func TestReadRights(t *testing.T) {
 		{name: "no mention", clauses: []string{"The service runs in several regions."}, want: unknown},
 		{name: "no clauses", clauses: nil, want: unknown},
 		{name: "admins cannot change retention", clauses: []string{"Admins cannot change the retention period on Team plans."}, want: none},
+		{name: "lumen deletes on its own", clauses: []string{"Lumen Labs may delete chats when you close your account."}, want: unknown, vendor: "lumen"},
+		{name: "another vendor's name is no vendor here", clauses: []string{"Lumen Labs may delete chats when you close your account."}, want: set("delete-conversations")},
 		{name: "imperative click", clauses: []string{"To remove a chat, click the menu and select Delete chat history."}, want: set("delete-conversations")},
 		{name: "chats are yours to manage", clauses: []string{"Chat history is yours to manage: you can delete chats whenever you like."}, want: set("delete-conversations")},
 	})
@@ -102,7 +104,7 @@ func TestReadRights(t *testing.T) {
 
 func TestSetsEmptyIsNotZero(t *testing.T) {
 	// An empty set must stay distinguishable from "nothing observed".
-	r := ReadSecurity(p2clauses("We are no longer SOC 2 certified."))
+	r := readSecurity(testLex, sectionClauses("We are no longer SOC 2 certified."))
 	if r.Value.IsZero() || r.Value.Unknown || r.Value.Set == nil || len(r.Value.Set) != 0 {
 		t.Fatalf("value = %#v, want an empty non-nil set", r.Value)
 	}
@@ -111,34 +113,9 @@ func TestSetsEmptyIsNotZero(t *testing.T) {
 	}
 }
 
-func TestP2Sentences(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   string
-		want []string
-	}{
-		{"bullets dropped", "- First item.\n• Second item", []string{"First item.", "Second item"}},
-		{"heading marker", "## Security\nWe use TLS 1.2.", []string{"Security", "We use TLS 1.2."}},
-		{"two sentences", "We sign BAAs. Ask sales.", []string{"We sign BAAs.", "Ask sales."}},
-		{"empty", "  \n - \n", nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := p2sentences(tc.in)
-			if len(got) != len(tc.want) {
-				t.Fatalf("p2sentences(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-			for i := range got {
-				if got[i] != tc.want[i] {
-					t.Errorf("p2sentences(%q)[%d] = %q, want %q", tc.in, i, got[i], tc.want[i])
-				}
-			}
-		})
-	}
-}
-
-func TestP2Dispatch(t *testing.T) {
-	// Read must route part-2 attributes to these readers.
-	cs := p2clauses(
+func TestReadDispatch(t *testing.T) {
+	// Read must route each attribute to its reader.
+	cs := sectionClauses(
 		"You own all Outputs.",
 		"We offer a BAA and ZDR is available for approved customers.",
 		"Anthropic is the data processor.",
@@ -146,17 +123,17 @@ func TestP2Dispatch(t *testing.T) {
 	)
 	for _, tc := range []struct {
 		attribute string
-		read      Reader
+		read      reader
 	}{
-		{"output-ownership", ReadOwnership},
-		{"hipaa-baa", ReadBAA},
-		{"zdr", ReadZDR},
-		{"data-processor", ReadProcessor},
-		{"security", ReadSecurity},
-		{"rights", ReadRights},
+		{"output-ownership", readOwnership},
+		{"hipaa-baa", readBAA},
+		{"zdr", readZDR},
+		{"data-processor", readProcessor},
+		{"security", readSecurity},
+		{"rights", readRights},
 	} {
 		t.Run(tc.attribute, func(t *testing.T) {
-			got, want := Read(tc.attribute, cs), tc.read(cs)
+			got, want := Read(testAnthropic, tc.attribute, cs), tc.read(testLex, cs)
 			if got.Value.Unknown || !got.Value.Equal(want.Value) {
 				t.Errorf("Read(%q) = %v, want %v", tc.attribute, got.Value, want.Value)
 			}

@@ -29,9 +29,6 @@ const (
 )
 
 var (
-	// trainRe finds a sentence about training or improving models.
-	trainRe = regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?|claude|chatgpt|gemini)\b|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bto\s+(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b`)
-
 	// competeRe marks sentences about what the customer may not train
 	// (competing models), which say nothing about the vendor's use.
 	competeRe = regexp.MustCompile(`(?i)\bcompet(e|es|ing|itor|itive)\b|\b(you|customers?|users?)\s+(may|must|shall|will)\s+not\b[^.]{0,80}\btrain|\b(human|expert)\s+trainers?\b|\bprofessional training\b|\btraining (courses?|materials? for (your|staff))`)
@@ -75,31 +72,53 @@ var (
 	anaphorRe = regexp.MustCompile(`(?i)\b(this|that|it|these|the)\s+(setting|choice|option|toggle|preference)s?\b|\b(turn|switch)\s+(it|this|that)\s+off\b|\bsharing\b`)
 )
 
+// newTrainingPattern finds a sentence about training or improving models,
+// the vendor's products among them ("improve Claude").
+func newTrainingPattern(lex *Lexicon) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?\b|` + lex.products.String() + `)|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bto\s+(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b`)
+}
+
 // classifyTraining says what one sentence (with its lead-in) states about
 // the use of customer data for training. prevTraining tells whether the
 // sentence before it was about training, for choices stated separately
 // ("You can turn this setting off at any time.").
-func classifyTraining(text string, prevTraining bool) trainingClass {
-	if strings.HasSuffix(strings.TrimSpace(text), "?") {
+func classifyTraining(lex *Lexicon, text string, prevTraining bool) trainingClass {
+	switch {
+	case strings.HasSuffix(strings.TrimSpace(text), "?"):
 		return trainNone // a question, such as a page title
-	}
-	isTrain := trainRe.MatchString(text)
-	if !isTrain {
+	case !lex.train.MatchString(text):
 		if prevTraining && anaphorRe.MatchString(text) {
-			switch {
-			case noOptOutRe.MatchString(text):
-				return trainAlways
-			case optOutRe.MatchString(text):
-				return trainOptOut
-			case optInRe.MatchString(text):
-				return trainOptIn
-			}
+			return followUpChoice(text)
 		}
 		return trainNone
-	}
-	if competeRe.MatchString(text) {
+	case competeRe.MatchString(text):
 		return trainNone
 	}
+	if c := choiceOf(text); c != trainNone {
+		return c
+	}
+	return useOf(text)
+}
+
+// followUpChoice is the choice stated by a sentence that points back at
+// the training sentence before it ("You can turn this setting off").
+func followUpChoice(text string) trainingClass {
+	switch {
+	case noOptOutRe.MatchString(text):
+		return trainAlways
+	case optOutRe.MatchString(text):
+		return trainOptOut
+	case optInRe.MatchString(text):
+		return trainOptIn
+	}
+	return trainNone
+}
+
+// choiceOf is the choice a training sentence offers the customer: opt-in,
+// opt-out, always when the opt-out is denied, or trainNone when it offers
+// none. A sentence with both an opt-in and an opt-out path is opt-in
+// unless the opt-out is the exception to training ("unless you opt out").
+func choiceOf(text string) trainingClass {
 	in, out := optInRe.MatchString(text), optOutRe.MatchString(text)
 	switch {
 	case noOptOutRe.MatchString(text):
@@ -114,7 +133,13 @@ func classifyTraining(text string, prevTraining bool) trainingClass {
 	case out:
 		return trainOptOut
 	}
+	return trainNone
+}
 
+// useOf classes a training sentence that offers no choice by its main
+// statement (without exceptions and conditions): about other data, a
+// denial, a condition stated elsewhere, a narrow exception, or use.
+func useOf(text string) trainingClass {
 	main := beforeException(text)
 	cond := ""
 	if loc := leadCondRe.FindStringIndex(main); loc != nil {
@@ -124,25 +149,22 @@ func classifyTraining(text string, prevTraining bool) trainingClass {
 		cond += " " + main[loc[0]:]
 		main = main[:loc[0]]
 	}
-	if otherDataRe.MatchString(main) && !customerDataRe.MatchString(otherDataRe.ReplaceAllString(main, "")) {
+	switch {
+	case otherDataRe.MatchString(main) && !customerDataRe.MatchString(otherDataRe.ReplaceAllString(main, "")):
 		if exceptionCaseRe.MatchString(main) {
 			return trainException
 		}
 		return trainNone
-	}
-	if mainNegated(main) {
+	case mainNegated(main):
 		return trainNever
-	}
-	if strings.TrimSpace(cond) != "" {
+	case strings.TrimSpace(cond) != "":
 		if exceptionCaseRe.MatchString(cond) || exceptionCaseRe.MatchString(text[len(beforeException(text)):]) {
 			return trainException
 		}
 		return trainConditional
-	}
-	if exceptionCaseRe.MatchString(main) {
+	case exceptionCaseRe.MatchString(main):
 		return trainException // "flagged conversations may be used to train"
-	}
-	if !customerDataRe.MatchString(main) && !dataRe.MatchString(main) {
+	case !customerDataRe.MatchString(main) && !dataRe.MatchString(main):
 		return trainNone // "how our models are trained": no data named
 	}
 	return trainAlways
@@ -169,7 +191,7 @@ func mainNegated(main string) bool {
 	return false
 }
 
-// ReadTraining reads whether a tier's customer data is used to train the
+// readTraining reads whether a tier's customer data is used to train the
 // vendor's models: "never", "opt-in" (only if the customer chooses to allow
 // it), "opt-out" (used unless the customer turns it off) or "always" (used,
 // no choice offered).
@@ -184,19 +206,19 @@ func mainNegated(main string) bool {
 // list items that follow. The exception sentences are kept in Sentences
 // with the ones that decided the value. No statement at all reads as
 // unknown.
-func ReadTraining(clauses []terms.Clause) Reading {
+func readTraining(lex *Lexicon, clauses []terms.Clause) Reading {
 	if len(clauses) == 0 {
 		return Reading{Value: terms.UnknownValue("no clauses to read training from")}
 	}
 	type hit struct {
-		u     unit
+		u     sentence
 		class trainingClass
 	}
 	var hits []hit
 	seen := map[trainingClass]bool{}
 	prevTraining := false
-	for _, u := range units(clauses) {
-		c := classifyTraining(u.withLeadIn(), prevTraining)
+	for _, u := range sentencesOf(clauses) {
+		c := classifyTraining(lex, u.normWithLeadIn(), prevTraining)
 		prevTraining = c != trainNone
 		if c == trainNone || c == trainConditional {
 			continue

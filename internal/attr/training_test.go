@@ -98,10 +98,10 @@ func TestReadTraining(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := ReadTraining(tt.clauses)
+			r := readTraining(testLex, tt.clauses)
 			if tt.want == "" {
 				if !r.Value.Unknown {
-					t.Fatalf("ReadTraining = %v, want unknown; sentences %q", r.Value, r.Sentences)
+					t.Fatalf("readTraining = %v, want unknown; sentences %q", r.Value, r.Sentences)
 				}
 				if r.Value.Reason == "" {
 					t.Errorf("unknown without a reason")
@@ -109,7 +109,7 @@ func TestReadTraining(t *testing.T) {
 				return
 			}
 			if r.Value.Unknown || r.Value.Scalar != tt.want {
-				t.Fatalf("ReadTraining = %v (%s), want %s; sentences %q", r.Value, r.Value.Reason, tt.want, r.Sentences)
+				t.Fatalf("readTraining = %v (%s), want %s; sentences %q", r.Value, r.Value.Reason, tt.want, r.Sentences)
 			}
 			if len(r.Sentences) == 0 {
 				t.Errorf("no supporting sentences")
@@ -126,7 +126,7 @@ func TestReadTrainingEvidence(t *testing.T) {
 		cs := paras("Our use of content",
 			"We will not use your inputs to train our models.",
 			"We may use feedback you send us to improve our models.")
-		r := ReadTraining(cs)
+		r := readTraining(testLex, cs)
 		if r.Value.Scalar != TrainingNever {
 			t.Fatalf("value %v, want never", r.Value)
 		}
@@ -139,7 +139,7 @@ func TestReadTrainingEvidence(t *testing.T) {
 			{Path: []string{"Terms", "Intro"}, Text: "Welcome to the service."},
 			{Path: []string{"Terms", "Materials"}, Text: "We may use Materials to train our models unless you opt out of training."},
 		}
-		r := ReadTraining(cs)
+		r := readTraining(testLex, cs)
 		if got := r.Clause.Heading(); got != "Terms > Materials" {
 			t.Errorf("clause %q, want Terms > Materials", got)
 		}
@@ -149,9 +149,38 @@ func TestReadTrainingEvidence(t *testing.T) {
 			{Path: []string{"Use"}, Text: "We will use your sessions to improve our models if:"},
 			item("Use", "you explicitly opt in to training"),
 		}
-		r := ReadTraining(cs)
+		r := readTraining(testLex, cs)
 		if len(r.Sentences) != 1 || !strings.HasPrefix(r.Sentences[0], "We will use your sessions") {
 			t.Errorf("sentences %q, want the item with its lead-in", r.Sentences)
 		}
 	})
+}
+
+func TestReadTrainingProducts(t *testing.T) {
+	// "Improve <product>" is talk of training for the vendor whose product
+	// it is, and only for it.
+	tests := []struct {
+		name, vendor, text string
+		want               string // "" for unknown
+	}{
+		{"anthropic product", "anthropic", "If you choose to allow it, we use your prompts to improve Claude.", TrainingOptIn},
+		{"lumen product", "lumen", "If you choose to allow it, we use your chats to improve Beam.", TrainingOptIn},
+		{"lumen product of two words", "lumen", "We use your conversations to improve Lumen Chat unless you opt out.", TrainingOptOut},
+		{"another vendor's product", "anthropic", "If you choose to allow it, we use your chats to improve Beam.", ""},
+		{"a product name inside a word is not the product", "lumen", "If you choose to allow it, we use your chats to improve Beams.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := readTraining(lexFor(tt.vendor), paras("Use", tt.text))
+			if tt.want == "" {
+				if !r.Value.Unknown {
+					t.Fatalf("training = %v, want unknown; sentences %q", r.Value, r.Sentences)
+				}
+				return
+			}
+			if r.Value.Scalar != tt.want {
+				t.Fatalf("training = %v (%s), want %s", r.Value, r.Value.Reason, tt.want)
+			}
+		})
+	}
 }

@@ -17,8 +17,19 @@ var (
 	reURL = regexp.MustCompile(`(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\bmailto:)[^\s<>"'()\[\]]*`)
 	// Relative redirect prefixes such as /redirect/website.v1.<id>/.
 	reRedirect = regexp.MustCompile(`/redirect/[^/\s]+/`)
-	// Tracking parameters left outside a URL.
-	reTracking = regexp.MustCompile(`(?i)[?&]?\b(?:utm_[a-z0-9_]+|openaicom-did|gclid|fbclid)=[^&\s]*`)
+	// A query string left outside a URL, as in a relative link
+	// ("/policies?lang=en&ref=x").
+	reQuery = regexp.MustCompile(`\?[^\s?#<>"'()\[\]]*=[^\s?#<>"'()\[\]]*`)
+	// The usual tracking parameters, in a query string or on their own:
+	// campaign tags (utm_*), ad click ids and mailing-list ids.
+	reTracking = regexp.MustCompile(`(?i)[?&]?\b(?:` + trackingNames + `)=[^&\s]*`)
+	// A parameter value that is an opaque id: a UUID, 16 or more hex
+	// digits, or 16 or more base64url characters mixing letters and digits.
+	reUUID   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	reHexID  = regexp.MustCompile(`^[0-9a-fA-F]{16,}$`)
+	reBase64 = regexp.MustCompile(`^[A-Za-z0-9_-]{16,}={0,2}$`)
+	reLetter = regexp.MustCompile(`[A-Za-z]`)
+	reDigit  = regexp.MustCompile(`[0-9]`)
 	// Brackets emptied by the removals above.
 	reEmptyBrackets = regexp.MustCompile(`\(\s*\)|\[\s*\]|<\s*>`)
 	// A space before punctuation, left where a link target was removed.
@@ -37,11 +48,48 @@ var (
 	)
 )
 
+// trackingNames are the names of the usual tracking parameters.
+const trackingNames = `utm_[a-z0-9_]+|gclid|gclsrc|gbraid|wbraid|dclid|fbclid|msclkid|yclid|twclid|ttclid|li_fat_id|igshid|mc_eid|mc_cid|_ga|_gl|_hsenc|_hsmi|mkt_tok|s_cid`
+
+// dropIDParams removes from a query string the parameters whose value is
+// an opaque id (per-visitor or per-request ids that change between
+// fetches) and the tracking parameters; a query string left empty goes
+// with its "?". Sentence punctuation after the query is kept.
+func dropIDParams(q string) string {
+	body := strings.TrimRight(q[1:], ".,;:!")
+	tail := q[1+len(body):]
+	var kept []string
+	for _, p := range strings.Split(body, "&") {
+		_, value, _ := strings.Cut(p, "=")
+		if p == "" || opaqueID(value) || reTracking.MatchString(p) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == 0 {
+		return tail
+	}
+	return "?" + strings.Join(kept, "&") + tail
+}
+
+// opaqueID reports whether a parameter value is an opaque id.
+func opaqueID(v string) bool {
+	switch {
+	case reUUID.MatchString(v), reHexID.MatchString(v):
+		return true
+	case reBase64.MatchString(v):
+		return reLetter.MatchString(v) && reDigit.MatchString(v)
+	}
+	return false
+}
+
 // Canonical returns the form of a clause text two versions are compared
 // in, so that what changes between fetches without changing the terms
 // compares equal: link targets are removed (absolute URLs, bare www. hosts,
 // mailto:, "<…>" and "[text](…)" targets, relative /redirect/<id>/
-// prefixes, tracking parameters such as utm_*=… and openaicom-did=…);
+// prefixes, and, in a query string left outside a URL, parameters whose
+// value is an opaque id such as a UUID, and tracking parameters such as
+// utm_*=…, gclid=… or mc_eid=…);
 // dates written "July 8, 2026", "Jul. 8th 2026" or "8 July 2026" become
 // "2026-07-08"; typographic quotes, apostrophes, hyphens and ellipses
 // become ASCII; invisible and non-breaking spaces are dropped or made
@@ -57,6 +105,7 @@ func Canonical(text string) string {
 		return u[len(strings.TrimRight(u, ".,;:!?")):]
 	})
 	s = reRedirect.ReplaceAllString(s, "/")
+	s = reQuery.ReplaceAllStringFunc(s, dropIDParams)
 	s = reTracking.ReplaceAllString(s, "")
 	s = reEmptyBrackets.ReplaceAllString(s, "")
 	s = reMDY.ReplaceAllStringFunc(s, func(m string) string {

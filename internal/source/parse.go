@@ -17,8 +17,8 @@ import (
 
 // Field names of each mapping of a declaration file, in documentation order.
 var (
-	vendorFields   = []string{"vendor", "name", "tiers", "documents", "attributes"}
-	tierFields     = []string{"id", "label"}
+	vendorFields   = []string{"vendor", "name", "names", "products", "clouds", "tiers", "documents", "attributes"}
+	tierFields     = []string{"id", "label", "names"}
 	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "headers", "render", "variants"}
 	variantFields  = []string{"id", "match"}
 	ruleFields     = []string{"source", "tiers", "attribute", "clause", "match"}
@@ -87,6 +87,7 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 	if v.Name == "" {
 		v.Name = v.ID
 	}
+	p.vendorNames(v, f)
 
 	if t := f["tiers"]; t.Val != nil && !yamlx.IsNull(t.Val) && yamlx.Resolve(t.Val).Kind != yaml.SequenceNode {
 		p.tiersBroken = true // reported by seq; references to tiers would only repeat it
@@ -107,6 +108,7 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 		if t.Label == "" {
 			t.Label = t.ID
 		}
+		t.Names, _ = p.names(tf["names"], at+".names")
 		if first, dup := p.tiers[t.ID]; dup {
 			p.fail(line, at+".id", fmt.Errorf("%w %q (first declared at line %d)", ErrDuplicateTier, t.ID, first))
 			continue
@@ -146,6 +148,64 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 	}
 	return out
 }
+
+// vendorNames reads the names, products and clouds of the vendor. Names
+// defaults to [Name] when the field is absent. A name may not be both the
+// vendor's own (names, products) and a cloud's: readers could not tell
+// the parties apart.
+func (p *fileParser) vendorNames(v *terms.Vendor, f map[string]yamlx.Entry) {
+	var own, clouds map[string]int
+	v.Names, own = p.names(f["names"], "names")
+	if f["names"].Key == nil {
+		v.Names = []string{v.Name}
+	}
+	var products map[string]int
+	v.Products, products = p.names(f["products"], "products")
+	v.Clouds, clouds = p.names(f["clouds"], "clouds")
+	for i, name := range v.Clouds {
+		key := nameKey(name)
+		for _, l := range []struct {
+			field string
+			lines map[string]int
+		}{{"names", own}, {"products", products}} {
+			if line, dup := l.lines[key]; dup {
+				p.fail(clouds[key], fmt.Sprintf("clouds[%d]", i),
+					fmt.Errorf("%w %q: also listed under %s (line %d), but a cloud is another party than the vendor", ErrDuplicateName, name, l.field, line))
+			}
+		}
+	}
+}
+
+// names reads a list of names pages use (a single string is a list of
+// one), with white space runs made single spaces. It returns them in
+// order with the line of each by nameKey. Names are matched in pages
+// without regard to case, so a name listed twice in any case is an error;
+// so are an empty name and a field given with no name at all (omit it).
+func (p *fileParser) names(e yamlx.Entry, field string) ([]string, map[string]int) {
+	lines := map[string]int{}
+	if e.Key == nil {
+		return nil, lines
+	}
+	items := p.StrList(e, field)
+	if len(items) == 0 && isEmpty(e.Val) {
+		p.fail(e.Key.Line, field, fmt.Errorf("%w: no name given (omit the field instead)", ErrEmpty))
+	}
+	var out []string
+	for _, it := range items {
+		name := strings.Join(strings.Fields(it.Val), " ")
+		key := nameKey(name)
+		if first, dup := lines[key]; dup {
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q (first listed at line %d)", ErrDuplicateName, it.Val, first))
+			continue
+		}
+		lines[key] = it.Line
+		out = append(out, name)
+	}
+	return out, lines
+}
+
+// nameKey is the form in which two names are the same name.
+func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 // document1 reads one entry of documents. ok is false when it has no valid
 // id (s.ID is then the malformed id, or ""); every problem is recorded, and a

@@ -263,3 +263,28 @@ func nodeText(n *html.Node) string {
 	walk(n)
 	return strings.TrimSpace(b.String())
 }
+
+// TestShippedNames checks that the shipped vendors declare the names the
+// attribute readers know the parties and tiers by.
+func TestShippedNames(t *testing.T) {
+	vendors, err := Load(clausewatch.Sources())
+	if err != nil {
+		t.Fatalf("Load(embedded sources):\n%v", err)
+	}
+	for _, v := range vendors {
+		t.Run(v.ID, func(t *testing.T) {
+			if !slices.Contains(v.Names, v.Name) {
+				t.Errorf("names %q lack the display name %q", v.Names, v.Name)
+			}
+			if len(v.Products) == 0 || len(v.Clouds) == 0 {
+				t.Errorf("products %q, clouds %q: want both declared", v.Products, v.Clouds)
+			}
+			for _, tr := range v.Tiers {
+				// ZDR is an arrangement on top of the API, not a plan of its own.
+				if len(tr.Names) == 0 && tr.ID != "api-zdr" {
+					t.Errorf("tier %s declares no names", tr.ID)
+				}
+			}
+		})
+	}
+}

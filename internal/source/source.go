@@ -39,6 +39,7 @@ var (
 	ErrDuplicateTier    = errors.New("duplicate tier id")
 	ErrDuplicateSource  = errors.New("duplicate source id")
 	ErrDuplicateVariant = errors.New("duplicate variant id")
+	ErrDuplicateName    = errors.New("duplicate name")
 	ErrInvalidURL       = errors.New("invalid URL")
 	ErrInvalidSelector  = errors.New("invalid CSS selector")
 	ErrInvalidHeader    = errors.New("invalid header")

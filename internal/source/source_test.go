@@ -79,10 +79,102 @@ func TestLoadValid(t *testing.T) {
 			Source: "acme-business", Tiers: []string{"free", "business"}, Attribute: "retention",
 			File: "sources/acme.yaml", Line: 25,
 		}},
-		File: "sources/acme.yaml",
+		File:  "sources/acme.yaml",
+		Names: []string{"Acme AI"}, // names omitted: the display name
 	}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Load mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// named declares the names pages use for a made-up vendor, its products,
+// the clouds that resell it and its tiers. Line numbers matter to the tests
+// below.
+const named = `vendor: lumen
+name: Lumen
+names: [Lumen, Lumen Labs Inc.]
+products: Lumen Chat
+clouds:
+  - Stratus Web Services
+  - SWS
+tiers:
+  - id: personal
+    names: [Personal plan, "  Lumen   Chat  Free "]
+  - id: business
+    label: Business
+    names: [Business plan, commercial services]
+  - id: api
+    names: [Lumen API, commercial services]
+documents:
+  - id: lumen-terms
+    url: https://lumen.example/terms
+    tiers: [personal]
+`
+
+func TestLoadNames(t *testing.T) {
+	got, err := Load(fstest.MapFS{"lumen.yaml": {Data: []byte(named)}})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	v := got[0]
+	if diff := cmp.Diff([]string{"Lumen", "Lumen Labs Inc."}, v.Names); diff != "" {
+		t.Errorf("Names (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"Lumen Chat"}, v.Products); diff != "" {
+		t.Errorf("Products (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"Stratus Web Services", "SWS"}, v.Clouds); diff != "" {
+		t.Errorf("Clouds (-want +got):\n%s", diff)
+	}
+	wantTiers := []terms.Tier{
+		{ID: "personal", Label: "personal", Names: []string{"Personal plan", "Lumen Chat Free"}},
+		{ID: "business", Label: "Business", Names: []string{"Business plan", "commercial services"}},
+		// one name may stand for several tiers
+		{ID: "api", Label: "api", Names: []string{"Lumen API", "commercial services"}},
+	}
+	if diff := cmp.Diff(wantTiers, v.Tiers); diff != "" {
+		t.Errorf("Tiers (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadNameErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want string // "LINE: FIELD…" of the message after "sources/lumen.yaml:"
+		err  error
+	}{
+		{"unknown vendor field", strings.Replace(named, "products:", "product:", 1), "4: product", ErrUnknownField},
+		{"empty vendor name", strings.Replace(named, "[Lumen, Lumen Labs Inc.]", `[Lumen, ""]`, 1), "3: names[1]", ErrEmpty},
+		{"blank product", strings.Replace(named, "products: Lumen Chat", "products: ['  ']", 1), "4: products[0]", ErrEmpty},
+		{"empty names list", strings.Replace(named, "[Lumen, Lumen Labs Inc.]", "[]", 1), "3: names: empty value: no name given", ErrEmpty},
+		{"null clouds", strings.Replace(named, "clouds:\n  - Stratus Web Services\n  - SWS\n", "clouds:\n", 1), "5: clouds", ErrEmpty},
+		{"empty tier names", strings.Replace(named, "[Business plan, commercial services]", `""`, 1), "13: tiers[1].names", ErrEmpty},
+		{"vendor name twice", strings.Replace(named, "Lumen Labs Inc.", "lumen", 1), `3: names[1]: duplicate name "lumen" (first listed at line 3)`, ErrDuplicateName},
+		{"cloud twice in another case", strings.Replace(named, "  - SWS", "  - stratus  web services", 1),
+			`7: clouds[1]: duplicate name "stratus  web services" (first listed at line 6)`, ErrDuplicateName},
+		{"tier name twice", strings.Replace(named, "[Lumen API, commercial services]", "[Lumen API, Lumen API]", 1),
+			"15: tiers[2].names[1]", ErrDuplicateName},
+		{"cloud is the vendor", strings.Replace(named, "  - SWS", "  - Lumen Labs Inc.", 1),
+			`7: clouds[1]: duplicate name "Lumen Labs Inc.": also listed under names (line 3)`, ErrDuplicateName},
+		{"cloud is a product", strings.Replace(named, "  - SWS", "  - Lumen chat", 1),
+			"7: clouds[1]", ErrDuplicateName},
+		{"names not a list of strings", strings.Replace(named, "products: Lumen Chat", "products: {Lumen: Chat}", 1),
+			"4: products", ErrType},
+		{"unknown tier field", strings.Replace(named, "    names: [Personal plan", "    name: [Personal plan", 1),
+			"10: tiers[0].name", ErrUnknownField},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(fstest.MapFS{"lumen.yaml": {Data: []byte(tt.yaml)}})
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			t.Log(err)
+			if want := "sources/lumen.yaml:" + tt.want; !hasLinePrefix(err.Error(), want) {
+				t.Errorf("no line of the error starts with %q:\n%v", want, err)
+			}
+		})
 	}
 }
 

@@ -28,12 +28,27 @@ type Vendor struct {
 	Sources []Source // documents watched for this vendor
 	Rules   []Rule   // which clauses feed which tier attribute
 	File    string   // the declaration file it was read from, for messages
+
+	// Names are how pages name the vendor itself ("Anthropic", "Anthropic
+	// PBC"); the loader makes it [Name] when the declaration gives none.
+	Names []string
+	// Products are the names pages use for the vendor's own services and
+	// models ("Claude").
+	Products []string
+	// Clouds are the cloud providers and marketplaces that may resell the
+	// vendor's models and whose terms may then govern the data ("Amazon Web
+	// Services", "AWS", "Microsoft", "Azure").
+	Clouds []string
 }
 
 // Tier is one offering of a vendor described by the same attributes.
 type Tier struct {
 	ID    string // stable id used in events ("team")
 	Label string // display label, may change ("Team", later "Business")
+	// Names are the plan and product names pages use for the tier ("Team
+	// plan", "Claude for Work", "Amazon Bedrock"). One name may stand for
+	// several tiers ("commercial products").
+	Names []string
 }
 
 // Source is one watched document.

@@ -1,8 +1,6 @@
 package attr
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,54 +8,33 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// p2corpusDir is the shared corpus of real vendor text, relative to this
-// package's directory (the repository root's ../shared/corpus).
-const p2corpusDir = "../../../shared/corpus"
-
-// p2piece is one stored copy of a page: its clauses, one per non-empty line.
-type p2piece struct {
-	name    string // "## Piece N: …" heading
+// article is one stored copy of a page of the text corpus read as
+// clauses: one paragraph per non-empty line, under the heading path
+// [source id, piece title].
+type article struct {
+	name    string // "Piece N: …"
 	clauses []terms.Clause
 }
 
-// p2loadCorpus reads text/<id>.md and returns its pieces. It skips the test
-// when the corpus is not there (a fresh clone has no shared folder).
-func p2loadCorpus(t *testing.T, id string) []p2piece {
+// loadArticles reads text/<id>.md and returns its pieces. It skips the
+// test when the corpus is not there (a fresh clone has no shared folder).
+func loadArticles(t *testing.T, id string) []article {
 	t.Helper()
-	if _, err := os.Stat(p2corpusDir); err != nil {
-		t.Skipf("shared corpus not found at %s (only present next to the project's working copy): %v", p2corpusDir, err)
-	}
-	file := filepath.Join(p2corpusDir, "text", id+".md")
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("read corpus file %s: %v", file, err)
-	}
-	var pieces []p2piece
-	var cur *p2piece
-	heading := ""
-	for line := range strings.SplitSeq(string(b), "\n") {
-		switch {
-		case cur == nil && strings.HasPrefix(line, "## "):
-			heading = strings.TrimPrefix(line, "## ")
-		case cur == nil && strings.TrimSpace(line) == "~~~~text":
-			cur = &p2piece{name: heading}
-		case cur != nil && strings.TrimSpace(line) == "~~~~":
-			pieces = append(pieces, *cur)
-			cur = nil
-		case cur != nil && strings.TrimSpace(line) != "":
-			cur.clauses = append(cur.clauses, terms.Clause{
-				Path: []string{id, heading}, Kind: terms.KindParagraph, Text: strings.TrimSpace(line),
-			})
+	var out []article
+	for _, p := range loadPieces(t, id+".md") {
+		a := article{name: p.title}
+		for line := range strings.SplitSeq(p.text, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				a.clauses = append(a.clauses, terms.Clause{Path: []string{id, p.title}, Kind: terms.KindParagraph, Text: line})
+			}
 		}
+		out = append(out, a)
 	}
-	if len(pieces) == 0 {
-		t.Fatalf("corpus file %s: no ~~~~text pieces", file)
-	}
-	return pieces
+	return out
 }
 
-// p2all joins the clauses of every piece.
-func p2all(pieces []p2piece) []terms.Clause {
+// allClauses joins the clauses of every piece.
+func allClauses(pieces []article) []terms.Clause {
 	var out []terms.Clause
 	for _, p := range pieces {
 		out = append(out, p.clauses...)
@@ -65,16 +42,16 @@ func p2all(pieces []p2piece) []terms.Clause {
 	return out
 }
 
-// p2hasSentence reports whether one of got contains want.
-func p2hasSentence(got []string, want string) bool {
+// hasSentence reports whether one of got contains want.
+func hasSentence(got []string, want string) bool {
 	return slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, want) })
 }
 
-func TestCorpusP2BAA(t *testing.T) {
-	pieces := p2loadCorpus(t, "anthropic-baa")
+func TestCorpusBAA(t *testing.T) {
+	pieces := loadArticles(t, "anthropic-baa")
 	for _, p := range pieces {
 		t.Run(p.name, func(t *testing.T) {
-			r := ReadBAA(p.clauses)
+			r := readBAA(testLex, p.clauses)
 			if !r.Value.Equal(terms.Scalar(Available)) {
 				t.Fatalf("hipaa-baa = %v, want available; sentences: %q", r.Value, r.Sentences)
 			}
@@ -83,9 +60,9 @@ func TestCorpusP2BAA(t *testing.T) {
 	t.Run("exclusions recorded", func(t *testing.T) {
 		// Piece 2 states that the BAA does not reach services bought through
 		// a third-party cloud; piece 4 that the IDE extensions are outside it.
-		r := ReadBAA(p2all(pieces))
+		r := readBAA(testLex, allClauses(pieces))
 		for _, want := range []string{"third-party cloud provider", "your BAA doesn't cover them"} {
-			if !p2hasSentence(r.Sentences, want) {
+			if !hasSentence(r.Sentences, want) {
 				t.Errorf("sentences lack the exclusion %q: %q", want, r.Sentences)
 			}
 		}
@@ -96,8 +73,8 @@ func TestCorpusP2BAA(t *testing.T) {
 	t.Run("zdr agreement article", func(t *testing.T) {
 		// Every stored version that reaches the BAA paragraph says it is
 		// available to qualifying customers.
-		for _, p := range p2loadCorpus(t, "anthropic-zdr-agreement") {
-			r := ReadBAA(p.clauses)
+		for _, p := range loadArticles(t, "anthropic-zdr-agreement") {
+			r := readBAA(testLex, p.clauses)
 			if strings.Contains(p.name, "Piece 1") || strings.Contains(p.name, "Piece 3") {
 				if !r.Value.Equal(terms.Scalar(Available)) {
 					t.Errorf("%s: hipaa-baa = %v, want available; %q", p.name, r.Value, r.Sentences)
@@ -108,18 +85,18 @@ func TestCorpusP2BAA(t *testing.T) {
 		}
 	})
 	t.Run("api page HIPAA readiness", func(t *testing.T) {
-		for _, p := range p2loadCorpus(t, "anthropic-api-data-retention") {
-			if !strings.Contains(strings.Join(slices.Collect(p2clauseTexts(p.clauses)), " "), "Business Associate Agreement") {
+		for _, p := range loadArticles(t, "anthropic-api-data-retention") {
+			if !strings.Contains(strings.Join(slices.Collect(clauseTexts(p.clauses)), " "), "Business Associate Agreement") {
 				continue
 			}
-			if r := ReadBAA(p.clauses); !r.Value.Equal(terms.Scalar(Available)) {
+			if r := readBAA(testLex, p.clauses); !r.Value.Equal(terms.Scalar(Available)) {
 				t.Errorf("%s: hipaa-baa = %v, want available; %q", p.name, r.Value, r.Sentences)
 			}
 		}
 	})
 }
 
-func p2clauseTexts(cs []terms.Clause) func(func(string) bool) {
+func clauseTexts(cs []terms.Clause) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for _, c := range cs {
 			if !yield(c.Text) {
@@ -129,12 +106,12 @@ func p2clauseTexts(cs []terms.Clause) func(func(string) bool) {
 	}
 }
 
-func TestCorpusP2ZDR(t *testing.T) {
+func TestCorpusZDR(t *testing.T) {
 	for _, id := range []string{"anthropic-api-data-retention", "anthropic-zdr-agreement"} {
-		pieces := p2loadCorpus(t, id)
+		pieces := loadArticles(t, id)
 		for _, p := range pieces {
 			t.Run(id+"/"+p.name, func(t *testing.T) {
-				r := ReadZDR(p.clauses)
+				r := readZDR(testLex, p.clauses)
 				if !r.Value.Equal(terms.Scalar(Available)) {
 					t.Fatalf("zdr = %v, want available; sentences: %q", r.Value, r.Sentences)
 				}
@@ -145,19 +122,19 @@ func TestCorpusP2ZDR(t *testing.T) {
 		}
 	}
 	t.Run("exclusions recorded", func(t *testing.T) {
-		r := ReadZDR(p2loadCorpus(t, "anthropic-zdr-agreement")[0].clauses)
-		if !p2hasSentence(r.Sentences, "does not apply to beta products") {
+		r := readZDR(testLex, loadArticles(t, "anthropic-zdr-agreement")[0].clauses)
+		if !hasSentence(r.Sentences, "does not apply to beta products") {
 			t.Errorf("sentences lack the beta exclusion: %q", r.Sentences)
 		}
-		r = ReadZDR(p2loadCorpus(t, "anthropic-api-data-retention")[5].clauses)
-		if !p2hasSentence(r.Sentences, "Beta features are excluded from ZDR") {
+		r = readZDR(testLex, loadArticles(t, "anthropic-api-data-retention")[5].clauses)
+		if !hasSentence(r.Sentences, "Beta features are excluded from ZDR") {
 			t.Errorf("sentences lack the Files API exclusion: %q", r.Sentences)
 		}
 	})
 }
 
-func TestCorpusP2Processor(t *testing.T) {
-	pieces := p2loadCorpus(t, "azure-foundry-claude-data-privacy")
+func TestCorpusProcessor(t *testing.T) {
+	pieces := loadArticles(t, "azure-foundry-claude-data-privacy")
 	cases := []struct {
 		piece int
 		want  terms.Value
@@ -169,44 +146,44 @@ func TestCorpusP2Processor(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(pieces[tc.piece].name, func(t *testing.T) {
-			r := ReadProcessor(pieces[tc.piece].clauses)
+			r := readProcessor(testLex, pieces[tc.piece].clauses)
 			if !r.Value.Equal(tc.want) {
 				t.Fatalf("data-processor = %v, want %v; sentences: %q", r.Value, tc.want, r.Sentences)
 			}
 		})
 	}
 	t.Run("whole file", func(t *testing.T) {
-		r := ReadProcessor(p2all(pieces))
+		r := readProcessor(testLex, allClauses(pieces))
 		if !r.Value.Equal(terms.Scalar(ProcessorVendor)) {
 			t.Fatalf("data-processor = %v, want vendor", r.Value)
 		}
 		// The preview's sentence on Microsoft's own DPA is kept as the
 		// dissenting evidence.
-		if !p2hasSentence(r.Sentences, "Microsoft Products and Services Data Protection Addendum") {
+		if !hasSentence(r.Sentences, "Microsoft Products and Services Data Protection Addendum") {
 			t.Errorf("sentences lack the Microsoft DPA sentence: %q", r.Sentences)
 		}
 	})
 	t.Run("api page leads with the first-party platforms", func(t *testing.T) {
-		api := p2loadCorpus(t, "anthropic-api-data-retention")
+		api := loadArticles(t, "anthropic-api-data-retention")
 		for _, i := range []int{1, 2} {
-			r := ReadProcessor(api[i].clauses)
+			r := readProcessor(testLex, api[i].clauses)
 			if !r.Value.Equal(terms.Scalar(ProcessorVendor)) {
 				t.Errorf("%s: data-processor = %v, want vendor", api[i].name, r.Value)
 			}
-			if !p2hasSentence(r.Sentences, "the cloud provider is the data processor") {
+			if !hasSentence(r.Sentences, "the cloud provider is the data processor") {
 				t.Errorf("%s: sentences lack the Bedrock exception: %q", api[i].name, r.Sentences)
 			}
 		}
 	})
 	t.Run("bedrock data retention keeps data from the model provider", func(t *testing.T) {
 		n := 0
-		for _, p := range p2loadCorpus(t, "aws-bedrock-data-retention") {
-			text := strings.Join(slices.Collect(p2clauseTexts(p.clauses)), "\n")
+		for _, p := range loadArticles(t, "aws-bedrock-data-retention") {
+			text := strings.Join(slices.Collect(clauseTexts(p.clauses)), "\n")
 			if !strings.Contains(text, "does not receive it") && !strings.Contains(text, "shared with the model provider") {
 				continue
 			}
 			n++
-			if r := ReadProcessor(p.clauses); !r.Value.Equal(terms.Scalar(ProcessorCloud)) {
+			if r := readProcessor(testLex, p.clauses); !r.Value.Equal(terms.Scalar(ProcessorCloud)) {
 				t.Errorf("%s: data-processor = %v, want cloud-provider; %q", p.name, r.Value, r.Sentences)
 			}
 		}
@@ -215,25 +192,25 @@ func TestCorpusP2Processor(t *testing.T) {
 		}
 	})
 	t.Run("bedrock data protection says nothing about model providers", func(t *testing.T) {
-		for _, p := range p2loadCorpus(t, "aws-bedrock-data-protection") {
-			if r := ReadProcessor(p.clauses); !r.Value.Unknown {
+		for _, p := range loadArticles(t, "aws-bedrock-data-protection") {
+			if r := readProcessor(testLex, p.clauses); !r.Value.Unknown {
 				t.Errorf("%s: data-processor = %v, want unknown", p.name, r.Value)
 			}
 		}
 	})
 }
 
-func TestCorpusP2Security(t *testing.T) {
+func TestCorpusSecurity(t *testing.T) {
 	t.Run("anthropic certifications", func(t *testing.T) {
-		r := ReadSecurity(p2all(p2loadCorpus(t, "anthropic-certifications")))
+		r := readSecurity(testLex, allClauses(loadArticles(t, "anthropic-certifications")))
 		if want := terms.SetOf("soc2-type2", "iso27001"); !r.Value.Equal(want) {
 			t.Fatalf("security = %v, want %v; sentences: %q", r.Value, want, r.Sentences)
 		}
 	})
 	t.Run("bedrock data protection", func(t *testing.T) {
-		for _, p := range p2loadCorpus(t, "aws-bedrock-data-protection") {
+		for _, p := range loadArticles(t, "aws-bedrock-data-protection") {
 			// The AWS boilerplate requires TLS 1.2 and names no certification.
-			r := ReadSecurity(p.clauses)
+			r := readSecurity(testLex, p.clauses)
 			if want := terms.SetOf("tls1.2+"); !r.Value.Equal(want) {
 				t.Errorf("%s: security = %v, want %v; %q", p.name, r.Value, want, r.Sentences)
 			}
@@ -241,28 +218,28 @@ func TestCorpusP2Security(t *testing.T) {
 	})
 }
 
-func TestCorpusP2Others(t *testing.T) {
+func TestCorpusOthers(t *testing.T) {
 	// Pages that do not speak of an attribute must not invent it.
 	for _, tc := range []struct {
 		id     string
-		reader Reader
+		reader reader
 		name   string
 	}{
-		{"aws-bedrock-data-protection", ReadBAA, "hipaa-baa"},
-		{"aws-bedrock-data-protection", ReadZDR, "zdr"},
-		{"aws-bedrock-data-protection", ReadOwnership, "output-ownership"},
-		{"anthropic-certifications", ReadBAA, "hipaa-baa"},
-		{"anthropic-certifications", ReadProcessor, "data-processor"},
+		{"aws-bedrock-data-protection", readBAA, "hipaa-baa"},
+		{"aws-bedrock-data-protection", readZDR, "zdr"},
+		{"aws-bedrock-data-protection", readOwnership, "output-ownership"},
+		{"anthropic-certifications", readBAA, "hipaa-baa"},
+		{"anthropic-certifications", readProcessor, "data-processor"},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
-			if r := tc.reader(p2all(p2loadCorpus(t, tc.id))); !r.Value.Unknown {
+			if r := tc.reader(testLex, allClauses(loadArticles(t, tc.id))); !r.Value.Unknown {
 				t.Errorf("%s = %v, want unknown; %q", tc.name, r.Value, r.Sentences)
 			}
 		})
 	}
 }
 
-func TestCorpusP2Rights(t *testing.T) {
+func TestCorpusRights(t *testing.T) {
 	for _, tc := range []struct {
 		id   string
 		want string
@@ -272,7 +249,7 @@ func TestCorpusP2Rights(t *testing.T) {
 		{"anthropic-training-commercial", "export"}, // the customer may access and export data
 	} {
 		t.Run(tc.id, func(t *testing.T) {
-			r := ReadRights(p2all(p2loadCorpus(t, tc.id)))
+			r := readRights(testLex, allClauses(loadArticles(t, tc.id)))
 			if r.Value.Unknown || !slices.Contains(r.Value.Set, tc.want) {
 				t.Errorf("rights = %v, want it to hold %s; %q", r.Value, tc.want, r.Sentences)
 			}
