@@ -54,20 +54,68 @@ const Vendor = "anthropic"
 // as they read in state st.
 func Pages(st State) map[string]fixture.Page {
 	return map[string]fixture.Page{
-		"anthropic-consumer-terms":          consumerTerms(st),
-		"anthropic-privacy-policy":          privacyPolicy(),
-		"anthropic-commercial-terms":        commercialTerms(),
-		"anthropic-dpa":                     dpa(),
-		"anthropic-usage-policy":            usagePolicy(),
-		"anthropic-retention-consumer":      retentionConsumer(),
-		"anthropic-retention-commercial":    retentionCommercial(st),
-		"anthropic-api-data-retention":      apiDataRetention(),
-		"anthropic-baa":                     baa(st),
-		"anthropic-certifications":          certifications(),
-		"aws-bedrock-data-protection":       bedrockProtection(),
-		"aws-bedrock-data-retention":        bedrockRetention(),
-		"azure-foundry-claude-data-privacy": foundryPrivacy(),
+		"anthropic-consumer-terms":           consumerTerms(st),
+		"anthropic-privacy-policy":           privacyPolicy(),
+		"anthropic-commercial-terms":         commercialTerms(),
+		"anthropic-dpa":                      dpa(),
+		"anthropic-usage-policy":             usagePolicy(),
+		"anthropic-retention-consumer":       retentionConsumer(),
+		"anthropic-retention-commercial":     retentionCommercial(st),
+		"anthropic-api-data-retention":       apiDataRetention(),
+		"anthropic-baa":                      baa(st),
+		"anthropic-certifications":           certifications(),
+		"aws-bedrock-data-protection":        bedrockProtection(),
+		"aws-bedrock-data-retention":         bedrockRetention(),
+		"azure-foundry-claude-data-privacy":  foundryPrivacy(),
+		"anthropic-zdr-agreement":            zdrAgreement(),
+		"anthropic-covered-models-retention": coveredModelsRetention(),
+		"anthropic-training-consumer":        trainingConsumer(st),
+		"anthropic-training-commercial":      trainingCommercial(),
 	}
+}
+
+func zdrAgreement() fixture.Page {
+	return fixture.Page{Layout: fixture.HelpArticle, Title: "Which products does a zero data retention agreement cover?", Sections: []fixture.Section{
+		{Heading: "Covered products", Paras: []fixture.Para{
+			{Text: "A zero data retention agreement applies to the API endpoints named in it: inputs and outputs sent to them are not stored after the response is returned."},
+			{Text: "It does not extend to the assistant apps, to beta features or to files you upload for later use."},
+			{Text: "Ask your account team which endpoints your agreement names."},
+		}},
+	}}
+}
+
+func coveredModelsRetention() fixture.Page {
+	return fixture.Page{Layout: fixture.HelpArticle, Title: "How long are prompts to covered models kept?", Sections: []fixture.Section{
+		{Heading: "Retention for covered models", Paras: []fixture.Para{
+			{Text: "Prompts and responses of covered models follow the retention of your plan; nothing here lengthens it."},
+			{Text: "Administrators of business plans can change how long conversations are kept from the admin console."},
+			{Text: "Deleted conversations leave our systems on the schedule of your plan."},
+		}},
+	}}
+}
+
+func trainingConsumer(st State) fixture.Page {
+	text := "Your chats may be used to improve our models unless you switch the model improvement setting off."
+	if st.ConsumerTraining == TrainingAlways {
+		text = "Your chats are used to improve our models."
+	}
+	return fixture.Page{Layout: fixture.HelpArticle, Title: "Do you train on my chats?", Sections: []fixture.Section{
+		{Heading: "Model training on individual plans", Paras: []fixture.Para{
+			{Text: text},
+			{Text: "Ratings you send with the thumbs buttons are kept with the conversation they belong to."},
+			{Text: "You can change the setting at any time from the privacy page of your account settings."},
+		}},
+	}}
+}
+
+func trainingCommercial() fixture.Page {
+	return fixture.Page{Layout: fixture.HelpArticle, Title: "Do you train on my organization's data?", Sections: []fixture.Section{
+		{Heading: "Business plans and the API", Paras: []fixture.Para{
+			{Text: "By default we do not train our models on data from business plans or the API."},
+			{Text: "An organization may choose to share data with us for training, for example through a development partner program."},
+			{Text: "Ratings and bug reports that members send us are handled under our feedback terms."},
+		}},
+	}}
 }
 
 func consumerTerms(st State) fixture.Page {
