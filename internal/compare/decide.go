@@ -175,7 +175,7 @@ func lost(h History, a Attempt, prev *Version, now []terms.Observation) []terms.
 		}
 		stated[k] = true
 		out = append(out, terms.Observation{Vendor: o.Vendor, Tier: o.Tier, Attribute: o.Attribute,
-			Value: terms.UnknownValue(reason),
+			Value:    terms.UnknownValue(reason),
 			Evidence: terms.Evidence{Source: a.Source.ID, Snapshot: a.Snapshot.ID, SnapshotAt: a.Snapshot.FetchedAt}})
 	}
 	for _, o := range attr.Observe(h.Vendor, a.Source, prev.Doc, prev.Snapshot) {
