@@ -3,7 +3,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/clausewatch/clausewatch/internal/cli.Version=$(VERSION)
 BIN     := bin/clausewatch
 
-.PHONY: build run test bench lint clean demo
+.PHONY: build run test bench eval lint clean demo
 
 build: ## build bin/clausewatch with the version stamped in
 	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clausewatch
@@ -16,6 +16,9 @@ test: ## the whole test suite, with the race detector
 
 bench: ## the check-run benchmarks; prints a report (see internal/bench)
 	go test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m ./internal/bench/ 2>&1 | tee bench-report.txt
+
+eval: ## the sentence evaluation suite: precision and recall per attribute
+	go test -count=1 -run 'TestSuite$$' -v ./internal/eval/ | grep -v '^=== RUN'
 
 lint: ## vet and formatting
 	go vet ./...

@@ -33,6 +33,7 @@ var allowed = []string{
 	"deliver: notify report store terms",
 	"demo: fixture report source terms textesc | net net/http os os/exec syscall",
 	"diff: terms textesc",
+	"eval: attr compare terms",
 	"extract: terms",
 	"fetch: schedule terms | net net/http os os/exec",
 	"fixture: textesc",
@@ -92,7 +93,7 @@ var owners = map[string][]string{
 	"github.com/chromedp/":            {"fetch"},
 	"github.com/wneessen/go-mail":     {"notify"},
 	"github.com/emersion/":            {"notify/smtptest"},
-	"go.yaml.in/yaml/v3":              {"yamlx", "source", "baseline", "notify"},
+	"go.yaml.in/yaml/v3":              {"yamlx", "source", "baseline", "notify", "eval"},
 	"golang.org/x/term":               {"cmd/clausewatch", "cmd/clausewatch-demo"},
 }
 

@@ -1,0 +1,66 @@
+package eval
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+)
+
+var verbose = flag.Bool("eval.failures", false, "list every case read wrong")
+
+// floor is the least share of cases each attribute must read right: the
+// suite's measured level when it was last raised (make eval prints it), so
+// that a change to a reader cannot quietly make the reading worse.
+var floor = map[string]float64{
+	"training": 0, "retention": 0, "output-ownership": 0, "hipaa-baa": 0, "zdr": 0,
+	"data-processor": 0, "sensitive-data": 0, "security": 0, "rights": 0,
+}
+
+func TestSuite(t *testing.T) {
+	s, err := Load(os.DirFS("testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Cases) < 300 {
+		t.Fatalf("%d cases, want at least 300", len(s.Cases))
+	}
+	scores, fails := s.Run()
+	var b strings.Builder
+	Report(&b, scores)
+	t.Logf("evaluation suite, %d cases:\n%s", len(s.Cases), b.String())
+	if *verbose {
+		for _, f := range fails {
+			t.Log(f.Describe())
+		}
+	}
+	for a, sc := range scores {
+		if got := float64(sc.Passed) / float64(sc.Cases); got < floor[a] {
+			t.Errorf("%s: %d of %d cases read right (%.2f), below the floor %.2f", a, sc.Passed, sc.Cases, got, floor[a])
+		}
+	}
+}
+
+func TestLoadRefusesBadCases(t *testing.T) {
+	bad := map[string]string{
+		"undeclared tier": `[{id: x, attribute: training, text: "t", want: {nobody: never}}]`,
+		"bad value":       `[{id: x, text: "t", want: {consumer: sometimes}}]`,
+	}
+	for name, cases := range bad {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			vendor, _ := os.ReadFile("testdata/vendor.yaml")
+			os.WriteFile(dir+"/vendor.yaml", vendor, 0o644)
+			for _, a := range []string{"training", "retention", "output-ownership", "hipaa-baa", "zdr", "data-processor", "sensitive-data", "security", "rights"} {
+				body := "[]"
+				if a == "training" {
+					body = cases
+				}
+				os.WriteFile(dir+"/"+a+".yaml", []byte(body), 0o644)
+			}
+			if _, err := Load(os.DirFS(dir)); err == nil {
+				t.Error("Load accepted a bad case")
+			}
+		})
+	}
+}
