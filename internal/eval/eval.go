@@ -189,7 +189,7 @@ func (s Suite) Read(c Case) map[string]terms.Value {
 type Score struct {
 	TP, FP, FN int
 	Cases      int
-	Passed     int            // cases read exactly right for every tier
+	Passed     int               // cases read exactly right for every tier
 	ByEdit     map[string][2]int // edit kind → passed, cases
 }
 
