@@ -18,7 +18,7 @@ type Reading struct {
 
 // reader reads one attribute from the clauses a rule selected, knowing
 // the parties and products by the names in lex.
-type reader func(lex *Lexicon, clauses []terms.Clause) Reading
+type reader func(lex *Lexicon, sents []sentence) Reading
 
 // SensitiveData is the attribute derived by Sensitive rather than read from
 // pages.
@@ -61,5 +61,5 @@ func Read(v terms.Vendor, attribute string, clauses []terms.Clause) Reading {
 	if r == nil {
 		return Reading{Value: terms.UnknownValue(fmt.Sprintf("no reader for attribute %q", attribute))}
 	}
-	return r(LexiconOf(v), clauses)
+	return r(LexiconOf(v), sentencesOf(clauses))
 }

@@ -110,7 +110,7 @@ var zdrSpec = availabilitySpec{
 // reads "not-available" whatever else is said. Unknown when no sentence
 // speaks of a BAA or HIPAA, or speaks of it without saying either.
 // Clause is the clause of the first deciding sentence.
-func readBAA(_ *Lexicon, clauses []terms.Clause) Reading { return readAvailability(clauses, baaSpec) }
+func readBAA(_ *Lexicon, sents []sentence) Reading { return readAvailability(sents, baaSpec) }
 
 // readZDR reads the zdr attribute: "available" when the clauses say zero
 // data retention is offered or in force ("ZDR is available for qualifying
@@ -121,7 +121,7 @@ func readBAA(_ *Lexicon, clauses []terms.Clause) Reading { return readAvailabili
 // "available" when another sentence offers ZDR and are reported in
 // Sentences; alone they read "not-available". The same scoping rules as
 // readBAA apply. Unknown when no sentence speaks of ZDR or none decides.
-func readZDR(_ *Lexicon, clauses []terms.Clause) Reading { return readAvailability(clauses, zdrSpec) }
+func readZDR(_ *Lexicon, sents []sentence) Reading { return readAvailability(sents, zdrSpec) }
 
 // availabilityClass is what a sentence says about an offering.
 type availabilityClass struct {
@@ -157,13 +157,13 @@ type classedSentence struct {
 	c availabilityClass
 }
 
-func readAvailability(clauses []terms.Clause, spec availabilitySpec) Reading {
-	if len(clauses) == 0 {
+func readAvailability(sents []sentence, spec availabilitySpec) Reading {
+	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
 	var all []classedSentence
 	mentioned := false
-	for _, s := range sentencesOf(clauses) {
+	for _, s := range sents {
 		if !spec.topic.MatchString(s.norm) {
 			continue
 		}

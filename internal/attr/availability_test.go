@@ -127,7 +127,7 @@ func TestReadAvailabilityClause(t *testing.T) {
 		{Path: []string{"ZDR", "Exclusions"}, Kind: terms.KindListItem, Text: "Beta products are not covered by ZDR."},
 		{Path: []string{"ZDR", "Scope"}, Kind: terms.KindParagraph, Text: "ZDR is available for the Messages endpoint."},
 	}
-	r := readZDR(testLex, cs)
+	r := onClauses(readZDR)(testLex, cs)
 	if !r.Value.Equal(terms.Scalar(Available)) {
 		t.Fatalf("zdr = %v, want available", r.Value)
 	}

@@ -51,7 +51,7 @@ func TestCorpusBAA(t *testing.T) {
 	pieces := loadArticles(t, "anthropic-baa")
 	for _, p := range pieces {
 		t.Run(p.name, func(t *testing.T) {
-			r := readBAA(testLex, p.clauses)
+			r := onClauses(readBAA)(testLex, p.clauses)
 			if !r.Value.Equal(terms.Scalar(Available)) {
 				t.Fatalf("hipaa-baa = %v, want available; sentences: %q", r.Value, r.Sentences)
 			}
@@ -60,7 +60,7 @@ func TestCorpusBAA(t *testing.T) {
 	t.Run("exclusions recorded", func(t *testing.T) {
 		// Piece 2 states that the BAA does not reach services bought through
 		// a third-party cloud; piece 4 that the IDE extensions are outside it.
-		r := readBAA(testLex, allClauses(pieces))
+		r := onClauses(readBAA)(testLex, allClauses(pieces))
 		for _, want := range []string{"third-party cloud provider", "your BAA doesn't cover them"} {
 			if !hasSentence(r.Sentences, want) {
 				t.Errorf("sentences lack the exclusion %q: %q", want, r.Sentences)
@@ -74,7 +74,7 @@ func TestCorpusBAA(t *testing.T) {
 		// Every stored version that reaches the BAA paragraph says it is
 		// available to qualifying customers.
 		for _, p := range loadArticles(t, "anthropic-zdr-agreement") {
-			r := readBAA(testLex, p.clauses)
+			r := onClauses(readBAA)(testLex, p.clauses)
 			if strings.Contains(p.name, "Piece 1") || strings.Contains(p.name, "Piece 3") {
 				if !r.Value.Equal(terms.Scalar(Available)) {
 					t.Errorf("%s: hipaa-baa = %v, want available; %q", p.name, r.Value, r.Sentences)
@@ -89,7 +89,7 @@ func TestCorpusBAA(t *testing.T) {
 			if !strings.Contains(strings.Join(slices.Collect(clauseTexts(p.clauses)), " "), "Business Associate Agreement") {
 				continue
 			}
-			if r := readBAA(testLex, p.clauses); !r.Value.Equal(terms.Scalar(Available)) {
+			if r := onClauses(readBAA)(testLex, p.clauses); !r.Value.Equal(terms.Scalar(Available)) {
 				t.Errorf("%s: hipaa-baa = %v, want available; %q", p.name, r.Value, r.Sentences)
 			}
 		}
@@ -111,7 +111,7 @@ func TestCorpusZDR(t *testing.T) {
 		pieces := loadArticles(t, id)
 		for _, p := range pieces {
 			t.Run(id+"/"+p.name, func(t *testing.T) {
-				r := readZDR(testLex, p.clauses)
+				r := onClauses(readZDR)(testLex, p.clauses)
 				if !r.Value.Equal(terms.Scalar(Available)) {
 					t.Fatalf("zdr = %v, want available; sentences: %q", r.Value, r.Sentences)
 				}
@@ -122,11 +122,11 @@ func TestCorpusZDR(t *testing.T) {
 		}
 	}
 	t.Run("exclusions recorded", func(t *testing.T) {
-		r := readZDR(testLex, loadArticles(t, "anthropic-zdr-agreement")[0].clauses)
+		r := onClauses(readZDR)(testLex, loadArticles(t, "anthropic-zdr-agreement")[0].clauses)
 		if !hasSentence(r.Sentences, "does not apply to beta products") {
 			t.Errorf("sentences lack the beta exclusion: %q", r.Sentences)
 		}
-		r = readZDR(testLex, loadArticles(t, "anthropic-api-data-retention")[5].clauses)
+		r = onClauses(readZDR)(testLex, loadArticles(t, "anthropic-api-data-retention")[5].clauses)
 		if !hasSentence(r.Sentences, "Beta features are excluded from ZDR") {
 			t.Errorf("sentences lack the Files API exclusion: %q", r.Sentences)
 		}
@@ -146,14 +146,14 @@ func TestCorpusProcessor(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(pieces[tc.piece].name, func(t *testing.T) {
-			r := readProcessor(testLex, pieces[tc.piece].clauses)
+			r := onClauses(readProcessor)(testLex, pieces[tc.piece].clauses)
 			if !r.Value.Equal(tc.want) {
 				t.Fatalf("data-processor = %v, want %v; sentences: %q", r.Value, tc.want, r.Sentences)
 			}
 		})
 	}
 	t.Run("whole file", func(t *testing.T) {
-		r := readProcessor(testLex, allClauses(pieces))
+		r := onClauses(readProcessor)(testLex, allClauses(pieces))
 		if !r.Value.Equal(terms.Scalar(ProcessorVendor)) {
 			t.Fatalf("data-processor = %v, want vendor", r.Value)
 		}
@@ -166,7 +166,7 @@ func TestCorpusProcessor(t *testing.T) {
 	t.Run("api page leads with the first-party platforms", func(t *testing.T) {
 		api := loadArticles(t, "anthropic-api-data-retention")
 		for _, i := range []int{1, 2} {
-			r := readProcessor(testLex, api[i].clauses)
+			r := onClauses(readProcessor)(testLex, api[i].clauses)
 			if !r.Value.Equal(terms.Scalar(ProcessorVendor)) {
 				t.Errorf("%s: data-processor = %v, want vendor", api[i].name, r.Value)
 			}
@@ -183,7 +183,7 @@ func TestCorpusProcessor(t *testing.T) {
 				continue
 			}
 			n++
-			if r := readProcessor(testLex, p.clauses); !r.Value.Equal(terms.Scalar(ProcessorCloud)) {
+			if r := onClauses(readProcessor)(testLex, p.clauses); !r.Value.Equal(terms.Scalar(ProcessorCloud)) {
 				t.Errorf("%s: data-processor = %v, want cloud-provider; %q", p.name, r.Value, r.Sentences)
 			}
 		}
@@ -193,7 +193,7 @@ func TestCorpusProcessor(t *testing.T) {
 	})
 	t.Run("bedrock data protection says nothing about model providers", func(t *testing.T) {
 		for _, p := range loadArticles(t, "aws-bedrock-data-protection") {
-			if r := readProcessor(testLex, p.clauses); !r.Value.Unknown {
+			if r := onClauses(readProcessor)(testLex, p.clauses); !r.Value.Unknown {
 				t.Errorf("%s: data-processor = %v, want unknown", p.name, r.Value)
 			}
 		}
@@ -202,7 +202,7 @@ func TestCorpusProcessor(t *testing.T) {
 
 func TestCorpusSecurity(t *testing.T) {
 	t.Run("anthropic certifications", func(t *testing.T) {
-		r := readSecurity(testLex, allClauses(loadArticles(t, "anthropic-certifications")))
+		r := onClauses(readSecurity)(testLex, allClauses(loadArticles(t, "anthropic-certifications")))
 		if want := terms.SetOf("soc2-type2", "iso27001"); !r.Value.Equal(want) {
 			t.Fatalf("security = %v, want %v; sentences: %q", r.Value, want, r.Sentences)
 		}
@@ -210,7 +210,7 @@ func TestCorpusSecurity(t *testing.T) {
 	t.Run("bedrock data protection", func(t *testing.T) {
 		for _, p := range loadArticles(t, "aws-bedrock-data-protection") {
 			// The AWS boilerplate requires TLS 1.2 and names no certification.
-			r := readSecurity(testLex, p.clauses)
+			r := onClauses(readSecurity)(testLex, p.clauses)
 			if want := terms.SetOf("tls1.2+"); !r.Value.Equal(want) {
 				t.Errorf("%s: security = %v, want %v; %q", p.name, r.Value, want, r.Sentences)
 			}
@@ -232,7 +232,7 @@ func TestCorpusOthers(t *testing.T) {
 		{"anthropic-certifications", readProcessor, "data-processor"},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
-			if r := tc.reader(testLex, allClauses(loadArticles(t, tc.id))); !r.Value.Unknown {
+			if r := onClauses(tc.reader)(testLex, allClauses(loadArticles(t, tc.id))); !r.Value.Unknown {
 				t.Errorf("%s = %v, want unknown; %q", tc.name, r.Value, r.Sentences)
 			}
 		})
@@ -249,7 +249,7 @@ func TestCorpusRights(t *testing.T) {
 		{"anthropic-training-commercial", "export"}, // the customer may access and export data
 	} {
 		t.Run(tc.id, func(t *testing.T) {
-			r := readRights(testLex, allClauses(loadArticles(t, tc.id)))
+			r := onClauses(readRights)(testLex, allClauses(loadArticles(t, tc.id)))
 			if r.Value.Unknown || !slices.Contains(r.Value.Set, tc.want) {
 				t.Errorf("rights = %v, want it to hold %s; %q", r.Value, tc.want, r.Sentences)
 			}

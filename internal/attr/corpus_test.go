@@ -106,7 +106,7 @@ func TestCorpusDump(t *testing.T) {
 		}
 		for _, p := range loadPieces(t, e.Name()) {
 			cs := pieceClauses(p.text)
-			tr, rt := readTraining(testLex, cs), readRetention(testLex, cs)
+			tr, rt := onClauses(readTraining)(testLex, cs), onClauses(readRetention)(testLex, cs)
 			t.Logf("%s / %s\n  training=%v (%s)\n  retention=%v (%s)", p.file, p.title, tr.Value, tr.Value.Reason, rt.Value, rt.Value.Reason)
 			if os.Getenv("ATTR_DUMP") == "2" {
 				for _, s := range tr.Sentences {
@@ -155,7 +155,7 @@ func TestCorpusTraining(t *testing.T) {
 			if len(ps) < tt.piece {
 				t.Fatalf("%s has %d pieces, want at least %d", tt.file, len(ps), tt.piece)
 			}
-			r := readTraining(testLex, pieceClauses(ps[tt.piece-1].text))
+			r := onClauses(readTraining)(testLex, pieceClauses(ps[tt.piece-1].text))
 			if r.Value.Unknown || r.Value.Scalar != tt.want {
 				t.Fatalf("%s piece %d: training %v (%s), want %s; sentences %q", tt.file, tt.piece, r.Value, r.Value.Reason, tt.want, r.Sentences)
 			}
@@ -229,7 +229,7 @@ func TestCorpusRetention(t *testing.T) {
 			if tt.heading != "" {
 				cs = underHeading(tt.heading, cs)
 			}
-			r := readRetention(testLex, cs)
+			r := onClauses(readRetention)(testLex, cs)
 			switch {
 			case tt.want == nil && tt.has == nil:
 				if !r.Value.Unknown {
@@ -258,7 +258,7 @@ func TestCorpusRetention(t *testing.T) {
 
 func TestCorpusBedrockNotZeroByDefault(t *testing.T) {
 	for i, p := range loadPieces(t, "aws-bedrock-data-retention.md") {
-		r := readRetention(testLex, pieceClauses(p.text))
+		r := onClauses(readRetention)(testLex, pieceClauses(p.text))
 		if r.Value.Unknown {
 			t.Errorf("piece %d: retention unknown (%s)", i+1, r.Value.Reason)
 			continue

@@ -2,179 +2,241 @@ package attr
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// Observe applies the rules of v that name src to doc, a snapshot's
-// extraction, and returns one observation per (tier, attribute) the rules
-// cover, ordered by the vendor's tier order, then DESIGN.md's attribute
-// order.
+// Observe reads doc, a snapshot of src, sentence by sentence into
+// statements about whom (DESIGN.md, "How pages are read") and returns at
+// most one observation per tier × attribute, in the vendor's tier order,
+// then DESIGN.md's attribute order:
 //
-// For each rule it selects the clauses whose heading path matches
-// Rule.Clause (Clause.Matches) and, when Rule.Match is set, whose text
-// matches it as a case-insensitive regular expression, and runs the reader
-// of Rule.Attribute over them. No clause selected gives unknown ("no clause
-// matches … in …"); clauses selected but nothing readable gives unknown
-// with the reader's reason; a Match that does not compile or an attribute
-// without a reader gives unknown naming the rule. Rules for sensitive-data
-// are skipped: it is derived by Sensitive, not read from pages.
+//   - Every sentence is read for every attribute (sensitive-data, derived
+//     by Sensitive, excepted), with its list lead-in, table row and heading
+//     path as context.
+//   - Whom a sentence speaks for comes from the text: the tiers whose
+//     declared names (terms.Tier.Names) its main part names (names only in
+//     an "unless …"/"except …" tail do not count), else its lead-in, else
+//     the nearest heading of its path that names one. A sentence that names
+//     none speaks for the tiers src is declared for.
+//   - For each tier, the sentences that name it are read first; when they
+//     state a value, that is the tier's observation, marked Named (it
+//     outranks a statement that speaks for a whole document, see the table
+//     of cells in compare). Otherwise the sentences that name no tier are
+//     read, for the tiers src is declared for.
+//   - Rules are optional. A rule of src for an attribute narrows what is
+//     read for it to the clauses whose heading path matches Rule.Clause and
+//     whose text matches Rule.Match; a rule with Exclude set leaves those
+//     clauses out instead; a rule's Tiers say whom the sentences it selects
+//     speak for when they name no tier (default: src's tiers). A narrowing
+//     rule that selects nothing reads as unknown, naming the rule, for its
+//     tiers: a page that should state it no longer does.
 //
-// Several rules for the same tier and attribute merge: retention maps by
-// scope (the first rule's period wins a scope both state), sets are
-// united, scalars take the first known reading; unknown only when every
-// rule reads unknown (the reasons joined by "; ").
-//
-// Evidence: Source is src.ID, Snapshot snap.ID, SnapshotAt snap.FetchedAt,
-// Clause the heading path of the clause read, Text its sentences joined
-// by " ".
+// Evidence: Source src.ID, Snapshot snap.ID, SnapshotAt snap.FetchedAt,
+// Clause the heading path of the deciding sentence's clause, Text the
+// sentences that support the value, Named as above.
 func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Snapshot) []terms.Observation {
-	type key struct{ tier, attr string }
-	var order []key
-	got := map[key]terms.Observation{}
 	lex := LexiconOf(v)
-	for _, rule := range v.Rules {
-		if rule.Source != src.ID || rule.Attribute == SensitiveData {
+	sents := sentencesOf(doc.Clauses)
+	for i := range sents {
+		sents[i].tiers = whom(lex, sents[i])
+	}
+	var out []terms.Observation
+	for _, a := range terms.Attributes {
+		if a == SensitiveData {
 			continue
 		}
-		rd := readRule(lex, rule, src, doc)
-		ev := terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt}
-		if !rd.Value.Unknown {
-			ev.Clause = rd.Clause.Heading()
-			ev.Text = strings.Join(rd.Sentences, " ")
-		}
-		for _, tier := range rule.Tiers {
-			k := key{tier, rule.Attribute}
-			o := terms.Observation{Vendor: v.ID, Tier: tier, Attribute: rule.Attribute, Value: rd.Value, Evidence: ev}
-			prev, seen := got[k]
-			if !seen {
-				order = append(order, k)
-				got[k] = o
-				continue
-			}
-			got[k] = mergeObservation(prev, o)
-		}
+		out = append(out, observeAttribute(lex, v, src, a, sents, snap)...)
 	}
-
 	tierRank := map[string]int{}
 	for i, t := range v.Tiers {
 		tierRank[t.ID] = i
 	}
-	attrRank := map[string]int{}
-	for i, a := range terms.Attributes {
-		attrRank[a] = i
-	}
-	rank := func(m map[string]int, s string) int {
-		if r, ok := m[s]; ok {
-			return r
+	slices.SortStableFunc(out, func(x, y terms.Observation) int {
+		rx, okx := tierRank[x.Tier]
+		ry, oky := tierRank[y.Tier]
+		if !okx {
+			rx = len(tierRank)
 		}
-		return len(m)
-	}
-	sort.SliceStable(order, func(i, j int) bool {
-		a, b := order[i], order[j]
-		if ra, rb := rank(tierRank, a.tier), rank(tierRank, b.tier); ra != rb {
-			return ra < rb
+		if !oky {
+			ry = len(tierRank)
 		}
-		if a.tier != b.tier {
-			return a.tier < b.tier
+		if rx != ry {
+			return rx - ry
 		}
-		if ra, rb := rank(attrRank, a.attr), rank(attrRank, b.attr); ra != rb {
-			return ra < rb
+		if x.Tier != y.Tier {
+			return strings.Compare(x.Tier, y.Tier)
 		}
-		return a.attr < b.attr
+		return terms.AttributeIndex(x.Attribute) - terms.AttributeIndex(y.Attribute)
 	})
-	out := make([]terms.Observation, 0, len(order))
-	for _, k := range order {
-		out = append(out, got[k])
+	return out
+}
+
+// observeAttribute is Observe for one attribute.
+func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot) []terms.Observation {
+	read := readerFor(attribute)
+	pool, docTiers, unknown := narrow(v, src, attribute, sents)
+	evidence := func(rd Reading, named bool) terms.Evidence {
+		ev := terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt, Named: named}
+		if !rd.Value.Unknown {
+			ev.Clause = rd.Clause.Heading()
+			ev.Text = strings.Join(rd.Sentences, " ")
+		}
+		return ev
+	}
+	var out []terms.Observation
+	// Readings are memoized by the set of sentences read: the document-wide
+	// reading is the same for every tier the page is declared for.
+	memo := map[string]Reading{}
+	readSet := func(idx []int) Reading {
+		key := fmt.Sprint(idx)
+		if rd, ok := memo[key]; ok {
+			return rd
+		}
+		group := make([]sentence, len(idx))
+		for i, j := range idx {
+			group[i] = pool[j]
+		}
+		rd := read(lex, group)
+		memo[key] = rd
+		return rd
+	}
+	var docWide []int
+	for i, s := range pool {
+		if s.tiers == nil {
+			docWide = append(docWide, i)
+		}
+	}
+	for _, t := range v.Tiers {
+		var named []int
+		for i, s := range pool {
+			if slices.Contains(s.tiers, t.ID) {
+				named = append(named, i)
+			}
+		}
+		if len(named) > 0 {
+			if rd := readSet(named); !rd.Value.Unknown {
+				out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: rd.Value, Evidence: evidence(rd, true)})
+				continue
+			}
+		}
+		if !slices.Contains(docTiers, t.ID) {
+			continue
+		}
+		if len(docWide) > 0 {
+			if rd := readSet(docWide); !rd.Value.Unknown {
+				out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: rd.Value, Evidence: evidence(rd, false)})
+				continue
+			}
+		}
+		if unknown != "" {
+			out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: terms.UnknownValue(unknown),
+				Evidence: terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt}})
+		}
 	}
 	return out
 }
 
-// readRule selects the clauses of doc that rule names and reads its
-// attribute from them.
-func readRule(lex *Lexicon, rule terms.Rule, src terms.Source, doc terms.Document) Reading {
-	where := rule.File
-	if rule.Line > 0 {
-		where = fmt.Sprintf("%s:%d", rule.File, rule.Line)
-	}
-	reader := readerFor(rule.Attribute)
-	if reader == nil {
-		return Reading{Value: terms.UnknownValue(fmt.Sprintf("rule %s: no reader for attribute %q", where, rule.Attribute))}
-	}
-	var match *regexp.Regexp
-	if rule.Match != "" {
-		re, err := regexp.Compile("(?i)" + rule.Match)
-		if err != nil {
-			return Reading{Value: terms.UnknownValue(fmt.Sprintf("rule %s: match %q: %v", where, rule.Match, err))}
+// narrow applies src's rules for attribute to the page's sentences: it
+// returns the sentences to read, the tiers a sentence that names none
+// speaks for, and, when a narrowing rule selected nothing, the reason its
+// tiers read unknown.
+func narrow(v terms.Vendor, src terms.Source, attribute string, sents []sentence) (pool []sentence, docTiers []string, unknown string) {
+	docTiers = src.Tiers
+	var include, exclude []terms.Rule
+	for _, r := range v.Rules {
+		if r.Source != src.ID || r.Attribute != attribute {
+			continue
 		}
-		match = re
-	}
-	var sel []terms.Clause
-	for _, c := range doc.Clauses {
-		if c.Matches(rule.Clause) && (match == nil || match.MatchString(c.Text)) {
-			sel = append(sel, c)
+		if r.Exclude {
+			exclude = append(exclude, r)
+		} else {
+			include = append(include, r)
 		}
 	}
-	if len(sel) == 0 {
-		selector := fmt.Sprintf("%q", rule.Clause)
-		if match != nil {
-			selector += fmt.Sprintf(" with text matching %q", rule.Match)
-		}
-		return Reading{Value: terms.UnknownValue(fmt.Sprintf("no clause matches %s in %s", selector, src.ID))}
-	}
-	return reader(lex, sel)
-}
-
-// mergeObservation merges a later rule's observation b of the same tier
-// and attribute into a: see Observe.
-func mergeObservation(a, b terms.Observation) terms.Observation {
-	switch {
-	case b.Value.Unknown && a.Value.Unknown:
-		if b.Value.Reason != a.Value.Reason {
-			a.Value.Reason += "; " + b.Value.Reason
-		}
-		return a
-	case b.Value.Unknown:
-		return a
-	case a.Value.Unknown:
-		return b
-	}
-	switch {
-	case a.Value.Map != nil && b.Value.Map != nil:
-		m := maps.Clone(a.Value.Map)
-		added := false
-		for k, p := range b.Value.Map {
-			if _, ok := m[k]; !ok {
-				m[k] = p
-				added = true
+	if len(include) > 0 {
+		docTiers = nil
+		for _, r := range include {
+			tiers := r.Tiers
+			if len(tiers) == 0 {
+				tiers = src.Tiers
+			}
+			for _, t := range tiers {
+				if !slices.Contains(docTiers, t) {
+					docTiers = append(docTiers, t)
+				}
 			}
 		}
-		a.Value = terms.MapOf(m)
-		if added {
-			a.Evidence.Text = joinText(a.Evidence.Text, b.Evidence.Text)
-		}
-	case a.Value.Set != nil && b.Value.Set != nil:
-		u := terms.SetOf(append(slices.Clone(a.Value.Set), b.Value.Set...)...)
-		if len(u.Set) > len(a.Value.Set) {
-			a.Evidence.Text = joinText(a.Evidence.Text, b.Evidence.Text)
-		}
-		a.Value = u
 	}
-	return a
+	res := map[string]*regexp.Regexp{}
+	for _, r := range append(slices.Clone(include), exclude...) {
+		if r.Match != "" {
+			if re, err := regexp.Compile("(?i)" + r.Match); err == nil {
+				res[r.Match] = re
+			} else {
+				res[r.Match] = regexp.MustCompile(nothing) // the loader refuses such a rule
+			}
+		}
+	}
+	selects := func(r terms.Rule, s sentence) bool {
+		return s.clause.Matches(r.Clause) && (r.Match == "" || res[r.Match].MatchString(s.clause.Text))
+	}
+	anyRule := func(rs []terms.Rule, s sentence) bool {
+		return slices.ContainsFunc(rs, func(r terms.Rule) bool { return selects(r, s) })
+	}
+	for _, s := range sents {
+		if anyRule(exclude, s) || (len(include) > 0 && !anyRule(include, s)) {
+			continue
+		}
+		pool = append(pool, s)
+	}
+	var reasons []string
+	for _, r := range include {
+		if !slices.ContainsFunc(sents, func(s sentence) bool { return selects(r, s) }) {
+			reasons = append(reasons, noMatch(r, src))
+		}
+	}
+	if len(pool) == 0 && len(reasons) > 0 {
+		unknown = strings.Join(reasons, "; ")
+	}
+	return pool, docTiers, unknown
 }
 
-// joinText joins two evidence texts with a space, skipping a repeat.
-func joinText(a, b string) string {
-	switch {
-	case b == "" || strings.Contains(a, b):
-		return a
-	case a == "":
-		return b
+// noMatch says why a narrowing rule read nothing.
+func noMatch(r terms.Rule, src terms.Source) string {
+	selector := fmt.Sprintf("%q", r.Clause)
+	if r.Match != "" {
+		selector += fmt.Sprintf(" with text matching %q", r.Match)
 	}
-	return a + " " + b
+	where := r.File
+	if r.Line > 0 {
+		where = fmt.Sprintf("%s:%d", r.File, r.Line)
+	}
+	if where != "" {
+		return fmt.Sprintf("no clause matches %s in %s (rule %s)", selector, src.ID, where)
+	}
+	return fmt.Sprintf("no clause matches %s in %s", selector, src.ID)
+}
+
+// whom returns the tiers a sentence names: in its main part (before an
+// "unless"/"except" tail), else in its list lead-in, else in the nearest
+// heading of its path that names any; nil when none does.
+func whom(lex *Lexicon, s sentence) []string {
+	if ts := lex.TiersNamed(beforeException(s.text)); ts != nil {
+		return ts
+	}
+	if s.leadIn != "" {
+		if ts := lex.TiersNamed(beforeException(s.leadIn)); ts != nil {
+			return ts
+		}
+	}
+	for i := len(s.clause.Path) - 1; i >= 0; i-- {
+		if ts := lex.TiersNamed(s.clause.Path[i]); ts != nil {
+			return ts
+		}
+	}
+	return nil
 }

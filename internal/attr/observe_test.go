@@ -196,37 +196,3 @@ func TestObserveCases(t *testing.T) {
 	}
 }
 
-func TestMergeObservation(t *testing.T) {
-	ev := func(text string) terms.Evidence { return terms.Evidence{Source: "s", Clause: "c", Text: text} }
-	ob := func(v terms.Value, text string) terms.Observation {
-		return terms.Observation{Value: v, Evidence: ev(text)}
-	}
-	tests := []struct {
-		name     string
-		a, b     terms.Observation
-		want     string
-		wantText string
-	}{
-		{"sets unite", ob(terms.SetOf("sso"), "a"), ob(terms.SetOf("scim", "sso"), "b"), "[scim sso]", "a b"},
-		{"set adds nothing", ob(terms.SetOf("sso"), "a"), ob(terms.SetOf("sso"), "b"), "[sso]", "a"},
-		{"maps: first scope wins", ob(terms.MapOf(map[string]string{"default": "30"}), "a"),
-			ob(terms.MapOf(map[string]string{"default": "90", "batch": "29"}), "b"), "batch=29, default=30", "a b"},
-		{"scalar: first known wins", ob(terms.Scalar("never"), "a"), ob(terms.Scalar("opt-in"), "b"), "never", "a"},
-		{"scalar: unknown then known", ob(terms.UnknownValue("x"), ""), ob(terms.Scalar("opt-in"), "b"), "opt-in", "b"},
-		{"known then unknown", ob(terms.Scalar("never"), "a"), ob(terms.UnknownValue("y"), ""), "never", "a"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := mergeObservation(tt.a, tt.b)
-			if got.Value.String() != tt.want || got.Evidence.Text != tt.wantText {
-				t.Errorf("merge = %v %q, want %s %q", got.Value, got.Evidence.Text, tt.want, tt.wantText)
-			}
-		})
-	}
-	t.Run("both unknown join reasons", func(t *testing.T) {
-		got := mergeObservation(ob(terms.UnknownValue("x"), ""), ob(terms.UnknownValue("y"), ""))
-		if !got.Value.Unknown || got.Value.Reason != "x; y" {
-			t.Errorf("merge = %v %q", got.Value, got.Value.Reason)
-		}
-	})
-}

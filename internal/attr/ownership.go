@@ -98,13 +98,13 @@ func newOwnershipPatterns(lex *Lexicon) ownershipPatterns {
 // outputs. When sentences disagree, the value said most often wins, the
 // first one said on a tie; the disagreeing sentences are kept in Sentences.
 // Unknown when no sentence speaks of both outputs and ownership.
-func readOwnership(lex *Lexicon, clauses []terms.Clause) Reading {
-	if len(clauses) == 0 {
+func readOwnership(lex *Lexicon, sents []sentence) Reading {
+	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
 	var votes []vote
 	var talk, open []sentence
-	for _, s := range sentencesOf(clauses) {
+	for _, s := range sents {
 		if !outputRe.MatchString(s.norm) || !ownershipWordRe.MatchString(s.norm) {
 			continue
 		}

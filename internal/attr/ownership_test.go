@@ -32,7 +32,7 @@ func runReaderCases(t *testing.T, read reader, cases []readerCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := read(lexFor(tc.vendor), sectionClauses(tc.clauses...))
+			r := onClauses(read)(lexFor(tc.vendor), sectionClauses(tc.clauses...))
 			if !r.Value.Equal(tc.want) {
 				t.Fatalf("value = %v (reason %q), want %v; sentences %q", r.Value, r.Value.Reason, tc.want, r.Sentences)
 			}
@@ -125,7 +125,7 @@ func TestReadOwnershipClause(t *testing.T) {
 		{Path: []string{"Terms", "Inputs"}, Kind: terms.KindParagraph, Text: "You own your Inputs."},
 		{Path: []string{"Terms", "Outputs"}, Kind: terms.KindParagraph, Text: "Nothing here limits the Services. Customer owns all Outputs."},
 	}
-	r := readOwnership(testLex, cs)
+	r := onClauses(readOwnership)(testLex, cs)
 	if got := r.Clause.Heading(); got != "Terms > Outputs" {
 		t.Errorf("clause = %q, want Terms > Outputs", got)
 	}

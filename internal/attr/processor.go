@@ -83,13 +83,13 @@ func newProcessorPatterns(lex *Lexicon) processorPatterns {
 // Sentences holds every deciding sentence, those that disagree included.
 // "we" is not taken for either party: on a platform's page it is the
 // platform. Unknown when no sentence says who processes the data.
-func readProcessor(lex *Lexicon, clauses []terms.Clause) Reading {
-	if len(clauses) == 0 {
+func readProcessor(lex *Lexicon, sents []sentence) Reading {
+	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
 	var strong, govern []vote
 	var deciding []sentence
-	for _, s := range sentencesOf(clauses) {
+	for _, s := range sents {
 		norm := setAsideRe.ReplaceAllString(s.norm, " ")
 		if v := processorRole(lex.proc, norm); v != "" {
 			strong = append(strong, vote{s, v})

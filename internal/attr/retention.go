@@ -156,13 +156,13 @@ func scopeOf(lex *Lexicon, contexts ...string) string {
 // Files API → files; zero data retention/ZDR → zdr; consent to training or
 // de-identified training data → training-opt-in; otherwise default. The
 // first period read for a scope wins. No period at all reads as unknown.
-func readRetention(lex *Lexicon, clauses []terms.Clause) Reading {
-	if len(clauses) == 0 {
+func readRetention(lex *Lexicon, sents []sentence) Reading {
+	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue("no clauses to read retention from")}
 	}
 	m := map[string]string{}
 	var r Reading
-	for _, u := range sentencesOf(clauses) {
+	for _, u := range sents {
 		s := u.norm
 		fs := periodFacts(s)
 		if len(fs) == 0 {

@@ -112,7 +112,7 @@ func TestReadRetention(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := readRetention(testLex, tt.clauses)
+			r := onClauses(readRetention)(testLex, tt.clauses)
 			if tt.want == nil {
 				if !r.Value.Unknown || r.Value.Reason == "" {
 					t.Fatalf("readRetention = %v, want unknown with a reason; sentences %q", r.Value, r.Sentences)
@@ -135,7 +135,7 @@ func TestReadRetentionEvidence(t *testing.T) {
 		{Path: []string{"Retention", "Standard"}, Text: "Inputs are kept for 30 days. This helps us find abuse."},
 		{Path: []string{"Retention", "Deletion"}, Text: "Deleted chats leave our systems within 30 days."},
 	}
-	r := readRetention(testLex, cs)
+	r := onClauses(readRetention)(testLex, cs)
 	if got := r.Clause.Heading(); got != "Retention > Standard" {
 		t.Errorf("clause %q, want the first clause that gave a period", got)
 	}
@@ -156,7 +156,7 @@ func TestReadRetentionProducts(t *testing.T) {
 		{"anthropic", map[string]string{"default": "1825"}}, // Beam is not Anthropic's
 	} {
 		t.Run(tt.vendor, func(t *testing.T) {
-			r := readRetention(lexFor(tt.vendor), paras("Data", text))
+			r := onClauses(readRetention)(lexFor(tt.vendor), paras("Data", text))
 			if !maps.Equal(r.Value.Map, tt.want) {
 				t.Errorf("retention = %v (%s), want %v", r.Value, r.Value.Reason, terms.MapOf(tt.want))
 			}

@@ -299,6 +299,7 @@ type sentence struct {
 	text   string       // the sentence as written, trimmed, without list markers
 	norm   string       // normalize(text): what the reader patterns match
 	leadIn string       // the lead-in sentence ending in ":" that introduces its list, or ""
+	tiers  []string     // the tiers it names (see whom), nil when it names none
 }
 
 // withLeadIn is the sentence prefixed with its lead-in, as quoted in evidence.

@@ -66,8 +66,8 @@ var (
 // unknown when no sentence names any of them; it is the empty set when they
 // are named only to be denied or in other forms. Sentences holds every sentence that asserted or denied
 // a member; Clause is the clause of the first of them.
-func readSecurity(_ *Lexicon, clauses []terms.Clause) Reading {
-	return readSet(clauses, setSpec{
+func readSecurity(_ *Lexicon, sents []sentence) Reading {
+	return readSet(sents, setSpec{
 		items: securityItems, neg: securityNegRe, other: securityOtherRe, link: securityLinkRe,
 		reason: "no sentence names a certification or security control",
 	})
@@ -113,8 +113,8 @@ func newRightsVendorPattern(lex *Lexicon) *regexp.Regexp {
 // right. Unknown when no sentence speaks of any of them; the empty set when
 // all are denied. Sentences holds every sentence that granted or denied a
 // right; Clause is the clause of the first of them.
-func readRights(lex *Lexicon, clauses []terms.Clause) Reading {
-	return readSet(clauses, setSpec{
+func readRights(lex *Lexicon, sents []sentence) Reading {
+	return readSet(sents, setSpec{
 		items: rightsItems, neg: rightsNegRe, other: lex.rightsBy, able: rightsAbleRe,
 		selfEvident: "opt-out-training",
 		reason:      "no sentence states a right to delete, export, opt out of training or set retention",
@@ -181,14 +181,14 @@ func (spec setSpec) readItem(it setItem, f string) itemReading {
 // readSet is the engine of readSecurity and readRights. A member is
 // present when a fragment of a sentence asserts it and neither negates it
 // nor is about another party; a member negated anywhere is absent.
-func readSet(clauses []terms.Clause, spec setSpec) Reading {
-	if len(clauses) == 0 {
+func readSet(sents []sentence, spec setSpec) Reading {
+	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
 	have := map[string]bool{}
 	denied := map[string]bool{}
 	var used []sentence
-	for _, s := range sentencesOf(clauses) {
+	for _, s := range sents {
 		hit := false
 		for _, f := range fragments(s.norm) {
 			if spec.aboutOther(f) {

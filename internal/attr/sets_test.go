@@ -104,7 +104,7 @@ func TestReadRights(t *testing.T) {
 
 func TestSetsEmptyIsNotZero(t *testing.T) {
 	// An empty set must stay distinguishable from "nothing observed".
-	r := readSecurity(testLex, sectionClauses("We are no longer SOC 2 certified."))
+	r := onClauses(readSecurity)(testLex, sectionClauses("We are no longer SOC 2 certified."))
 	if r.Value.IsZero() || r.Value.Unknown || r.Value.Set == nil || len(r.Value.Set) != 0 {
 		t.Fatalf("value = %#v, want an empty non-nil set", r.Value)
 	}
@@ -133,7 +133,7 @@ func TestReadDispatch(t *testing.T) {
 		{"rights", readRights},
 	} {
 		t.Run(tc.attribute, func(t *testing.T) {
-			got, want := Read(testAnthropic, tc.attribute, cs), tc.read(testLex, cs)
+			got, want := Read(testAnthropic, tc.attribute, cs), onClauses(tc.read)(testLex, cs)
 			if got.Value.Unknown || !got.Value.Equal(want.Value) {
 				t.Errorf("Read(%q) = %v, want %v", tc.attribute, got.Value, want.Value)
 			}

@@ -206,8 +206,8 @@ func mainNegated(main string) bool {
 // list items that follow. The exception sentences are kept in Sentences
 // with the ones that decided the value. No statement at all reads as
 // unknown.
-func readTraining(lex *Lexicon, clauses []terms.Clause) Reading {
-	if len(clauses) == 0 {
+func readTraining(lex *Lexicon, sents []sentence) Reading {
+	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue("no clauses to read training from")}
 	}
 	type hit struct {
@@ -217,7 +217,7 @@ func readTraining(lex *Lexicon, clauses []terms.Clause) Reading {
 	var hits []hit
 	seen := map[trainingClass]bool{}
 	prevTraining := false
-	for _, u := range sentencesOf(clauses) {
+	for _, u := range sents {
 		c := classifyTraining(lex, u.normWithLeadIn(), prevTraining)
 		prevTraining = c != trainNone
 		if c == trainNone || c == trainConditional {

@@ -98,7 +98,7 @@ func TestReadTraining(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := readTraining(testLex, tt.clauses)
+			r := onClauses(readTraining)(testLex, tt.clauses)
 			if tt.want == "" {
 				if !r.Value.Unknown {
 					t.Fatalf("readTraining = %v, want unknown; sentences %q", r.Value, r.Sentences)
@@ -126,7 +126,7 @@ func TestReadTrainingEvidence(t *testing.T) {
 		cs := paras("Our use of content",
 			"We will not use your inputs to train our models.",
 			"We may use feedback you send us to improve our models.")
-		r := readTraining(testLex, cs)
+		r := onClauses(readTraining)(testLex, cs)
 		if r.Value.Scalar != TrainingNever {
 			t.Fatalf("value %v, want never", r.Value)
 		}
@@ -139,7 +139,7 @@ func TestReadTrainingEvidence(t *testing.T) {
 			{Path: []string{"Terms", "Intro"}, Text: "Welcome to the service."},
 			{Path: []string{"Terms", "Materials"}, Text: "We may use Materials to train our models unless you opt out of training."},
 		}
-		r := readTraining(testLex, cs)
+		r := onClauses(readTraining)(testLex, cs)
 		if got := r.Clause.Heading(); got != "Terms > Materials" {
 			t.Errorf("clause %q, want Terms > Materials", got)
 		}
@@ -149,7 +149,7 @@ func TestReadTrainingEvidence(t *testing.T) {
 			{Path: []string{"Use"}, Text: "We will use your sessions to improve our models if:"},
 			item("Use", "you explicitly opt in to training"),
 		}
-		r := readTraining(testLex, cs)
+		r := onClauses(readTraining)(testLex, cs)
 		if len(r.Sentences) != 1 || !strings.HasPrefix(r.Sentences[0], "We will use your sessions") {
 			t.Errorf("sentences %q, want the item with its lead-in", r.Sentences)
 		}
@@ -171,7 +171,7 @@ func TestReadTrainingProducts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := readTraining(lexFor(tt.vendor), paras("Use", tt.text))
+			r := onClauses(readTraining)(lexFor(tt.vendor), paras("Use", tt.text))
 			if tt.want == "" {
 				if !r.Value.Unknown {
 					t.Fatalf("training = %v, want unknown; sentences %q", r.Value, r.Sentences)

@@ -19,9 +19,9 @@ import (
 var (
 	vendorFields   = []string{"vendor", "name", "names", "products", "clouds", "tiers", "documents", "attributes"}
 	tierFields     = []string{"id", "label", "names"}
-	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "headers", "render", "variants"}
+	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "primary", "headers", "render", "variants"}
 	variantFields  = []string{"id", "match"}
-	ruleFields     = []string{"source", "tiers", "attribute", "clause", "match"}
+	ruleFields     = []string{"source", "tiers", "attribute", "clause", "match", "exclude"}
 )
 
 // parsed is one declaration file read into a vendor, with the positions the
@@ -237,6 +237,13 @@ func (p *fileParser) document1(n *yaml.Node, at, vendor string) (s terms.Source,
 	if given > len(s.Tiers) || !isEmpty(f["tiers"].Val) && given == 0 {
 		p.sourceTiersBad[s.ID] = true // some were reported; rules defaulting to them must not repeat it
 	}
+	for _, it := range p.StrList(f["primary"], at+".primary") {
+		if !slices.Contains(terms.Attributes, it.Val) {
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q (want one of %s)", ErrUnknownAttribute, it.Val, strings.Join(terms.Attributes, ", ")))
+			continue
+		}
+		s.Primary = append(s.Primary, it.Val)
+	}
 	s.Headers = p.headers(f["headers"], at+".headers")
 
 	s.Render = p.Str(f["render"], at+".render")
@@ -358,6 +365,15 @@ func (p *fileParser) rule(n *yaml.Node, at string) (terms.Rule, bool) {
 				break
 			}
 		}
+	}
+
+	switch ex := p.Str(f["exclude"], at+".exclude"); ex {
+	case "", "false":
+	case "true":
+		r.Exclude = true
+	default:
+		p.fail(yamlx.LineOf(f["exclude"], n), at+".exclude", fmt.Errorf("%w %q (want true or false)", ErrInvalidValue, ex))
+		ok = false
 	}
 
 	r.Match = p.Str(f["match"], at+".match")

@@ -49,6 +49,7 @@ var (
 	ErrUnknownAttribute = errors.New("unknown attribute")
 	ErrInvalidRegexp    = errors.New("invalid regular expression")
 	ErrInvalidClause    = errors.New("invalid heading-path selector")
+	ErrInvalidValue     = errors.New("invalid value")
 )
 
 // Error is one problem of a declaration file. Its message reads

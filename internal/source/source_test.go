@@ -483,3 +483,27 @@ func TestFindAll(t *testing.T) {
 		t.Errorf("All(nil) = %v, want nil", got)
 	}
 }
+
+func TestPrimaryAndExclude(t *testing.T) {
+	good := "vendor: acme\nname: Acme\ntiers: [{id: api, label: API}]\ndocuments:\n" +
+		"  - {id: acme-ret, title: R, url: 'https://acme.example/r', tiers: [api], primary: [retention]}\n" +
+		"attributes:\n  - {source: acme-ret, attribute: training, clause: 'Other', exclude: true}\n"
+	vs, err := Load(fstest.MapFS{"acme.yaml": {Data: []byte(good)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := vs[0].Sources[0]; len(src.Primary) != 1 || src.Primary[0] != "retention" {
+		t.Errorf("primary = %v", src.Primary)
+	}
+	if r := vs[0].Rules[0]; !r.Exclude {
+		t.Errorf("exclude not read: %+v", r)
+	}
+	for name, doc := range map[string]string{
+		"primary names no attribute": strings.Replace(good, "primary: [retention]", "primary: [colour]", 1),
+		"exclude is not a bool":      strings.Replace(good, "exclude: true", "exclude: maybe", 1),
+	} {
+		if _, err := Load(fstest.MapFS{"acme.yaml": {Data: []byte(doc)}}); err == nil || !strings.Contains(err.Error(), "acme.yaml:") {
+			t.Errorf("%s: err %v, want a positioned error", name, err)
+		}
+	}
+}

@@ -87,6 +87,7 @@ type Rule struct {
 	Attribute string   // one of the Attributes
 	Clause    string   // heading-path selector, see Clause.Matches; empty: every clause
 	Match     string   // optional case-insensitive regular expression on the clause text
+	Exclude   bool     // the selected clauses are left out of Attribute instead
 	File      string
 	Line      int
 }
