@@ -43,156 +43,130 @@ func TestRead(t *testing.T) {
 	})
 }
 
-// observeFixture is a small vendor with one terms page, written by us.
+// observeFixture is a small vendor with one terms page, written by us:
+// a page declared for both tiers, one section of which names one of them.
 func observeFixture() (terms.Vendor, terms.Source, terms.Document, terms.Snapshot) {
 	src := terms.Source{ID: "acme-terms", Vendor: "acme", Tiers: []string{"personal", "business"}}
 	v := terms.Vendor{
 		ID:    "acme",
-		Tiers: []terms.Tier{{ID: "personal"}, {ID: "business"}},
-		Rules: []terms.Rule{
-			{Source: "acme-terms", Tiers: []string{"business"}, Attribute: "training", Clause: "Business Accounts"},
-			{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "retention", Clause: "Retention > Standard"},
-			{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "retention", Clause: "Retention > Deletion"},
-			{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "training", Clause: "Use of Content", Match: "train"},
-			{Source: "acme-terms", Tiers: []string{"personal", "business"}, Attribute: "sensitive-data", Clause: "Use of Content"},
-			{Source: "acme-other", Tiers: []string{"personal"}, Attribute: "training", Clause: "Use of Content"},
-			{Source: "acme-terms", Tiers: []string{"business"}, Attribute: "retention", Clause: "Gone Section"},
-			{Source: "acme-terms", Tiers: []string{"business"}, Attribute: "retention", Clause: "Retention > Standard", Match: "(", File: "acme.yaml", Line: 12},
-			// Two rules for one scalar: the first reads nothing, the second decides.
-			{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "training", Clause: "Retention > Standard"},
-		},
+		Name:  "Acme",
+		Tiers: []terms.Tier{{ID: "personal", Names: []string{"personal account"}}, {ID: "business", Names: []string{"business account", "Acme for Work"}}},
 	}
 	doc := terms.Document{Clauses: []terms.Clause{
 		{Path: []string{"Acme Terms", "3. Use of Content"}, Kind: terms.KindParagraph,
 			Text: "We may use your content to train our models. You can turn this setting off in your data controls."},
 		{Path: []string{"Acme Terms", "3. Use of Content"}, Kind: terms.KindParagraph, Text: "We also publish a newsletter."},
 		{Path: []string{"Acme Terms", "4. Business Accounts"}, Kind: terms.KindParagraph,
-			Text: "We do not train on business account data, except content flagged for safety review."},
+			Text: "We do not train on your data, except content flagged for safety review."},
 		{Path: []string{"Acme Terms", "5. Retention", "Standard"}, Kind: terms.KindParagraph, Text: "Chats are kept for 30 days."},
 		{Path: []string{"Acme Terms", "5. Retention", "Deletion"}, Kind: terms.KindParagraph, Text: "Deleted chats leave our back-end within 14 days."},
-		{Path: []string{"Acme Terms", "5. Retention", "Deletion"}, Kind: terms.KindParagraph, Text: "Chats are kept for 90 days."},
+		{Path: []string{"Acme Terms", "5. Retention"}, Kind: terms.KindParagraph, Text: "For Acme for Work, chats are kept for 90 days unless an admin deletes them sooner."},
 	}}
 	snap := terms.Snapshot{ID: 42, Source: "acme-terms", FetchedAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	return v, src, doc, snap
 }
 
-func TestObserve(t *testing.T) {
+// show renders observations as "tier/attribute=value[*]" (* when the tier
+// was named), unknowns with their reason.
+func show(obs []terms.Observation) string {
+	var got []string
+	for _, o := range obs {
+		s := o.Tier + "/" + o.Attribute + "=" + o.Value.String()
+		if o.Value.Unknown {
+			s += "(" + o.Value.Reason + ")"
+		}
+		if o.Evidence.Named {
+			s += "*"
+		}
+		got = append(got, s)
+	}
+	return strings.Join(got, "; ")
+}
+
+func TestObserveReadsEverySentenceAboutWhom(t *testing.T) {
 	v, src, doc, snap := observeFixture()
 	obs := Observe(v, src, doc, snap)
-
-	type want struct {
-		tier, attr, value, reason, clause, text string
-	}
-	wants := []want{
-		{tier: "personal", attr: "training", value: "opt-out", clause: "Acme Terms > 3. Use of Content",
-			text: "We may use your content to train our models. You can turn this setting off in your data controls."},
-		{tier: "personal", attr: "retention", value: "after-deletion=14, default=30", clause: "Acme Terms > 5. Retention > Standard",
-			text: "Chats are kept for 30 days. Deleted chats leave our back-end within 14 days."},
-		{tier: "business", attr: "training", value: "never", clause: "Acme Terms > 4. Business Accounts",
-			text: "We do not train on business account data, except content flagged for safety review."},
-		{tier: "business", attr: "retention", value: "unknown",
-			reason: `no clause matches "Gone Section" in acme-terms; rule acme.yaml:12: match "(": `},
-	}
-	if len(obs) != len(wants) {
-		for _, o := range obs {
-			t.Logf("got %s/%s = %v (%s)", o.Tier, o.Attribute, o.Value, o.Value.Reason)
-		}
-		t.Fatalf("got %d observations, want %d", len(obs), len(wants))
-	}
-	for i, w := range wants {
-		o := obs[i]
-		t.Run(w.tier+"/"+w.attr, func(t *testing.T) {
-			if o.Vendor != "acme" || o.Tier != w.tier || o.Attribute != w.attr {
-				t.Fatalf("observation %d is %s/%s/%s, want acme/%s/%s", i, o.Vendor, o.Tier, o.Attribute, w.tier, w.attr)
-			}
-			if got := o.Value.String(); got != w.value {
-				t.Errorf("value %s (%s), want %s", got, o.Value.Reason, w.value)
-			}
-			if w.reason != "" && !strings.HasPrefix(o.Value.Reason, w.reason) {
-				t.Errorf("reason %q, want prefix %q", o.Value.Reason, w.reason)
-			}
-			e := o.Evidence
-			if e.Source != "acme-terms" || e.Snapshot != 42 || !e.SnapshotAt.Equal(snap.FetchedAt) {
-				t.Errorf("evidence provenance %+v", e)
-			}
-			if e.Clause != w.clause || e.Text != w.text {
-				t.Errorf("evidence clause %q text %q, want %q %q", e.Clause, e.Text, w.clause, w.text)
-			}
-		})
+	want := "personal/training=opt-out; personal/retention=after-deletion=14, default=30; " +
+		"business/training=never*; business/retention=default=90*"
+	if got := show(obs); got != want {
+		t.Fatalf("Observe =\n  %s\nwant\n  %s", got, want)
 	}
 	for _, o := range obs {
+		e := o.Evidence
+		if e.Source != "acme-terms" || e.Snapshot != 42 || !e.SnapshotAt.Equal(snap.FetchedAt) || e.Clause == "" || e.Text == "" {
+			t.Errorf("%s/%s evidence %+v", o.Tier, o.Attribute, e)
+		}
 		if o.Attribute == SensitiveData {
 			t.Errorf("sensitive-data observed from a page: %+v", o)
 		}
 	}
+	if o := obs[2]; o.Evidence.Clause != "Acme Terms > 4. Business Accounts" || !strings.Contains(o.Evidence.Text, "flagged for safety review") {
+		t.Errorf("business training evidence %+v", o.Evidence)
+	}
 }
 
-func TestObserveClauseGone(t *testing.T) {
-	v, src, doc, snap := observeFixture()
-	// The next version of the page dropped the business section.
-	var kept []terms.Clause
-	for _, c := range doc.Clauses {
-		if !c.Matches("Business Accounts") {
-			kept = append(kept, c)
-		}
-	}
-	doc.Clauses = kept
-	for _, o := range Observe(v, src, doc, snap) {
-		if o.Tier == "business" && o.Attribute == "training" {
-			if !o.Value.Unknown || o.Value.Reason != `no clause matches "Business Accounts" in acme-terms` {
-				t.Errorf("business training = %v (%q), want unknown: clause gone", o.Value, o.Value.Reason)
-			}
-			if o.Evidence.Source != "acme-terms" || o.Evidence.Clause != "" || o.Evidence.Text != "" {
-				t.Errorf("unknown evidence %+v", o.Evidence)
-			}
-			return
-		}
-	}
-	t.Fatal("no business training observation")
-}
-
-func TestObserveCases(t *testing.T) {
-	src := terms.Source{ID: "s"}
-	snap := terms.Snapshot{ID: 1}
-	doc := terms.Document{Clauses: []terms.Clause{
-		{Path: []string{"Security"}, Text: "We encrypt everything."},
-		{Path: []string{"Retention"}, Text: "Inputs are kept for 30 days."},
-	}}
+func TestObserveWhom(t *testing.T) {
+	v, _, _, snap := observeFixture()
+	src := terms.Source{ID: "acme-help", Vendor: "acme", Tiers: []string{"personal"}}
 	tests := []struct {
-		name  string
-		rules []terms.Rule
-		want  string // "tier/attr=value" joined by "; "
+		name string
+		doc  terms.Document
+		want string
 	}{
-		{"no rules", nil, ""},
-		{"rules of another source only", []terms.Rule{{Source: "x", Tiers: []string{"t"}, Attribute: "retention"}}, ""},
-		{"matched clause with nothing readable", []terms.Rule{{Source: "s", Tiers: []string{"t"}, Attribute: "training", Clause: "Security"}},
-			"t/training=unknown(no sentence says whether customer data is used for training)"},
-		{"match is case-insensitive", []terms.Rule{{Source: "s", Tiers: []string{"t"}, Attribute: "retention", Match: "INPUTS"}},
-			"t/retention=default=30"},
-		{"match selects nothing", []terms.Rule{{Source: "s", Tiers: []string{"t"}, Attribute: "retention", Clause: "Retention", Match: "outputs"}},
-			`t/retention=unknown(no clause matches "Retention" with text matching "outputs" in s)`},
-		{"unknown attribute", []terms.Rule{{Source: "s", Tiers: []string{"t"}, Attribute: "colour", File: "v.yaml", Line: 3}},
-			`t/colour=unknown(rule v.yaml:3: no reader for attribute "colour")`},
-		{"undeclared tiers sort after declared ones", []terms.Rule{
-			{Source: "s", Tiers: []string{"zeta", "alpha"}, Attribute: "retention", Clause: "Retention"},
-			{Source: "s", Tiers: []string{"alpha"}, Attribute: "training", Clause: "Retention"},
-		}, "alpha/training=unknown(no sentence says whether customer data is used for training); alpha/retention=default=30; zeta/retention=default=30"},
+		{"a name in the sentence speaks for that tier only, even off the page's tiers",
+			terms.Document{Clauses: []terms.Clause{{Path: []string{"Help"}, Text: "Business accounts are never used to train our models."}}},
+			"business/training=never*"},
+		{"a name only in an exception does not count",
+			terms.Document{Clauses: []terms.Clause{{Path: []string{"Help"}, Text: "We keep chats for 30 days, except chats of a business account, which an admin can delete sooner."}}},
+			"personal/retention=default=30"},
+		{"a list lead-in names the tier of its items",
+			terms.Document{Clauses: []terms.Clause{
+				{Path: []string{"Help"}, Text: "For a business account:"},
+				{Path: []string{"Help"}, Kind: terms.KindListItem, Text: "chats are deleted within 7 days of deletion by an admin."},
+			}},
+			"business/retention=after-deletion=7*"},
+		{"a name in a heading speaks for the sentences under it",
+			terms.Document{Clauses: []terms.Clause{{Path: []string{"Help", "Acme for Work"}, Text: "Chats are kept for 60 days."}}},
+			"business/retention=default=60*"},
+		{"no name: the page's tiers",
+			terms.Document{Clauses: []terms.Clause{{Path: []string{"Help"}, Text: "Chats are kept for 60 days."}}},
+			"personal/retention=default=60"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs := Observe(terms.Vendor{ID: "v", Rules: tt.rules}, src, doc, snap)
-			var got []string
-			for _, o := range obs {
-				s := o.Tier + "/" + o.Attribute + "=" + o.Value.String()
-				if o.Value.Unknown {
-					s += "(" + o.Value.Reason + ")"
-				}
-				got = append(got, s)
-			}
-			if g := strings.Join(got, "; "); g != tt.want {
-				t.Errorf("Observe = %q\nwant      %q", g, tt.want)
+			if got := show(Observe(v, src, tt.doc, snap)); got != tt.want {
+				t.Errorf("Observe = %q, want %q", got, tt.want)
 			}
 		})
 	}
 }
 
+func TestObserveRules(t *testing.T) {
+	v, src, doc, snap := observeFixture()
+	tests := []struct {
+		name  string
+		rules []terms.Rule
+		want  string
+	}{
+		{"rules of another source change nothing", []terms.Rule{{Source: "x", Tiers: []string{"personal"}, Attribute: "retention", Clause: "Nothing"}},
+			"personal/training=opt-out; personal/retention=after-deletion=14, default=30; business/training=never*; business/retention=default=90*"},
+		{"a rule narrows one attribute to its clauses", []terms.Rule{{Source: "acme-terms", Tiers: []string{"personal", "business"}, Attribute: "retention", Clause: "Retention > Standard"}},
+			"personal/training=opt-out; personal/retention=default=30; business/training=never*; business/retention=default=30"},
+		{"a rule excludes clauses", []terms.Rule{{Source: "acme-terms", Attribute: "training", Clause: "Use of Content", Exclude: true}},
+			"personal/retention=after-deletion=14, default=30; business/training=never*; business/retention=default=90*"},
+		{"a rule's tiers say whom unnamed sentences speak for", []terms.Rule{{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "training", Clause: "Use of Content"}},
+			"personal/training=opt-out; personal/retention=after-deletion=14, default=30; business/retention=default=90*"},
+		{"a narrowing rule that selects nothing: unknown, naming the rule", []terms.Rule{{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "training", Clause: "Gone Section", File: "acme.yaml", Line: 12}},
+			`personal/training=unknown(no clause matches "Gone Section" in acme-terms (rule acme.yaml:12)); personal/retention=after-deletion=14, default=30; business/retention=default=90*`},
+		{"match is case-insensitive", []terms.Rule{{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "retention", Match: "DELETED"}},
+			"personal/training=opt-out; personal/retention=after-deletion=14; business/training=never*"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v.Rules = tt.rules
+			if got := show(Observe(v, src, doc, snap)); got != tt.want {
+				t.Errorf("Observe =\n  %s\nwant\n  %s", got, tt.want)
+			}
+		})
+	}
+}
