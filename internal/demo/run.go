@@ -116,167 +116,276 @@ type Email struct {
 // an error is returned when the site, the declarations or a clausewatch
 // command other than check cannot do their part, or when ctx ends.
 func Run(ctx context.Context, opts Options) (Result, error) {
-	var res Result
-	out := opts.Out
-	if out == nil {
-		out = io.Discard
+	d, err := newSession(opts)
+	if err != nil {
+		return d.res, err
 	}
-	steps := opts.Timeline
-	if steps == nil {
-		steps = Timeline()
+	stopMail, err := d.startMailCatcher(ctx)
+	if err != nil {
+		return d.res, err
 	}
-	if len(steps) == 0 {
-		return res, errors.New("demo: empty timeline")
+	defer stopMail()
+	stopSite, err := d.startSite()
+	if err != nil {
+		return d.res, err
 	}
+	defer stopSite()
+	if err := d.writeMailConfig(); err != nil {
+		return d.res, err
+	}
+	if err := d.walkTimeline(ctx); err != nil {
+		return d.res, err
+	}
+	if err := d.showChanges(ctx); err != nil {
+		return d.res, err
+	}
+	if err := d.showStatus(ctx); err != nil {
+		return d.res, err
+	}
+	d.showEmail(ctx)
+	if opts.Hold != nil {
+		opts.Hold(ctx, d.res)
+	}
+	return d.res, ctx.Err()
+}
 
-	// 1. The mail catcher.
-	var mp *Mailpit
-	if opts.Mailpit == "" {
-		res.Email.Note = "mailpit not found; running without email (install it with: " + MailpitInstall + ")"
-		fmt.Fprintf(out, "Email: %s\n", res.Email.Note)
-	} else {
-		var err error
-		mp, err = StartMailpit(ctx, opts.Mailpit, opts.Dir)
-		if err != nil {
-			if ctx.Err() != nil {
-				return res, ctx.Err()
-			}
-			res.Email.Note = fmt.Sprintf("mailpit could not start (%v); running without email", err)
-			fmt.Fprintf(out, "Email: %s\n", res.Email.Note)
-		} else {
-			defer mp.Stop()
-			res.Email.Enabled = true
-			res.Email.WebURL = mp.WebURL
-			fmt.Fprintf(out, "Mail catcher: SMTP on 127.0.0.1:%d, web interface %s\n", mp.SMTPPort, mp.WebURL)
+// session is one demo run in progress: what Run was given, what it has
+// started and what it has found so far.
+type session struct {
+	opts   Options
+	out    io.Writer
+	steps  []Step
+	srcDir string   // the declarations rewritten onto the site
+	global []string // --db and --sources, before every command
+	notify []string // the check's email flags; empty without email
+	mp     *Mailpit // the mail catcher; nil without one
+	site   *Site
+	seen   map[string]bool // event ids already reported by a step
+	res    Result
+}
+
+// newSession fills in the defaults of opts (no output, the bundled
+// timeline) and refuses an empty timeline.
+func newSession(opts Options) (*session, error) {
+	d := &session{opts: opts, out: opts.Out, steps: opts.Timeline, seen: map[string]bool{}}
+	if d.out == nil {
+		d.out = io.Discard
+	}
+	if d.steps == nil {
+		d.steps = Timeline()
+	}
+	if len(d.steps) == 0 {
+		return d, errors.New("demo: empty timeline")
+	}
+	d.srcDir = filepath.Join(opts.Dir, "sources")
+	d.global = []string{"--db", filepath.Join(opts.Dir, "clausewatch.db"), "--sources", d.srcDir}
+	return d, nil
+}
+
+// startMailCatcher starts mailpit when there is one and returns the
+// function that stops it. Without mailpit, or when it cannot start, the
+// demo goes on without email and says why; only the end of ctx is an
+// error.
+func (d *session) startMailCatcher(ctx context.Context) (stop func(), err error) {
+	if d.opts.Mailpit == "" {
+		d.skipEmail("mailpit not found; running without email (install it with: " + MailpitInstall + ")")
+		return func() {}, nil
+	}
+	mp, err := StartMailpit(ctx, d.opts.Mailpit, d.opts.Dir)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
+		d.skipEmail(fmt.Sprintf("mailpit could not start (%v); running without email", err))
+		return func() {}, nil
 	}
+	d.mp = mp
+	d.res.Email.Enabled = true
+	d.res.Email.WebURL = mp.WebURL
+	fmt.Fprintf(d.out, "Mail catcher: SMTP on 127.0.0.1:%d, web interface %s\n", mp.SMTPPort, mp.WebURL)
+	return mp.Stop, nil
+}
 
-	// 2. The local site.
+// skipEmail records and prints why the demo runs without email.
+func (d *session) skipEmail(note string) {
+	d.res.Email.Note = note
+	fmt.Fprintf(d.out, "Email: %s\n", d.res.Email.Note)
+}
+
+// startSite listens on a free port of 127.0.0.1, copies the declarations
+// onto it and serves the fixture pages of the first step; it returns the
+// function that shuts the site down.
+func (d *session) startSite() (stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return res, fmt.Errorf("demo site: listen: %w", err)
+		return nil, fmt.Errorf("demo site: listen: %w", err)
 	}
 	base := "http://" + ln.Addr().String()
-	res.SiteURL = base
-	srcDir := filepath.Join(opts.Dir, "sources")
-	urls, err := CopySources(opts.Sources, srcDir, base)
+	d.res.SiteURL = base
+	urls, err := CopySources(d.opts.Sources, d.srcDir, base)
 	if err != nil {
 		ln.Close()
-		return res, err
+		return nil, err
 	}
-	site, err := NewSite(urls, steps[0].State)
+	d.site, err = NewSite(urls, d.steps[0].State)
 	if err != nil {
 		ln.Close()
-		return res, err
+		return nil, err
 	}
-	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: d.site, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
-	defer func() {
+	fmt.Fprintf(d.out, "Fixture site: %s serving %d pages of our own wording; declarations rewritten into %s\n", base, len(urls), d.srcDir)
+	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		srv.Shutdown(sctx)
-	}()
-	fmt.Fprintf(out, "Fixture site: %s serving %d pages of our own wording; declarations rewritten into %s\n", base, len(urls), srcDir)
+	}, nil
+}
 
-	db := filepath.Join(opts.Dir, "clausewatch.db")
-	global := []string{"--db", db, "--sources", srcDir}
-	notify := []string{}
-	if res.Email.Enabled {
-		cfg := filepath.Join(opts.Dir, "notify.yaml")
-		if err := os.WriteFile(cfg, []byte(mailConfig(mp.SMTPPort)), 0o644); err != nil {
-			return res, fmt.Errorf("write %s: %w", cfg, err)
-		}
-		notify = []string{"--notify", "--config", cfg}
+// writeMailConfig writes the mail settings for the mail catcher, when
+// there is one, and turns on the check's email flags.
+func (d *session) writeMailConfig() error {
+	if !d.res.Email.Enabled {
+		return nil
 	}
+	cfg := filepath.Join(d.opts.Dir, "notify.yaml")
+	if err := os.WriteFile(cfg, []byte(mailConfig(d.mp.SMTPPort)), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", cfg, err)
+	}
+	d.notify = []string{"--notify", "--config", cfg}
+	return nil
+}
 
-	// 3. The timeline.
-	seen := map[string]bool{}
-	for i, st := range steps {
+// walkTimeline runs every step of the timeline in turn.
+func (d *session) walkTimeline(ctx context.Context) error {
+	for i, st := range d.steps {
 		if err := ctx.Err(); err != nil {
-			return res, err
+			return err
 		}
-		site.SetState(st.State)
-		fmt.Fprintf(out, "\n── Step %s (%d/%d): %s\n", st.Name, i+1, len(steps), st.Narration)
-		args := append(append(append([]string{}, global...), "check", "--host-delay", "0", "--retries", "0"), notify...)
-		var stdout, stderr bytes.Buffer
-		code := opts.Clausewatch(ctx, args, &stdout, &stderr)
-		if len(notify) > 0 && code == 2 && notifyUnsupported(stderr.String()) {
-			res.Email.Enabled = false
-			res.Email.Note = "this clausewatch has no --notify yet (" + firstLine(stderr.String()) + "); running without email"
-			fmt.Fprintf(out, "  (email skipped: %s)\n", res.Email.Note)
-			notify = nil
-			args = append(append([]string{}, global...), "check", "--host-delay", "0", "--retries", "0")
-			stdout.Reset()
-			stderr.Reset()
-			code = opts.Clausewatch(ctx, args, &stdout, &stderr)
+		if err := d.runStep(ctx, i, st); err != nil {
+			return err
 		}
-		if ctx.Err() != nil {
-			return res, ctx.Err()
-		}
-		shown := "clausewatch check --host-delay 0 --retries 0"
-		if len(notify) > 0 {
-			shown += " --notify --config notify.yaml"
-		}
-		fmt.Fprintf(out, "$ %s   (exit %d)\n", shown, code)
-		indent(out, stdout.String())
-		indent(out, stderr.String())
-		evs, err := events(ctx, opts.Clausewatch, global)
-		if err != nil {
-			return res, err
-		}
-		sr := StepResult{Step: st, Exit: code}
-		for _, e := range evs {
-			if !seen[e.ID] {
-				seen[e.ID] = true
-				sr.Events = append(sr.Events, e)
-			}
-		}
-		res.Steps = append(res.Steps, sr)
 	}
+	return nil
+}
 
-	// 4. The report and the matrix.
-	fmt.Fprintf(out, "\n── What changed: clausewatch changes\n")
-	if err := show(ctx, out, opts.Clausewatch, append(append([]string{}, global...), "changes")); err != nil {
-		return res, err
+// runStep puts the site in the step's state, runs the check, shows what
+// it printed and records the events it added.
+func (d *session) runStep(ctx context.Context, i int, st Step) error {
+	d.site.SetState(st.State)
+	fmt.Fprintf(d.out, "\n── Step %s (%d/%d): %s\n", st.Name, i+1, len(d.steps), st.Narration)
+	code, stdout, stderr := d.check(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
-	if res.Changes, err = events(ctx, opts.Clausewatch, global); err != nil {
-		return res, err
+	shown := "clausewatch check --host-delay 0 --retries 0"
+	if len(d.notify) > 0 {
+		shown += " --notify --config notify.yaml"
 	}
-	fmt.Fprintf(out, "\n── Documented vs observed: clausewatch status\n")
-	if err := show(ctx, out, opts.Clausewatch, append(append([]string{}, global...), "status")); err != nil {
-		return res, err
+	fmt.Fprintf(d.out, "$ %s   (exit %d)\n", shown, code)
+	indent(d.out, stdout)
+	indent(d.out, stderr)
+	evs, err := events(ctx, d.opts.Clausewatch, d.global)
+	if err != nil {
+		return err
 	}
-	if res.Status, err = status(ctx, opts.Clausewatch, global); err != nil {
-		return res, err
-	}
+	d.res.Steps = append(d.res.Steps, StepResult{Step: st, Exit: code, Events: d.newEvents(evs)})
+	return nil
+}
 
-	// 5. The email.
-	fmt.Fprintf(out, "\n── Email\n")
-	if res.Email.Enabled {
-		msgs, err := waitMessages(ctx, mp)
-		if err != nil {
-			res.Email.Note = err.Error()
-		}
-		res.Email.Messages = msgs
-		if len(msgs) == 0 {
-			fmt.Fprintf(out, "  The mail catcher received no message.\n")
-		}
-		for i := len(msgs) - 1; i >= 0; i-- {
-			m := msgs[i]
-			var to []string
-			for _, a := range m.To {
-				to = append(to, a.Address)
-			}
-			fmt.Fprintf(out, "  %s  to %s: %s\n", m.Created.Local().Format("15:04:05"), strings.Join(to, ", "), m.Subject)
-		}
-		fmt.Fprintf(out, "  Read them at %s\n", mp.WebURL)
-	} else {
-		fmt.Fprintf(out, "  %s\n", res.Email.Note)
+// check runs `clausewatch check`, with the email flags while email is on.
+// A clausewatch that knows no --notify turns email off, and the check runs
+// again without it.
+func (d *session) check(ctx context.Context) (code int, stdout, stderr string) {
+	code, stdout, stderr = d.runCheck(ctx)
+	if len(d.notify) > 0 && code == 2 && notifyUnsupported(stderr) {
+		d.res.Email.Enabled = false
+		d.res.Email.Note = "this clausewatch has no --notify yet (" + firstLine(stderr) + "); running without email"
+		fmt.Fprintf(d.out, "  (email skipped: %s)\n", d.res.Email.Note)
+		d.notify = nil
+		code, stdout, stderr = d.runCheck(ctx)
 	}
-	if opts.Hold != nil {
-		opts.Hold(ctx, res)
+	return code, stdout, stderr
+}
+
+// runCheck runs `clausewatch check` once with the current flags.
+func (d *session) runCheck(ctx context.Context) (code int, stdout, stderr string) {
+	args := append(append(d.command("check"), "--host-delay", "0", "--retries", "0"), d.notify...)
+	var out, errOut bytes.Buffer
+	code = d.opts.Clausewatch(ctx, args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// newEvents returns the events of evs no earlier step reported, and
+// remembers them.
+func (d *session) newEvents(evs []terms.Event) []terms.Event {
+	var fresh []terms.Event
+	for _, e := range evs {
+		if !d.seen[e.ID] {
+			d.seen[e.ID] = true
+			fresh = append(fresh, e)
+		}
 	}
-	return res, ctx.Err()
+	return fresh
+}
+
+// showChanges shows `clausewatch changes` and records every event.
+func (d *session) showChanges(ctx context.Context) error {
+	fmt.Fprintf(d.out, "\n── What changed: clausewatch changes\n")
+	if err := show(ctx, d.out, d.opts.Clausewatch, d.command("changes")); err != nil {
+		return err
+	}
+	var err error
+	d.res.Changes, err = events(ctx, d.opts.Clausewatch, d.global)
+	return err
+}
+
+// showStatus shows `clausewatch status` and records the matrix.
+func (d *session) showStatus(ctx context.Context) error {
+	fmt.Fprintf(d.out, "\n── Documented vs observed: clausewatch status\n")
+	if err := show(ctx, d.out, d.opts.Clausewatch, d.command("status")); err != nil {
+		return err
+	}
+	var err error
+	d.res.Status, err = status(ctx, d.opts.Clausewatch, d.global)
+	return err
+}
+
+// showEmail lists the messages the mail catcher received, oldest first,
+// or says why there was no email.
+func (d *session) showEmail(ctx context.Context) {
+	fmt.Fprintf(d.out, "\n── Email\n")
+	if !d.res.Email.Enabled {
+		fmt.Fprintf(d.out, "  %s\n", d.res.Email.Note)
+		return
+	}
+	msgs, err := waitMessages(ctx, d.mp)
+	if err != nil {
+		d.res.Email.Note = err.Error()
+	}
+	d.res.Email.Messages = msgs
+	if len(msgs) == 0 {
+		fmt.Fprintf(d.out, "  The mail catcher received no message.\n")
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		printMessage(d.out, msgs[i])
+	}
+	fmt.Fprintf(d.out, "  Read them at %s\n", d.mp.WebURL)
+}
+
+// printMessage prints one caught message: time, recipients, subject.
+func printMessage(out io.Writer, m Message) {
+	var to []string
+	for _, a := range m.To {
+		to = append(to, a.Address)
+	}
+	fmt.Fprintf(out, "  %s  to %s: %s\n", m.Created.Local().Format("15:04:05"), strings.Join(to, ", "), m.Subject)
+}
+
+// command returns the arguments of a clausewatch command: the global
+// flags, then args.
+func (d *session) command(args ...string) []string {
+	return append(append([]string{}, d.global...), args...)
 }
 
 // mailConfig is the demo's mail settings: the local catcher, no TLS, one

@@ -27,6 +27,22 @@ var urlLineRe = regexp.MustCompile(`(?m)^(\s*(?:-\s+)?url:\s*)(["']?)(https?://[
 // no page of theirs). It returns the original URL of each copied source,
 // by source id, and checks that the copy loads and points only at base.
 func CopySources(fsys fs.FS, dir, base string) (map[string]string, error) {
+	urls, err := vendorURLs(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if err := copyVendorFiles(fsys, dir, base); err != nil {
+		return nil, fmt.Errorf("copy declarations to %s: %w", dir, err)
+	}
+	if err := checkLocal(dir, base); err != nil {
+		return nil, err
+	}
+	return urls, nil
+}
+
+// vendorURLs loads the declarations of fsys and returns the URL of each
+// source of Vendor, by source id; it is an error when there is none.
+func vendorURLs(fsys fs.FS) (map[string]string, error) {
 	vendors, err := source.Load(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("bundled declarations: %w", err)
@@ -43,58 +59,75 @@ func CopySources(fsys fs.FS, dir, base string) (map[string]string, error) {
 	if len(urls) == 0 {
 		return nil, fmt.Errorf("bundled declarations: no source of vendor %q", Vendor)
 	}
-	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
+	return urls, nil
+}
+
+// copyVendorFiles copies every YAML file of Vendor in fsys into dir,
+// skipping hidden directories.
+func copyVendorFiles(fsys fs.FS, dir, base string) error {
+	return fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
 			return err
-		}
-		if d.IsDir() {
-			if name != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
+		case d.IsDir() && name != "." && strings.HasPrefix(d.Name(), "."):
+			return fs.SkipDir
+		case d.IsDir() || !isYAML(name):
 			return nil
 		}
-		ext := strings.ToLower(path.Ext(name))
-		if ext != ".yaml" && ext != ".yml" {
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
-		}
-		m := vendorLineRe.FindSubmatch(data)
-		if m == nil || string(m[1]) != Vendor {
-			return nil // another vendor's file
-		}
-		if !strings.Contains(name, "/") { // a declaration file
-			data, err = rewriteURLs(data, base)
-			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-		}
-		dst := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", dst, err)
-		}
-		return nil
+		return copyVendorFile(fsys, name, dir, base)
 	})
+}
+
+// isYAML reports whether name ends in .yaml or .yml, in any case.
+func isYAML(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// copyVendorFile copies the file name of fsys into dir when it is about
+// Vendor, rewriting the URLs of a declaration file (one at the top level)
+// onto base; baselines are copied unchanged.
+func copyVendorFile(fsys fs.FS, name, dir, base string) error {
+	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, fmt.Errorf("copy declarations to %s: %w", dir, err)
+		return fmt.Errorf("read %s: %w", name, err)
 	}
+	m := vendorLineRe.FindSubmatch(data)
+	if m == nil || string(m[1]) != Vendor {
+		return nil // another vendor's file
+	}
+	if !strings.Contains(name, "/") { // a declaration file
+		data, err = rewriteURLs(data, base)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	dst := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", dst, err)
+	}
+	return nil
+}
+
+// checkLocal checks that the declarations copied into dir load and that
+// every source points at base.
+func checkLocal(dir, base string) error {
 	got, err := source.LoadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("rewritten declarations: %w", err)
+		return fmt.Errorf("rewritten declarations: %w", err)
 	}
+	prefix := strings.TrimRight(base, "/") + "/"
 	for _, v := range got {
 		for _, s := range v.Sources {
-			if !strings.HasPrefix(s.URL, strings.TrimRight(base, "/")+"/") {
-				return nil, fmt.Errorf("rewritten declarations: source %s still points at %s", s.ID, s.URL)
+			if !strings.HasPrefix(s.URL, prefix) {
+				return fmt.Errorf("rewritten declarations: source %s still points at %s", s.ID, s.URL)
 			}
 		}
 	}
-	return urls, nil
+	return nil
 }
 
 // rewriteURLs rewrites every url field of a declaration file onto base.
