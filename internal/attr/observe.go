@@ -145,57 +145,27 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 // speaks for, and, when a narrowing rule selected nothing, the reason its
 // tiers read unknown.
 func narrow(v terms.Vendor, src terms.Source, attribute string, sents []sentence) (pool []sentence, docTiers []string, unknown string) {
-	docTiers = src.Tiers
 	var include, exclude []terms.Rule
 	for _, r := range v.Rules {
-		if r.Source != src.ID || r.Attribute != attribute {
-			continue
-		}
-		if r.Exclude {
+		switch {
+		case r.Source != src.ID || r.Attribute != attribute:
+		case r.Exclude:
 			exclude = append(exclude, r)
-		} else {
+		default:
 			include = append(include, r)
 		}
 	}
-	if len(include) > 0 {
-		docTiers = nil
-		for _, r := range include {
-			tiers := r.Tiers
-			if len(tiers) == 0 {
-				tiers = src.Tiers
-			}
-			for _, t := range tiers {
-				if !slices.Contains(docTiers, t) {
-					docTiers = append(docTiers, t)
-				}
-			}
-		}
-	}
-	res := map[string]*regexp.Regexp{}
-	for _, r := range append(slices.Clone(include), exclude...) {
-		if r.Match != "" {
-			if re, err := regexp.Compile("(?i)" + r.Match); err == nil {
-				res[r.Match] = re
-			} else {
-				res[r.Match] = regexp.MustCompile(nothing) // the loader refuses such a rule
-			}
-		}
-	}
-	selects := func(r terms.Rule, s sentence) bool {
-		return s.clause.Matches(r.Clause) && (r.Match == "" || res[r.Match].MatchString(s.clause.Text))
-	}
-	anyRule := func(rs []terms.Rule, s sentence) bool {
-		return slices.ContainsFunc(rs, func(r terms.Rule) bool { return selects(r, s) })
-	}
+	docTiers = ruleTiers(src, include)
+	sel := newSelector(append(slices.Clone(include), exclude...))
 	for _, s := range sents {
-		if anyRule(exclude, s) || (len(include) > 0 && !anyRule(include, s)) {
+		if sel.any(exclude, s) || (len(include) > 0 && !sel.any(include, s)) {
 			continue
 		}
 		pool = append(pool, s)
 	}
 	var reasons []string
 	for _, r := range include {
-		if !slices.ContainsFunc(sents, func(s sentence) bool { return selects(r, s) }) {
+		if !slices.ContainsFunc(sents, func(s sentence) bool { return sel.selects(r, s) }) {
 			reasons = append(reasons, noMatch(r, src))
 		}
 	}
@@ -203,6 +173,57 @@ func narrow(v terms.Vendor, src terms.Source, attribute string, sents []sentence
 		unknown = strings.Join(reasons, "; ")
 	}
 	return pool, docTiers, unknown
+}
+
+// ruleTiers are the tiers a page's unnamed sentences speak for: those of
+// its narrowing rules when it has any, else the page's own.
+func ruleTiers(src terms.Source, include []terms.Rule) []string {
+	if len(include) == 0 {
+		return src.Tiers
+	}
+	var tiers []string
+	for _, r := range include {
+		ts := r.Tiers
+		if len(ts) == 0 {
+			ts = src.Tiers
+		}
+		for _, t := range ts {
+			if !slices.Contains(tiers, t) {
+				tiers = append(tiers, t)
+			}
+		}
+	}
+	return tiers
+}
+
+// selector tells which sentences rules select, their match patterns
+// compiled once.
+type selector map[string]*regexp.Regexp
+
+func newSelector(rules []terms.Rule) selector {
+	res := selector{}
+	for _, r := range rules {
+		if r.Match == "" {
+			continue
+		}
+		re, err := regexp.Compile("(?i)" + r.Match)
+		if err != nil {
+			re = regexp.MustCompile(nothing) // the declarations loader refuses such a rule
+		}
+		res[r.Match] = re
+	}
+	return res
+}
+
+// selects reports whether rule r selects sentence s: its clause's heading
+// path matches r.Clause and its clause text matches r.Match.
+func (sel selector) selects(r terms.Rule, s sentence) bool {
+	return s.clause.Matches(r.Clause) && (r.Match == "" || sel[r.Match].MatchString(s.clause.Text))
+}
+
+// any reports whether one of rules selects s.
+func (sel selector) any(rules []terms.Rule, s sentence) bool {
+	return slices.ContainsFunc(rules, func(r terms.Rule) bool { return sel.selects(r, s) })
 }
 
 // noMatch says why a narrowing rule read nothing.

@@ -34,3 +34,12 @@ func Agrees(attribute string, documented, observed terms.Value) bool {
 	}
 	return documented.Equal(observed)
 }
+
+// Contradicts reports whether an observed value contradicts the documented
+// one: it does not agree (Agrees), and it is not a set, for which a
+// documented item no page lists is unverified, not contradicted (pages list
+// what they offer; silence is no denial, and an item a page stopped listing
+// is a value-changed event of its own).
+func Contradicts(attribute string, documented, observed terms.Value) bool {
+	return !Agrees(attribute, documented, observed) && observed.Set == nil
+}

@@ -377,40 +377,45 @@ func driftEvents(in Input, next map[key]*cell) []terms.Event {
 	sortKeys(in.Vendor, ks)
 	var evs []terms.Event
 	for _, k := range ks {
-		base, ok := in.Baseline[k.tier][k.attribute]
-		if !ok || base.Unknown || base.IsZero() || terms.IsUnspecified(base) || !in.settled(k) {
-			continue
+		if ev, ok := in.driftEvent(k, next); ok {
+			evs = append(evs, ev)
 		}
-		after := in.ObservedAfter[k.tier][k.attribute]
-		before, hadBefore := in.ObservedBefore[k.tier][k.attribute]
-		if in.justSettled(k) {
-			hadBefore = false // compared for the first time now
-		}
-		if after.Unknown || after.IsZero() {
-			continue
-		}
-		if Agrees(k.attribute, base, after) {
-			if hadBefore && !before.Unknown && !Agrees(k.attribute, base, before) {
-				ev := in.event(terms.DriftResolved, k, ptr(base), ptr(after))
-				if c, ok := next[k]; ok && !c.value.Unknown {
-					ev.After = in.afterSide(c)
-				}
-				ev.Detail = fmt.Sprintf("documented %s, observed %s again", base, after)
-				evs = append(evs, ev)
-			}
-			continue
-		}
-		if hadBefore && !Agrees(k.attribute, base, before) && before.Equal(after) {
-			continue // drift already reported and unchanged
-		}
-		ev := in.event(terms.BaselineDrift, k, ptr(base), ptr(after))
-		if c, ok := next[k]; ok && !c.value.Unknown {
-			ev.After = in.afterSide(c)
-		}
-		ev.Detail = fmt.Sprintf("documented %s, observed %s", base, after)
-		evs = append(evs, ev)
 	}
 	return evs
+}
+
+// driftEvent holds cell k against the baseline: baseline-drift when the
+// pages start contradicting the guide or move while they do, drift-resolved
+// when they agree again.
+func (in Input) driftEvent(k key, next map[key]*cell) (terms.Event, bool) {
+	base, ok := in.Baseline[k.tier][k.attribute]
+	if !ok || base.Unknown || base.IsZero() || terms.IsUnspecified(base) || !in.settled(k) {
+		return terms.Event{}, false
+	}
+	after := in.ObservedAfter[k.tier][k.attribute]
+	if after.Unknown || after.IsZero() {
+		return terms.Event{}, false
+	}
+	before, hadBefore := in.ObservedBefore[k.tier][k.attribute]
+	wasDrift := hadBefore && !in.justSettled(k) && !before.Unknown && Contradicts(k.attribute, base, before)
+	var ev terms.Event
+	switch {
+	case !Contradicts(k.attribute, base, after):
+		if !wasDrift {
+			return terms.Event{}, false
+		}
+		ev = in.event(terms.DriftResolved, k, ptr(base), ptr(after))
+		ev.Detail = fmt.Sprintf("documented %s, observed %s again", base, after)
+	case wasDrift && before.Equal(after):
+		return terms.Event{}, false // drift already reported and unchanged
+	default:
+		ev = in.event(terms.BaselineDrift, k, ptr(base), ptr(after))
+		ev.Detail = fmt.Sprintf("documented %s, observed %s", base, after)
+	}
+	if c, ok := next[k]; ok && !c.value.Unknown {
+		ev.After = in.afterSide(c)
+	}
+	return ev, true
 }
 
 func unionKeys(a, b map[key]*cell) []key {

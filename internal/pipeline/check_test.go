@@ -77,6 +77,10 @@ func newRig(t *testing.T) *rig {
 		Rules: []terms.Rule{
 			{Source: "acme-terms", Tiers: []string{"consumer"}, Attribute: "training"},
 			{Source: "acme-help", Tiers: []string{"consumer"}, Attribute: "training"},
+			// The rights an opt-out sentence implies are another cell; leave
+			// them out so that each step is about one.
+			{Source: "acme-terms", Attribute: "rights", Exclude: true},
+			{Source: "acme-help", Attribute: "rights", Exclude: true},
 		}}
 	r.p = &Pipeline{Store: db, Fetcher: r.pages, Vendors: []terms.Vendor{v}, Now: func() time.Time { return r.clock },
 		Baselines: map[string]map[string]map[string]terms.Value{"acme": {"consumer": {"training": terms.Scalar("never")}}}}

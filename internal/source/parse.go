@@ -310,36 +310,9 @@ func (p *fileParser) rule(n *yaml.Node, at string) (terms.Rule, bool) {
 	r := terms.Rule{File: p.file, Line: n.Line}
 	ok = true
 
-	r.Source = p.Str(f["source"], at+".source")
-	srcTiers, known := p.sources[r.Source]
-	switch {
-	case r.Source == "" && (f["source"].Val == nil || yamlx.IsNull(f["source"].Val)):
-		p.fail(yamlx.LineOf(f["source"], n), at+".source", ErrMissing)
-		ok = false
-	case r.Source == "" || p.badSources[r.Source]:
-		ok = false // already reported
-	case !known:
-		p.fail(yamlx.LineOf(f["source"], n), at+".source",
-			fmt.Errorf("%w %q (not among the documents of this file)", ErrUnknownSource, r.Source))
-		ok = false
-	}
-
-	if f["tiers"].Key != nil {
-		var given int
-		r.Tiers, given = p.tierRefs(f["tiers"], at+".tiers")
-		if given == 0 && isEmpty(f["tiers"].Val) {
-			p.fail(yamlx.LineOf(f["tiers"], n), at+".tiers", fmt.Errorf("%w: an empty tier list feeds nothing", ErrEmpty))
-		}
-		if len(r.Tiers) == 0 {
-			ok = false
-		}
-	} else if known {
-		r.Tiers = slices.Clone(srcTiers)
-		ok = ok && len(r.Tiers) > 0
-		if len(r.Tiers) == 0 && !p.tiersBroken && !p.sourceTiersBad[r.Source] {
-			p.fail(n.Line, at+".tiers", fmt.Errorf("%w (source %q speaks for no tier)", ErrMissing, r.Source))
-		}
-	}
+	var known bool
+	known, ok = p.ruleSource(&r, f, n, at)
+	ok = p.ruleTiers(&r, f, n, at, known) && ok
 
 	r.Attribute = p.Str(f["attribute"], at+".attribute")
 	switch {
@@ -384,6 +357,51 @@ func (p *fileParser) rule(n *yaml.Node, at string) (terms.Rule, bool) {
 		}
 	}
 	return r, ok
+}
+
+// ruleSource reads a rule's source; known reports whether the file
+// declares it.
+func (p *fileParser) ruleSource(r *terms.Rule, f map[string]yamlx.Entry, n *yaml.Node, at string) (known, ok bool) {
+	ok = true
+	r.Source = p.Str(f["source"], at+".source")
+	_, known = p.sources[r.Source]
+	switch {
+	case r.Source == "" && (f["source"].Val == nil || yamlx.IsNull(f["source"].Val)):
+		p.fail(yamlx.LineOf(f["source"], n), at+".source", ErrMissing)
+		ok = false
+	case r.Source == "" || p.badSources[r.Source]:
+		ok = false // already reported
+	case !known:
+		p.fail(yamlx.LineOf(f["source"], n), at+".source",
+			fmt.Errorf("%w %q (not among the documents of this file)", ErrUnknownSource, r.Source))
+		ok = false
+	}
+
+	return known, ok
+}
+
+// ruleTiers reads a rule's tiers, the source's tiers by default.
+func (p *fileParser) ruleTiers(r *terms.Rule, f map[string]yamlx.Entry, n *yaml.Node, at string, known bool) bool {
+	ok := true
+	srcTiers := p.sources[r.Source]
+	if f["tiers"].Key != nil {
+		var given int
+		r.Tiers, given = p.tierRefs(f["tiers"], at+".tiers")
+		if given == 0 && isEmpty(f["tiers"].Val) {
+			p.fail(yamlx.LineOf(f["tiers"], n), at+".tiers", fmt.Errorf("%w: an empty tier list feeds nothing", ErrEmpty))
+		}
+		if len(r.Tiers) == 0 {
+			ok = false
+		}
+	} else if known {
+		r.Tiers = slices.Clone(srcTiers)
+		ok = ok && len(r.Tiers) > 0
+		if len(r.Tiers) == 0 && !p.tiersBroken && !p.sourceTiersBad[r.Source] {
+			p.fail(n.Line, at+".tiers", fmt.Errorf("%w (source %q speaks for no tier)", ErrMissing, r.Source))
+		}
+	}
+
+	return ok
 }
 
 // id reads the required id field key of mapping n and checks its form. It
