@@ -53,6 +53,13 @@ func importCorpus(t *testing.T) *runner {
 		t.Skipf("no real pages to read: %s is absent (it sits beside the repository on the project's machines)", corpusDir)
 	}
 	r := &runner{t: t, db: filepath.Join(t.TempDir(), "cw.db"), sources: "", now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	importInto(t, r)
+	return r
+}
+
+// importInto imports every real page we hold into r's database.
+func importInto(t *testing.T, r *runner) {
+	t.Helper()
 	imp := func(id, at, file string) {
 		t.Helper()
 		if out, errs, code := r.run("import", "--source", id, "--fetched-at", at, file); code != 0 && code != 3 {
@@ -70,7 +77,6 @@ func importCorpus(t *testing.T) *runner {
 		}
 		imp(id, "2026-11-26T00:00:00Z", f)
 	}
-	return r
 }
 
 // TestCorpusDump prints, with CLAUSEWATCH_DUMP=1 (and optionally
