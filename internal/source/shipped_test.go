@@ -77,15 +77,17 @@ func TestShippedDeclarations(t *testing.T) {
 		t.Errorf("anthropic declares %d sources, DESIGN.md names %d", len(v.Sources), len(designIDs))
 	}
 
-	// Every tier has a first-cut rule for the attributes the guide leads with.
-	for _, attr := range []string{"training", "retention"} {
-		for _, tier := range wantTiers {
-			found := slices.ContainsFunc(v.Rules, func(r terms.Rule) bool {
-				return r.Attribute == attr && slices.Contains(r.Tiers, tier)
-			})
-			if !found {
-				t.Errorf("no %s rule for tier %s", attr, tier)
-			}
+	// Every tier is spoken for by at least one page, and every tier is named
+	// by the words pages use for it (api-zdr excepted: pages that name
+	// ZDR speak of the api tier too).
+	for _, tier := range wantTiers {
+		if !slices.ContainsFunc(v.Sources, func(s terms.Source) bool { return slices.Contains(s.Tiers, tier) }) {
+			t.Errorf("no page speaks for tier %s", tier)
+		}
+	}
+	for _, tier := range v.Tiers {
+		if len(tier.Names) == 0 && tier.ID != "api-zdr" {
+			t.Errorf("tier %s declares no names", tier.ID)
 		}
 	}
 }
