@@ -252,6 +252,7 @@ type Snapshot struct {
 	NotModified   bool      `json:"not_modified,omitempty"` // 304: same as the previous fetch
 	Variant       string    `json:"variant,omitempty"`      // regional variant served (Source.Variants), "" when undeclared
 	Origin        string    `json:"origin"`                 // "check", "recheck", "import"
+	ExtractedBy   string    `json:"extracted_by,omitempty"` // how the document was found: "select:main", "auto", … (extract.Result.Method); "" without one
 }
 
 // OK reports whether the snapshot holds a page that was extracted.
