@@ -57,7 +57,7 @@ type Source struct {
 	Vendor   string            // Vendor.ID
 	Title    string            // display title
 	URL      string            // absolute http(s) URL
-	Select   []string          // CSS selectors whose union is the document; empty: <body>
+	Select   []string          // CSS selectors tried in order: the first whose matches hold content is the document; empty: <body>
 	Remove   []string          // CSS selectors removed from the selection
 	Tiers    []string          // tier ids the document speaks for
 	Headers  map[string]string // extra request headers (Accept-Language, cookies for a region…)
