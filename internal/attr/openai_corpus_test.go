@@ -103,8 +103,8 @@ func observeOpenAI(t *testing.T) (terms.Vendor, map[string][]terms.Observation, 
 		if err != nil {
 			t.Fatalf("extract %s (%s): %v", s.ID, file, err)
 		}
-		docs[s.ID] = doc
-		obs[s.ID] = attr.Observe(v, s, doc, snap)
+		docs[s.ID] = doc.Document
+		obs[s.ID] = attr.Observe(v, s, doc.Document, snap)
 	}
 	return v, obs, docs
 }
@@ -333,7 +333,7 @@ func TestOpenAIDataControlsOwnWords(t *testing.T) {
 		t.Fatalf("extract: %v", err)
 	}
 	got := map[string]terms.Observation{}
-	for _, o := range attr.Observe(v, s, doc, terms.Snapshot{ID: 7}) {
+	for _, o := range attr.Observe(v, s, doc.Document, terms.Snapshot{ID: 7}) {
 		got[o.Tier+" "+o.Attribute] = o
 	}
 	tests := []struct {

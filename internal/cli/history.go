@@ -22,6 +22,9 @@ func historyCmd() *command {
 		help: `Lists the versions of a source in order of fetch time: each version is a
 snapshot whose extracted text differs from the one before it. With --all,
 every recorded attempt is listed, failures and noise-only fetches included.
+EXTRACTED BY says how the text was found: "select:" and the declared
+selector that matched, or "auto" when none did and the page was read
+without selectors.
 The snapshot numbers are what 'clausewatch diff --from/--to' take.
 
 Examples:
@@ -58,7 +61,7 @@ Examples:
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "SNAPSHOT\tFETCHED AT\tORIGIN\tSTATUS\tSIZE\tTEXT")
+			fmt.Fprintln(tw, "SNAPSHOT\tFETCHED AT\tORIGIN\tSTATUS\tSIZE\tTEXT\tEXTRACTED BY")
 			for _, sn := range snaps {
 				st := strconv.Itoa(sn.Status)
 				if sn.ErrorCategory != "" {
@@ -70,7 +73,7 @@ Examples:
 				if len(th) > 12 {
 					th = th[:12]
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", sn.ID, sn.FetchedAt.Format(time.RFC3339), sn.Origin, st, sn.Size, th)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", sn.ID, sn.FetchedAt.Format(time.RFC3339), sn.Origin, st, sn.Size, th, sn.ExtractedBy)
 			}
 			return tw.Flush()
 		},

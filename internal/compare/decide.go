@@ -112,6 +112,7 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 		if h.LastGood != nil {
 			last := *h.LastGood
 			d.Snapshot.ContentHash, d.Snapshot.TextHash, d.Snapshot.Size, d.Snapshot.Variant = last.ContentHash, last.TextHash, last.Size, last.Variant
+			d.Snapshot.ExtractedBy = last.ExtractedBy
 			if d.Snapshot.ETag == "" {
 				d.Snapshot.ETag = last.ETag
 			}

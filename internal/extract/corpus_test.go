@@ -64,7 +64,7 @@ func TestCorpusConsumerTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sane(t, d, 50)
+	sane(t, d.Document, 50)
 	if !strings.Contains(d.Title, "Terms of Service") {
 		t.Errorf("title = %q", d.Title)
 	}
@@ -98,7 +98,7 @@ func TestCorpusCommercialTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sane(t, d, 40)
+	sane(t, d.Document, 40)
 	want := map[string]bool{"B. Customer Content": false, "D.4. Use Restrictions": false, "I.4. Effect of Termination": false}
 	for _, c := range d.Clauses {
 		for _, p := range c.Path {
@@ -123,7 +123,7 @@ func TestCorpusPrivacyPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := sane(t, d, 80)
+	kinds := sane(t, d.Document, 80)
 	if kinds[terms.KindTableRow] < 10 {
 		t.Errorf("%d table rows, want the legal-bases table (10+)", kinds[terms.KindTableRow])
 	}
@@ -144,7 +144,7 @@ func TestCorpusHelpCenterArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := sane(t, d, 3)
+	kinds := sane(t, d.Document, 3)
 	if kinds[terms.KindListItem] < 3 {
 		t.Errorf("%d list items, want 3", kinds[terms.KindListItem])
 	}
@@ -165,7 +165,7 @@ func TestCorpusHelpCenterArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sane(t, d, 5)
+	sane(t, d.Document, 5)
 }
 
 func TestCorpusChatGPTPrivacy(t *testing.T) {
@@ -174,7 +174,7 @@ func TestCorpusChatGPTPrivacy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := sane(t, d, 60)
+	kinds := sane(t, d.Document, 60)
 	if kinds[terms.KindTableRow] < 3 {
 		t.Errorf("%d table rows, want the legal-bases table", kinds[terms.KindTableRow])
 	}
@@ -184,11 +184,11 @@ func TestCorpusChatGPTPrivacy(t *testing.T) {
 			t.Errorf("text contains %q", s)
 		}
 	}
-	c, ok := find(d, func(c terms.Clause) bool { return c.Kind == terms.KindTableRow })
+	c, ok := find(d.Document, func(c terms.Clause) bool { return c.Kind == terms.KindTableRow })
 	if ok && !strings.HasPrefix(c.Text, "Purpose of processing: ") {
 		t.Errorf("first table row does not use the bold header row: %.80s", c.Text)
 	}
-	if _, ok := find(d, func(c terms.Clause) bool { return c.Matches("Retention") }); !ok {
+	if _, ok := find(d.Document, func(c terms.Clause) bool { return c.Matches("Retention") }); !ok {
 		t.Error("no clause under a Retention heading")
 	}
 }

@@ -52,9 +52,35 @@ const DefaultMinText = 200
 
 // Options declare where a page's content is.
 type Options struct {
-	Select  []string // CSS selectors; their matches (in document order, outermost only) form the document; empty: body
+	// Select are CSS selectors tried in order, as fallbacks: the first whose
+	// matches (in document order, outermost only) hold content is the
+	// document. A comma inside one selector is CSS's own union ("a, b").
+	// Empty: the <body>.
+	Select  []string
 	Remove  []string // removed from the selection before reading
 	MinText int      // minimum characters of text for a valid document; 0: DefaultMinText; negative: any non-empty text
+	// Auto: when no selector gives content, find the content without
+	// selectors (Result.Method is MethodAuto). Such a document is only a
+	// guess: Accept says whether it may be recorded.
+	Auto bool
+}
+
+// The ways Extract and Page find a page's content (Result.Method), other
+// than MethodSelect followed by the selector that matched ("select:main").
+const (
+	MethodSelect = "select:" // a declared selector: "select:main", "select:#content"
+	MethodBody   = "body"    // no selector declared: the whole <body>
+	MethodAuto   = "auto"    // no declared selector gave content: found without selectors (Options.Auto)
+	MethodText   = "text"    // a plain-text or markdown copy, read line by line
+)
+
+// Result is the document of a page and the way its content was found.
+type Result struct {
+	terms.Document
+	Method string // MethodSelect and the selector, MethodBody, MethodAuto or MethodText
+	// Unmatched says, for MethodAuto, what each declared selector gave
+	// (`select "main" matched nothing`).
+	Unmatched string
 }
 
 // ErrNoContent means the page came back but the declared content is not in
@@ -73,32 +99,55 @@ var challengeTitles = []string{
 	"checking your browser",
 }
 
+// Page reads a stored page by its content type: plain text and markdown
+// (an archive's text export) line by line with ExtractText (Method
+// MethodText), anything else as HTML with Extract.
+func Page(raw []byte, contentType string, opts Options) (Result, error) {
+	ct := strings.ToLower(contentType)
+	if strings.HasPrefix(ct, "text/plain") || strings.HasPrefix(ct, "text/markdown") {
+		doc := ExtractText(string(raw))
+		if len(doc.Clauses) == 0 {
+			return Result{}, fmt.Errorf("%w: the text file holds no text", ErrNoContent)
+		}
+		return Result{Document: doc, Method: MethodText}, nil
+	}
+	return Extract(raw, opts)
+}
+
 // Extract reads the declared content of an HTML page into a Document.
 //
 // The page is decoded from the charset its <meta> declares when that is not
-// UTF-8. The nodes matching opts.Select (the <body> when empty) are read in
-// document order, nested matches once; nodes matching opts.Remove and
-// non-text elements (script, style, svg, nav, button, form, img…) are left
-// out. Clauses follow the rules of the package documentation. Title is the
-// first <h1> of the content, or else the page's <title>.
+// UTF-8. The selectors of opts.Select are tried in order: the first whose
+// matches, read in document order (nested matches once), hold at least
+// opts.MinText characters of text is the document, and Method names it
+// ("select:main"). Without selectors the <body> is read (MethodBody). Nodes
+// matching opts.Remove and non-text elements (script, style, svg, nav,
+// button, form, img…) are left out. Clauses follow the rules of the package
+// documentation. Title is the first <h1> of the content, or else the page's
+// <title>.
 //
-// Extract returns an error wrapping ErrNoContent, naming the selector, when
-// a selector matches nothing, when the page is a bot challenge, or when the
-// content has fewer than opts.MinText characters of text; it never returns
-// an empty Document without an error. An invalid selector is an error naming
+// When no selector gives content and opts.Auto is set, the content is
+// found without selectors (MethodAuto): the <body> without navigation,
+// asides, the page's own header and footer, hidden elements and blocks
+// mostly of links (stripFurniture).
+//
+// Extract returns an error wrapping ErrNoContent, naming each selector,
+// when no way gives content: a selector matches nothing or too little text,
+// or the page is a bot challenge (never read any way). It never returns an
+// empty Document without an error. An invalid selector is an error naming
 // it.
-func Extract(page []byte, opts Options) (terms.Document, error) {
+func Extract(page []byte, opts Options) (Result, error) {
 	sels, err := compile("select", opts.Select)
 	if err != nil {
-		return terms.Document{}, err
+		return Result{}, err
 	}
 	rems, err := compile("remove", opts.Remove)
 	if err != nil {
-		return terms.Document{}, err
+		return Result{}, err
 	}
 	root, err := html.Parse(bytes.NewReader(decode(page)))
 	if err != nil {
-		return terms.Document{}, fmt.Errorf("parse html: %w", err)
+		return Result{}, fmt.Errorf("parse html: %w", err)
 	}
 	doc := goquery.NewDocumentFromNode(root)
 	name := "body"
@@ -108,32 +157,68 @@ func Extract(page []byte, opts Options) (terms.Document, error) {
 	pageTitle := Normalize(doc.Find("title").First().Text())
 	for _, t := range challengeTitles {
 		if strings.EqualFold(pageTitle, t) {
-			return terms.Document{}, fmt.Errorf("select %q: challenge page %q: %w", name, pageTitle, ErrNoContent)
+			return Result{}, fmt.Errorf("select %q: challenge page %q: %w", name, pageTitle, ErrNoContent)
 		}
 	}
-
-	var selection *goquery.Selection
+	r := reader{doc: doc, rems: rems, title: pageTitle, minText: opts.MinText}
+	body := doc.Find("body").Nodes
 	if len(sels) == 0 {
-		selection = doc.Find("body")
-	} else {
-		selection = doc.FindNodes()
-		for i, m := range sels {
-			found := doc.FindMatcher(m)
-			if found.Length() == 0 {
-				return terms.Document{}, fmt.Errorf("select %q matched nothing: %w", opts.Select[i], ErrNoContent)
-			}
-			selection = selection.AddSelection(found)
+		d, short := r.read(body)
+		if short != "" {
+			return Result{}, fmt.Errorf("select %q: %s: %w", name, short, ErrNoContent)
 		}
+		return Result{Document: d, Method: MethodBody}, nil
 	}
-	nodes := outermost(root, selection.Nodes)
-	if len(nodes) == 0 {
-		return terms.Document{}, fmt.Errorf("select %q matched nothing: %w", name, ErrNoContent)
+	x, unmatched := r.first(root, sels, opts.Select)
+	switch {
+	case unmatched == "":
+		return x, nil
+	case !opts.Auto || len(body) == 0:
+		return Result{}, fmt.Errorf("%s: %w", unmatched, ErrNoContent)
 	}
-	sel := doc.FindNodes(nodes...)
-	for _, m := range rems {
+	stripFurniture(body[0])
+	d, short := r.read(body)
+	if short != "" {
+		return Result{}, fmt.Errorf("%s; without selectors: %s: %w", unmatched, short, ErrNoContent)
+	}
+	return Result{Document: d, Method: MethodAuto, Unmatched: unmatched}, nil
+}
+
+// reader reads selected nodes of one parsed page into a Document.
+type reader struct {
+	doc     *goquery.Document
+	rems    []cascadia.Selector
+	title   string // the page's <title>, normalized
+	minText int
+}
+
+// first reads the matches of the first of sels (named by names) that hold
+// content. When none does, unmatched says what each gave.
+func (r reader) first(root *html.Node, sels []cascadia.Selector, names []string) (x Result, unmatched string) {
+	var misses []string
+	for i, m := range sels {
+		nodes := outermost(root, r.doc.FindMatcher(m).Nodes)
+		if len(nodes) == 0 {
+			misses = append(misses, fmt.Sprintf("select %q matched nothing", names[i]))
+			continue
+		}
+		d, short := r.read(nodes)
+		if short == "" {
+			return Result{Document: d, Method: MethodSelect + names[i]}, ""
+		}
+		misses = append(misses, fmt.Sprintf("select %q: %s", names[i], short))
+	}
+	return Result{}, strings.Join(misses, "; ")
+}
+
+// read reads nodes (in document order, none inside another) without what
+// the removals match. short is why they hold no content ("12 characters of
+// text, want at least 200"), or "".
+func (r reader) read(nodes []*html.Node) (d terms.Document, short string) {
+	sel := r.doc.FindNodes(nodes...)
+	for _, m := range r.rems {
 		sel.FindMatcher(m).Remove()
 	}
-
 	w := newWalker()
 	for _, n := range nodes {
 		w.node(n)
@@ -141,11 +226,11 @@ func Extract(page []byte, opts Options) (terms.Document, error) {
 		// carry over to the next.
 		w.b.truncate(0)
 	}
-	d := w.b.finish()
+	d = w.b.finish()
 	if d.Title == "" {
-		d.Title = pageTitle
+		d.Title = r.title
 	}
-	minText := opts.MinText
+	minText := r.minText
 	if minText == 0 {
 		minText = DefaultMinText
 	}
@@ -154,9 +239,9 @@ func Extract(page []byte, opts Options) (terms.Document, error) {
 		n += utf8.RuneCountInString(c.Text)
 	}
 	if len(d.Clauses) == 0 || n < minText {
-		return terms.Document{}, fmt.Errorf("select %q: %d characters of text, want at least %d: %w", name, n, max(minText, 1), ErrNoContent)
+		return terms.Document{}, fmt.Sprintf("%d characters of text, want at least %d", n, max(minText, 1))
 	}
-	return d, nil
+	return d, ""
 }
 
 // compile parses CSS selectors; what names the option in errors.

@@ -73,7 +73,7 @@ func TestExtractGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, strings.TrimSuffix(f.file, ".html")+".golden.json", d)
+			golden(t, strings.TrimSuffix(f.file, ".html")+".golden.json", d.Document)
 		})
 	}
 }
@@ -178,7 +178,7 @@ func TestExtractRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, ok := find(d, func(c terms.Clause) bool { return strings.Contains(c.Text, tt.contains) })
+			c, ok := find(d.Document, func(c terms.Clause) bool { return strings.Contains(c.Text, tt.contains) })
 			if !ok {
 				t.Fatalf("no clause contains %q", tt.contains)
 			}
@@ -201,7 +201,7 @@ func TestExtractRules(t *testing.T) {
 			t.Errorf("document text contains %q", junk)
 		}
 	}
-	if !materials(d).Matches("Prompts > Our use of Materials") {
+	if !materials(d.Document).Matches("Prompts > Our use of Materials") {
 		t.Errorf("selector %q does not match the Materials clause", "Prompts > Our use of Materials")
 	}
 }
@@ -262,7 +262,8 @@ func TestExtractNoContent(t *testing.T) {
 		{"empty shell with selector", readFile(t, "empty-shell.html"), Options{Select: []string{"main"}}, `select "main" matched nothing`},
 		{"challenge page", readFile(t, "challenge.html"), Options{}, "Just a moment..."},
 		{"application error page", readFile(t, "app-error.html"), Options{Select: []string{"main"}}, `select "main": `},
-		{"second selector matches nothing", readFile(t, "terms.html"), Options{Select: []string{"main", "#appendix"}}, `select "#appendix" matched nothing`},
+		{"no fallback matches", readFile(t, "terms.html"), Options{Select: []string{"#appendix", "#annex"}}, `select "#appendix" matched nothing; select "#annex" matched nothing`},
+		{"a fallback too short, the next absent", readFile(t, "terms.html"), Options{Select: []string{"h1", "#annex"}}, `select "h1": 25 characters of text, want at least 200; select "#annex" matched nothing`},
 		{"text shorter than MinText", readFile(t, "help-article.html"), Options{Select: []string{".article"}, MinText: 5000}, "want at least 5000"},
 		{"everything removed", readFile(t, "terms.html"), Options{Select: []string{"main"}, Remove: []string{"article"}}, "0 characters"},
 		{"empty input", nil, Options{}, `select "body"`},
@@ -306,22 +307,27 @@ func TestExtractBadSelector(t *testing.T) {
 	}
 }
 
+// TestExtractSelection: one selector with a comma is CSS's own union: its
+// matches are read in document order, nested ones once.
 func TestExtractSelection(t *testing.T) {
 	page := []byte(`<html><head><title>Page title</title></head><body>` +
 		`<div id="a"><h2>Part A</h2><p>The first part says something long enough to count as text.</p>` +
 		`<div class="inner"><p>An inner block that is read once even though two selectors match it.</p></div></div>` +
 		`<div id="b"><p>The second part has no heading of its own and must not inherit Part A.</p></div>` +
 		`</body></html>`)
-	d, err := Extract(page, Options{Select: []string{"#b", "#a", ".inner"}, MinText: 10})
+	d, err := Extract(page, Options{Select: []string{"#b, #a, .inner"}, MinText: 10})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if d.Method != "select:#b, #a, .inner" {
+		t.Errorf("method = %q", d.Method)
 	}
 	want := terms.Document{Title: "Page title", Clauses: []terms.Clause{
 		{Path: []string{"Part A"}, Kind: terms.KindParagraph, Text: "The first part says something long enough to count as text."},
 		{Path: []string{"Part A"}, Kind: terms.KindParagraph, Text: "An inner block that is read once even though two selectors match it."},
 		{Path: []string{}, Kind: terms.KindParagraph, Text: "The second part has no heading of its own and must not inherit Part A."},
 	}}
-	if diff := cmp.Diff(want, d); diff != "" {
+	if diff := cmp.Diff(want, d.Document); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/compare"
@@ -109,10 +108,14 @@ func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (
 // and time again is a no-op.
 func (p *Pipeline) Import(ctx context.Context, src terms.Source, raw []byte, fetchedAt time.Time, contentType string) (Outcome, error) {
 	snap := terms.Snapshot{Source: src.ID, FetchedAt: fetchedAt.UTC(), Origin: OriginImport, Status: 200, ContentType: contentType, Size: int64(len(raw))}
-	doc, err := Extract(src, contentType, raw)
+	x, xerr, err := p.read(ctx, src, snap, raw)
 	if err != nil {
-		return Outcome{Source: src}, fmt.Errorf("the page does not hold the declared content of %s: %w", src.ID, err)
+		return Outcome{Source: src}, err
 	}
+	if xerr != nil {
+		return Outcome{Source: src}, fmt.Errorf("the page does not hold the declared content of %s: %w", src.ID, xerr)
+	}
+	snap.ExtractedBy = x.Method
 	snaps, err := p.Store.Snapshots(ctx, src.ID)
 	if err != nil {
 		return Outcome{Source: src}, err
@@ -123,20 +126,24 @@ func (p *Pipeline) Import(ctx context.Context, src terms.Source, raw []byte, fet
 			return Outcome{Source: src, Snapshot: s}, nil // already imported
 		}
 	}
-	return p.record(ctx, src, snap, raw, &doc, nil)
+	return p.record(ctx, src, snap, raw, &x.Document, nil)
 }
 
 // process extracts raw and records the attempt: a new version, the same
 // text again, or an extraction failure.
 func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (Outcome, error) {
 	snap.Size = int64(len(raw))
-	doc, xerr := Extract(src, snap.ContentType, raw)
+	x, xerr, err := p.read(ctx, src, snap, raw)
+	if err != nil {
+		return Outcome{Source: src}, err
+	}
 	if xerr != nil {
 		snap.ErrorCategory = terms.ErrExtraction
 		snap.Error = fmt.Sprintf("extract %s: %v", src.ID, xerr)
 		return p.record(ctx, src, snap, raw, nil, xerr)
 	}
-	return p.record(ctx, src, snap, raw, &doc, nil)
+	snap.ExtractedBy = x.Method
+	return p.record(ctx, src, snap, raw, &x.Document, nil)
 }
 
 // record stores one attempt as DESIGN.md draws it: the raw bytes are
@@ -267,17 +274,37 @@ func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {
 	return terms.Vendor{ID: id}, false
 }
 
-// Extract reads the document of a stored page: HTML through the source's
-// selectors, or a plain-text / markdown copy (an archive's text export, say)
-// line by line.
-func Extract(src terms.Source, contentType string, raw []byte) (terms.Document, error) {
-	ct := strings.ToLower(contentType)
-	if strings.HasPrefix(ct, "text/plain") || strings.HasPrefix(ct, "text/markdown") {
-		doc := extract.ExtractText(string(raw))
-		if len(doc.Clauses) == 0 {
-			return doc, fmt.Errorf("%w: the text file holds no text", extract.ErrNoContent)
-		}
-		return doc, nil
+// Extract reads the document of a stored page (extract.Page): HTML through
+// the source's selectors, tried in order, or else without selectors
+// (extract.MethodAuto, which the caller must Accept); a plain-text or
+// markdown copy line by line.
+func Extract(src terms.Source, contentType string, raw []byte) (extract.Result, error) {
+	return extract.Page(raw, contentType, extract.Options{Select: src.Select, Remove: src.Remove, Auto: true})
+}
+
+// read extracts raw, the page of snap, and accepts a document found without
+// the declared selectors only when it holds most of the sentences of the
+// source's version nearest in time (extract.Accept): the one in force
+// before snap, or for a page older than every version, the first after it.
+// xerr is why the page holds no document; err a failure to read the store.
+func (p *Pipeline) read(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (x extract.Result, xerr, err error) {
+	if x, xerr = Extract(src, snap.ContentType, raw); xerr != nil || x.Method != extract.MethodAuto {
+		return x, xerr, nil
 	}
-	return extract.Extract(raw, extract.Options{Select: src.Select, Remove: src.Remove})
+	near, ok, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)
+	if err == nil && !ok {
+		near, ok, err = p.Store.VersionAfter(ctx, src.ID, snap.FetchedAt)
+	}
+	if err != nil {
+		return x, nil, err
+	}
+	var prev *terms.Document
+	if ok {
+		d, err := p.Store.Document(ctx, near.TextHash)
+		if err != nil {
+			return x, nil, fmt.Errorf("read version %d of %s: %w", near.ID, src.ID, err)
+		}
+		prev = &d
+	}
+	return x, extract.Accept(x, prev, extract.MinCoverage), nil
 }

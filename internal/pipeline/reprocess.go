@@ -7,6 +7,7 @@ import (
 	"github.com/clausewatch/clausewatch/internal/attr"
 	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/diff"
+	"github.com/clausewatch/clausewatch/internal/extract"
 	"github.com/clausewatch/clausewatch/internal/store"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -34,8 +35,9 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 	}
 	vendor, _ := p.vendor(src.Vendor)
 	type reread struct {
-		snap terms.Snapshot
-		doc  terms.Document
+		snap   terms.Snapshot
+		doc    terms.Document
+		method string // extract.Result.Method
 	}
 	var good []reread
 	docs := map[string]terms.Document{} // new text hash → document
@@ -47,14 +49,23 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 		if err != nil {
 			return res, fmt.Errorf("reprocess %s: snapshot %d: %w", src.ID, s.ID, err)
 		}
-		doc, err := Extract(src, s.ContentType, raw)
+		x, err := Extract(src, s.ContentType, raw)
+		if err == nil && x.Method == extract.MethodAuto {
+			// Found without selectors: kept only if it still reads as what
+			// was recorded for this snapshot.
+			old, derr := p.Store.Document(ctx, s.TextHash)
+			if derr != nil {
+				return res, fmt.Errorf("reprocess %s: snapshot %d: %w", src.ID, s.ID, derr)
+			}
+			err = extract.Accept(x, &old, extract.MinCoverage)
+		}
 		if err != nil {
 			res.ExtractErrors++
 			continue
 		}
 		res.Snapshots++
-		docs[doc.Hash()] = doc
-		good = append(good, reread{s, doc})
+		docs[x.Hash()] = x.Document
+		good = append(good, reread{s, x.Document, x.Method})
 	}
 	now := p.Now().UTC()
 	err = p.Store.Transact(ctx, func(tx *store.Tx) error {
@@ -63,6 +74,11 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 		for _, g := range good {
 			s, doc := g.snap, g.doc
 			h := doc.Hash()
+			if g.method != s.ExtractedBy {
+				if err := tx.SetExtractedBy(ctx, s.ID, g.method); err != nil {
+					return err
+				}
+			}
 			if h != s.TextHash {
 				res.TextChanged++
 				old, err := tx.Document(ctx, s.TextHash)

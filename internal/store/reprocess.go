@@ -29,3 +29,18 @@ func (tx *Tx) SetTextHash(ctx context.Context, snapshotID int64, textHash string
 	}
 	return nil
 }
+
+// SetExtractedBy records another way the document of a snapshot was found
+// (terms.Snapshot.ExtractedBy): reprocess uses it when today's declarations
+// read the stored bytes another way. ErrNotFound when no such snapshot
+// exists.
+func (tx *Tx) SetExtractedBy(ctx context.Context, snapshotID int64, method string) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE snapshots SET extracted_by = ? WHERE id = ?`, method, snapshotID)
+	if err != nil {
+		return fmt.Errorf("set extracted_by of snapshot %d: %w", snapshotID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("set extracted_by of snapshot %d: %w", snapshotID, ErrNotFound)
+	}
+	return nil
+}

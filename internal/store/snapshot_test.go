@@ -67,7 +67,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	d := doc("Terms > Alpha", "Alpha.")
 	want := terms.Snapshot{Source: "acme-terms", FetchedAt: time.Date(2026, 3, 1, 13, 0, 0, 123456789, time.FixedZone("X", 3600)),
 		Status: 200, ETag: `W/"abc"`, LastModified: "Sun, 01 Mar 2026 12:00:00 GMT", ContentType: "text/html; charset=utf-8",
-		Size: int64(len(raw)), Origin: "recheck"}
+		Size: int64(len(raw)), Origin: "recheck", ExtractedBy: "select:main"}
 	var id int64
 	mustTransact(t, db, func(tx *Tx) error {
 		var err error

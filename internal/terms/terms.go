@@ -57,7 +57,7 @@ type Source struct {
 	Vendor   string            // Vendor.ID
 	Title    string            // display title
 	URL      string            // absolute http(s) URL
-	Select   []string          // CSS selectors whose union is the document; empty: <body>
+	Select   []string          // CSS selectors tried in order: the first whose matches hold content is the document; empty: <body>
 	Remove   []string          // CSS selectors removed from the selection
 	Tiers    []string          // tier ids the document speaks for
 	Headers  map[string]string // extra request headers (Accept-Language, cookies for a region…)
@@ -253,6 +253,7 @@ type Snapshot struct {
 	NotModified   bool      `json:"not_modified,omitempty"` // 304: same as the previous fetch
 	Variant       string    `json:"variant,omitempty"`      // regional variant served (Source.Variants), "" when undeclared
 	Origin        string    `json:"origin"`                 // "check", "recheck", "import"
+	ExtractedBy   string    `json:"extracted_by,omitempty"` // how the document was found: "select:main", "auto", … (extract.Result.Method); "" without one
 }
 
 // OK reports whether the snapshot holds a page that was extracted.
