@@ -78,7 +78,7 @@ func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Sn
 // observeAttribute is Observe for one attribute.
 func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot) []terms.Observation {
 	read := readerFor(attribute)
-	pool, docTiers, unknown := narrow(v, src, attribute, sents)
+	pool, unknown := narrow(v, src, attribute, sents)
 	evidence := func(rd Reading, named bool) terms.Evidence {
 		ev := terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt, Named: named}
 		if !rd.Value.Unknown {
@@ -87,7 +87,6 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 		}
 		return ev
 	}
-	var out []terms.Observation
 	// Readings are memoized by the set of sentences read: the document-wide
 	// reading is the same for every tier the page is declared for.
 	memo := map[string]Reading{}
@@ -98,23 +97,21 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 		}
 		group := make([]sentence, len(idx))
 		for i, j := range idx {
-			group[i] = pool[j]
+			group[i] = pool[j].sentence
 		}
 		rd := read(lex, group)
 		memo[key] = rd
 		return rd
 	}
-	var docWide []int
-	for i, s := range pool {
-		if s.tiers == nil {
-			docWide = append(docWide, i)
-		}
-	}
+	var out []terms.Observation
 	for _, t := range v.Tiers {
-		var named []int
+		var named, docWide []int
 		for i, s := range pool {
-			if slices.Contains(s.tiers, t.ID) {
+			switch {
+			case slices.Contains(s.tiers, t.ID):
 				named = append(named, i)
+			case s.tiers == nil && slices.Contains(s.pinned, t.ID):
+				docWide = append(docWide, i)
 			}
 		}
 		if len(named) > 0 {
@@ -123,28 +120,32 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 				continue
 			}
 		}
-		if !slices.Contains(docTiers, t.ID) {
-			continue
-		}
 		if len(docWide) > 0 {
 			if rd := readSet(docWide); !rd.Value.Unknown {
 				out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: rd.Value, Evidence: evidence(rd, false)})
 				continue
 			}
 		}
-		if unknown != "" {
-			out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: terms.UnknownValue(unknown),
+		if reason, ok := unknown[t.ID]; ok {
+			out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: terms.UnknownValue(reason),
 				Evidence: terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt}})
 		}
 	}
 	return out
 }
 
+// pinnedSentence is a sentence with the tiers it speaks for when it names
+// none: the page's tiers, or those of the rules that select it.
+type pinnedSentence struct {
+	sentence
+	pinned []string
+}
+
 // narrow applies src's rules for attribute to the page's sentences: it
 // returns the sentences to read, the tiers a sentence that names none
 // speaks for, and, when a narrowing rule selected nothing, the reason its
 // tiers read unknown.
-func narrow(v terms.Vendor, src terms.Source, attribute string, sents []sentence) (pool []sentence, docTiers []string, unknown string) {
+func narrow(v terms.Vendor, src terms.Source, attribute string, sents []sentence) (pool []pinnedSentence, unknown map[string]string) {
 	var include, exclude []terms.Rule
 	for _, r := range v.Rules {
 		switch {
@@ -155,45 +156,58 @@ func narrow(v terms.Vendor, src terms.Source, attribute string, sents []sentence
 			include = append(include, r)
 		}
 	}
-	docTiers = ruleTiers(src, include)
 	sel := newSelector(append(slices.Clone(include), exclude...))
 	for _, s := range sents {
-		if sel.any(exclude, s) || (len(include) > 0 && !sel.any(include, s)) {
+		if sel.any(exclude, s) {
 			continue
 		}
-		pool = append(pool, s)
-	}
-	var reasons []string
-	for _, r := range include {
-		if !slices.ContainsFunc(sents, func(s sentence) bool { return sel.selects(r, s) }) {
-			reasons = append(reasons, noMatch(r, src))
+		if len(include) == 0 {
+			pool = append(pool, pinnedSentence{s, src.Tiers})
+			continue
+		}
+		var pinned []string
+		for _, r := range include {
+			if sel.selects(r, s) {
+				pinned = appendNew(pinned, ruleTiers(src, r)...)
+			}
+		}
+		if pinned != nil {
+			pool = append(pool, pinnedSentence{s, pinned})
 		}
 	}
-	if len(pool) == 0 && len(reasons) > 0 {
-		unknown = strings.Join(reasons, "; ")
-	}
-	return pool, docTiers, unknown
-}
-
-// ruleTiers are the tiers a page's unnamed sentences speak for: those of
-// its narrowing rules when it has any, else the page's own.
-func ruleTiers(src terms.Source, include []terms.Rule) []string {
-	if len(include) == 0 {
-		return src.Tiers
-	}
-	var tiers []string
+	// A narrowing rule that selects nothing leaves its tiers unknown.
+	unknown = map[string]string{}
 	for _, r := range include {
-		ts := r.Tiers
-		if len(ts) == 0 {
-			ts = src.Tiers
+		if slices.ContainsFunc(sents, func(s sentence) bool { return sel.selects(r, s) }) {
+			continue
 		}
-		for _, t := range ts {
-			if !slices.Contains(tiers, t) {
-				tiers = append(tiers, t)
+		for _, t := range ruleTiers(src, r) {
+			if unknown[t] == "" {
+				unknown[t] = noMatch(r, src)
+			} else {
+				unknown[t] += "; " + noMatch(r, src)
 			}
 		}
 	}
-	return tiers
+	return pool, unknown
+}
+
+// ruleTiers are the tiers the unnamed sentences a rule selects speak for:
+// its own, or the page's.
+func ruleTiers(src terms.Source, r terms.Rule) []string {
+	if len(r.Tiers) > 0 {
+		return r.Tiers
+	}
+	return src.Tiers
+}
+
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if !slices.Contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
 }
 
 // selector tells which sentences rules select, their match patterns

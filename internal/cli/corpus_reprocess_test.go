@@ -28,7 +28,7 @@ func TestCorpusReprocessIsRuleChanged(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b strings.Builder
-		b.Write(data)
+		b.WriteString(strings.Replace(string(data), "\nattributes: []\n", "\nattributes:\n", 1))
 		docs := string(data)
 		docs = docs[strings.Index(docs, "\ndocuments:"):strings.Index(docs, "\nattributes:")]
 		for _, m := range docID.FindAllStringSubmatch(docs, -1) {

@@ -157,7 +157,7 @@ func TestSecondVendorTimeline(t *testing.T) {
 	sort.Strings(got)
 	want := []string{
 		"clause-changed low oa-privacy team training -",
-		"evidence-found info oa-platform api retention unknown->default=30",
+		"evidence-found info oa-platform api retention ->default=30",
 		"evidence-lost high oa-privacy api retention default=30->unknown",
 	}
 	var trimmed []string

@@ -52,7 +52,7 @@ func RuleEvents(src terms.Source, s terms.Snapshot, stored, next []terms.Observa
 		if now2[key(o)] || o.Value.Unknown {
 			continue
 		}
-		ov, gone := o.Value, terms.UnknownValue("no rule reads it any more")
+		ov, gone := o.Value, terms.UnknownValue("today's readers and declarations no longer read it")
 		evs = append(evs, terms.Event{Kind: terms.RuleChanged, Severity: Severity(terms.RuleChanged, "", terms.Value{}, terms.Value{}), Vendor: o.Vendor, Tier: o.Tier,
 			Attribute: o.Attribute, Source: src.ID, SnapshotAt: s.FetchedAt, DetectedAt: now, Old: &ov, New: &gone,
 			Before: &terms.Side{Snapshot: s.ID, Clause: o.Evidence.Clause, Text: o.Evidence.Text}, Detail: gone.Reason})
