@@ -69,7 +69,7 @@ func Pages(st State) map[string]fixture.Page {
 		"azure-foundry-claude-data-privacy":  foundryPrivacy(),
 		"anthropic-zdr-agreement":            zdrAgreement(),
 		"anthropic-covered-models-retention": coveredModelsRetention(),
-		"anthropic-training-consumer":        trainingConsumer(st),
+		"anthropic-training-consumer":        trainingConsumer(),
 		"anthropic-training-commercial":      trainingCommercial(),
 	}
 }
@@ -94,11 +94,10 @@ func coveredModelsRetention() fixture.Page {
 	}}
 }
 
-func trainingConsumer(st State) fixture.Page {
+// trainingConsumer is the help article, which the timeline leaves alone:
+// when the terms change, the terms (primary for training) decide.
+func trainingConsumer() fixture.Page {
 	text := "Your chats may be used to improve our models unless you switch the model improvement setting off."
-	if st.ConsumerTraining == TrainingAlways {
-		text = "Your chats are used to improve our models."
-	}
 	return fixture.Page{Layout: fixture.HelpArticle, Title: "Do you train on my chats?", Sections: []fixture.Section{
 		{Heading: "Model training on individual plans", Paras: []fixture.Para{
 			{Text: text},
