@@ -343,7 +343,10 @@ func TestOpenAIDataControlsOwnWords(t *testing.T) {
 	}{
 		{"api zdr", terms.Scalar(attr.Available), "ask us to turn on"},
 		{"api-zdr zdr", terms.Scalar(attr.Available), "ask us to turn on"},
-		{"api-zdr retention", terms.MapOf(map[string]string{"zdr": attr.PeriodNone}), "is not stored"},
+		// The page names no tier: what it says of ZDR speaks for both API
+		// tiers, the 30-day default and the ZDR scope alike.
+		{"api retention", terms.MapOf(map[string]string{"default": "30", "zdr": attr.PeriodNone}), "is not stored"},
+		{"api-zdr retention", terms.MapOf(map[string]string{"default": "30", "zdr": attr.PeriodNone}), "is not stored"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {

@@ -36,10 +36,24 @@ func Agrees(attribute string, documented, observed terms.Value) bool {
 }
 
 // Contradicts reports whether an observed value contradicts the documented
-// one: it does not agree (Agrees), and it is not a set, for which a
-// documented item no page lists is unverified, not contradicted (pages list
-// what they offer; silence is no denial, and an item a page stopped listing
-// is a value-changed event of its own).
+// one. Scalars contradict when they differ. A retention map contradicts only
+// when a scope both state has another period: a documented scope no page
+// states is unverified, not contradicted. A set never contradicts: pages
+// list what they offer, silence is no denial, and an item a page stopped
+// listing is a value-changed event of its own.
 func Contradicts(attribute string, documented, observed terms.Value) bool {
-	return !Agrees(attribute, documented, observed) && observed.Set == nil
+	switch {
+	case Agrees(attribute, documented, observed):
+		return false
+	case observed.Set != nil:
+		return false
+	case documented.Map != nil && observed.Map != nil:
+		for scope, period := range documented.Map {
+			if got, ok := observed.Map[scope]; ok && got != period {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }

@@ -282,9 +282,9 @@ func agreement(c *Cell) string {
 		return Undocumented
 	case Agrees(c.Attribute, *c.Documented, *c.Observed):
 		return Agree
-	case c.Observed.Set != nil:
-		// A documented item no page mentions is unverified, never drift:
-		// pages list what they offer, and silence is not a denial.
+	case !Contradicts(c.Attribute, *c.Documented, *c.Observed):
+		// What the guide claims and no page states either way (a set item,
+		// a retention scope) is unverified, never drift.
 		return Unverified
 	}
 	return Drift

@@ -92,3 +92,21 @@ func TestBuildAgreementWords(t *testing.T) {
 		t.Errorf("%d cells, want one per tier and attribute", got)
 	}
 }
+
+func TestRetentionScopesNoPageStatesAreUnverified(t *testing.T) {
+	v := vendor()
+	obs := []terms.Observation{stmt("terms", "api", "retention", ret("default", "30"), false)}
+	for _, tt := range []struct {
+		doc  terms.Value
+		want string
+	}{
+		{ret("default", "30"), Agree},
+		{ret("default", "30", "batch", "29"), Unverified},
+		{ret("default", "90", "batch", "29"), Drift},
+	} {
+		m := Build(v, obs, map[string]map[string]terms.Value{"api": {"retention": tt.doc}})
+		if c, _ := m.Cell("api", "retention"); c.Agreement != tt.want {
+			t.Errorf("documented %s, observed default=30: %s, want %s", tt.doc, c.Agreement, tt.want)
+		}
+	}
+}
