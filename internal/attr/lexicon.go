@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,7 +24,7 @@ import (
 // white space in a name matching any run of white space and typographic
 // quotes and hyphens matching their plain forms. An empty list matches
 // nothing. The readers' own patterns that name a party are compiled from
-// these once per Lexicon. A Lexicon is never modified after LexiconOf built
+// these once per Lexicon. A Lexicon is never modified after it is built
 // it, so one may be shared.
 type Lexicon struct {
 	vendor   *regexp.Regexp // the vendor's own names
@@ -43,40 +42,9 @@ type Lexicon struct {
 	rightsBy  *regexp.Regexp // the vendor acting on its own (rights)
 }
 
-// lexicons caches LexiconOf by everything a Lexicon is built from.
-var lexicons sync.Map // string → *Lexicon
-
-// LexiconOf returns the Lexicon of v, built on first use and shared by
-// every later call for a vendor with the same names.
-func LexiconOf(v terms.Vendor) *Lexicon {
-	key := lexiconKey(v)
-	if l, ok := lexicons.Load(key); ok {
-		return l.(*Lexicon)
-	}
-	l, _ := lexicons.LoadOrStore(key, newLexicon(v))
-	return l.(*Lexicon)
-}
-
-// lexiconKey is everything newLexicon reads of v.
-func lexiconKey(v terms.Vendor) string {
-	var b strings.Builder
-	list := func(names []string) {
-		for _, n := range names {
-			b.WriteString(n)
-			b.WriteByte(0)
-		}
-		b.WriteByte(1)
-	}
-	list(vendorNames(v))
-	list(v.Products)
-	list(v.Clouds)
-	for _, t := range v.Tiers {
-		b.WriteString(t.ID)
-		b.WriteByte(2)
-		list(t.Names)
-	}
-	return b.String()
-}
+// LexiconOf compiles the Lexicon of v (a few milliseconds: build it once
+// per vendor and run, as NewReader does, not once per page).
+func LexiconOf(v terms.Vendor) *Lexicon { return newLexicon(v) }
 
 // vendorNames are the names pages use for v itself: Names, or Name when it
 // declares none.

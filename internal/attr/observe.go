@@ -39,7 +39,26 @@ import (
 // Clause the heading path of the deciding sentence's clause, Text the
 // sentences that support the value, Named as above.
 func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Snapshot) []terms.Observation {
-	lex := LexiconOf(v)
+	return NewReader(v).Observe(src, doc, snap)
+}
+
+// Reader reads the pages of one vendor: its declarations and the patterns
+// compiled from the names they declare, built once (NewReader) and shared
+// by every page of a run. A Reader is never modified after it is built.
+type Reader struct {
+	vendor terms.Vendor
+	lex    *Lexicon
+}
+
+// NewReader compiles the reading of vendor v's pages.
+func NewReader(v terms.Vendor) *Reader { return &Reader{vendor: v, lex: LexiconOf(v)} }
+
+// Vendor is the vendor r reads for.
+func (r *Reader) Vendor() terms.Vendor { return r.vendor }
+
+// Observe is the package's Observe with r's vendor.
+func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapshot) []terms.Observation {
+	v, lex := r.vendor, r.lex
 	sents := sentencesOf(doc.Clauses)
 	for i := range sents {
 		sents[i].tiers = whom(lex, sents[i])

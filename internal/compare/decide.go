@@ -18,7 +18,10 @@ type Version struct {
 // History is everything the store holds that a decision about one attempt
 // needs, read once inside the write transaction that records it.
 type History struct {
-	Vendor   terms.Vendor
+	Vendor terms.Vendor
+	// Reader reads the vendor's pages (attr.NewReader of Vendor, built once
+	// per run by the caller); nil: Decide builds one.
+	Reader   *attr.Reader
 	Baseline map[string]map[string]terms.Value // the vendor's documented values, tier → attribute
 	// Last is the version in force just before the attempt (any regional
 	// variant), nil when there is none.
@@ -97,6 +100,9 @@ func (d *Decision) Bind(id int64) {
 //     backfill is also compared with the version after it, and raises no
 //     drift and no recovery (those are about the pages of today).
 func Decide(h History, a Attempt, now time.Time) Decision {
+	if h.Reader == nil {
+		h.Reader = attr.NewReader(h.Vendor)
+	}
 	d := Decision{Snapshot: a.Snapshot}
 	switch {
 	case a.Snapshot.ErrorCategory != terms.ErrNone:
@@ -146,13 +152,13 @@ func decidePage(h History, a Attempt, now time.Time) Decision {
 	}
 	d.NewVersion, d.Prev = true, prev
 	doc := *a.Doc
-	d.Observations = attr.Observe(h.Vendor, a.Source, doc, a.Snapshot)
+	d.Observations = h.Reader.Observe(a.Source, doc, a.Snapshot)
 	if newest && prev != nil {
 		d.Observations = append(d.Observations, lost(h, a, prev, d.Observations)...)
 	}
 	d.Events = append(d.Events, versionEvents(h, a.Source, prev, Version{a.Snapshot, doc}, d.Observations, newest, now)...)
 	if next := h.Next; next != nil && next.Snapshot.TextHash != a.Snapshot.TextHash && next.Snapshot.Variant == a.Snapshot.Variant {
-		nextObs := attr.Observe(h.Vendor, a.Source, next.Doc, next.Snapshot)
+		nextObs := h.Reader.Observe(a.Source, next.Doc, next.Snapshot)
 		d.Events = append(d.Events, versionEvents(h, a.Source, &Version{a.Snapshot, doc}, *next, nextObs, false, now)...)
 	}
 	return d
@@ -179,7 +185,7 @@ func lost(h History, a Attempt, prev *Version, now []terms.Observation) []terms.
 			Value:    terms.UnknownValue(reason),
 			Evidence: terms.Evidence{Source: a.Source.ID, Snapshot: a.Snapshot.ID, SnapshotAt: a.Snapshot.FetchedAt}})
 	}
-	for _, o := range attr.Observe(h.Vendor, a.Source, prev.Doc, prev.Snapshot) {
+	for _, o := range h.Reader.Observe(a.Source, prev.Doc, prev.Snapshot) {
 		if !o.Value.Unknown {
 			where := ""
 			if o.Evidence.Clause != "" {
@@ -215,7 +221,7 @@ func versionEvents(h History, src terms.Source, prev *Version, next Version, nex
 	if prev != nil {
 		before := prev.Snapshot
 		in.Before = &before
-		prevObs = attr.Observe(h.Vendor, src, prev.Doc, prev.Snapshot)
+		prevObs = h.Reader.Observe(src, prev.Doc, prev.Snapshot)
 		in.Prev = prevObs
 		in.PrevClauses = byHeading(prev.Doc.Clauses)
 	}

@@ -60,6 +60,7 @@ type vendorFile struct {
 type Suite struct {
 	Vendor terms.Vendor
 	Cases  []Case
+	reader *attr.Reader
 }
 
 // Load reads vendor.yaml and every <attribute>.yaml of fsys.
@@ -95,6 +96,7 @@ func Load(fsys fs.FS) (Suite, error) {
 		}
 		s.Cases = append(s.Cases, cs...)
 	}
+	s.reader = attr.NewReader(s.Vendor)
 	return s, nil
 }
 
@@ -174,7 +176,7 @@ func (s Suite) Read(c Case) map[string]terms.Value {
 	src := terms.Source{ID: "eval-page", Vendor: s.Vendor.ID, Tiers: tiers}
 	v := s.Vendor
 	v.Sources = []terms.Source{src}
-	obs := attr.Observe(v, src, c.Document(), terms.Snapshot{ID: 1, Source: src.ID})
+	obs := s.reader.Observe(src, c.Document(), terms.Snapshot{ID: 1, Source: src.ID})
 	got := map[string]terms.Value{}
 	m := compare.Build(v, obs, nil)
 	for _, t := range v.Tiers {

@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/attr"
 	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/diff"
 	"github.com/clausewatch/clausewatch/internal/extract"
@@ -26,6 +28,12 @@ type Fetcher interface {
 
 // Pipeline holds the dependencies of a check run.
 type Pipeline struct {
+	// readers holds each vendor's compiled reading, built on first use (a
+	// cache for speed only: a Reader is immutable and built the same way
+	// every time).
+	readersOnce sync.Once
+	readers     map[string]*attr.Reader
+
 	Store     *store.DB
 	Fetcher   Fetcher
 	Vendors   []terms.Vendor
@@ -218,7 +226,7 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 // means. Documents and the vendor's current observations are read only when
 // the attempt's text may be a new version.
 func (p *Pipeline) history(ctx context.Context, tx *store.Tx, vendor terms.Vendor, src terms.Source, snap terms.Snapshot, doc *terms.Document) (compare.History, error) {
-	h := compare.History{Vendor: vendor, Baseline: p.Baselines[src.Vendor]}
+	h := compare.History{Vendor: vendor, Reader: p.reader(vendor), Baseline: p.Baselines[src.Vendor]}
 	n, err := tx.ConsecutiveFailures(ctx, src.ID)
 	if err != nil {
 		return h, err
@@ -263,6 +271,20 @@ func (p *Pipeline) history(ctx context.Context, tx *store.Tx, vendor terms.Vendo
 		}
 	}
 	return h, nil
+}
+
+// reader returns the compiled reading of v's pages.
+func (p *Pipeline) reader(v terms.Vendor) *attr.Reader {
+	p.readersOnce.Do(func() {
+		p.readers = map[string]*attr.Reader{}
+		for _, v := range p.Vendors {
+			p.readers[v.ID] = attr.NewReader(v)
+		}
+	})
+	if r, ok := p.readers[v.ID]; ok {
+		return r
+	}
+	return attr.NewReader(v)
 }
 
 func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {

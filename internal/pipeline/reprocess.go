@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/clausewatch/clausewatch/internal/attr"
 	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/diff"
 	"github.com/clausewatch/clausewatch/internal/extract"
@@ -105,7 +104,7 @@ func (p *Pipeline) Reprocess(ctx context.Context, src terms.Source) (ReprocessRe
 			if err != nil {
 				return err
 			}
-			next := attr.Observe(vendor, src, doc, s)
+			next := p.reader(vendor).Observe(src, doc, s)
 			changed := compare.RuleEvents(src, s, stored, next, now)
 			if len(changed) > 0 || len(stored) != len(next) {
 				res.ObsChanged++
