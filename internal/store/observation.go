@@ -31,12 +31,54 @@ func (tx *Tx) InsertObservations(ctx context.Context, snapshotID int64, obs []te
 			return fmt.Errorf("insert observation %s/%s/%s of snapshot %d: %w", o.Vendor, o.Tier, o.Attribute, snapshotID, err)
 		}
 	}
+	return tx.observationsWritten(ctx, snapshotID, obs)
+}
+
+// observationsWritten bumps the generation of each vendor obs belong to and
+// keeps the cache of current observations in step.
+func (tx *Tx) observationsWritten(ctx context.Context, snapshotID int64, obs []terms.Observation) error {
+	byVendor := map[string][]terms.Observation{}
+	var order []string
+	for _, o := range obs {
+		if _, ok := byVendor[o.Vendor]; !ok {
+			order = append(order, o.Vendor)
+		}
+		byVendor[o.Vendor] = append(byVendor[o.Vendor], o)
+	}
+	for _, v := range order {
+		from, to, err := tx.bumpGeneration(ctx, v)
+		if err != nil {
+			return err
+		}
+		vo := byVendor[v]
+		tx.db.current.recorded(v, from, to, vo[0].Evidence.Source, snapshotID, vo[0].Evidence.SnapshotAt, vo)
+	}
 	return nil
 }
 
 // DeleteObservations removes every observation of a snapshot (before
 // reprocessing it).
 func (tx *Tx) DeleteObservations(ctx context.Context, snapshotID int64) error {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT DISTINCT vendor FROM observations WHERE snapshot_id = ?`, snapshotID)
+	if err != nil {
+		return fmt.Errorf("delete observations of snapshot %d: %w", snapshotID, err)
+	}
+	var vendors []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("delete observations of snapshot %d: %w", snapshotID, err)
+		}
+		vendors = append(vendors, v)
+	}
+	rows.Close()
+	for _, v := range vendors {
+		if _, _, err := tx.bumpGeneration(ctx, v); err != nil {
+			return err
+		}
+		tx.db.current.drop(v)
+	}
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM observations WHERE snapshot_id = ?`, snapshotID); err != nil {
 		return fmt.Errorf("delete observations of snapshot %d: %w", snapshotID, err)
 	}
@@ -60,9 +102,23 @@ func (db *DB) LatestObservations(ctx context.Context, vendor string) ([]terms.Ob
 	return latestObservations(ctx, db.sql, vendor)
 }
 
-// LatestObservations is DB.LatestObservations inside the transaction.
+// LatestObservations is DB.LatestObservations inside the transaction,
+// served from the cache of current observations while it is valid (see
+// obsCache).
 func (tx *Tx) LatestObservations(ctx context.Context, vendor string) ([]terms.Observation, error) {
-	return latestObservations(ctx, tx.tx, vendor)
+	gen, _, err := getState(ctx, tx.tx, genKey(vendor))
+	if err != nil {
+		return nil, err
+	}
+	if obs, ok := tx.db.current.get(vendor, gen); ok {
+		return obs, nil
+	}
+	obs, err := latestObservations(ctx, tx.tx, vendor)
+	if err != nil {
+		return nil, err
+	}
+	tx.db.current.put(vendor, gen, obs)
+	return obs, nil
 }
 
 func latestObservations(ctx context.Context, q querier, vendor string) ([]terms.Observation, error) {

@@ -45,10 +45,11 @@ type Options struct {
 
 // DB is an open clausewatch database.
 type DB struct {
-	sql   *sql.DB
-	path  string
-	now   func() time.Time
-	codec *codec
+	sql     *sql.DB
+	path    string
+	now     func() time.Time
+	codec   *codec
+	current obsCache // current observations per vendor, see obsCache
 }
 
 //go:embed migrations/*.sql
