@@ -41,6 +41,10 @@ type History struct {
 	// Current is what the vendor's pages say now: the observations of the
 	// latest version of each of its sources (this one included).
 	Current []terms.Observation
+	// Read is the set of sources with a recorded version before the
+	// attempt: a cell is held against the guide once every page that may
+	// feed it has been read. Nil: every source counts as read.
+	Read map[string]bool
 }
 
 // Attempt is what one fetch or import of a source brought back.
@@ -211,7 +215,7 @@ func versionEvents(h History, src terms.Source, prev *Version, next Version, nex
 		After:       next.Snapshot,
 		Next:        nextObs,
 		NextClauses: byHeading(next.Doc.Clauses),
-		ReadBefore:  sourcesOf(h.Current),
+		ReadBefore:  h.Read,
 		Now:         now,
 	}
 	if current {
@@ -303,11 +307,3 @@ func replaceSource(obs []terms.Observation, id string, with []terms.Observation)
 	return append(out, with...)
 }
 
-// sourcesOf is the set of sources the observations were read from.
-func sourcesOf(obs []terms.Observation) map[string]bool {
-	seen := make(map[string]bool, len(obs))
-	for _, o := range obs {
-		seen[o.Evidence.Source] = true
-	}
-	return seen
-}

@@ -99,15 +99,18 @@ func merged(v terms.Vendor, obs []terms.Observation) Matrix {
 		if o.Value.IsZero() {
 			continue
 		}
-		for _, a := range terms.Attributes {
-			add(o.Tier, a)
+		if _, ok := m.index[key{o.Tier, o.Attribute}]; !ok {
+			for _, a := range terms.Attributes {
+				add(o.Tier, a)
+			}
+			add(o.Tier, o.Attribute) // an attribute outside the vocabulary: kept, not hidden
 		}
-		add(o.Tier, o.Attribute) // an attribute outside the vocabulary: kept, not hidden
 		c := &m.Cells[m.index[key{o.Tier, o.Attribute}]]
 		c.Statements = append(c.Statements, o)
 	}
+	primary := primaries(v)
 	for i := range m.Cells {
-		resolve(v, &m.Cells[i])
+		resolve(primary, &m.Cells[i])
 	}
 	sortCells(v, m.Cells)
 	for i, c := range m.Cells {
@@ -167,15 +170,13 @@ func (m Matrix) Values() map[string]map[string]terms.Value {
 // attribute outranks the others, and, within those, a statement that names
 // the tier outranks one that speaks for its whole document. An unknown
 // value ranks below every known one.
-func rank(v terms.Vendor, o terms.Observation) int {
+func rank(primary map[string][]string, o terms.Observation) int {
 	if o.Value.Unknown {
 		return -1
 	}
 	r := 0
-	for _, s := range v.Sources {
-		if s.ID == o.Evidence.Source && slices.Contains(s.Primary, o.Attribute) {
-			r += 2
-		}
+	if slices.Contains(primary[o.Evidence.Source], o.Attribute) {
+		r += 2
 	}
 	if o.Evidence.Named {
 		r++
@@ -189,17 +190,17 @@ func rank(v terms.Vendor, o terms.Observation) int {
 // retention maps of the deciding rank merge scope by scope; two deciding
 // statements that still disagree (two scalars, or two periods for one
 // scope) make the cell a conflict, its value the weaker of them.
-func resolve(v terms.Vendor, c *Cell) {
+func resolve(primary map[string][]string, c *Cell) {
 	if len(c.Statements) == 0 {
 		return
 	}
 	top := -2
 	for _, o := range c.Statements {
-		top = max(top, rank(v, o))
+		top = max(top, rank(primary, o))
 	}
 	var deciding []terms.Observation
 	for _, o := range c.Statements {
-		r := rank(v, o)
+		r := rank(primary, o)
 		if r == top || (o.Value.Set != nil && r >= 0) {
 			deciding = append(deciding, o)
 		}
@@ -213,6 +214,17 @@ func resolve(v terms.Vendor, c *Cell) {
 	}
 	c.Observed = &val
 	c.Evidence = decidingEvidence(deciding, val)
+}
+
+// primaries maps each source of v to the attributes it is primary for.
+func primaries(v terms.Vendor) map[string][]string {
+	m := map[string][]string{}
+	for _, s := range v.Sources {
+		if len(s.Primary) > 0 {
+			m[s.ID] = s.Primary
+		}
+	}
+	return m
 }
 
 // disagree reports whether two known statements of one rank contradict

@@ -1,9 +1,19 @@
 package compare
 
-// feeders returns the sources whose rules feed the cell k. sensitive-data,
-// derived from a tier's other values, is fed by every source of the tier.
+// feeders returns the sources that may feed the cell k: those declared for
+// its tier (every page feeds every cell it states), and those whose rules
+// name the tier for the attribute. sensitive-data, derived from a tier's
+// other values, is fed by every source of the tier.
 func (in Input) feeders(k key) []string {
 	var out []string
+	for _, s := range in.Vendor.Sources {
+		for _, t := range s.Tiers {
+			if t == k.tier {
+				out = append(out, s.ID)
+				break
+			}
+		}
+	}
 	for _, r := range in.Vendor.Rules {
 		for _, t := range r.Tiers {
 			if t == k.tier && (r.Attribute == k.attribute || k.attribute == "sensitive-data") {

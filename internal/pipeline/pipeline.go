@@ -269,6 +269,9 @@ func (p *Pipeline) history(ctx context.Context, tx *store.Tx, vendor terms.Vendo
 		if h.Current, err = tx.LatestObservations(ctx, src.Vendor); err != nil {
 			return h, err
 		}
+		if h.Read, err = tx.SourcesRead(ctx); err != nil {
+			return h, err
+		}
 	}
 	return h, nil
 }

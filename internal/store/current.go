@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +30,7 @@ type obsCache struct {
 type vendorObs struct {
 	gen      string
 	bySource map[string]sourceObs
+	flat     []terms.Observation // bySource flattened in source order; nil: to be rebuilt
 }
 
 // sourceObs is the observations of a source's latest snapshot that has any.
@@ -45,16 +49,20 @@ func (c *obsCache) get(vendor, gen string) ([]terms.Observation, bool) {
 	if !ok || e.gen != gen {
 		return nil, false
 	}
-	ids := make([]string, 0, len(e.bySource))
-	for id := range e.bySource {
-		ids = append(ids, id)
+	if e.flat == nil {
+		ids := make([]string, 0, len(e.bySource))
+		for id := range e.bySource {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		e.flat = []terms.Observation{}
+		for _, id := range ids {
+			e.flat = append(e.flat, e.bySource[id].obs...)
+		}
 	}
-	slices.Sort(ids)
-	var out []terms.Observation
-	for _, id := range ids {
-		out = append(out, e.bySource[id].obs...)
-	}
-	return out, true
+	// Callers read it and never change it; a new slice is built whenever
+	// the entry changes.
+	return e.flat[:len(e.flat):len(e.flat)], true
 }
 
 func (c *obsCache) put(vendor, gen string, obs []terms.Observation) {
@@ -90,6 +98,7 @@ func (c *obsCache) recorded(vendor, from, to, source string, id int64, at time.T
 	cur, had := e.bySource[source]
 	if !had || cur.at.Before(at) || (cur.at.Equal(at) && cur.id < id) {
 		e.bySource[source] = sourceObs{at: at, id: id, obs: obs}
+		e.flat = nil
 	}
 	e.gen = to
 }
@@ -110,4 +119,90 @@ func (tx *Tx) bumpGeneration(ctx context.Context, vendor string) (from, to strin
 	n, _ := strconv.ParseInt(strings.TrimSpace(from), 10, 64)
 	to = strconv.FormatInt(n+1, 10)
 	return from, to, setState(ctx, tx.tx, genKey(vendor), to)
+}
+
+// readCache keeps the set of sources that have a recorded version, valid
+// while the versions generation (bumped when a source's first version is
+// recorded) is the one it was built at; see obsCache.
+type readCache struct {
+	mu      sync.Mutex
+	gen     string
+	sources map[string]bool // nil: not built
+}
+
+const versionsGenKey = "versions-generation"
+
+// SourcesRead returns the set of sources with at least one recorded
+// version (a good snapshot with a text hash). The caller must not change it.
+func (tx *Tx) SourcesRead(ctx context.Context) (map[string]bool, error) {
+	gen, _, err := getState(ctx, tx.tx, versionsGenKey)
+	if err != nil {
+		return nil, err
+	}
+	c := &tx.db.read
+	c.mu.Lock()
+	if c.sources != nil && c.gen == gen {
+		defer c.mu.Unlock()
+		return c.sources, nil
+	}
+	c.mu.Unlock()
+	rows, err := tx.tx.QueryContext(ctx, `SELECT DISTINCT source FROM snapshots WHERE `+goodVersion)
+	if err != nil {
+		return nil, fmt.Errorf("sources read: %w", err)
+	}
+	defer rows.Close()
+	set := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("sources read: %w", err)
+		}
+		set[s] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sources read: %w", err)
+	}
+	c.mu.Lock()
+	c.gen, c.sources = gen, set
+	c.mu.Unlock()
+	return set, nil
+}
+
+// versionRecorded bumps the versions generation when s is the first version
+// of its source, keeping the cache of SourcesRead in step.
+func (tx *Tx) versionRecorded(ctx context.Context, s terms.Snapshot) error {
+	if s.ErrorCategory != "" || s.TextHash == "" {
+		return nil
+	}
+	var one int
+	err := tx.tx.QueryRowContext(ctx, `SELECT 1 FROM snapshots WHERE source = ? AND `+goodVersion+` LIMIT 1`, s.Source).Scan(&one)
+	if err == nil {
+		return nil // not its first version
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("first version of %s: %w", s.Source, err)
+	}
+	from, _, err := getState(ctx, tx.tx, versionsGenKey)
+	if err != nil {
+		return err
+	}
+	n, _ := strconv.ParseInt(strings.TrimSpace(from), 10, 64)
+	to := strconv.FormatInt(n+1, 10)
+	if err := setState(ctx, tx.tx, versionsGenKey, to); err != nil {
+		return err
+	}
+	c := &tx.db.read
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sources != nil && c.gen == from {
+		next := make(map[string]bool, len(c.sources)+1)
+		for k := range c.sources {
+			next[k] = true
+		}
+		next[s.Source] = true
+		c.gen, c.sources = to, next
+	} else {
+		c.sources = nil
+	}
+	return nil
 }

@@ -88,3 +88,51 @@ func TestCurrentObservationsFollowTheDatabase(t *testing.T) {
 	}
 	check("written through another handle", map[string]string{"a": "opt-out", "b": "always"})
 }
+
+func TestSourcesReadFollowTheDatabase(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	read := func() map[string]bool {
+		var got map[string]bool
+		mustTransact(t, db, func(tx *Tx) error {
+			var err error
+			got, err = tx.SourcesRead(ctx)
+			return err
+		})
+		return got
+	}
+	insert := func(s terms.Snapshot, fail bool) {
+		err := db.Transact(ctx, func(tx *Tx) error {
+			if s.TextHash != "" {
+				h, err := tx.PutDocument(ctx, terms.Document{Clauses: []terms.Clause{{Text: s.TextHash}}})
+				if err != nil {
+					return err
+				}
+				s.TextHash = h
+			}
+			if _, err := tx.InsertSnapshot(ctx, s); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("rolled back")
+			}
+			return nil
+		})
+		if (err != nil) != fail {
+			t.Fatalf("insert %+v: %v", s, err)
+		}
+	}
+	if len(read()) != 0 {
+		t.Fatal("a new database has read sources")
+	}
+	insert(terms.Snapshot{Source: "a", FetchedAt: t0, Origin: "check", ErrorCategory: terms.ErrServer}, false)
+	insert(terms.Snapshot{Source: "b", FetchedAt: t0, Origin: "check", TextHash: "x"}, true)
+	if got := read(); len(got) != 0 {
+		t.Fatalf("a failure or a rolled-back version counts as read: %v", got)
+	}
+	insert(terms.Snapshot{Source: "b", FetchedAt: t0, Origin: "check", TextHash: "x"}, false)
+	insert(terms.Snapshot{Source: "b", FetchedAt: t0.Add(time.Hour), Origin: "check", TextHash: "y"}, false)
+	if got := read(); len(got) != 1 || !got["b"] {
+		t.Fatalf("read sources %v, want b", got)
+	}
+}

@@ -67,6 +67,9 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 	if s.FetchedAt.IsZero() {
 		return 0, fmt.Errorf("insert snapshot of %s: fetched_at is zero", s.Source)
 	}
+	if err := tx.versionRecorded(ctx, s); err != nil {
+		return 0, err
+	}
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
 		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -49,7 +49,8 @@ type DB struct {
 	path    string
 	now     func() time.Time
 	codec   *codec
-	current obsCache // current observations per vendor, see obsCache
+	current obsCache  // current observations per vendor, see obsCache
+	read    readCache // the sources with a recorded version, see readCache
 }
 
 //go:embed migrations/*.sql
