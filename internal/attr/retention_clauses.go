@@ -16,7 +16,7 @@ var (
 	// retNotRetentionRe are uses of those words that say nothing of data
 	// being kept ("keep in mind", "hold harmless", "log in", "retain
 	// counsel", the name "zero data retention").
-	retNotRetentionRe = regexp.MustCompile(`\bkeep (in mind|track|up)\b|\bkeep (your |the )?(account|password|credentials|api keys?)( \w+)? (secure|safe|confidential)\b|\bhold(s|ing)? (\w+ )?harmless\b|\bheld (liable|responsible)\b|\blog(s|ged|ging)? (in|into|on|out)\b|\b(app|play) store\b|\bretain(s|ed)? (an amount|any amount|counsel|the right|ownership|all (right|title)|its rights|rights|title)\b|\bzero[- ](data[- ])?retention\b|\bsave (money|time)\b|\bremov(e|es|ed|ing) (apps?|the app|an app)\b|\bstorage (bucket|account)s? in your own\b`)
+	retNotRetentionRe = regexp.MustCompile(`\bkeep (in mind|track|up)\b|\bkeep (your |the )?(account|password|credentials|api keys?)( \w+)? (secure|safe|confidential)\b|\bhold(s|ing)? (\w+ )?harmless\b|\bheld (liable|responsible)\b|\blog(s|ged|ging)? (in|into|on|out)\b|\b(app|play) store\b|\bretain(s|ed)? (an amount|any amount|counsel|the right|ownership|all (right|title)|its rights|rights|title)\b|\bzero[- ](data[- ])?retention\b|\bsave (money|time)\b|\bremov(e|es|ed|ing) (apps?|the app|an app)\b|\bstorage (bucket|account)s? in your own\b|\bsave (for|where|as)\b|\bstorage (quota|space|limit|capacity|plan)s?\b|\bremains? in (full )?(force|effect)\b|\bremain (in )?(full force|effect)\b`)
 	// retWeakRe is a word that says data is kept only when data is what it
 	// speaks of ("results remain available", "files expire").
 	retWeakRe = regexp.MustCompile(`\b(expire|expires|expired|available|accessible|downloadable|download|remain|remains|remained|stay|stays|stayed|maintain|maintains|maintained)\b`)
@@ -31,7 +31,12 @@ var (
 	// retOtherDataRe names data that is not the customer's content, whose
 	// periods are not the tier's retention (invoices, account and contact
 	// details, cookies, support requests, audit feeds).
-	retOtherDataRe = regexp.MustCompile(`\b(invoices?|billing|payments?|tax(es)?|account data|contact (data|details|information)|civil identity|identity data|leads (identity|data|information)|contracts|commercial licen[cs]es?|correspondence|support (data|tickets?|requests?)|technical support|privacy requests?|requests? to exercise|cookies?|activity feed|audit logs?|passwords?|api keys?|credentials?|phone numbers?|email address(es)?)\b`)
+	retOtherDataRe = regexp.MustCompile(`\b(invoices?|billing|payments?|tax(es)?|account data|contact (data|details|information)|civil identity|identity data|leads (identity|data|information)|contracts|commercial licen[cs]es?|correspondence|support (data|tickets?|requests?)|technical support|privacy requests?|requests? to exercise|cookies?|activity feed|audit logs?|passwords?|api keys?|credentials?|phone numbers?|email address(es)?|bank account\w*)\b`)
+	// retOtherModeRe names what keeps data apart from the tier's own
+	// retention: a temporary or incognito mode, a data-switching window, a
+	// cache of schemas, one class of models with a rule of its own, and
+	// storage on the customer's side.
+	retOtherModeRe = regexp.MustCompile(`\btemporary chats?\b|\bincognito\b|\b(data )?switching\b|\b(transitional|retrieval) period\b|\bexported (your|the|its) data\b|\bstructured outputs?\b|\bcached data\b|\bschemas?\b|\b(covered|designated|certain|some|specific|[\w-]+-class) models?\b|\bclient-side\b|\bin your own (account|storage|bucket|infrastructure|environment|cloud)\b`)
 	// retContentRe names the customer's content outright.
 	retContentRe = regexp.MustCompile(`\b(inputs?|outputs?|prompts?|completions?|conversations?|chats?|messages?|customer content|sessions?|results|uploaded files|transcripts?)\b`)
 
@@ -39,11 +44,11 @@ var (
 	// period: a notice ("30 days' notice"), an age ("18 years old"), a
 	// deadline before an event ("30 days before the renewal"), a time
 	// after a posting, a notice, an invoice or a purchase.
-	retAfterNotRe = regexp.MustCompile(`^('s?|s')?\s*(of\s+)?((prior|advance|written|express)\s+)*(notice|notification)\b|^\s+(old|of age)\b|^\s+in advance\b|^\s+(prior to|before)\s+(the\s+|any\s+|such\s+|its\s+|each\s+|your\s+|an?\s+)?(start|end|renewal|expir\w*|effective|update|updates|change|changes|discontinu\w*|last|next|date|termination|cancell?ation|billing|charge|it|they)\b|^\s*(after|from|following|of)\s+(the\s+(date\s+(of\s+)?)?)?([\w']+\s+){0,4}?(post\w*|notice|notif\w*|publish\w*|invoice\w*|purchase|receipt of (the |such |this |a |any )?(notice|invoice|objection)|receiving (the |such |this |a )?(notice|invoice)|delivery of|accept\w*|entering into|the dispute)\b`)
+	retAfterNotRe = regexp.MustCompile(`^('s?|s')?\s*(of\s+)?((prior|advance|written|express)\s+)*(notice|notification)\b|^\s+(old|of age)\b|^\s+in advance\b|^\s+(prior to|before)\s+(the\s+|any\s+|such\s+|its\s+|each\s+|your\s+|an?\s+)?(start|end|renewal|expir\w*|effective|update|updates|change|changes|discontinu\w*|last|next|date|termination|cancell?ation|billing|charge|it|they)\b|^\s*(after|from|following|of)\s+(the\s+(date\s+(of\s+)?)?)?([\w']+\s+){0,4}?(post\w*|notice|notif\w*|publish\w*|invoice\w*|purchase|receipt of (the |such |this |a |any )?(notice|invoice|objection)|receiving (the |such |this |a )?(notice|invoice)|delivery of|accept\w*|entering into|the dispute)\b|^\s+(in which )?to (retrieve|export|download|object|respond|reply|cancel|pay|notify|cure|dispute|request|exercise|withdraw|claim|appeal)\b`)
 	// retBeforeNotRe is what comes a few words before a period that is not
 	// a retention period: a notice, a payment, a refund, an objection, a
 	// cure, a dispute, liability, an audit, an age, inactivity, a renewal.
-	retBeforeNotRe = regexp.MustCompile(`\b(notice period of|notice of|at least every|once (in|per|every)|effective|payable|due|pay|paid|invoice\w*|refund\w*|cancel\w*|withdraw\w*|cure\w*|object|objects|objection\w*|respond|reply|acknowledge|notify|arbitrat\w*|disput\w*|liab\w*|warrant\w*|guarantee\w*|trial|audit\w*|inactive|age of|aged|older than|younger than|renew\w*|term of|initial term|minimum (notice )?period of|extend (that|the|this) period by|inform you|give you|prices?|fees?|rates?)\b(\s+[\w'()-]+){0,4}\s*$`)
+	retBeforeNotRe = regexp.MustCompile(`\b(notice period of|notice of|at least every|once (in|per|every)|effective|payable|due|pay|paid|invoice\w*|refund\w*|cancel\w*|withdraw\w*|cure\w*|object|objects|objection\w*|respond|reply|acknowledge|notify|arbitrat\w*|disput\w*|liab\w*|warrant\w*|guarantee\w*|trial|audit\w*|inactive|age of|aged|older than|younger than|renew\w*|term of|initial term|minimum (notice )?period of|extend (that|the|this) period by|inform you|give you|prices?|fees?|rates?)\b(\s+[\w'()-]+){0,4}\s*$|\bthe (last|past|previous|preceding|first|next)\s*$|\b(change|switch)\b[^.;]{0,80}\b(to|or)\b[^.;]{0,30}$`)
 
 	// retVerbRe is a verb form that makes a clause a clause of its own; a
 	// clause with none continues the one before it ("…, and the scores for
@@ -52,6 +57,14 @@ var (
 	// retModelsRe is a sentence's subject that is the models themselves
 	// ("models do not store text like a database"): no retention of data.
 	retModelsRe = regexp.MustCompile(`\bmodels?\s+$`)
+
+	// retLogInRe is "not logged in", "do not log in": signing in, not a
+	// log kept.
+	retLogInRe = regexp.MustCompile(`\blog(ged)? (in|into|on)\b`)
+
+	// retOpeningRe is a condition that opens a sentence and frames all its
+	// clauses ("If this Agreement terminates: (a) …; and (b) …").
+	retOpeningRe = regexp.MustCompile(`^\W*(if|when|once|upon|after|where|following|on)\b[^:;]{0,120}:`)
 
 	// retEnumeratorRe opens an enumerated clause: "(a)", "(ii)".
 	retEnumeratorRe = regexp.MustCompile(`\((?:[a-h]|i{1,3}|iv|vi{0,3}|ix|x)\)\s`)
@@ -215,7 +228,11 @@ func (cl retClauses) contexts(text string, facts []fact, fi int) []string {
 		after = beforeException(text[e:g[1]])
 	}
 	groupCtx := text[g[0]:c.start] + " " + after
-	return []string{local, clauseCtx, groupCtx}
+	out := []string{local, clauseCtx, groupCtx}
+	if m := retOpeningRe.FindString(text[:g[0]]); m != "" {
+		out = append(out, m)
+	}
+	return out
 }
 
 // retentionClause reports whether fact f, in clause ci of text, is a
@@ -235,7 +252,10 @@ func retentionClause(text string, cl retClauses, ci int, f fact, item bool, lead
 		return false
 	}
 	if f.period == PeriodNone {
-		return !retModelsRe.MatchString(local)
+		return !retModelsRe.MatchString(local) && !retLogInRe.MatchString(text[f.start:min(len(text), f.end+8)])
+	}
+	if retOtherModeRe.MatchString(text[cl.groups[c.group][0]:c.end]) {
+		return false
 	}
 	if hasRetentionWord(ctext) || f.duration && retLastRe.MatchString(local) && retDataRe.MatchString(local) {
 		return true
