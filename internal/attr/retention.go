@@ -42,7 +42,7 @@ var scopeRules = []scopeRule{
 	{ScopeBatch, regexp.MustCompile(`(?i)\bbatch(es)?\b`)},
 	{ScopeFiles, regexp.MustCompile(`(?i)\bfiles api\b|/v1/files\b|\bfiles? (you |customers? |users? )?upload(s|ed)?\b|\buploaded files\b|\bfiles? uploaded\b|\b(submitted|uploaded|used) (to|for) fine-?tun(e|ing)\b|\bfine-?tuning (data|files?|datasets?)\b`)},
 	{ScopeZDR, regexp.MustCompile(`(?i)\bzero[- ]data[- ]retention\b|\bzdr\b|\bzero[- ]retention\b`)},
-	{ScopeFeedback, regexp.MustCompile(`(?i)\bfeedback\b|\bthumbs\b|\bbug reports?\b|\brat(e|es|ed|ing)\s+(an?\s+|the\s+)?(answer|response|output|reply|message)s?\b|\byour ratings?\b`)},
+	{ScopeFeedback, regexp.MustCompile(`(?i)\bfeedback\b|\bthumbs\b|\bbug reports?\b|\breport(s|ed|ing)? (a |the |an? )?(bugs?|issues?|problems?)\b|\brat(e|es|ed|ing)\s+(an?\s+|the\s+)?(answer|response|output|reply|message)s?\b|\byour ratings?\b`)},
 	{ScopePolicyViolation, regexp.MustCompile(`(?i)\bflagged\b|\bviolat\w*|\busage polic\w*|\bacceptable use\b|\baup\b|\bsafety review\b|\bmisuse\b`)},
 	{ScopeAfterDeletion, afterDeletionRe},
 }
@@ -59,7 +59,7 @@ var (
 		`|\b(after|once|when|whenever|if|where) (you|users?|customers?|members?|owners?|admins?|administrators?|an? (admin\w*|owner|member|user)|the (customer|user|admin\w*|owner|member)|they) (\w+ ){0,2}(delete|deletes|deleted|remove|removes|removed|erase|erases|erased|close|closes|closed)\b` +
 		`|\b(you|users?|customers?|admins?|administrators?|owners?|members?)\s+(also\s+|always\s+)?(can|may|are able to|is able to|choose to|chooses to|decide to|decides to|elect to)\s+(\w+\s+)?(delete|remove|erase)\b` +
 		`|\b(you|users?|customers?|admins?|administrators?|owners?|members?) (have|has|get|gets) (the )?(control|ability|option|right|choice) to (delete|remove|erase)\b|\b(of|after|following|upon|on|since|from) (the |a |its |their )?(deletion|removal|erasure)\b` +
-		`|\bdeletion (of (your|the|an?|its) (account|conversation|chat|data|content)|requests?)\b` +
+		`|\bdeletion (of (your|the|an?|its) (account|conversation|chat|data|content)|requests?)\b|\brequest(s|ed|ing)? (the )?(deletion|erasure|removal)\b|\b(of|after|following|upon|on) (the )?(termination|expiration|expiry)\b` +
 		`|\b(after|following|upon|on|from) (the )?(termination|expiration|expiry|closure|cancell?ation|end) of (this |the |your |its |their )?(customer'?s? |user'?s? )?(agreement|contract|account|subscription|terms|services?|dpa|addendum|access)\b` +
 		`|\b(agreement|contract|account|subscription)s? (terminates|ends|expires|is (terminated|closed|deleted|cancell?ed))\b` +
 		`|\bremoved from (your|the) (chat|conversation) history\b`)

@@ -34,9 +34,8 @@ var (
 	retOtherDataRe = regexp.MustCompile(`\b(invoices?|billing|payments?|tax(es)?|account data|contact (data|details|information)|civil identity|identity data|leads (identity|data|information)|contracts|commercial licen[cs]es?|correspondence|support (data|tickets?|requests?)|technical support|privacy requests?|requests? to exercise|cookies?|activity feed|audit logs?|passwords?|api keys?|credentials?|phone numbers?|email address(es)?|bank account\w*)\b`)
 	// retOtherModeRe names what keeps data apart from the tier's own
 	// retention: a temporary or incognito mode, a data-switching window, a
-	// cache of schemas, one class of models with a rule of its own, and
-	// storage on the customer's side.
-	retOtherModeRe = regexp.MustCompile(`\btemporary chats?\b|\bincognito\b|\b(data )?switching\b|\b(transitional|retrieval) period\b|\bexported (your|the|its) data\b|\bstructured outputs?\b|\bcached data\b|\bschemas?\b|\b(covered|designated|certain|some|specific|[\w-]+-class) models?\b|\bclient-side\b|\bin your own (account|storage|bucket|infrastructure|environment|cloud)\b`)
+	// cache of schemas, and storage on the customer's side.
+	retOtherModeRe = regexp.MustCompile(`\btemporary chats?\b|\bincognito\b|\b(data )?switching\b|\b(transitional|retrieval) period\b|\bexported (your|the|its) data\b|\bstructured outputs?\b|\bcached data\b|\bschemas?\b|\bclient-side\b|\bin your own (account|storage|bucket|infrastructure|environment|cloud)\b`)
 	// retContentRe names the customer's content outright.
 	retContentRe = regexp.MustCompile(`\b(inputs?|outputs?|prompts?|completions?|conversations?|chats?|messages?|customer content|sessions?|results|uploaded files|transcripts?)\b`)
 
@@ -65,6 +64,14 @@ var (
 	// retOpeningRe is a condition that opens a sentence and frames all its
 	// clauses ("If this Agreement terminates: (a) …; and (b) …").
 	retOpeningRe = regexp.MustCompile(`^\W*(if|when|once|upon|after|where|following|on)\b[^:;]{0,120}:`)
+
+	// retAlternativeRe sets one period apart from the next as an
+	// alternative.
+	retAlternativeRe = regexp.MustCompile(`\bor\b|\botherwise\b|\binstead\b`)
+
+	// retCustomerDutyRe is the customer's own duty to delete ("you must
+	// delete our materials within 7 days"), not the service keeping data.
+	retCustomerDutyRe = regexp.MustCompile(`\b(you|customers?|licensees?|developers?|users?)\s+(must|shall|will|agree to|agrees to|are required to|is required to)\s+(\([a-z]\)\s+)?(promptly\s+|immediately\s+|permanently\s+|also\s+)?(delete|destroy|erase|remove|purge|return)\b|\b(you|customers?|licensees?|developers?|users?)\s+(must|shall|will|agree to|agrees to)\s+\([a-z]\)[^.]{0,300}?\([a-z]\)\s+(promptly\s+|immediately\s+|permanently\s+|also\s+)?(delete|destroy|erase|remove|purge|return)\b`)
 
 	// retEnumeratorRe opens an enumerated clause: "(a)", "(ii)".
 	retEnumeratorRe = regexp.MustCompile(`\((?:[a-h]|i{1,3}|iv|vi{0,3}|ix|x)\)\s`)
@@ -219,7 +226,17 @@ func (cl retClauses) contexts(text string, facts []fact, fi int) []string {
 		end = from
 	}
 	local := text[from:end]
-	clauseCtx := text[c.start:facts[first].start] + " " + beforeException(text[facts[last].end:c.end])
+	// The clause's trailing words frame all its periods ("2 years and the
+	// scores for 7 years if flagged"), except for a period an "or" sets
+	// apart from the later one ("30 days, or 2 years if flagged").
+	tail := beforeException(text[facts[last].end:c.end])
+	for j := fi + 1; j <= last; j++ {
+		if cl.of[j] == ci && retAlternativeRe.MatchString(text[f.end:facts[j].start]) {
+			tail = ""
+			break
+		}
+	}
+	clauseCtx := text[c.start:facts[first].start] + " " + tail
 	after := ""
 	if e := facts[lastInGroup].end; cl.of[lastInGroup] != ci && e < g[1] {
 		// The trailing words of a later clause of periods ("…, and the
@@ -254,7 +271,7 @@ func retentionClause(text string, cl retClauses, ci int, f fact, item bool, lead
 	if f.period == PeriodNone {
 		return !retModelsRe.MatchString(local) && !retLogInRe.MatchString(text[f.start:min(len(text), f.end+8)])
 	}
-	if retOtherModeRe.MatchString(text[cl.groups[c.group][0]:c.end]) {
+	if retOtherModeRe.MatchString(text[cl.groups[c.group][0]:c.end]) || retCustomerDutyRe.MatchString(text[:f.start]) {
 		return false
 	}
 	if hasRetentionWord(ctext) || f.duration && retLastRe.MatchString(local) && retDataRe.MatchString(local) {
