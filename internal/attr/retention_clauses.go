@@ -280,16 +280,12 @@ func retentionClause(text string, cl retClauses, ci int, f fact, item bool, lead
 	if item && hasRetentionWord(lead) {
 		return true
 	}
-	// An elliptical clause continues the clause before it in its group.
-	for j := ci - 1; j >= 0 && cl.clauses[j].group == c.group; j-- {
-		if retVerbRe.MatchString(retNotRetentionRe.ReplaceAllString(ctext, " ")) {
-			return false
-		}
-		p := text[cl.clauses[j].start:cl.clauses[j].end]
-		if hasRetentionWord(p) {
-			return true
-		}
-		ctext = p
+	// An elliptical clause continues the clause right before it ("…; if
+	// you turn it off, for 30 days"); an enumerated item ("(c) …") stands
+	// on its own.
+	if ci > 0 && !retVerbRe.MatchString(retNotRetentionRe.ReplaceAllString(ctext, " ")) && !retEnumeratorRe.MatchString(text[max(0, c.start-5):c.start]) {
+		p := cl.clauses[ci-1]
+		return hasRetentionWord(text[p.start:p.end])
 	}
 	return false
 }
