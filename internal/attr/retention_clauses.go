@@ -34,8 +34,10 @@ var (
 	retOtherDataRe = regexp.MustCompile(`\b(invoices?|billing|payments?|tax(es)?|account data|contact (data|details|information)|civil identity|identity data|leads (identity|data|information)|contracts|commercial licen[cs]es?|correspondence|support (data|tickets?|requests?)|technical support|privacy requests?|requests? to exercise|cookies?|activity feed|audit logs?|passwords?|api keys?|credentials?|phone numbers?|email address(es)?|bank account\w*)\b`)
 	// retOtherModeRe names what keeps data apart from the tier's own
 	// retention: a temporary or incognito mode, a data-switching window, a
-	// cache of schemas, and storage on the customer's side.
-	retOtherModeRe = regexp.MustCompile(`\btemporary chats?\b|\bincognito\b|\b(data )?switching\b|\b(transitional|retrieval) period\b|\bexported (your|the|its) data\b|\bstructured outputs?\b|\bcached data\b|\bschemas?\b|\bclient-side\b|\bin your own (account|storage|bucket|infrastructure|environment|cloud)\b`)
+	// cache of schemas, one class of models with a rule of its own ("covered
+	// models require 30-day retention": no period of the tier's own; the
+	// vocabulary has no scope for it), and storage on the customer's side.
+	retOtherModeRe = regexp.MustCompile(`\btemporary chats?\b|\bincognito\b|\b(data )?switching\b|\b(transitional|retrieval) period\b|\bexported (your|the|its) data\b|\bstructured outputs?\b|\bcached data\b|\bschemas?\b|\b(covered|designated|certain|some|specific|[\w-]+-class) models?\b|\bclient-side\b|\bin your own (account|storage|bucket|infrastructure|environment|cloud)\b`)
 	// retContentRe names the customer's content outright.
 	retContentRe = regexp.MustCompile(`\b(inputs?|outputs?|prompts?|completions?|conversations?|chats?|messages?|customer content|sessions?|results|uploaded files|transcripts?)\b`)
 

@@ -109,8 +109,9 @@ func TestReadRetention(t *testing.T) {
 			"Inputs are kept for 30 days, and they cannot be sent from workspaces with ZDR enabled."),
 			map[string]string{"default": "30"}},
 		{"a class of models with a retention rule of its own", paras("Models",
-			"Some models require 30-day retention, and they cannot be used in workspaces with ZDR enabled."),
-			map[string]string{"default": "30"}},
+			"Some models require 30-day retention, and they cannot be used in workspaces with ZDR enabled."), nil},
+		{"prompts to one class of models", paras("Models",
+			"Prompts sent to frontier-class models are retained for 30 days for safety review."), nil},
 
 		// Durations that are not retention periods state nothing.
 		{"notice period", paras("Changes", "We will give you 30 days' notice before these terms change."), nil},
