@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -115,10 +116,19 @@ var numberWords = map[string]int{
 }
 
 // durationRe finds "30 days", "thirty (30) days", "twenty-nine days",
-// "29-day", "five years", "2 yrs", "6 months", "48 hours", "two weeks".
+// "29-day", "five years", "2 yrs", "6 months", "48 hours", "two weeks",
+// "one hundred and twenty days", "2.5 years", "a year and a half".
 // Group 1: the number (digits or words); group 2: a bracketed digit
-// restatement; group 3: the unit.
-var durationRe = regexp.MustCompile(`(?i)\b(\d{1,5}|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a hundred|one hundred|an?)(?:\s*\((\d{1,5})\))?[\s-]*(calendar[\s-]+|business[\s-]+)?(days?|weeks?|months?|years?|yrs?|hours?|hrs?)\b`)
+// restatement; group 3: "calendar"/"business"; group 4: the unit; group 5:
+// "and a half".
+var durationRe = regexp.MustCompile(`(?i)\b(\d{1,5}(?:\.\d{1,2})?|(?:(?:a|one|two|three|four|five|six|seven|eight|nine)[\s-]+hundred(?:[\s-]+(?:and[\s-]+)?(?:` + tensWords + `(?:[- ]` + unitWords + `)?|` + teenWords + `|` + unitWords + `))?)|` + tensWords + `(?:[- ]` + unitWords + `)?|` + teenWords + `|` + unitWords + `|an?)(?:\s*\((\d{1,5})\))?[\s-]*(calendar[\s-]+|business[\s-]+)?(days?|weeks?|months?|years?|yrs?|hours?|hrs?)\b(\s+and\s+a\s+half\b)?`)
+
+// Number words durationRe knows, as alternations.
+const (
+	unitWords = `(?:one|two|three|four|five|six|seven|eight|nine)`
+	teenWords = `(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)`
+	tensWords = `(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)`
+)
 
 // duration is one duration found in a sentence.
 type duration struct {
@@ -137,24 +147,33 @@ func findDurations(s string) []duration {
 		if m[4] >= 0 {
 			num = s[m[4]:m[5]] // the digits restating the words win
 		}
-		n, ok := parseNumber(num)
-		if !ok || n <= 0 {
+		var n float64
+		if f, err := strconv.ParseFloat(num, 64); err == nil && strings.Contains(num, ".") {
+			n = f
+		} else if i, ok := parseNumber(num); ok {
+			n = float64(i)
+		}
+		if n <= 0 {
 			continue
 		}
+		if m[10] >= 0 {
+			n += 0.5 // "a year and a half"
+		}
 		unit := strings.ToLower(s[m[8]:m[9]])
-		var days int
+		var per float64
 		switch {
 		case strings.HasPrefix(unit, "d"):
-			days = n
+			per = 1
 		case strings.HasPrefix(unit, "w"):
-			days = n * 7
+			per = 7
 		case strings.HasPrefix(unit, "m"):
-			days = n * 30
+			per = 30
 		case strings.HasPrefix(unit, "y"):
-			days = n * 365
+			per = 365
 		case strings.HasPrefix(unit, "h"):
-			days = (n + 23) / 24
+			per = 1.0 / 24
 		}
+		days := int(math.Ceil(n*per - 1e-9)) // hours (and fractions) round up to whole days
 		out = append(out, duration{days: days, start: m[0], end: m[1]})
 	}
 	return out
@@ -169,6 +188,9 @@ func parseNumber(s string) (int, bool) {
 	}
 	total := 0
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == ' ' }) {
+		if w == "and" {
+			continue // "one hundred and twenty"
+		}
 		v, ok := numberWords[w]
 		if !ok {
 			return 0, false
