@@ -215,9 +215,10 @@ func TestCorpusRetention(t *testing.T) {
 			file: "azure-foundry-claude-data-privacy.md", piece: 1},
 		{name: `Foundry hosting comparison: retention row points at Anthropic's DPA, no period`,
 			file: "azure-foundry-claude-data-privacy.md", piece: 2},
-		{name: `covered models: prompts "retained for 30 days for trust and safety purposes"`,
-			file: "anthropic-covered-models-retention.md", piece: 1,
-			want: map[string]string{"default": "30"}},
+		// The retention of one class of models has no scope in the guide's
+		// vocabulary: read as the tier's default it raised a false drift.
+		{name: `covered models: one model class's retention states no tier's period`,
+			file: "anthropic-covered-models-retention.md", piece: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package attr
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -59,9 +60,9 @@ func (r *Reader) Vendor() terms.Vendor { return r.vendor }
 // Observe is the package's Observe with r's vendor.
 func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapshot) []terms.Observation {
 	v, lex := r.vendor, r.lex
-	sents := sentencesOf(doc.Clauses)
-	for i := range sents {
-		sents[i].tiers = whom(lex, sents[i])
+	var sents []sentence
+	for _, s := range sentencesOf(doc.Clauses) {
+		sents = append(sents, splitByWhom(lex, s)...)
 	}
 	var out []terms.Observation
 	for _, a := range terms.Attributes {
@@ -133,17 +134,16 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 				docWide = append(docWide, i)
 			}
 		}
+		var nr, dr Reading
 		if len(named) > 0 {
-			if rd := readSet(named); !rd.Value.Unknown {
-				out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: rd.Value, Evidence: evidence(rd, true)})
-				continue
-			}
+			nr = readSet(named)
 		}
 		if len(docWide) > 0 {
-			if rd := readSet(docWide); !rd.Value.Unknown {
-				out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: rd.Value, Evidence: evidence(rd, false)})
-				continue
-			}
+			dr = readSet(docWide)
+		}
+		if rd, named, ok := combine(nr, dr); ok {
+			out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: rd.Value, Evidence: evidence(rd, named)})
+			continue
 		}
 		if reason, ok := unknown[t.ID]; ok {
 			out = append(out, terms.Observation{Vendor: v.ID, Tier: t.ID, Attribute: attribute, Value: terms.UnknownValue(reason),
@@ -151,6 +151,85 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 		}
 	}
 	return out
+}
+
+// combine decides a tier's reading from what the sentences naming it say
+// (named) and what the page's unnamed sentences say (doc): the named
+// reading wins; for a retention map or a set, scopes and items only the
+// page's unnamed sentences state are kept beside it (a sentence that sets
+// the API's default retention does not take away the page's deletion
+// period). ok is false when neither states anything.
+func combine(named, doc Reading) (Reading, bool, bool) {
+	nk := !named.Value.Unknown && !named.Value.IsZero()
+	dk := !doc.Value.Unknown && !doc.Value.IsZero()
+	switch {
+	case nk && dk && named.Value.Map != nil && doc.Value.Map != nil:
+		m := maps.Clone(doc.Value.Map)
+		maps.Copy(m, named.Value.Map)
+		named.Value = terms.MapOf(m)
+		named.Sentences = append(slices.Clone(named.Sentences), doc.Sentences...)
+		return named, true, true
+	case nk && dk && named.Value.Set != nil && doc.Value.Set != nil:
+		named.Value = terms.SetOf(append(slices.Clone(named.Value.Set), doc.Value.Set...)...)
+		named.Sentences = append(slices.Clone(named.Sentences), doc.Sentences...)
+		return named, true, true
+	case nk:
+		return named, true, true
+	case dk:
+		return doc, false, true
+	}
+	return Reading{}, false, false
+}
+
+// splitByWhom reads a sentence whose clauses name different tiers
+// ("consumer chats are kept until you delete them, while API inputs are
+// deleted after 30 days") as one sentence per clause, each speaking for
+// the tiers it names; a clause that names none stays with the clause
+// before it. Any other sentence is returned whole, with its tiers (whom).
+func splitByWhom(lex *Lexicon, s sentence) []sentence {
+	s.tiers = whom(lex, s)
+	breaks := clauseBreaks(s.text, breakStop, breakContrast)
+	if len(breaks) == 0 {
+		return []sentence{s}
+	}
+	var parts []sentence
+	start := 0
+	for i := 0; i <= len(breaks); i++ {
+		end := len(s.text)
+		if i < len(breaks) {
+			end = breaks[i][0]
+		}
+		text := strings.TrimSpace(s.text[start:end])
+		if i < len(breaks) {
+			start = breaks[i][1]
+		}
+		if text == "" {
+			continue
+		}
+		tiers := lex.TiersNamed(beforeException(text))
+		if tiers == nil && len(parts) > 0 {
+			last := &parts[len(parts)-1]
+			last.text += " " + text
+			continue
+		}
+		parts = append(parts, sentence{clause: s.clause, text: text, leadIn: s.leadIn, tiers: tiers})
+	}
+	distinct := 0
+	for i, p := range parts {
+		if p.tiers != nil && (i == 0 || !slices.Equal(p.tiers, parts[i-1].tiers)) {
+			distinct++
+		}
+	}
+	if distinct < 2 {
+		return []sentence{s}
+	}
+	for i := range parts {
+		parts[i].norm = normalize(parts[i].text)
+		if parts[i].tiers == nil {
+			parts[i].tiers = s.tiers
+		}
+	}
+	return parts
 }
 
 // pinnedSentence is a sentence with the tiers it speaks for when it names

@@ -87,7 +87,7 @@ func TestObserveReadsEverySentenceAboutWhom(t *testing.T) {
 	v, src, doc, snap := observeFixture()
 	obs := Observe(v, src, doc, snap)
 	want := "personal/training=opt-out; personal/retention=after-deletion=14, default=30; " +
-		"business/training=never*; business/retention=default=90*"
+		"business/training=never*; business/retention=after-deletion=14, default=90*"
 	if got := show(obs); got != want {
 		t.Fatalf("Observe =\n  %s\nwant\n  %s", got, want)
 	}
@@ -149,15 +149,15 @@ func TestObserveRules(t *testing.T) {
 		want  string
 	}{
 		{"rules of another source change nothing", []terms.Rule{{Source: "x", Tiers: []string{"personal"}, Attribute: "retention", Clause: "Nothing"}},
-			"personal/training=opt-out; personal/retention=after-deletion=14, default=30; business/training=never*; business/retention=default=90*"},
+			"personal/training=opt-out; personal/retention=after-deletion=14, default=30; business/training=never*; business/retention=after-deletion=14, default=90*"},
 		{"a rule narrows one attribute to its clauses", []terms.Rule{{Source: "acme-terms", Tiers: []string{"personal", "business"}, Attribute: "retention", Clause: "Retention > Standard"}},
 			"personal/training=opt-out; personal/retention=default=30; business/training=never*; business/retention=default=30"},
 		{"a rule excludes clauses", []terms.Rule{{Source: "acme-terms", Attribute: "training", Clause: "Use of Content", Exclude: true}},
-			"personal/retention=after-deletion=14, default=30; business/training=never*; business/retention=default=90*"},
+			"personal/retention=after-deletion=14, default=30; business/training=never*; business/retention=after-deletion=14, default=90*"},
 		{"a rule's tiers say whom unnamed sentences speak for", []terms.Rule{{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "training", Clause: "Use of Content"}},
-			"personal/training=opt-out; personal/retention=after-deletion=14, default=30; business/retention=default=90*"},
+			"personal/training=opt-out; personal/retention=after-deletion=14, default=30; business/retention=after-deletion=14, default=90*"},
 		{"a narrowing rule that selects nothing: unknown, naming the rule", []terms.Rule{{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "training", Clause: "Gone Section", File: "acme.yaml", Line: 12}},
-			`personal/training=unknown(no clause matches "Gone Section" in acme-terms (rule acme.yaml:12)); personal/retention=after-deletion=14, default=30; business/retention=default=90*`},
+			`personal/training=unknown(no clause matches "Gone Section" in acme-terms (rule acme.yaml:12)); personal/retention=after-deletion=14, default=30; business/retention=after-deletion=14, default=90*`},
 		{"match is case-insensitive", []terms.Rule{{Source: "acme-terms", Tiers: []string{"personal"}, Attribute: "retention", Match: "DELETED"}},
 			"personal/training=opt-out; personal/retention=after-deletion=14; business/training=never*"},
 	}

@@ -41,7 +41,7 @@ func TestRetentionCorpusSentences(t *testing.T) {
 		}
 		for _, sel := range [][]string{{"main"}, {".article, .article_body"}, {"[role=\"article\"]"}, {"#main-col-body"}, nil} {
 			if d, err := extract.Extract(b, extract.Options{Select: sel}); err == nil {
-				pages = append(pages, page{strings.TrimPrefix(f, root+"/latest/"), d})
+				pages = append(pages, page{strings.TrimPrefix(f, root+"/latest/"), d.Document})
 				break
 			}
 		}
