@@ -15,12 +15,12 @@ func TestReadSecurity(t *testing.T) {
 		{name: "soc2 type 2", clauses: []string{"Our SOC2 Type 2 audit is renewed every year."}, want: set("soc2-type2")},
 		{name: "soc 2 type 2 report openai style", clauses: []string{"Customers can request our SOC 2 Type 2 report from the trust portal."}, want: set("soc2-type2")},
 		{name: "type ii soc 2 reversed", clauses: []string{"An independent auditor issued a Type II SOC 2 report."}, want: set("soc2-type2")},
-		{name: "soc 2 type i is not type ii", clauses: []string{"We completed a SOC 2 Type I audit."}, want: none},
+		{name: "soc 2 type i is not type ii", clauses: []string{"We completed a SOC 2 Type I audit."}, want: unknown},
 		{name: "iso iec 27001 2022", clauses: []string{"The platform is certified to ISO/IEC 27001:2022."}, want: set("iso27001")},
 		{name: "iso 27001", clauses: []string{"We maintain ISO 27001 certification."}, want: set("iso27001")},
 		{name: "iso 42001", clauses: []string{"We were among the first labs certified under ISO/IEC 42001."}, want: set("iso42001")},
 		{name: "fedramp high", clauses: []string{"The government region holds a FedRAMP High authorization."}, want: set("fedramp-high")},
-		{name: "fedramp moderate is not high", clauses: []string{"The service has FedRAMP Moderate authorization."}, want: none},
+		{name: "fedramp moderate is not high", clauses: []string{"The service has FedRAMP Moderate authorization."}, want: unknown},
 		{name: "hitrust", clauses: []string{"Our data centers are HITRUST certified."}, want: set("hitrust")},
 		{name: "pci dss", clauses: []string{"Payments are handled in a PCI DSS compliant environment."}, want: set("pci-dss")},
 		{name: "dod il2", clauses: []string{"The service is authorized at DoD IL2."}, want: set("dod-il2")},
@@ -51,7 +51,99 @@ func TestReadSecurity(t *testing.T) {
 		{name: "no clauses", clauses: nil, want: unknown},
 		{name: "across clauses", clauses: []string{"SOC 2 Type 2 report available on request.", "Encryption uses AES-256."}, want: set("soc2-type2", "aes-256")},
 		{name: "resources list", clauses: []string{"Our trust portal holds audit papers (a SOC 2 Type 2 report, an ISO 27001 certificate and more)."}, want: set("soc2-type2", "iso27001")},
+
+		// Negation in its many forms.
+		{name: "not yet completed", clauses: []string{"We hold ISO 27001; a SOC 2 Type II audit has not yet been completed."}, want: set("iso27001")},
+		{name: "has not been obtained", clauses: []string{"A FedRAMP authorization for the platform has not been obtained."}, want: none},
+		{name: "doesn't hold", clauses: []string{"The company doesn't hold a HITRUST certification at present."}, want: none},
+		{name: "working towards", clauses: []string{"We are working towards FedRAMP High authorization."}, want: none},
+		{name: "in progress", clauses: []string{"Our ISO 42001 certification is in progress."}, want: none},
+		{name: "does not have a soc 2 report", clauses: []string{"We do not have a SOC 2 Type II report."}, want: none},
+		{name: "staff without access is no denial", clauses: []string{"Stored data is encrypted with AES-256 and our support staff do not have access to it."}, want: set("aes-256")},
+		{name: "never used for training is no denial", clauses: []string{"Traffic is protected with TLS 1.3 and is never used for training."}, want: set("tls1.2+")},
+		{name: "whether or not is no denial", clauses: []string{"Whether or not you turn on SSO, every workspace gets audit logs."}, want: set("sso", "audit-logs")},
+
+		// Other spellings.
+		{name: "256-bit aes", clauses: []string{"Files at rest are encrypted using 256-bit AES."}, want: set("aes-256")},
+		{name: "aes with 256-bit keys", clauses: []string{"Backups use AES with 256-bit keys."}, want: set("aes-256")},
+		{name: "aes-128 is not aes-256", clauses: []string{"Caches are encrypted with AES-128."}, want: unknown},
+		{name: "tls 1.0 is not tls 1.2", clauses: []string{"The legacy endpoint accepts TLS 1.0 connections."}, want: unknown},
+		{name: "transport layer security spelled out", clauses: []string{"Connections use Transport Layer Security (TLS) version 1.2 or later."}, want: set("tls1.2+")},
+		{name: "saml is sso", clauses: []string{"Organizations can sign in through SAML with their identity provider."}, want: set("sso")},
+		{name: "fedramp high baseline", clauses: []string{"The government cloud is authorized at the FedRAMP High baseline."}, want: set("fedramp-high")},
+		{name: "bare soc 2 report is no type ii", clauses: []string{"We will share our SOC 2 report with customers on request."}, want: unknown},
+
+		// Not statements of the offering.
+		{name: "customer must use tls", clauses: []string{"Customer must use TLS 1.2 or higher when calling the API."}, want: unknown},
+		{name: "we recommend sso", clauses: []string{"We recommend that administrators turn on SSO for all members."}, want: unknown},
+		{name: "keep your own audit log", clauses: []string{"Keep your own audit log of who can reach your keys."}, want: unknown},
+		{name: "aligned with iso", clauses: []string{"Our controls are aligned with ISO 27001."}, want: unknown},
+		{name: "payment processor's pci", clauses: []string{"Card payments are handled by our payment processor, which is PCI DSS compliant."}, want: unknown},
+		{name: "question heading", clauses: []string{"Does the service support SSO?"}, want: unknown},
+		{name: "generic security", clauses: []string{"We use industry-standard encryption and security practices."}, want: unknown},
+		{name: "staff training", clauses: []string{"All employees complete annual security awareness training."}, want: unknown},
+		{name: "unqualified encryption", clauses: []string{"Your data is encrypted in transit and at rest."}, want: unknown},
+
+		// Lists and tables.
+		{name: "list item with lead-in", clauses: []string{"Our technical measures include:", "- encryption at rest with AES-256;"}, want: set("aes-256")},
+		{name: "table cells yes and no", clauses: []string{"Plan: Enterprise | SSO: Yes | SCIM: No | Audit logs: Included"}, want: set("sso", "audit-logs")},
+		{name: "table cell with certifications", clauses: []string{"Area: Compliance | Reports: SOC 2 Type II, ISO/IEC 27001"}, want: set("soc2-type2", "iso27001")},
+		{name: "table cell soc 2 yes is no type ii", clauses: []string{"Program: Audits | SOC 2: Yes"}, want: unknown},
+		{name: "table cell fedramp no denies", clauses: []string{"Program: Government | FedRAMP: No"}, want: none},
 	})
+}
+
+// observeSet reads attribute from one page of testLumen declared for
+// tiers, through Observe, and returns the value per tier.
+func observeSet(t *testing.T, attribute string, tiers []string, clauses ...terms.Clause) map[string]terms.Value {
+	t.Helper()
+	src := terms.Source{ID: "page", Vendor: testLumen.ID, Tiers: tiers}
+	v := testLumen
+	v.Sources = []terms.Source{src}
+	got := map[string]terms.Value{}
+	for _, o := range Observe(v, src, terms.Document{Clauses: clauses}, terms.Snapshot{ID: 1, Source: src.ID}) {
+		if o.Attribute == attribute && !o.Value.Unknown {
+			got[o.Tier] = o.Value
+		}
+	}
+	return got
+}
+
+func TestSetsWhom(t *testing.T) {
+	set := terms.SetOf
+	para := func(text string) terms.Clause {
+		return terms.Clause{Path: []string{"Security"}, Kind: terms.KindParagraph, Text: text}
+	}
+	row := func(text string) terms.Clause {
+		return terms.Clause{Path: []string{"Compare plans"}, Kind: terms.KindTableRow, Text: text}
+	}
+	all := []string{"personal", "business", "api"}
+	for _, tc := range []struct {
+		name      string
+		attribute string
+		clause    terms.Clause
+		want      map[string]terms.Value
+	}{
+		{"a cloud that serves no named tier", "security", para("Lumen models sold through Stratus Web Services fall under Stratus's FedRAMP High authorization."), map[string]terms.Value{}},
+		{"a cloud's row", "security", row("Cloud: SWS | DoD IL2: Yes"), map[string]terms.Value{}},
+		{"the cloud tier named", "security", para("Beam on Stratus falls under the platform's FedRAMP High authorization."), map[string]terms.Value{"stratus": set("fedramp-high")}},
+		{"tier columns that agree", "rights", row("Control: Delete single chats | Personal plan: Yes | Business plan: ✓"), map[string]terms.Value{"personal": set("delete-conversations"), "business": set("delete-conversations")}},
+		{"tier columns that disagree state nothing", "security", row("Feature: Audit logs | Personal plan: No | Business plan: Yes"), map[string]terms.Value{}},
+		{"row header names the tier", "rights", row("Plan: Business plan | Export chats: Yes (admins)"), map[string]terms.Value{"business": set("export")}},
+		{"rows joined by semicolons", "security", row("Plan: Business plan; SSO: Yes; SCIM: Not available"), map[string]terms.Value{"business": set("sso")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := observeSet(t, tc.attribute, all, tc.clause)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for tier, w := range tc.want {
+				if g, ok := got[tier]; !ok || !g.Equal(w) {
+					t.Errorf("%s = %v, want %v (all: %v)", tier, g, w, got)
+				}
+			}
+		})
+	}
 }
 
 func TestReadRights(t *testing.T) {
@@ -99,6 +191,32 @@ func TestReadRights(t *testing.T) {
 		{name: "another vendor's name is no vendor here", clauses: []string{"Lumen Labs may delete chats when you close your account."}, want: set("delete-conversations")},
 		{name: "imperative click", clauses: []string{"To remove a chat, click the menu and select Delete chat history."}, want: set("delete-conversations")},
 		{name: "chats are yours to manage", clauses: []string{"Chat history is yours to manage: you can delete chats whenever you like."}, want: set("delete-conversations")},
+
+		// Paraphrases of a granted right.
+		{name: "nominal, available to you", clauses: []string{"Removing a single chat and exporting your data are both available to you."}, want: set("delete-conversations", "export")},
+		{name: "withdraw consent to training", clauses: []string{"Should you change your mind about training, you can withdraw your consent in Settings."}, want: set("opt-out-training")},
+		{name: "stop us from training", clauses: []string{"You can stop us from training our models on your chats at any time."}, want: set("opt-out-training")},
+		{name: "choose not to allow training", clauses: []string{"If you choose not to let us use your chats to improve the models, they are kept for 30 days."}, want: set("opt-out-training")},
+		{name: "owners set how long chats are kept", clauses: []string{"Workspace owners can decide how long chats are kept."}, want: set("admin-retention-controls")},
+		{name: "retention controlled by admins, passive", clauses: []string{"The retention period for workspace chats is controlled by the organization's admins."}, want: set("admin-retention-controls")},
+		{name: "long subject before can", clauses: []string{"Owners on the Business plan and the Enterprise plan can set how long their chats are kept."}, want: set("admin-retention-controls")},
+		{name: "export requested by the owner", clauses: []string{"An export of all workspace chats can be requested by the owner."}, want: set("export")},
+
+		// Not rights of the vocabulary, or not granted.
+		{name: "gdpr erasure of personal data", clauses: []string{"You have the right to request that we delete personal data we hold about you."}, want: unknown},
+		{name: "gdpr copy of personal data", clauses: []string{"You have the right to request a copy of the personal data we process about you."}, want: unknown},
+		{name: "export control laws", clauses: []string{"You may not use the service in breach of laws about exporting software to other countries."}, want: unknown},
+		{name: "export control regulations", clauses: []string{"Customer will comply with all export control regulations applicable to its data."}, want: unknown},
+		{name: "browsing history", clauses: []string{"You can delete your browsing history in the browser settings."}, want: unknown},
+		{name: "delete your account", clauses: []string{"You can delete your account at any time."}, want: unknown},
+		{name: "download the app", clauses: []string{"You can download the desktop app for more information."}, want: unknown},
+		{name: "marketing opt-out", clauses: []string{"You can opt out of promotional emails at any time."}, want: unknown},
+		{name: "no need to opt out", clauses: []string{"Business customers do not need to opt out: we never train on their chats."}, want: unknown},
+		{name: "no longer wanting is no denial", clauses: []string{"If you no longer want your chats used for training, you can turn off model improvement."}, want: set("opt-out-training")},
+		{name: "vendor sets retention", clauses: []string{"Retention periods for chats are set by us and may change."}, want: unknown},
+		{name: "vendor grants export", clauses: []string{"We let you export your chat history from Settings."}, want: set("export")},
+		{name: "question", clauses: []string{"Can I delete my conversations?"}, want: unknown},
+		{name: "table cell yes", clauses: []string{"Control: Data controls | Export chat history: Yes | Training opt-out: No"}, want: set("export")},
 	})
 }
 
