@@ -22,6 +22,8 @@ type setItem struct {
 	not     *regexp.Regexp // optional: the same words used for something else ("export control laws"), removed before reading
 	self    *regexp.Regexp // optional: an assertion that says on its own that the customer can act ("opt out of training")
 	cert    bool           // a certification or attestation: "aligned with" it is not holding it
+	agent   *regexp.Regexp // optional: who must act for an assertion to be a right (instead of the spec's able)
+	access  bool           // an access control: applied to the vendor's own staff or systems it is no feature of the offering
 }
 
 // Patterns shared by the security items.
@@ -55,16 +57,16 @@ var securityItems = []setItem{
 	{name: "dod-il2", cert: true,
 		mention: regexp.MustCompile(`\bdod\b|\bimpact levels?\b|\bil\s*-?\s*\d\b`),
 		assert:  regexp.MustCompile(`\b(?:dod\s*)?il\s*-?\s*2\b|\bimpact levels?\s*(?:2|ii)\b`)},
-	{name: "sso",
+	{name: "sso", access: true,
 		mention: regexp.MustCompile(`\bsingle[\s-]sign[\s-]on\b|\bsso\b|\bsaml\b`),
 		assert:  regexp.MustCompile(`\bsingle[\s-]sign[\s-]on\b|\bsso\b|\bsaml\b`)},
-	{name: "scim",
+	{name: "scim", access: true,
 		mention: regexp.MustCompile(`\bscim\b|\bautomat(?:ed|ic)\s+(?:user\s+)?(?:provisioning|de-?provisioning)\b`),
 		assert:  regexp.MustCompile(`\bscim\b|\bautomat(?:ed|ic)\s+(?:user\s+)?(?:provisioning|de-?provisioning)\b`)},
-	{name: "rbac",
+	{name: "rbac", access: true,
 		mention: regexp.MustCompile(`\brole[\s-]based\b|\brbac\b`),
 		assert:  regexp.MustCompile(`\brole[\s-]based (?:access|permissions?|controls?)|\brbac\b`)},
-	{name: "audit-logs",
+	{name: "audit-logs", access: true,
 		mention: regexp.MustCompile(`\baudit\s*(?:logs?|logging|trails?)\b`),
 		assert:  regexp.MustCompile(`\baudit\s*(?:logs?|logging|trails?)\b`)},
 	{name: "tls1.2+",
@@ -97,7 +99,11 @@ var (
 	securityOtherRe = regexp.MustCompile(`\b(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b|\b(?:sub-?processors|suppliers|third parties)\s+(?:are|must|maintain|hold)\b|\b(?:payment|card)\s+(?:processors?|providers?)\b` +
 		`|\byou are responsible for\b|\b(?:customers?|you|users?)\s+(?:\w+\s+)?(?:must|should|shall|are required to|is required to|need to|agrees? to|will need to)\b|\byour own\s+(?:\w+\s+)?(?:soc|iso|pci|hitrust|fedramp|compliance|certification|audit|logs?|encryption|sso)` +
 		`|\bwe (?:strongly )?(?:recommend|encourage|advise|suggest)\b|\b(?:it is|it's) (?:recommended|advisable)\b|\b(?:if|when|where)\s+(?:you|your \w+|customers?)\s+(?:\w+\s+)?(?:need|needs|require|requires)\b` +
-		`|^(?:please\s+)?(?:keep|use|ensure|make sure|maintain|implement|store|consider|protect|rotate|review|remember)\b`)
+		`|^(?:please\s+)?(?:keep|use|ensure|make sure|maintain|implement|store|consider|protect|rotate|review|remember)\b` +
+		`|\b(?:regulated|governed|defined) (?:under|by|in)\b|\bwithin the meaning of\b|\bas defined (?:in|by|under)\b|\b(?:payment card|cardholder)\s+(?:data|information)\b`)
+	// securityListRe is a heading over a list of other parties (the
+	// subprocessors and what each does for the vendor).
+	securityListRe = regexp.MustCompile(`(?i)\bsub-?processors?\b|\bthird[\s-]party (?:providers|vendors|services)\b`)
 	// securityLinkRe names the other party only as an end of a connection
 	// ("in transit between us and our service providers"), which does not
 	// make the statement theirs.
@@ -115,6 +121,11 @@ type setPatterns struct {
 	// the models as offered on it, or the cloud as the subject.
 	cloudOwn *regexp.Regexp
 	cloud    *regexp.Regexp
+	// staff is the vendor's own personnel or systems ("restricting our
+	// personnel to…", "systems with access to Customer Data"): an access
+	// control applied to them is an internal measure, not a feature the
+	// customer gets.
+	staff *regexp.Regexp
 }
 
 var setPatternCache sync.Map // *Lexicon → *setPatterns
@@ -128,6 +139,7 @@ func setPatternsOf(lex *Lexicon) *setPatterns {
 		cloud: lex.clouds,
 		cloudOwn: regexp.MustCompile(c + `(?:'s|')|^(?:the\s+)?` + c + `\b|\b(?:offered|available|sold|provided|deployed|hosted|running|accessed|used)\s+(?:on|through|via|in)\s+` + c +
 			`|` + c + `\s+(?:customers?|users?|accounts?)\b`),
+		staff: regexp.MustCompile(`\b(?:our|its|` + lex.vendor.String() + `(?:'s)?)\s+(?:own\s+)?(?:\w+\s+)?(?:personnel|employees|staff|workforce|engineers|contractors)\b|\b` + lex.vendor.String() + `\s+(?:personnel|employees|staff)\b|\binternal (?:systems?|tools?|access|networks?|infrastructure)\b|\bsystems? (?:with|that have) access to\b|\bproduction (?:systems?|environments?|access)\b`),
 	}
 	v, _ := setPatternCache.LoadOrStore(lex, p)
 	return v.(*setPatterns)
@@ -159,8 +171,9 @@ func readSecurity(lex *Lexicon, sents []sentence) Reading {
 		items: securityItems, neg: securityNegRe, aligned: securityAlignedRe,
 		other: func(s sentence, f string) bool {
 			g := securityLinkRe.ReplaceAllString(f, " ")
-			return securityOtherRe.MatchString(g) || (len(s.tiers) == 0 && p.cloudOwn.MatchString(f))
+			return securityOtherRe.MatchString(g) || (len(s.tiers) == 0 && p.cloudOwn.MatchString(f)) || securityListRe.MatchString(s.clause.Heading())
 		},
+		staff:  p.staff,
 		cloud:  p.cloud,
 		reason: "no sentence states or denies a certification or security control",
 	})
@@ -170,19 +183,22 @@ func readSecurity(lex *Lexicon, sents []sentence) Reading {
 var rightsItems = []setItem{
 	{name: "delete-conversations",
 		mention: regexp.MustCompile(`\bdelet(?:e|es|ed|ing|ion)\b|\beras(?:e|es|ed|ing|ure)\b|\bclear(?:s|ing)?\b|\bremov(?:e|es|ing)\b`),
-		assert: regexp.MustCompile(`\b(?:delet(?:e|es|ing)|eras(?:e|es|ing)|clear(?:s|ing)?|remov(?:e|es|ing))\b[^;.]{0,50}?\b(?:conversations?|chats?|threads?|messages|prompts|inputs|outputs|history|(?:stored|your|their|its|the|all|any)\s+(?:\w+\s+)?(?:data|content))\b` +
-			`|\b(?:conversations?|chats?|threads?|history|messages)\b[^;.]{0,30}?\b(?:can|may)\s+(?:\w+\s+)?be\s+(?:deleted|erased|cleared)\b` +
+		assert: regexp.MustCompile(`\b(?:delet(?:e|es|ing)|eras(?:e|es|ing)|clear(?:s|ing)?|remov(?:e|es|ing))\b[^;.]{0,50}?\b(?:conversations?|chats?|threads?|(?:chat|conversation|message|prompt)\s+history|history)\b` +
+			`|\b(?:delet(?:e|es|ing)|eras(?:e|es|ing))\b[^;.]{0,50}?\b(?:messages|prompts|inputs|outputs|(?:stored|your|their|its|all)\s+(?:\w+\s+)?(?:data|content))\b` +
+			`|\b(?:conversations?|chats?|threads?|history|messages)\b[^;.]{0,30}?\b(?:can|may)\s+(?:\w+\s+)?be\s+(?:deleted|erased|cleared|removed)\b` +
 			`|\b(?:deletion|erasure) of (?:\w+\s+){0,2}?(?:conversations?|chats?|(?:chat|conversation) history|threads?)\b|\b(?:conversation|chat|history)\s+deletion\b`),
 		// Personal data deleted on request is the data-protection right of
 		// everyone, not the product's control; browsing history is not a
 		// conversation; an account or a key is not a conversation.
-		not: regexp.MustCompile(`\bpersonal\s+(?:data|information)\b|\b(?:browsing|search|location|purchase|payment|billing|watch)\s+history\b|\baccount data\b`)},
+		not: regexp.MustCompile(`\bpersonal\s+(?:data|information)\b|\b(?:browsing|search|location|purchase|payment|billing|watch)\s+history\b|\baccount data\b|\bdelet\w*\s+(?:your\s+|their\s+|the\s+|an?\s+|its\s+)?(?:\w+\s+)?accounts?\b|\brequests?\b[^;.]{0,40}?\b(?:delet|eras)\w*\b[^;.]{0,30}?\b(?:data|information|content)\b`)},
 	{name: "export",
-		mention: regexp.MustCompile(`\bexport|\bdownload\b`),
-		assert: regexp.MustCompile(`\b(?:export(?:s|ing)?|download(?:s|ing)?)\b[^;.]{0,50}?\b(?:data|conversations?|chats?|history|content|workspace|logs?|account|information|archive|copy)\b` +
+		mention: regexp.MustCompile(`\bexport|\bdownload\b|\bcopy of\b`),
+		assert: regexp.MustCompile(`\bexport(?:s|ing)?\b[^;.]{0,50}?\b(?:data|conversations?|chats?|history|content|workspace|logs?|account|information|archive|copy)\b` +
+			`|\bdownload(?:s|ing)?\s+(?:a\s+copy\s+of\s+|an?\s+(?:\w+\s+)?(?:archive|file|export)\s+of\s+)?(?:your|all your|all of your|all|their|its|the organization's|the workspace's)\s+(?:\w+\s+){0,2}?(?:data|conversations?|chats?|history|content|information|archive)\b|\bdownload(?:s|ing)?\s+a\s+copy\b` +
+			`|\b(?:obtain|get|receive)\s+a\s+copy\s+of\s+(?:all\s+)?(?:your|their|its)\s+(?:data|conversations?|chats?|history|content|account data)\b` +
 			`|\b(?:data|conversations?|chats?|history|content)\b[^;.]{0,30}?\b(?:can|may)\s+(?:\w+\s+)?be\s+(?:exported|downloaded)\b` +
 			`|\b(?:data|chat|conversation|history|account|workspace)\s+exports?\b|\bexport of\b[^;.]{0,40}?\b(?:data|conversations?|chats?|history|content)\b`),
-		not: regexp.MustCompile(`\bexport(?:s|ed|ing)?\s+(?:control|administration|law|regulation|sanction|restriction|classification|compliance)s?\b|\b(?:laws?|regulations?|rules|sanctions)\s+(?:about|on|governing|regarding|relating to|concerning)\s+(?:the\s+)?(?:export|import)\w*\b[^;.]*|\bexport\w*\b[^;.]{0,60}?\b(?:to|from|into)\s+(?:and\s+from\s+)?(?:any\s+|other\s+|certain\s+|those\s+|the\s+)?(?:countr(?:y|ies)|jurisdictions?|territor(?:y|ies)|destinations?|regions?)\b|\b(?:export|import)\s+(?:and|or)\s+(?:import|export)\b|\bre-?export\w*|\bdownload(?:ing)?\s+(?:the|our|a)\s+(?:\w+\s+)?(?:app|application|software|desktop|extension|client|sdk|model weights)\b`)},
+		not: regexp.MustCompile(`\bexport(?:s|ed|ing)?\s+(?:control|administration|law|regulation|sanction|restriction|classification|compliance)s?\b|\b(?:laws?|regulations?|rules|sanctions)\s+(?:about|on|governing|regarding|relating to|concerning)\s+(?:the\s+)?(?:export|import)\w*\b[^;.]*|\bexport\w*\b[^;.]{0,60}?\b(?:to|from|into)\s+(?:and\s+from\s+)?(?:any\s+|other\s+|certain\s+|those\s+|the\s+)?(?:countr(?:y|ies)|jurisdictions?|territor(?:y|ies)|destinations?|regions?)\b|\b(?:export|import)\s+(?:and|or)\s+(?:import|export)\b|\bre-?export\w*|\bdownload\s+(?:instructions|links?|pages?)\b`)},
 	{name: "opt-out-training",
 		mention: regexp.MustCompile(`\bopt(?:ing|s)?[\s-]*out\b|\b(?:turn|switch|toggle)\w*\s+off\b|\bdisabl\w*\b|\b(?:train|training|improv\w*)\b`),
 		assert: regexp.MustCompile(`\b(?:turn|switch|toggle)\w*\s+off\b[^;]{0,50}?\b(?:train\w*|model improvement|improv\w*)\b|\b(?:train\w*|model improvement|improv\w*)\b[^;]{0,40}?\b(?:turn|switch|toggle)\w*\s+off\b` +
@@ -190,7 +206,7 @@ var rightsItems = []setItem{
 			`|\b(?:choose|decide|control)\s+(?:whether|if)\b[^;]{0,60}?\b(?:train\w*|improv\w*)\b|\b(?:choose|elect|decide)s?\s+not\s+to\b[^;]{0,60}?\b(?:train\w*|improv\w*)\b` +
 			`|\b(?:train\w*|model improvement|improv\w*)\b[^;]{0,80}?\bwithdraw\w*\b[^;]{0,20}?\bconsent\b|\bwithdraw\w*\b[^;]{0,20}?\bconsent\b[^;]{0,60}?\b(?:train\w*|model improvement|improv\w*)\b` +
 			`|\b(?:stop|prevent|exclude|keep|block)\w*\b[^;]{0,50}?\b(?:from|out of)\s+(?:\w+\s+){0,3}?(?:train\w*|model improvement|improv\w*)` +
-			`|\bobject(?:ing)? to\b[^;]{0,40}?\b(?:train\w*|model improvement)\b`),
+			`|\bobject(?:ing)? to\b[^;]{0,70}?\b(?:train\w*|model improvement)\b`),
 		self: regexp.MustCompile(`\bopt(?:ing|s)?[\s-]*out\b[^;]{0,60}?\b(?:train\w*|model improvement|improv\w*)\b|\b(?:train\w*|improv\w*)\b[^;]{0,60}?\bunless\s+(?:you|the user|users|an? (?:admin\w*|owner))\s+(?:\w+\s+){0,2}?opt[\s-]*out\b` +
 			`|\b(?:train\w*|model improvement)\b[^;]{0,60}?\b(?:option|choice|ability|right)\s+to\s+opt(?:ing)?[\s-]*out\b|\btraining\s+opt[\s-]*out\b`),
 		// "You don't need to opt out" says there is nothing to opt out of.
@@ -200,13 +216,28 @@ var rightsItems = []setItem{
 		assert: regexp.MustCompile(`\b(?:set|sets|setting|configur\w*|customi[sz]\w*|choose|chooses|adjust\w*|change|changes|define|defines|control|controls|manage|manages|shorten\w*|extend\w*|decide|decides|determine|determines|specify|specifies)\b[^;.]{0,40}?\b(?:retention|how long)\b` +
 			`|\b(?:custom|configurable|customi[sz]able|adjustable|flexible)\s+(?:data\s+)?retention\b` +
 			`|\bretention\s+(?:periods?|policy|policies|settings?|windows?|controls?|durations?)\b[^;.]{0,60}?\b(?:is|are|can be)\s+(?:\w+\s+)?(?:configurable|customi[sz]able|adjustable|set|controlled|chosen|determined|defined|managed|configured)\b` +
-			`|\b(?:organi[sz]ation|admin|administrator|workspace|owner)(?:'s|s'|s)?\s+(?:custom\s+)?(?:data\s+)?retention\s+(?:policy|policies|period|periods|settings?)\b|\bretention\s+(?:settings?|controls?)\b`)},
+			`|\b(?:organi[sz]ation|admin|administrator|workspace|owner)(?:'s|s'|s)?\s+(?:custom\s+)?(?:data\s+)?retention\s+(?:policy|policies|period|periods|settings?)\b|\bretention\s+(?:settings?|controls?)\b`),
+		// A zero data retention arrangement is agreed with the vendor, not
+		// a retention the admins set.
+		not:   regexp.MustCompile(`\bzero[\s-]+data[\s-]+retention\b|\bzdr\b`),
+		agent: retentionAgentRe},
 }
+
+// retentionAgentRe is the customer's side as the one who sets retention:
+// the subject of the verb ("owners can set", "your admins control",
+// "you choose"), the agent of a passive ("controlled by the organization's
+// owners"), an instruction ("Configure custom retention…"), or a setting
+// that is the customer's by its name ("custom retention", "configurable").
+// A retention decided by nobody named ("criteria used to determine
+// retention periods") is no control of the customer's.
+var retentionAgentRe = regexp.MustCompile(`\b(?:you|your\s+(?:\w+\s+)?(?:admins?|administrators?|owners?)|admins?|administrators?|owners?|customers?|organi[sz]ations?|account holders?)\b(?:\s+[\w']+){0,8}?\s+(?:can|may|could|are able to|is able to|will be able to|have the (?:option|ability|right) to|has the (?:option|ability|right) to|control|controls|choose|chooses|decide|decides|determine|determines|set|sets|configure|configures|manage|manages|define|defines|adjust|adjusts|customi[sz]e|customi[sz]es|specify|specifies)\b` +
+	`|\b(?:chosen|set|configured|defined|controlled|determined|decided|managed|specified) by (?:the |its |their |your |an? |each )?(?:organi[sz]ation'?s?\s+|workspace'?s?\s+)?(?:owners?|admins?|administrators?|customers?|you|organi[sz]ations?)\b` +
+	`|^(?:please\s+)?(?:configure|set|choose|adjust|customi[sz]e|change|define)\b|\b(?:configurable|custom|customi[sz]able|adjustable)\b|\b(?:option|ability|right|choice) to\b|\b(?:allow|allows|let|lets|enable|enables|permit|permits)\s+(?:you|admins?|administrators?|owners?|customers?|organi[sz]ations?)\b|\bvia (?:the )?(?:api|settings|console)\b`)
 
 var (
 	// rightsNegRe denies a right: the action cannot be taken, is not
 	// offered, or is no longer possible.
-	rightsNegRe = regexp.MustCompile(`\b(?:cannot|can't|can not|unable to|not able to|no (?:option|ability|way|means|setting|control) to|not (?:currently )?(?:possible|available|supported|offered|permitted|allowed)|unavailable|(?:do|does|will|did)(?: not|n't) (?:allow|let|permit|support|offer|provide|enable|give)|(?:don't|doesn't|won't) (?:allow|let|permit|support|offer|provide|enable|give)|can no longer|no longer (?:possible|available|offered|supported|able|allow\w*|let\w*|offer\w*|support\w*|provid\w*|permit\w*))\b`)
+	rightsNegRe = regexp.MustCompile(`\b(?:cannot|can't|can not|unable to|not able to|not be able to|no (?:option|ability|way|means|setting|control) to|not (?:currently )?(?:possible|available|supported|offered|permitted|allowed)|unavailable|(?:do|does|will|did)(?: not|n't) (?:allow|let|permit|support|offer|provide|enable|give)|(?:don't|doesn't|won't) (?:allow|let|permit|support|offer|provide|enable|give)|can no longer|no longer (?:possible|available|offered|supported|able|allow\w*|let\w*|offer\w*|support\w*|provid\w*|permit\w*))\b`)
 	// rightsAbleRe says someone on the customer's side can do the thing.
 	rightsAbleRe = regexp.MustCompile(`\b(?:you|users?|admins?|administrators?|owners?|members?|customers?|developers?|organi[sz]ations?|account holders?|individuals|people)\b(?:\s+[\w']+){0,8}?\s+(?:can|may|could|are able to|is able to|will be able to|have the (?:option|ability|right) to|has the (?:option|ability|right) to|control|controls|choose|chooses|decide|decides|determine|determines|manage|manages)\b` +
 		`|^(?:please\s+)?(?:turn|switch|toggle|go|open|click|select|tap|visit|delete|export|download|opt|disable|uncheck)\b` +
@@ -221,7 +252,7 @@ var (
 func newRightsVendorPattern(lex *Lexicon) *regexp.Regexp {
 	v := lex.vendor.String()
 	return regexp.MustCompile(`^(?:[^,]{0,80},\s*)?(?:we|us|the company|the provider|` + v + `)\s+(?:\w+\s+)?(?:reserve|may|will|can|might|delete|deletes|retain|retains|export|exports|set|sets|decide|decides|determine|determines|keep|keeps|choose|chooses)\b` +
-		`|\bby (?:us|the company|the provider|` + v + `)\b`)
+		`|\bby (?:us|the company|the provider|` + v + `)\b|\breserves? the right\b`)
 }
 
 // rightsGrantRe is the vendor granting the customer a right ("we let you
@@ -250,6 +281,7 @@ func readRights(lex *Lexicon, sents []sentence) Reading {
 		other: func(_ sentence, f string) bool {
 			return lex.rightsBy.MatchString(f) && !rightsGrantRe.MatchString(f)
 		},
+		gate:   map[string]*regexp.Regexp{"opt-out-training": lex.train},
 		cloud:  setPatternsOf(lex).cloud,
 		reason: "no sentence states a right to delete, export, opt out of training or set retention",
 	})
@@ -262,6 +294,8 @@ type setSpec struct {
 	aligned *regexp.Regexp                  // optional: a fragment that names a certification without holding it
 	other   func(s sentence, f string) bool // a fragment about another party, or advice: skipped
 	able    *regexp.Regexp                  // when set, an assertion also needs this (the customer can act)
+	gate    map[string]*regexp.Regexp       // optional, by member: what a fragment must also be about ("training" for opt-out-training)
+	staff   *regexp.Regexp                  // optional: the vendor's own staff or systems (an access control applied to them is no feature)
 	cloud   *regexp.Regexp                  // the clouds of the vendor (a table row about one that serves no named tier is skipped)
 	reason  string                          // unknown reason when nothing is named
 }
@@ -275,6 +309,29 @@ const (
 	itemDenied                    // it is not
 )
 
+var (
+	// conditionRe ends the opening of a condition: a negation right after it
+	// is hypothetical ("if you are unable to export…, contact us"), not a
+	// denial.
+	conditionRe = regexp.MustCompile(`\b(?:if|unless|whether|in case|should|where)\s+(?:[\w']+\s+){0,5}$`)
+	// lapseRe is a negation tied to the end of the account or contract
+	// ("may not be able to export once the account is terminated"): it
+	// denies nothing while the service runs.
+	lapseRe = regexp.MustCompile(`\b(?:once|after|when|upon|following|prior to|before)\b[^;]{0,60}?\b(?:terminat\w*|clos(?:e|ed|ing|ure)|cancel\w*|expir\w*|deactivat\w*|ends?)\b`)
+)
+
+// negates reports whether neg denies something in fragment f: some match
+// of neg that does not open right after a condition ("if you are unable
+// to…").
+func negates(neg *regexp.Regexp, f string) bool {
+	for _, m := range neg.FindAllStringIndex(f, -1) {
+		if !conditionRe.MatchString(f[:m[0]]) {
+			return true
+		}
+	}
+	return false
+}
+
 // readItem is what fragment f says of member it. needAble is false where
 // the form of the text (a table cell) already says the customer has it.
 func (spec setSpec) readItem(it setItem, f string, needAble bool) itemReading {
@@ -284,16 +341,26 @@ func (spec setSpec) readItem(it setItem, f string, needAble bool) itemReading {
 	if !it.mention.MatchString(f) {
 		return itemSilent
 	}
+	if g := spec.gate[it.name]; g != nil && !g.MatchString(f) {
+		return itemSilent
+	}
+	if it.access && spec.staff != nil && spec.staff.MatchString(f) {
+		return itemSilent
+	}
 	asserted := it.assert.MatchString(f) || (it.self != nil && it.self.MatchString(f))
 	g := setIdiomRe.ReplaceAllString(f, " ")
+	able := spec.able
+	if it.agent != nil {
+		able = it.agent
+	}
 	switch {
 	case it.floor != nil && it.floor.MatchString(f):
 		return itemHeld
-	case spec.neg.MatchString(g):
+	case negates(spec.neg, g):
 		// Rights are denied only when the denial names the action; a
 		// certification is denied by its bare name ("no longer SOC 2
 		// certified", "not FedRAMP authorized").
-		if asserted || spec.able == nil {
+		if (asserted || spec.able == nil) && !lapseRe.MatchString(g) {
 			return itemDenied
 		}
 		return itemSilent
@@ -303,7 +370,7 @@ func (spec setSpec) readItem(it setItem, f string, needAble bool) itemReading {
 		return itemSilent
 	case it.cert && spec.aligned != nil && spec.aligned.MatchString(f):
 		return itemSilent
-	case spec.able == nil || !needAble || (it.self != nil && it.self.MatchString(f)) || spec.able.MatchString(f):
+	case able == nil || !needAble || (it.self != nil && it.self.MatchString(f)) || able.MatchString(f):
 		return itemHeld
 	}
 	return itemSilent

@@ -90,6 +90,12 @@ func TestReadSecurity(t *testing.T) {
 		{name: "table cell with certifications", clauses: []string{"Area: Compliance | Reports: SOC 2 Type II, ISO/IEC 27001"}, want: set("soc2-type2", "iso27001")},
 		{name: "table cell soc 2 yes is no type ii", clauses: []string{"Program: Audits | SOC 2: Yes"}, want: unknown},
 		{name: "table cell fedramp no denies", clauses: []string{"Program: Government | FedRAMP: No"}, want: none},
+
+		// Internal measures and data types are no feature of the offering.
+		{name: "rbac for the vendor's staff", clauses: []string{"Access to production is limited through RBAC, restricting our personnel to what their role needs."}, want: unknown},
+		{name: "sso for internal systems", clauses: []string{"SSO is enforced on all systems with access to Customer Data."}, want: unknown},
+		{name: "rbac for the customer's members", clauses: []string{"Admins can use role-based access controls to limit what each member sees."}, want: set("rbac")},
+		{name: "card data regulated under pci", clauses: []string{"Do not submit payment card data or other information regulated under PCI DSS."}, want: unknown},
 	})
 }
 
@@ -131,6 +137,7 @@ func TestSetsWhom(t *testing.T) {
 		{"tier columns that disagree state nothing", "security", row("Feature: Audit logs | Personal plan: No | Business plan: Yes"), map[string]terms.Value{}},
 		{"row header names the tier", "rights", row("Plan: Business plan | Export chats: Yes (admins)"), map[string]terms.Value{"business": set("export")}},
 		{"rows joined by semicolons", "security", row("Plan: Business plan; SSO: Yes; SCIM: Not available"), map[string]terms.Value{"business": set("sso")}},
+		{"a list of subprocessors", "security", terms.Clause{Path: []string{"Subprocessors"}, Kind: terms.KindTableRow, Text: "Entity: An identity company | Purpose: Single sign-on, SOC 2 Type II audited"}, map[string]terms.Value{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := observeSet(t, tc.attribute, all, tc.clause)
@@ -217,6 +224,21 @@ func TestReadRights(t *testing.T) {
 		{name: "vendor grants export", clauses: []string{"We let you export your chat history from Settings."}, want: set("export")},
 		{name: "question", clauses: []string{"Can I delete my conversations?"}, want: unknown},
 		{name: "table cell yes", clauses: []string{"Control: Data controls | Export chat history: Yes | Training opt-out: No"}, want: set("export")},
+
+		// Conditions, the vendor's own rights, things that only sound alike.
+		{name: "a condition is no denial", clauses: []string{"If you are unable to export your chats from Settings, write to our support team."}, want: set("export")},
+		{name: "after termination is no denial", clauses: []string{"Customer may not be able to export its data once the account is terminated."}, want: unknown},
+		{name: "vendor reserves the right", clauses: []string{"The provider of the platform reserves the right to restrict the export of data that puts the service at risk."}, want: unknown},
+		{name: "removing excess content", clauses: []string{"If you store more than your plan allows, free up space by removing excess content."}, want: unknown},
+		{name: "remove a chat", clauses: []string{"You can remove any chat from your sidebar."}, want: set("delete-conversations")},
+		{name: "delete your account, copy of your data", clauses: []string{"Your settings let you delete your account, obtain a copy of your data, and object to the use of your chats for model training."}, want: set("export", "opt-out-training")},
+		{name: "requests to delete data go to the admin", clauses: []string{"Send requests (such as to access or delete your data) to your administrator."}, want: unknown},
+		{name: "download instructions", clauses: []string{"You can find download instructions for the viewer tool in the settings app."}, want: unknown},
+		{name: "download apps and content", clauses: []string{"The store lets you browse, buy and download apps, games and other content."}, want: unknown},
+		{name: "telemetry programme is not model training", clauses: []string{"You can turn off the Experience Improvement Programme in the toolbar settings."}, want: unknown},
+		{name: "criteria for retention", clauses: []string{"Criteria used to determine retention periods include: when you store a file, we keep it until you delete it."}, want: unknown},
+		{name: "zero data retention set up", clauses: []string{"This only applies to organizations that have set up workspaces with zero data retention."}, want: unknown},
+		{name: "admins configure retention, instruction", clauses: []string{"Configure custom data retention for your organization in the admin console."}, want: set("admin-retention-controls")},
 	})
 }
 
