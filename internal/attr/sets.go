@@ -98,7 +98,7 @@ var (
 	// log"): such a fragment states nothing of the offering.
 	securityOtherRe = regexp.MustCompile(`\b(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b|\b(?:sub-?processors|suppliers|third parties)\s+(?:are|must|maintain|hold)\b|\b(?:payment|card)\s+(?:processors?|providers?)\b` +
 		`|\byou are responsible for\b|\b(?:customers?|you|users?)\s+(?:\w+\s+)?(?:must|should|shall|are required to|is required to|need to|agrees? to|will need to)\b|\byour own\s+(?:\w+\s+)?(?:soc|iso|pci|hitrust|fedramp|compliance|certification|audit|logs?|encryption|sso)` +
-		`|\bwe (?:strongly )?(?:recommend|encourage|advise|suggest)\b|\b(?:it is|it's) (?:recommended|advisable)\b|\b(?:if|when|where)\s+(?:you|your \w+|customers?)\s+(?:\w+\s+)?(?:need|needs|require|requires)\b` +
+		`|\bwe (?:also )?(?:strongly )?(?:recommend|encourage|advise|suggest)\b|\b(?:it is|it's) (?:recommended|advisable)\b|\b(?:if|when|where)\s+(?:you|your \w+|customers?)\s+(?:\w+\s+)?(?:need|needs|require|requires)\b` +
 		`|^(?:please\s+)?(?:keep|use|ensure|make sure|maintain|implement|store|consider|protect|rotate|review|remember)\b` +
 		`|\b(?:regulated|governed|defined) (?:under|by|in)\b|\bwithin the meaning of\b|\bas defined (?:in|by|under)\b|\b(?:payment card|cardholder)\s+(?:data|information)\b`)
 	// securityListRe is a heading over a list of other parties (the
@@ -126,6 +126,14 @@ type setPatterns struct {
 	// control applied to them is an internal measure, not a feature the
 	// customer gets.
 	staff *regexp.Regexp
+	// vendorActs is a clause in which the vendor deletes, exports or keeps
+	// data itself ("Anthropic automatically deletes prompts…"): cut out
+	// before a right is read, so that the rest of the sentence ("when you
+	// delete a chat") still counts.
+	vendorActs *regexp.Regexp
+	// selfStanding is a list item that opens with the vendor as its
+	// subject: a statement of its own, whatever its lead-in advises.
+	selfStanding *regexp.Regexp
 }
 
 var setPatternCache sync.Map // *Lexicon → *setPatterns
@@ -139,7 +147,9 @@ func setPatternsOf(lex *Lexicon) *setPatterns {
 		cloud: lex.clouds,
 		cloudOwn: regexp.MustCompile(c + `(?:'s|')|^(?:the\s+)?` + c + `\b|\b(?:offered|available|sold|provided|deployed|hosted|running|accessed|used)\s+(?:on|through|via|in)\s+` + c +
 			`|` + c + `\s+(?:customers?|users?|accounts?)\b`),
-		staff: regexp.MustCompile(`\b(?:our|its|` + lex.vendor.String() + `(?:'s)?)\s+(?:own\s+)?(?:\w+\s+)?(?:personnel|employees|staff|workforce|engineers|contractors)\b|\b` + lex.vendor.String() + `\s+(?:personnel|employees|staff)\b|\binternal (?:systems?|tools?|access|networks?|infrastructure)\b|\bsystems? (?:with|that have) access to\b|\bproduction (?:systems?|environments?|access)\b`),
+		vendorActs:   regexp.MustCompile(`\b(?:we|us|the company|the provider|` + lex.vendor.String() + `)\s+(?:(?:will|may|also|then|automatically|permanently|promptly|can|shall)\s+){0,3}(?:delete|deletes|erase|erases|remove|removes|purge|purges|export|exports|retain|retains|keep|keeps|set|sets)\b[^;.,:]*`),
+		selfStanding: regexp.MustCompile(`^(?:we|our|us|` + lex.vendor.String() + `)\b`),
+		staff:        regexp.MustCompile(`\b(?:our|its|` + lex.vendor.String() + `(?:'s)?)\s+(?:own\s+)?(?:\w+\s+)?(?:personnel|employees|staff|workforce|engineers|contractors)\b|\b` + lex.vendor.String() + `\s+(?:personnel|employees|staff)\b|\binternal (?:systems?|tools?|access|networks?|infrastructure)\b|\bsystems? (?:with|that have) access to\b|\bproduction (?:systems?|environments?|access)\b`),
 	}
 	v, _ := setPatternCache.LoadOrStore(lex, p)
 	return v.(*setPatterns)
@@ -219,7 +229,7 @@ var rightsItems = []setItem{
 			`|\b(?:organi[sz]ation|admin|administrator|workspace|owner)(?:'s|s'|s)?\s+(?:custom\s+)?(?:data\s+)?retention\s+(?:policy|policies|period|periods|settings?)\b|\bretention\s+(?:settings?|controls?)\b`),
 		// A zero data retention arrangement is agreed with the vendor, not
 		// a retention the admins set.
-		not:   regexp.MustCompile(`\bzero[\s-]+data[\s-]+retention\b|\bzdr\b`),
+		not:   regexp.MustCompile(`\bzero[\s-]+data[\s-]+retention\b|\bzdr\b|\b(?:its|their|your) own\s+(?:data\s+)?retention\s+polic(?:y|ies)\b`),
 		agent: retentionAgentRe},
 }
 
@@ -255,6 +265,10 @@ func newRightsVendorPattern(lex *Lexicon) *regexp.Regexp {
 		`|\bby (?:us|the company|the provider|` + v + `)\b|\breserves? the right\b`)
 }
 
+// rightsAimRe is an aim or a plan, not a control in place ("we aim to
+// give customers control over…").
+var rightsAimRe = regexp.MustCompile(`\b(?:aims?|strives?|intends?|plans?|hopes?|expects?) to\b|\bworking (?:on|to|towards?)\b|\bin the future\b|\bcoming soon\b`)
+
 // rightsGrantRe is the vendor granting the customer a right ("we let you
 // export", "we will give admins the option to…"): not the vendor acting
 // on its own.
@@ -276,13 +290,15 @@ var rightsGrantRe = regexp.MustCompile(`\b(?:allow|allows|let|lets|enable|enable
 // sentence that granted or denied a right; Clause is the clause of the
 // first of them.
 func readRights(lex *Lexicon, sents []sentence) Reading {
+	p := setPatternsOf(lex)
 	return readSet(lex, sents, setSpec{
 		items: rightsItems, neg: rightsNegRe, able: rightsAbleRe,
 		other: func(_ sentence, f string) bool {
-			return lex.rightsBy.MatchString(f) && !rightsGrantRe.MatchString(f)
+			return (lex.rightsBy.MatchString(f) && !rightsGrantRe.MatchString(f)) || rightsAimRe.MatchString(f)
 		},
+		strip:  p.vendorActs,
 		gate:   map[string]*regexp.Regexp{"opt-out-training": lex.train},
-		cloud:  setPatternsOf(lex).cloud,
+		cloud:  p.cloud,
 		reason: "no sentence states a right to delete, export, opt out of training or set retention",
 	})
 }
@@ -294,6 +310,7 @@ type setSpec struct {
 	aligned *regexp.Regexp                  // optional: a fragment that names a certification without holding it
 	other   func(s sentence, f string) bool // a fragment about another party, or advice: skipped
 	able    *regexp.Regexp                  // when set, an assertion also needs this (the customer can act)
+	strip   *regexp.Regexp                  // optional: clauses cut out of a fragment before it is read
 	gate    map[string]*regexp.Regexp       // optional, by member: what a fragment must also be about ("training" for opt-out-training)
 	staff   *regexp.Regexp                  // optional: the vendor's own staff or systems (an access control applied to them is no feature)
 	cloud   *regexp.Regexp                  // the clouds of the vendor (a table row about one that serves no named tier is skipped)
@@ -409,9 +426,25 @@ func readSet(lex *Lexicon, sents []sentence, spec setSpec) Reading {
 		if cells := rowCells(s); cells != nil {
 			spec.readRow(lex, s, cells, note)
 		} else {
-			for _, f := range fragments(s.normWithLeadIn()) {
-				if spec.other(s, f) {
+			lead := ""
+			if s.leadIn != "" {
+				lead = normalize(s.leadIn)
+				// A lead-in that is advice or another party's ("You are
+				// responsible for:") makes its items so, unless an item
+				// is a statement of the vendor's own.
+				if spec.other(s, lead) && !setPatternsOf(lex).selfStanding.MatchString(s.norm) {
 					continue
+				}
+			}
+			for _, f := range fragments(s.norm) {
+				if spec.strip != nil {
+					f = strings.TrimSpace(spec.strip.ReplaceAllString(f, " "))
+				}
+				if f == "" || spec.other(s, f) {
+					continue
+				}
+				if lead != "" {
+					f = lead + " " + f // negation and the customer's ability may sit in the lead-in
 				}
 				for _, it := range spec.items {
 					note(it.name, spec.readItem(it, f, true))

@@ -85,6 +85,8 @@ func TestReadSecurity(t *testing.T) {
 		{name: "unqualified encryption", clauses: []string{"Your data is encrypted in transit and at rest."}, want: unknown},
 
 		// Lists and tables.
+		{name: "customer duties in a lead-in", clauses: []string{"You are responsible for:", "- enabling SSO for your members;"}, want: unknown},
+		{name: "the vendor's own item under advice", clauses: []string{"We also recommend that you protect your data as follows:", "- We require TLS 1.2 for every connection."}, want: set("tls1.2+")},
 		{name: "list item with lead-in", clauses: []string{"Our technical measures include:", "- encryption at rest with AES-256;"}, want: set("aes-256")},
 		{name: "table cells yes and no", clauses: []string{"Plan: Enterprise | SSO: Yes | SCIM: No | Audit logs: Included"}, want: set("sso", "audit-logs")},
 		{name: "table cell with certifications", clauses: []string{"Area: Compliance | Reports: SOC 2 Type II, ISO/IEC 27001"}, want: set("soc2-type2", "iso27001")},
@@ -238,6 +240,12 @@ func TestReadRights(t *testing.T) {
 		{name: "telemetry programme is not model training", clauses: []string{"You can turn off the Experience Improvement Programme in the toolbar settings."}, want: unknown},
 		{name: "criteria for retention", clauses: []string{"Criteria used to determine retention periods include: when you store a file, we keep it until you delete it."}, want: unknown},
 		{name: "zero data retention set up", clauses: []string{"This only applies to organizations that have set up workspaces with zero data retention."}, want: unknown},
+		{name: "vendor deletes on its own after a lead-in", clauses: []string{"For business customers:", "- unless agreed otherwise, Anthropic automatically deletes prompts and outputs within 30 days."}, want: unknown},
+		{name: "your deletion survives the vendor's clause", clauses: []string{"When you delete a chat, we remove it from our servers within 30 days."}, want: set("delete-conversations")},
+		{name: "an aim is no control", clauses: []string{"We aim to give customers control over how long data is retained."}, want: unknown},
+		{name: "the organization's own policies", clauses: []string{"Your organization may have separate controls based on its own data retention policies."}, want: unknown},
+		{name: "lead-in denial reaches the item", clauses: []string{"On the Free plan you cannot:", "- export your chat history."}, want: none},
+		{name: "lead-in ability reaches the item", clauses: []string{"From the settings page you can:", "- download a copy of your chats;"}, want: set("export")},
 		{name: "admins configure retention, instruction", clauses: []string{"Configure custom data retention for your organization in the admin console."}, want: set("admin-retention-controls")},
 	})
 }
