@@ -84,9 +84,9 @@ var (
 	// lapsed, or still being worked towards. A verb as general as "have" or
 	// "use" negates only with a member as its object ("does not have a SOC 2
 	// report"), so that "staff do not have access" denies nothing.
-	securityNegRe = regexp.MustCompile(`(?:\bno longer|\bnot|\bnever|n't|\bcannot|\bunable to|\byet to)\s+(?:\w+\s+){0,3}?(?:available|offered|supported|included|provided|certified|compliant|accredited|authori[sz]ed|audited|enabled|encrypted|maintain\w*|offer|offers|support|supports|provide|provides|include|includes|renew\w*|part of|eligible|covered|in scope|complete|completed|obtain\w*|achiev\w*|receiv\w*|attain\w*|undergo\w*|undergone|pass|passed|granted|issued|validated|assessed|verified|attested)\b` +
+	securityNegRe = regexp.MustCompile(`(?:\bno longer|\bnot|\bnever|n't|\bcannot|\bunable to|\byet to)\s+(?:\w+\s+){0,3}?(?:available|offered|supported|included|provided|certified|compliant|accredited|authori[sz]ed|audited|enabled|encrypted|held|maintain\w*|offer|offers|support|supports|provide|provides|include|includes|renew\w*|part of|eligible|covered|in scope|complete|completed|obtain\w*|achiev\w*|receiv\w*|attain\w*|undergo\w*|undergone|pass|passed|granted|issued|validated|assessed|verified|attested)\b` +
 		`|(?:\bnot|\bnever|n't)\s+(?:\w+\s+){0,2}?(?:have|has|had|hold|holds|held|use|uses|used)\s+(?:an?\s+|any\s+|the\s+)?(?:soc|iso|fedramp|hitrust|pci|dod|impact level|sso|single sign|saml|scim|rbac|role-based|audit|tls|aes)` +
-		`|\bno longer\b|\b(?:lack|lacks|lacking|lost|loses|dropped|discontinued|withdrawn|revoked|expired|lapsed|suspended|deprecated)\b|\bno\s+(?:\w+\s+){0,1}(?:soc|iso|fedramp|hitrust|pci|dod|sso|single sign|saml|scim|rbac|role-based|audit|tls|aes)\b|\bunavailable\b|\bwithout\s+(?:sso|scim|single sign|saml|audit|rbac)` +
+		`|\bneither\b[^;]{0,60}?\bnor\b|\bno longer\b|\b(?:lack|lacks|lacking|lost|loses|dropped|discontinued|withdrawn|revoked|expired|lapsed|suspended|deprecated)\b|\bno\s+(?:\w+\s+){0,1}(?:soc|iso|fedramp|hitrust|pci|dod|sso|single sign|saml|scim|rbac|role-based|audit|tls|aes)\b|\bunavailable\b|\bwithout\s+(?:sso|scim|single sign|saml|audit|rbac)` +
 		`|\bwork(?:ing)? towards?\b|\bpursu(?:e|es|ing)\b|\bin (?:the )?process of\b|\bin progress\b|\bunderway\b|\bseeking\b|\bcoming soon\b|\b(?:plan|plans|planned|intend|intends|expect|expects|aim|aims|hope|hopes) to (?:obtain|achieve|complete|pursue|receive|become|get|earn)\b`)
 	// securityAlignedRe says controls follow a framework without a
 	// certificate or audit against it ("aligned with ISO 27001").
@@ -96,11 +96,12 @@ var (
 	// the customer), or makes it the customer's own duty or our advice to the
 	// customer ("you must use TLS", "we recommend SSO", "keep your own audit
 	// log"): such a fragment states nothing of the offering.
-	securityOtherRe = regexp.MustCompile(`\b(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b|\b(?:sub-?processors|suppliers|third parties)\s+(?:are|must|maintain|hold)\b|\b(?:payment|card)\s+(?:processors?|providers?)\b` +
+	securityOtherRe = regexp.MustCompile(`\b(?:our|its|their)\s+(?:sub-?processors|vendors|suppliers|partners|service providers)\b|\b(?:sub-?processors|suppliers|third parties)\s+(?:are|must|maintain|hold)\b|\b(?:payment|card)\s+(?:processors?|providers?)\b|\b(?:our|its|their)\s+(?:payment\s+|card\s+)?processors?\b` +
+		`|\b(?:our|its|their|an?|the)\s+(?:infrastructure|hosting|cloud|data[\s-]cent(?:er|re))\s+(?:providers?|partners?|vendors?|suppliers?)\b` +
 		`|\byou are responsible for\b|\b(?:customers?|you|users?)\s+(?:\w+\s+)?(?:must|should|shall|are required to|is required to|need to|agrees? to|will need to)\b|\byour own\s+(?:\w+\s+)?(?:soc|iso|pci|hitrust|fedramp|compliance|certification|audit|logs?|encryption|sso)` +
 		`|\bwe (?:also )?(?:strongly )?(?:recommend|encourage|advise|suggest)\b|\b(?:it is|it's) (?:recommended|advisable)\b|\b(?:if|when|where)\s+(?:you|your \w+|customers?)\s+(?:\w+\s+)?(?:need|needs|require|requires)\b` +
 		`|^(?:please\s+)?(?:keep|use|ensure|make sure|maintain|implement|store|consider|protect|rotate|review|remember)\b` +
-		`|\b(?:regulated|governed|defined) (?:under|by|in)\b|\bwithin the meaning of\b|\bas defined (?:in|by|under)\b|\b(?:payment card|cardholder)\s+(?:data|information)\b`)
+		`|\b(?:regulated|governed|defined) (?:under|by|in)\b|\bwithin the meaning of\b|\bas defined (?:in|by|under)\b|\b(?:payment card|cardholder|card)\s+(?:data|information|details|numbers?)\b`)
 	// securityListRe is a heading over a list of other parties (the
 	// subprocessors and what each does for the vendor).
 	securityListRe = regexp.MustCompile(`(?i)\bsub-?processors?\b|\bthird[\s-]party (?:providers|vendors|services)\b`)
@@ -197,6 +198,7 @@ var rightsItems = []setItem{
 			`|\b(?:delet(?:e|es|ing)|eras(?:e|es|ing))\b[^;.]{0,50}?\b(?:messages|prompts|inputs|outputs|(?:stored|your|their|its|all)\s+(?:\w+\s+)?(?:data|content))\b` +
 			`|\b(?:conversations?|chats?|threads?|history|messages)\b[^;.]{0,30}?\b(?:can|may)\s+(?:\w+\s+)?be\s+(?:deleted|erased|cleared|removed)\b` +
 			`|\b(?:deletion|erasure) of (?:\w+\s+){0,2}?(?:conversations?|chats?|(?:chat|conversation) history|threads?)\b|\b(?:conversation|chat|history)\s+deletion\b`),
+		self: regexp.MustCompile(`\b(?:conversations?|chats?|threads?)\s+(?:that\s+)?(?:you|users?|members?)\s+(?:have\s+)?(?:delete|deleted|remove|removed)\b|^(?:deleting|removing|clearing)\s+(?:a|an|any|your|individual|single|one)\s+(?:\w+\s+)?(?:conversations?|chats?|threads?)\b`),
 		// Personal data deleted on request is the data-protection right of
 		// everyone, not the product's control; browsing history is not a
 		// conversation; an account or a key is not a conversation.
@@ -226,7 +228,10 @@ var rightsItems = []setItem{
 		assert: regexp.MustCompile(`\b(?:set|sets|setting|configur\w*|customi[sz]\w*|choose|chooses|adjust\w*|change|changes|define|defines|control|controls|manage|manages|shorten\w*|extend\w*|decide|decides|determine|determines|specify|specifies)\b[^;.]{0,40}?\b(?:retention|how long)\b` +
 			`|\b(?:custom|configurable|customi[sz]able|adjustable|flexible)\s+(?:data\s+)?retention\b` +
 			`|\bretention\s+(?:periods?|policy|policies|settings?|windows?|controls?|durations?)\b[^;.]{0,60}?\b(?:is|are|can be)\s+(?:\w+\s+)?(?:configurable|customi[sz]able|adjustable|set|controlled|chosen|determined|defined|managed|configured)\b` +
-			`|\b(?:organi[sz]ation|admin|administrator|workspace|owner)(?:'s|s'|s)?\s+(?:custom\s+)?(?:data\s+)?retention\s+(?:policy|policies|period|periods|settings?)\b|\bretention\s+(?:settings?|controls?)\b`),
+			`|\b(?:organi[sz]ation|admin|administrator|workspace|owner)(?:'s|s'|s)?\s+(?:custom\s+)?(?:data\s+)?retention\s+(?:policy|policies|period|periods|settings?)\b|\bretention\s+(?:settings?|controls?)\b` +
+			`|\b(?:set|sets|configur\w*|customi[sz]\w*|choose|chooses|adjust\w*|change|changes|define|defines|control|controls|manage|manages|shorten\w*|extend\w*|decide|decides|determine|determines|specify|specifies)\b[^;.]{0,30}?\b(?:the\s+)?(?:period|duration|length of time|time)\s+(?:for which|that|during which)\b[^;.]{0,30}?\b(?:kept|stored|retained)\b` +
+			`|\b(?:retention|period|duration)\b[^;.]{0,40}?\b(?:can|cannot|can't|can not|may)\s+(?:\w+\s+)?be\s+(?:changed|adjusted|configured|customi[sz]ed|set|shortened|extended)\b`),
+		self: regexp.MustCompile(`\bhow long\b[^;.]{0,40}?\b(?:is|are)\s+up to\s+(?:you|your|the|each|its|their)\b`),
 		// A zero data retention arrangement is agreed with the vendor, not
 		// a retention the admins set.
 		not:   regexp.MustCompile(`\bzero[\s-]+data[\s-]+retention\b|\bzdr\b|\b(?:its|their|your) own\s+(?:data\s+)?retention\s+polic(?:y|ies)\b`),

@@ -85,6 +85,14 @@ func TestReadSecurity(t *testing.T) {
 		{name: "unqualified encryption", clauses: []string{"Your data is encrypted in transit and at rest."}, want: unknown},
 
 		// Lists and tables.
+		{name: "neither nor", clauses: []string{"Neither SSO nor SCIM is offered on the Team plan."}, want: none},
+		{name: "not currently held", clauses: []string{"A HITRUST certificate is not currently held."}, want: none},
+		{name: "infrastructure provider's certificates", clauses: []string{"Our hosting provider holds SOC 2 Type II and ISO 27001 certificates."}, want: unknown},
+		{name: "our processor's pci", clauses: []string{"We never see your card details; our processor is PCI DSS compliant."}, want: unknown},
+		{name: "renewed certification", clauses: []string{"We renewed our ISO 27001 certificate for another year."}, want: set("iso27001")},
+		{name: "not renewed", clauses: []string{"Our ISO 27001 certificate was not renewed this year."}, want: none},
+		{name: "only on one plan", clauses: []string{"Audit logs are only available on Enterprise."}, want: set("audit-logs")},
+		{name: "customer's duty", clauses: []string{"To use SCIM, you must first set up SSO."}, want: unknown},
 		{name: "customer duties in a lead-in", clauses: []string{"You are responsible for:", "- enabling SSO for your members;"}, want: unknown},
 		{name: "the vendor's own item under advice", clauses: []string{"We also recommend that you protect your data as follows:", "- We require TLS 1.2 for every connection."}, want: set("tls1.2+")},
 		{name: "list item with lead-in", clauses: []string{"Our technical measures include:", "- encryption at rest with AES-256;"}, want: set("aes-256")},
@@ -246,6 +254,12 @@ func TestReadRights(t *testing.T) {
 		{name: "the organization's own policies", clauses: []string{"Your organization may have separate controls based on its own data retention policies."}, want: unknown},
 		{name: "lead-in denial reaches the item", clauses: []string{"On the Free plan you cannot:", "- export your chat history."}, want: none},
 		{name: "lead-in ability reaches the item", clauses: []string{"From the settings page you can:", "- download a copy of your chats;"}, want: set("export")},
+		{name: "gerund subject", clauses: []string{"Deleting a chat takes it out of your history at once."}, want: set("delete-conversations")},
+		{name: "chats you delete", clauses: []string{"Chats you delete leave our systems within 30 days."}, want: set("delete-conversations")},
+		{name: "fixed period that cannot be changed", clauses: []string{"The retention period is fixed at 30 days and cannot be changed."}, want: none},
+		{name: "shorten the period chats are kept", clauses: []string{"Organization owners may shorten the period for which chats are kept."}, want: set("admin-retention-controls")},
+		{name: "up to the admins", clauses: []string{"How long chats are kept is up to your organization's admins."}, want: set("admin-retention-controls")},
+		{name: "period changed from time to time", clauses: []string{"The retention period may be changed from time to time."}, want: unknown},
 		{name: "admins configure retention, instruction", clauses: []string{"Configure custom data retention for your organization in the admin console."}, want: set("admin-retention-controls")},
 	})
 }
