@@ -135,6 +135,10 @@ type setPatterns struct {
 	// selfStanding is a list item that opens with the vendor as its
 	// subject: a statement of its own, whatever its lead-in advises.
 	selfStanding *regexp.Regexp
+	// example is one product given as an example ("<product>, for
+	// instance, improves…"): in a sentence that names no tier it speaks
+	// for that product, not for every tier of the page.
+	example *regexp.Regexp
 }
 
 var setPatternCache sync.Map // *Lexicon → *setPatterns
@@ -149,6 +153,7 @@ func setPatternsOf(lex *Lexicon) *setPatterns {
 		cloudOwn: regexp.MustCompile(c + `(?:'s|')|^(?:the\s+)?` + c + `\b|\b(?:offered|available|sold|provided|deployed|hosted|running|accessed|used)\s+(?:on|through|via|in)\s+` + c +
 			`|` + c + `\s+(?:customers?|users?|accounts?)\b`),
 		vendorActs:   regexp.MustCompile(`\b(?:we|us|the company|the provider|` + lex.vendor.String() + `)\s+(?:(?:will|may|also|then|automatically|permanently|promptly|can|shall)\s+){0,3}(?:delete|deletes|erase|erases|remove|removes|purge|purges|export|exports|retain|retains|keep|keeps|set|sets)\b[^;.,:]*`),
+		example:      regexp.MustCompile(lex.products.String() + `\s*,?\s*(?:for instance|for example)\b|\b(?:for instance|for example|e\.g\.),?\s+(?:in\s+|on\s+|with\s+)?` + lex.products.String()),
 		selfStanding: regexp.MustCompile(`^(?:we|our|us|` + lex.vendor.String() + `)\b`),
 		staff:        regexp.MustCompile(`\b(?:our|its|` + lex.vendor.String() + `(?:'s)?)\s+(?:own\s+)?(?:\w+\s+)?(?:personnel|employees|staff|workforce|engineers|contractors)\b|\b` + lex.vendor.String() + `\s+(?:personnel|employees|staff)\b|\binternal (?:systems?|tools?|access|networks?|infrastructure)\b|\bsystems? (?:with|that have) access to\b|\bproduction (?:systems?|environments?|access)\b`),
 	}
@@ -182,7 +187,7 @@ func readSecurity(lex *Lexicon, sents []sentence) Reading {
 		items: securityItems, neg: securityNegRe, aligned: securityAlignedRe,
 		other: func(s sentence, f string) bool {
 			g := securityLinkRe.ReplaceAllString(f, " ")
-			return securityOtherRe.MatchString(g) || (len(s.tiers) == 0 && p.cloudOwn.MatchString(f)) || securityListRe.MatchString(s.clause.Heading())
+			return securityOtherRe.MatchString(g) || (len(s.tiers) == 0 && p.cloudOwn.MatchString(f)) || securityListRe.MatchString(s.clause.Heading()) || (len(s.tiers) == 0 && p.example.MatchString(f))
 		},
 		staff:  p.staff,
 		cloud:  p.cloud,
@@ -298,8 +303,8 @@ func readRights(lex *Lexicon, sents []sentence) Reading {
 	p := setPatternsOf(lex)
 	return readSet(lex, sents, setSpec{
 		items: rightsItems, neg: rightsNegRe, able: rightsAbleRe,
-		other: func(_ sentence, f string) bool {
-			return (lex.rightsBy.MatchString(f) && !rightsGrantRe.MatchString(f)) || rightsAimRe.MatchString(f)
+		other: func(s sentence, f string) bool {
+			return (lex.rightsBy.MatchString(f) && !rightsGrantRe.MatchString(f)) || rightsAimRe.MatchString(f) || (len(s.tiers) == 0 && p.example.MatchString(f))
 		},
 		strip:  p.vendorActs,
 		gate:   map[string]*regexp.Regexp{"opt-out-training": lex.train},

@@ -147,6 +147,8 @@ func TestSetsWhom(t *testing.T) {
 		{"tier columns that disagree state nothing", "security", row("Feature: Audit logs | Personal plan: No | Business plan: Yes"), map[string]terms.Value{}},
 		{"row header names the tier", "rights", row("Plan: Business plan | Export chats: Yes (admins)"), map[string]terms.Value{"business": set("export")}},
 		{"rows joined by semicolons", "security", row("Plan: Business plan; SSO: Yes; SCIM: Not available"), map[string]terms.Value{"business": set("sso")}},
+		{"one product as an example speaks for no tier", "rights", para("Beam, for instance, gets better by training on the chats people have with it, unless you opt out."), map[string]terms.Value{}},
+		{"a named tier as the example still speaks for it", "rights", para("On the Personal plan, for instance, your chats train the models unless you opt out."), map[string]terms.Value{"personal": set("opt-out-training")}},
 		{"a list of subprocessors", "security", terms.Clause{Path: []string{"Subprocessors"}, Kind: terms.KindTableRow, Text: "Entity: An identity company | Purpose: Single sign-on, SOC 2 Type II audited"}, map[string]terms.Value{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
