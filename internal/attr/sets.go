@@ -433,7 +433,7 @@ func readSet(lex *Lexicon, sents []sentence, spec setSpec) Reading {
 				denied[name], hit = true, true
 			}
 		}
-		if cells := rowCells(s); cells != nil {
+		if cells := tableCells(s); cells != nil {
 			spec.readRow(lex, s, cells, note)
 		} else {
 			lead := ""

@@ -11,11 +11,11 @@ import (
 // "Column header: cell".
 type rowCell struct{ header, value string }
 
-// rowCells splits a table row into its cells: "Header: cell | Header:
+// tableCells splits a table row into its cells: "Header: cell | Header:
 // cell", or, in a clause the extractor marked as a table row, "Header:
 // cell; Header: cell". Nil when s is not such a row of at least two cells,
 // one of them with a header.
-func rowCells(s sentence) []rowCell {
+func tableCells(s sentence) []rowCell {
 	t := s.norm
 	var parts []string
 	switch {

@@ -306,4 +306,3 @@ func replaceSource(obs []terms.Observation, id string, with []terms.Observation)
 	}
 	return append(out, with...)
 }
-

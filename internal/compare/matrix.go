@@ -138,12 +138,13 @@ func (m Matrix) Value(tier, attribute string) (terms.Value, bool) {
 	return *c.Observed, true
 }
 
-// tierValues are the observed values of a tier, by attribute.
+// tierValues are the observed values of a tier, by attribute, conflicts
+// left out (a derivation from pages that disagree would pick a side).
 func (m Matrix) tierValues(tier string) map[string]terms.Value {
 	out := map[string]terms.Value{}
 	for _, a := range terms.Attributes {
-		if v, ok := m.Value(tier, a); ok {
-			out[a] = v
+		if c, ok := m.Cell(tier, a); ok && c.Observed != nil && len(c.Conflicting) == 0 {
+			out[a] = *c.Observed
 		}
 	}
 	return out
