@@ -188,6 +188,9 @@ func combine(named, doc Reading) (Reading, bool, bool) {
 // before it. Any other sentence is returned whole, with its tiers (whom).
 func splitByWhom(lex *Lexicon, s sentence) []sentence {
 	s.tiers = whom(lex, s)
+	if rows := splitRowByTier(lex, s); rows != nil {
+		return rows
+	}
 	breaks := clauseBreaks(s.text, breakStop, breakContrast)
 	if len(breaks) == 0 {
 		return []sentence{s}
@@ -230,6 +233,42 @@ func splitByWhom(lex *Lexicon, s sentence) []sentence {
 		}
 	}
 	return parts
+}
+
+// splitRowByTier reads a table row whose columns are tiers ("Feature:
+// Audit logs | Team plan: No | Enterprise plan: Yes") as one row per tier
+// column, each with the row's other cells and speaking for the tiers its
+// column header names. Nil when s is no such row.
+func splitRowByTier(lex *Lexicon, s sentence) []sentence {
+	cells := strings.Split(s.text, " | ")
+	if len(cells) < 3 {
+		return nil
+	}
+	var common []string
+	type tierCell struct {
+		text  string
+		tiers []string
+	}
+	var tcs []tierCell
+	for _, c := range cells {
+		header, _, ok := strings.Cut(c, ": ")
+		if ts := lex.TiersNamed(header); ok && ts != nil {
+			tcs = append(tcs, tierCell{c, ts})
+			continue
+		}
+		common = append(common, c)
+	}
+	if len(tcs) < 2 {
+		return nil
+	}
+	out := make([]sentence, 0, len(tcs))
+	for _, tc := range tcs {
+		text := strings.Join(append(slices.Clone(common), tc.text), " | ")
+		c := s.clause
+		c.Text = text // readers that read a row cell by cell see this tier's row
+		out = append(out, sentence{clause: c, text: text, norm: normalize(text), leadIn: s.leadIn, tiers: tc.tiers})
+	}
+	return out
 }
 
 // pinnedSentence is a sentence with the tiers it speaks for when it names
