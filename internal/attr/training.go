@@ -2,6 +2,7 @@ package attr
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -45,18 +46,18 @@ var (
 	// competeRe marks statements about what the customer may not train
 	// (competing models, distillation, training with the vendor's services
 	// without its authorization), which say nothing about the vendor's use.
-	competeRe = regexp.MustCompile(`(?i)\bcompet(e|es|ing|itor|itive|itors)\b|\b(you|customers?|users?|end users?)\s+(may|must|shall|will|agrees? to|agree)\s+not\b[^.]{0,80}\btrain|\bnot (be )?permitted to\b[^.]{0,80}\btrain|\bprohibited from\b|\b(model\s+)?(scraping|distillation)\b|\bwithout (the )?(prior |express |written )*(authori[sz]ation|permission|consent) (from|of) (us|the company|the provider)\b|\b(using|use of|utili[sz]ation of)\s+(our|the|its|any)\s+(products?|services?|platform|apis?)\b([^.;]{0,40}?\bor\s+(products?|services?))?\s+to\b`)
+	competeRe = regexp.MustCompile(`(?i)\bcompet(e|es|ing|itor|itive|itors)\b|\b(you|customers?|users?|end users?)\s+(may|must|shall|will|agrees? to|agree)\s+not\b[^.]{0,80}\btrain|\bnot (be )?permitted to\b[^.]{0,80}\btrain|\bprohibited from\b|\b(is|are) not intended\b|\b(model\s+)?(scraping|distillation)\b|\bwithout (the )?(prior |express |written )*(authori[sz]ation|permission|consent) (from|of) (us|the company|the provider)\b|\b(using|use of|utili[sz]ation of)\s+(our|the|its|any)\s+(products?|services?|platform|apis?)\b([^.;]{0,40}?\bor\s+(products?|services?))?\s+to\b`)
 
 	// optInRe finds a path by which the customer chooses to allow training.
 	optInRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?in(to)?\b|\bonly with your\b|\bwith(out)? (your|its|their|the customer's) (express |explicit |prior |affirmative )?(written )?(permission|consent|authori[sz]ation|agreement)\b` +
 		`|\b(choose|chooses|chose|chosen|elect|elects|elected|decide|decides|decided|agree|agrees|agreed|volunteer|volunteers)\b[^.;]{0,50}?\bto\s+(allow|let|share|provide|participate|contribute|enable|join|turn on|switch on|take part|send|such use|this use|that use)\b` +
-		`|\bif you (allow|permit|enable|let us|share|turn on|switch on|consent)\b|\byou (explicitly |expressly )?(allow|permit|authori[sz]e) us\b|\b(explicitly|expressly|affirmatively|specifically)\s+(give|gives|gave|given|grant|grants|granted|consent|consents|consented|agree|agrees|agreed|enabled?|allow|allowed)\b|\bgiven us (your )?permission\b` +
+		`|\bif you (allow|permit|enable|let us|share|turn on|switch on|consent)\b|\byou (explicitly |expressly )?(allow|permit|authori[sz]e) us\b|\b(explicitly|expressly|affirmatively|specifically)\s+(give|gives|gave|given|grant|grants|granted|consent|consents|consented|agree|agrees|agreed|enabled?|allow|allowed)\b|\bgiven us (your )?permission\b|\b(give|gives|grant|grants)\s+us\s+(your\s+)?(express\s+|explicit\s+)?(permission|consent)\b` +
 		`|\b(participat\w*\s+in|join(s|ed|ing)?|take part in|takes part in|taken part in|enrol\w*\s+in|sign(s|ed|ing)?\s+up\s+for|through)\s+(our\s+|the\s+|a\s+|an\s+)?[\w\s-]{0,40}\bprogram(me)?s?\b|\bsign(s|ed|ing)?\s+(a|an|the)\s+[\w\s-]{0,40}\b(agreement|partnership)\b|\bvolunteer(s|ed|ing)?\b` +
 		`|\bwhen (this|the) setting is (on|enabled)\b|\bgive you the choice\b|\bif you choose to\b` +
-		`|\b(turn|turns|turned|turning|switch|switches|switched|switching)\s+((it|this|that|them|the setting|this setting)\s+)?on\b|\b(you|users?|customers?|admin\w*|administrators?|organi[sz]ations?|they)\s+(have\s+|has\s+)?(\w+ly\s+)?(enabled|enables|enable)\b|\b(if|once|when) enabled\b`)
+		`|\b(turn|turns|turned|turning|switch|switches|switched|switching)\s+((it|this|that|them|the setting|this setting)\s+)?on\b|\b(you|users?|customers?|admin\w*|administrators?|organi[sz]ations?|they)\s+(have\s+|has\s+)?(can\s+|may\s+|could\s+)?(\w+ly\s+)?(enabled|enables|enable)\b|\b(if|once|when) enabled\b`)
 
 	// optOutRe finds a choice to stop training that is on by default.
-	optOutRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?out\b|\b(turn|switch)(s|es|ed|ing)?\s+([\w"'“”‘’-]+\s+){0,6}?off\b|\b(choose|chooses|elect|decide)\s+to\s+(disable|stop|turn off|withdraw)\b|\b(can|may)\s+(disable|withdraw|deactivate|stop)\b|\bdata controls\b|\bunless you (object|tell us not|ask us not)\b|\b(you can|right to) object\b`)
+	optOutRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?out\b|\b(turn|switch)(s|es|ed|ing)?\s+([\w"'“”‘’-]+\s+){0,6}?off\b|\b(choose|chooses|elect|decide)\s+to\s+(disable|stop|turn off|withdraw)\b|\b(can|may)\s+(disable|withdraw|deactivate|stop)\b|\bdisabl(e|es|ing)\s+(the|this|that|it)\b|\bstop(s|ping)?\s+(this|it|that|us)\b|\bdata controls\b|\bunless you (object|tell us not|ask us not)\b|\b(you can|right to) object\b`)
 
 	// noOptOutRe finds an opt-out that is denied ("you cannot opt out",
 	// "there is no setting to turn this off", "a condition of the plan").
@@ -79,12 +80,16 @@ var (
 
 	// otherDataRe finds data that is not the customer's conversations:
 	// public or licensed data, feedback, aggregated or de-identified data.
-	otherDataRe = regexp.MustCompile(`(?i)\bpublic(ly)?[\s-]+(available|accessible|web|internet|data|information)|\bfreely available\b|\blicen[cs]ed?\b|\bthird[- ]party data(sets?)?\b|\bdatasets?\b|\baggregat\w*|\bde-?identified\b|\banonymi[sz]ed\b|\bsynthetic\b|\bfeedback\b|\bbug reports?\b|\bthumbs\b|\bincognito\b|\btemporary chats?\b|\bdata accessed from\b|\bfine-?tun\w*|\bcrawl\w*|\bweb pages\b`)
+	otherDataRe = regexp.MustCompile(`(?i)\bpublic(ly)?[\s-]+(available|accessible|web|internet|data|information)|\bfreely available\b|\blicen[cs]ed?\b|\bthird[- ]party (data(sets?)?|sources?)\b|\b(generate[sd]?|create[sd]?|produced?)\s+(\w+\s+)?internally\b|\b(created|written|generated) by our (own )?(staff|employees|contractors)\b|\bdatasets?\b|\baggregat\w*|\bde-?identified\b|\banonymi[sz]ed\b|\bsynthetic\b|\bfeedback\b|\bbug reports?\b|\bthumbs\b|\bincognito\b|\btemporary chats?\b|\bdata accessed from\b|\bfine-?tun\w*|\bcrawl\w*|\bweb pages\b`)
 
 	// exceptionCaseRe finds the narrow cases that do not change a tier's
 	// training value: feedback, content flagged for safety review, legal
 	// obligations.
 	exceptionCaseRe = regexp.MustCompile(`(?i)\bfeedback\b|\bbug reports?\b|\bflag(s|ged)?\b|\bsafety\b|\btrust (and|&) safety\b|\bsafeguards\b|\busage polic|\bacceptable use\b|\bmisuse\b|\babuse\b|\bharmful\b|\bpolicy violations?\b|\brequired by law\b|\btrusted tester|\breport(s|ed)?\s+(a|an|the|bugs?)\b`)
+
+	// trainingDataRe is "training data", which names no data of the
+	// customer's.
+	trainingDataRe = regexp.MustCompile(`(?i)\b(pre-?)?training data(sets?)?\b`)
 
 	// dataRe names data in general.
 	dataRe = regexp.MustCompile(`(?i)\bdata\b`)
@@ -92,12 +97,23 @@ var (
 	// introRe is a sentence that announces what a page explains rather
 	// than stating it ("This article explains whether…", "Read on to find
 	// out when…").
-	introRe = regexp.MustCompile(`(?i)\bthis (article|page|section|guide|faq)\b|\b(explains?|describes?)\b|\bfind out\b|\bread on\b|\blearn (more )?about\b|\bwhether\b[^,;]{0,60}\b(used|train\w*|improve)\b`)
+	introRe = regexp.MustCompile(`(?i)\bthis (article|page|section|guide|faq)\b|\bfor more (information|details)\b|\b(explains?|describes?)\b|\bfind out\b|\bread on\b|\blearn (more )?about\b|\bwhether\b[^,;]{0,60}\b(used|train\w*|improve)\b`)
 
 	// anaphorRe marks a sentence that points back at a previous one ("this
 	// setting", "it"), so that a choice without a training word can attach
 	// to the training sentence before it.
 	anaphorRe = regexp.MustCompile(`(?i)\b(this|that|it|these|the)\s+(setting|choice|option|toggle|preference)s?\b|\b(turn|switch)\s+(it|this|that)\s+(off|on)\b|\bsharing\b|\bvolunteer\w*|\bprogram(me)?s?\b`)
+
+	// choiceWhetherRe is a choice put as a question ("you can choose
+	// whether your chats are used"): no introduction but a choice, its
+	// default told by the setting's state.
+	choiceWhetherRe = regexp.MustCompile(`(?i)\b(choose|chooses|decide|decides|control|controls|select|manage)\s+whether\b`)
+
+	// optChoiceRe is an opt-in or opt-out stated on its own ("You may opt
+	// out at any time."), which after a training sentence is its choice;
+	// otherOptRe is one about something else (marketing, cookies).
+	optChoiceRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?(out|in)\b`)
+	otherOptRe  = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?(out|in)\s+(of|to|from)\s+(\w+\s+){0,2}?(marketing|e-?mails?|cookies|communications|newsletters?|advertising|ads|sales?|surveys?|notifications|promotions?|tracking)\b`)
 
 	// leadClauseRe is a leading condition or exception up to the comma
 	// before the main clause's subject ("Unless you elect, in settings, to
@@ -147,8 +163,11 @@ func trainingText(text string) string {
 // it was about training, for choices stated separately ("You can turn this
 // setting off at any time.").
 func classifyTraining(lex *Lexicon, text string, prevTraining bool) []trainingClass {
-	if strings.HasSuffix(strings.TrimSpace(text), "?") {
+	switch t := strings.TrimSpace(text); {
+	case strings.HasSuffix(t, "?"):
 		return nil // a question, such as a page title
+	case strings.HasSuffix(t, ":"):
+		return nil // a list's lead-in: its items say it, each read with it
 	}
 	if c, ok := trainingRow(lex, text); ok {
 		return []trainingClass{c}
@@ -156,14 +175,14 @@ func classifyTraining(lex *Lexicon, text string, prevTraining bool) []trainingCl
 	text = trainingText(text)
 	loc := lex.train.FindStringIndex(text)
 	if loc == nil {
-		if prevTraining && anaphorRe.MatchString(text) {
+		if prevTraining && (anaphorRe.MatchString(text) || optChoiceRe.MatchString(text) && !otherOptRe.MatchString(text)) {
 			if c := followUpChoice(text); c != trainNone {
 				return []trainingClass{c}
 			}
 		}
 		return nil
 	}
-	if introRe.MatchString(text[:loc[1]]) {
+	if introRe.MatchString(choiceWhetherRe.ReplaceAllString(text[:loc[1]], " ")) {
 		return nil // "This article explains whether your chats are used…"
 	}
 	var out []trainingClass
@@ -174,9 +193,9 @@ func classifyTraining(lex *Lexicon, text string, prevTraining bool) []trainingCl
 		var c trainingClass
 		switch {
 		case lex.train.MatchString(f):
-			c = classifyStatement(f)
+			c = classifyStatement(lex, f)
 		case ellipticRe.MatchString(f):
-			c = classifyStatement(f) // "… whereas chats on individual plans are used unless …"
+			c = classifyStatement(lex, f) // "… whereas chats on individual plans are used unless …"
 		default:
 			c = followUpChoice(f) // "…, but you can turn it off"
 		}
@@ -204,6 +223,12 @@ func contrastParts(s string) []string {
 // followUpChoice is the choice stated by a sentence that points back at
 // the training sentence before it ("You can turn this setting off").
 func followUpChoice(text string) trainingClass {
+	if stateOffRe.MatchString(text) { // "… are opted out by default unless they opt in"
+		if optInRe.MatchString(stateOffRe.ReplaceAllString(text, " ")) && !noOptInRe.MatchString(text) {
+			return trainOptIn
+		}
+		return trainNone
+	}
 	switch {
 	case noOptOutRe.MatchString(text):
 		return trainAlways
@@ -271,7 +296,7 @@ func splitStatement(s string) statementParts {
 // (opt-in, opt-out, always when the opt-out is denied), a denial (never),
 // a narrow exception, a condition stated elsewhere, talk of other data
 // (none) or plain use (always).
-func classifyStatement(text string) trainingClass {
+func classifyStatement(lex *Lexicon, text string) trainingClass {
 	p := splitStatement(text)
 	choice := p.main + " ; " + strings.Join(p.conds, " ; ")
 	in := optInRe.MatchString(choice) && !noOptInRe.MatchString(choice)
@@ -281,7 +306,7 @@ func classifyStatement(text string) trainingClass {
 		outText = stateOffRe.ReplaceAllString(choice, " ")
 	}
 	out := optOutRe.MatchString(outText)
-	neg := off || mainNegated(p.main)
+	neg := off || mainNegated(lex, p.main)
 	condOut := false // "if you turn it off, we will not use …"
 	for _, c := range p.conds {
 		w := strings.ToLower(c)
@@ -303,8 +328,10 @@ func classifyStatement(text string) trainingClass {
 			return trainNone
 		}
 		return trainNever
-	case stateOnRe.MatchString(p.main) && out:
+	case stateOnRe.MatchString(text) && (out || choiceWhetherRe.MatchString(choice)):
 		return trainOptOut
+	case stateOffRe.MatchString(text) && choiceWhetherRe.MatchString(choice):
+		return trainOptIn
 	case in && out:
 		if unlessOptOutRe.MatchString(choice) {
 			return trainOptOut
@@ -333,7 +360,7 @@ func classifyStatement(text string) trainingClass {
 		return trainException // "flagged conversations may be used to train"
 	case p.concession:
 		return trainNone
-	case !customerDataRe.MatchString(p.main) && !dataRe.MatchString(p.main):
+	case !customerDataRe.MatchString(p.main) && !dataRe.MatchString(trainingDataRe.ReplaceAllString(p.main, " ")):
 		return trainNone // "how our models are trained": no data named
 	}
 	return trainAlways
@@ -351,17 +378,29 @@ func otherOnly(main string) bool {
 // becomes training data", "no model … is trained on them"), or, when it has
 // none (an elliptical "… is never used"), anywhere in it; or it is
 // exempted from training ("kept out of model training").
-func mainNegated(main string) bool {
+func mainNegated(lex *Lexicon, main string) bool {
 	if exemptRe.MatchString(main) {
 		return true
 	}
-	clean := notNegRe.ReplaceAllString(main, " ")
-	end := len(clean)
-	if locs := trainWordRe.FindAllStringIndex(clean, -1); len(locs) > 0 {
-		end = locs[len(locs)-1][0]
+	clean := notNegRe.ReplaceAllString(noOptOutRe.ReplaceAllString(main, " "), " ")
+	pieces := coordRe.Split(clean, -1)
+	about := lex.train
+	if !slices.ContainsFunc(pieces, about.MatchString) {
+		about = trainWordRe // elliptical: "… is never used"
 	}
-	return negWordRe.MatchString(clean[:end])
+	for _, piece := range pieces {
+		if loc := about.FindStringIndex(piece); loc != nil {
+			// the verb of use before the training word, if any, is where a
+			// denial would stand: "is not used for model training"
+			return negWordRe.MatchString(piece[:loc[0]])
+		}
+	}
+	return negWordRe.MatchString(clean)
 }
+
+// coordRe joins two coordinated clauses ("…, and there is no setting to
+// turn this off", "… and we use it to train"): each is denied on its own.
+var coordRe = regexp.MustCompile(`(?i),\s*and\b|;|\band\s+(we|it|they|you|there)\b`)
 
 // trainWordRe is the verbs of using data for training.
 var trainWordRe = regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\b|\bdevelop\w*|\bused?\b|\buses\b|\busing\b|\bbecomes?\b`)
@@ -390,7 +429,7 @@ func trainingRow(lex *Lexicon, text string) (trainingClass, bool) {
 		default:
 			stmt = "data is used for model training " + v
 		}
-		return classifyStatement(normalize(stmt)), true
+		return classifyStatement(lex, normalize(stmt)), true
 	}
 	return trainNone, false
 }
