@@ -174,7 +174,7 @@ func customerClaim(f string, res []*regexp.Regexp) bool {
 // when that cell names none. ok is false when norm is no row or has no
 // ownership column.
 func ownerRow(lex *Lexicon, norm string) (string, bool) {
-	cells := rowCells(norm)
+	cells := labelledCells(norm)
 	if len(cells) < 2 {
 		return "", false
 	}

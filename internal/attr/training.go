@@ -138,6 +138,11 @@ var (
 	// "kept out of model training").
 	exemptRe = regexp.MustCompile(`(?i)\b(excluded|exempt|exempted|isolated|kept|keeps?|stays?|remains?|left|walled off)\s+(out\s+of|from|outside(\s+of)?)\b[^.]{0,40}\btrain`)
 
+	// modelColumnRe is a column header about training models on data
+	// ("Used for model training", "Trains on your chats"), not a course
+	// ("Training and onboarding").
+	modelColumnRe = regexp.MustCompile(`(?i)\bmodels?\b|\bdata\b|\bchats?\b|\bconversations?\b|\bcontent\b|\binputs?\b|\bprompts?\b|\bimprov\w*|\bused\b|\byour\b`)
+
 	// negCellRe and posCellRe are a table cell's plain no and yes.
 	negCellRe = regexp.MustCompile(`(?i)^\W*(no|never|not|none|off|disabled|excluded|false|✗|×|❌)\b`)
 	posCellRe = regexp.MustCompile(`(?i)^\W*(yes|on|always|used|enabled|true|✓|✔|by default)\b`)
@@ -410,13 +415,13 @@ var trainWordRe = regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing
 // its header and cell make together. ok is false when text is no row or
 // has no training column.
 func trainingRow(lex *Lexicon, text string) (trainingClass, bool) {
-	cells := rowCells(text)
+	cells := labelledCells(text)
 	if len(cells) < 2 {
 		return trainNone, false
 	}
 	for _, c := range cells {
 		h := trainingText(c.header)
-		if !lex.train.MatchString(h) || competeRe.MatchString(h) {
+		if !lex.train.MatchString(h) || !modelColumnRe.MatchString(h) || competeRe.MatchString(h) {
 			continue
 		}
 		v := c.value
@@ -434,27 +439,27 @@ func trainingRow(lex *Lexicon, text string) (trainingClass, bool) {
 	return trainNone, false
 }
 
-// cell is one cell of a table row as the extractor renders it.
-type cell struct{ header, value string }
+// labelledCell is one cell of a table row as the extractor renders it.
+type labelledCell struct{ header, value string }
 
-// rowCellRe is one "Header: value" cell.
-var rowCellRe = regexp.MustCompile(`^\s*([^:|;]{1,80}?):\s+(.*\S)\s*$`)
+// labelledCellRe is one "Header: value" cell.
+var labelledCellRe = regexp.MustCompile(`^\s*([^:|;]{1,80}?):\s+(.*\S)\s*$`)
 
-// rowCells splits a table row rendered "Header: cell | Header: cell" (or
+// labelledCells splits a table row rendered "Header: cell | Header: cell" (or
 // with "; " between the cells) into its cells; a piece without a header of
 // its own belongs to the cell before it ("Off by default; you can turn it
 // on"). Nil when text is no row of at least two cells.
-func rowCells(text string) []cell {
+func labelledCells(text string) []labelledCell {
 	var pieces []string
 	if strings.Contains(text, " | ") {
 		pieces = strings.Split(text, " | ")
 	} else {
 		pieces = strings.Split(text, "; ")
 	}
-	var out []cell
+	var out []labelledCell
 	for _, p := range pieces {
-		if m := rowCellRe.FindStringSubmatch(p); m != nil && (len(out) == 0 || strings.Contains(text, " | ") || len(strings.Fields(m[1])) <= 6) {
-			out = append(out, cell{header: m[1], value: m[2]})
+		if m := labelledCellRe.FindStringSubmatch(p); m != nil && (len(out) == 0 || strings.Contains(text, " | ") || len(strings.Fields(m[1])) <= 6) {
+			out = append(out, labelledCell{header: m[1], value: m[2]})
 			continue
 		}
 		if len(out) == 0 {
