@@ -76,7 +76,7 @@ var (
 	stateOnRe  = regexp.MustCompile(`(?i)\b(is|are|set to|defaults? to)\s+(on|enabled)\b|\b(on|enabled|opted[- ]in)\s+by default\b`)
 
 	// customerDataRe finds the customer's own data as the object.
-	customerDataRe = regexp.MustCompile(`(?i)\b(your|customer'?s?|users?'?|business|organi[sz]ation'?s?|enterprise|commercial|api|submitted)\s+([\w-]+\s+){0,3}(content|data|inputs?|outputs?|prompts?|chats?|conversations?|materials?|messages|sessions|information|code|completions)\b|\b(inputs?|outputs?|prompts?|conversations?|chats?|materials|completions)\b|\bcustomer content\b`)
+	customerDataRe = regexp.MustCompile(`(?i)\b(your|customer'?s?|users?'?|business|organi[sz]ation'?s?|enterprise|commercial|api|submitted)\s+([\w-]+\s+){0,3}(content|data|inputs?|outputs?|prompts?|chats?|conversations?|materials?|messages|sessions|information|code|completions)\b|\b(inputs?|outputs?|prompts?|conversations?|chats?|materials|completions)\b|\bcustomer content\b|\b(content|materials|information)\s+(you|that you|which you)\b|\b(content|materials)\s+from\s+(the\s+|our\s+|its\s+)?([\w-]+\s+)?(apps?|services?|products?|accounts?|platform)\b`)
 
 	// otherDataRe finds data that is not the customer's conversations:
 	// public or licensed data, feedback, aggregated or de-identified data.
@@ -151,7 +151,7 @@ var (
 // newTrainingPattern finds a sentence about training or improving models,
 // the vendor's products among them ("improve Claude").
 func newTrainingPattern(lex *Lexicon) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?\b|` + lex.products.String() + `)|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bto\s+(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b|\b(develop|developing|build|building)\s+(our|its|the|their|future|new)\s+(ai\s+|language\s+|generative\s+|foundation\s+)?models\b|\bmake\s+our\s+models\s+better\b`)
+	return regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?\b|` + lex.products.String() + `)|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bimprov(e|es|ing)\s+(the\s+|our\s+)?model\s+performance\b|\bto\s+(help\s+)?(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b|\b(develop|developing|build|building)\s+(our|its|the|their|future|new)\s+(ai\s+|language\s+|generative\s+|foundation\s+)?models\b|\bmake\s+our\s+models\s+better\b`)
 }
 
 // trainingText is the text of a sentence (with its lead-in) in which talk
