@@ -2,6 +2,7 @@ package attr
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -24,7 +25,7 @@ const (
 	// providerOwns are the generic possessives of the vendor's side.
 	providerOwns = `our|its|the company's|the provider's`
 	// outputWords is the output of the service.
-	outputWords = `(?:outputs?|completions?|generated (?:content|text|material)|content (?:you generate|generated))`
+	outputWords = `(?:outputs?|completions?|responses?|generated (?:content|text|material|code|images?)|content (?:you generate|generated))`
 	// ownershipRights is an ownership interest (a licence is not one).
 	ownershipRights = `(?:all\s+|full\s+|sole\s+|exclusive\s+|any\s+)?(?:of\s+)?(?:the\s+|our\s+|its\s+|their\s+|your\s+)?(?:right,?\s+title,?\s+and\s+interest|ownership(?:\s+rights)?|rights?|title|intellectual property(?:\s+rights)?|ip(?:\s+rights)?)`
 )
@@ -32,11 +33,25 @@ const (
 var (
 	outputRe = regexp.MustCompile(`\b` + outputWords + `\b`)
 
-	sharedOwnerRe = regexp.MustCompile(`\bjoint(?:ly)?[\s-]+own|\bco-?own|\bshared ownership\b|\bown\b[^;]{0,40}\bjointly\b|\bjoint ownership\b|\bboth (?:parties|of us)\s+(?:will\s+)?own\b`)
+	sharedOwnerRe = regexp.MustCompile(`\bjoint(?:ly)?[\s-]+own|\bco-?own|\bshared ownership\b|\bown(?:s|ed)?\b[^;]{0,40}\bjointly\b|\bjoint ownership\b|\bboth (?:parties|of us)\s+(?:will\s+)?own\b`)
+
+	// extentRe is a hedge that names the vendor's rights only to hand them
+	// on ("to the extent we hold any rights in Outputs, we assign them to
+	// you", "any interest that we might otherwise hold"): it claims nothing.
+	extentRe = regexp.MustCompile(`\b(?:if and )?to the extent (?:that )?[^,;]{0,100},|\((?:if any)\)|,?\s*if any,?|\b(?:that|which)\s+\S+\s+(?:may|might|could)\s+(?:otherwise\s+)?(?:have|hold)\b|\b(?:we|it|they)\s+(?:may|might|could)\s+(?:otherwise\s+)?(?:have|hold)\b`)
+
+	// anaphorOwnRe is a pronoun by which a clause gives outputs named
+	// elsewhere in the sentence an owner ("…; they are yours", "to the
+	// extent we hold rights in Outputs, we hand them over to you").
+	anaphorOwnRe = regexp.MustCompile(`\b(?:they|these|those|them)\b`)
+
+	// ownerNegRe is a denial just before a customer's claim ("not owned by
+	// you or the vendor", "do not belong to you").
+	ownerNegRe = regexp.MustCompile(`\b(?:not|neither|nor|never|no longer)\s+(?:\w+\s+){0,2}$`)
 
 	// ownershipWordRe is talk of ownership: a sentence on outputs without it (how
 	// outputs are stored, used or filtered) says nothing about their owner.
-	ownershipWordRe = regexp.MustCompile(`\bown(?:s|ed|er|ers|ership)?\b|\brights?\b|\btitle\b|\bproperty\b|\bintellectual\b|\bassign\w*|\bbelong\w*|\byours\b`)
+	ownershipWordRe = regexp.MustCompile(`\bown(?:s|ed|er|ers|ership)?\b|\brights?\b|\btitle\b|\bproperty\b|\bintellectual\b|\bassign\w*|\bbelong\w*|\byours\b|\binterest\b|\btransfer\w*|\b(?:customer|user)'s\b`)
 	// ownershipOpenRe says the terms leave ownership open.
 	ownershipOpenRe = regexp.MustCompile(`\b(?:do not|does not|don't|doesn't|make no|makes no)\s+(?:address|determine|decide|specify|representations?|warrant\w*|promise\w*)\b[^;]{0,60}\b(?:own|owns|ownership|owned)\b`)
 )
@@ -48,6 +63,8 @@ type ownershipPatterns struct {
 	// andSplit breaks "you own X and we own Y" into its two statements.
 	andSplit         *regexp.Regexp
 	customer, vendor []*regexp.Regexp
+	// vendorCell is a table cell that names the vendor's side as owner.
+	vendorCell *regexp.Regexp
 }
 
 func newOwnershipPatterns(lex *Lexicon) ownershipPatterns {
@@ -55,10 +72,15 @@ func newOwnershipPatterns(lex *Lexicon) ownershipPatterns {
 	vend := `(?:` + provider + `|` + names + `)`
 	owns := `(?:` + providerOwns + `|(?:` + names + `)'s)`
 	return ownershipPatterns{
-		andSplit: regexp.MustCompile(`,?\s+and\s+(` + customerParty + `|` + vend + `)\s+(own|owns|retain|retains|reserve|reserves|hold|holds|keep|keeps|assign|assigns)\b`),
+		vendorCell: regexp.MustCompile(`^\W*(?:the\s+)?` + vend + `\b`),
+		andSplit:   regexp.MustCompile(`,?\s+and\s+(` + customerParty + `|` + vend + `)\s+(own|owns|retain|retains|reserve|reserves|hold|holds|keep|keeps|assign|assigns)\b`),
 		customer: []*regexp.Regexp{
 			// "we assign to you all our right, title and interest in Outputs"
 			regexp.MustCompile(`\bassigns?\s+(?:and agrees? to assign\s+)?(?:to\s+` + customerParty + `\b|[^;]{0,80}?\bto\s+` + customerParty + `\b)`),
+			// "we transfer to you any interest in them", "we hand them over to you"
+			regexp.MustCompile(`\b(?:transfers?|conveys?|hands?|pass|passes)\s+(?:over\s+)?to\s+` + customerParty + `\b[^;]{0,60}?\b(?:rights?|interest|title|ownership)\b|\b(?:transfers?|conveys?|hands?|pass|passes)\b[^;]{0,60}?\b(?:rights?|interest|title|ownership|them|those)\b[^;]{0,40}?\b(?:over\s+)?to\s+` + customerParty + `\b|\b(?:rights?|interest|title|ownership)\b[^;]{0,60}?\b(?:pass|passes|transfer|transfers|vest|vests)\s+(?:to|in)\s+` + customerParty + `\b`),
+			// "you are the owner of your Outputs", "the Outputs are Customer's"
+			regexp.MustCompile(`\b` + customerParty + `\s+(?:are|is|remains?|will be|shall be)\s+the\s+(?:sole\s+|exclusive\s+)?owners?\b|\b(?:are|is|remain|remains|will be|shall be)\s+(?:the\s+)?(?:customer's|the customer's|the user's|your own|yours)(?:\s|$|[,.;])`),
 			// "we do not claim ownership of Outputs", "<vendor> claims no rights in outputs"
 			regexp.MustCompile(`\b` + vend + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not|make no|makes no|claim no|claims no|assert no|asserts no|have no|has no)\s+(?:claim\s+|assert\s+|take\s+|acquire\s+)?(?:to\s+)?(?:any\s+)?(?:ownership|own|rights?|title|ip|intellectual property)`),
 			regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + customerParty + `\b`),
@@ -75,6 +97,8 @@ func newOwnershipPatterns(lex *Lexicon) ownershipPatterns {
 			// "we retain all rights to outputs", "we own all Outputs"
 			regexp.MustCompile(`\b` + vend + `\s+(?:will\s+|shall\s+|also\s+)?(?:retain|retains|reserve|reserves|own|owns|keep|keeps|hold|holds)\s+` + ownershipRights + `\s+(?:in|to|of|over)\s+(?:and\s+to\s+)?[^;]{0,30}?\b` + outputWords + `\b`),
 			regexp.MustCompile(`\b` + vend + `\s+(?:will\s+|shall\s+)?(?:own|owns)\s+(?:all\s+|the\s+|any\s+|each\s+)*` + outputWords + `\b`),
+			// "Lumen owns the Services and all Outputs"
+			regexp.MustCompile(`\b` + vend + `\s+(?:will\s+|shall\s+)?(?:own|owns)\s+[^;]{0,60}?\band\s+(?:all\s+|the\s+|any\s+|each\s+)*` + outputWords + `\b`),
 		},
 	}
 }
@@ -89,26 +113,33 @@ func newOwnershipPatterns(lex *Lexicon) ownershipPatterns {
 //   - "vendor" when the vendor does ("we retain all rights to outputs",
 //     "Outputs are our property", "you do not own Outputs");
 //   - "shared" when both do ("jointly owned");
-//   - "unspecified" when sentences speak of outputs and of ownership or
-//     rights but none gives outputs an owner, or one says the terms leave
-//     it open.
+//   - "unspecified" when a sentence says the terms leave it open ("these
+//     Terms do not address who owns Outputs"); talk of outputs and rights
+//     that gives them no owner (a licence, similar outputs for others, an
+//     indemnity) states nothing.
 //
 // Inputs alone, the vendor's own services and IP ("we own the Services"),
 // and a licence granted to the vendor to use outputs are not ownership of
 // outputs. When sentences disagree, the value said most often wins, the
 // first one said on a tie; the disagreeing sentences are kept in Sentences.
-// Unknown when no sentence speaks of both outputs and ownership.
+// A table row is read by the cell under an ownership column ("Output
+// ownership: Customer"). Unknown when no sentence gives outputs an owner.
 func readOwnership(lex *Lexicon, sents []sentence) Reading {
 	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
 	var votes []vote
-	var talk, open []sentence
+	var open []sentence
 	for _, s := range sents {
-		if !outputRe.MatchString(s.norm) || !ownershipWordRe.MatchString(s.norm) {
+		if v, ok := ownerRow(lex, s.norm); ok {
+			if v != "" {
+				votes = append(votes, vote{s, v})
+			}
 			continue
 		}
-		talk = append(talk, s)
+		if strings.HasSuffix(s.norm, "?") || !outputRe.MatchString(s.norm) || !ownershipWordRe.MatchString(s.norm) {
+			continue
+		}
 		if v := ownerOf(lex, s.norm); v != "" {
 			votes = append(votes, vote{s, v})
 		} else if ownershipOpenRe.MatchString(s.norm) {
@@ -118,14 +149,64 @@ func readOwnership(lex *Lexicon, sents []sentence) Reading {
 	if r, ok := tally(votes); ok {
 		return r
 	}
-	switch {
-	case len(open) > 0:
+	if len(open) > 0 {
 		return Reading{Value: terms.Scalar(OwnerUnspecified), Clause: open[0].clause, Sentences: texts(open)}
-	case len(talk) > 0:
-		return Reading{Value: terms.Scalar(OwnerUnspecified), Clause: talk[0].clause, Sentences: texts(talk)}
 	}
-	return Reading{Value: terms.UnknownValue("no sentence speaks of who owns outputs")}
+	return Reading{Value: terms.UnknownValue("no sentence says who owns outputs")}
 }
+
+// customerClaim reports whether f gives outputs to the customer by one of
+// res, a claim not denied just before it ("not owned by you or the
+// vendor" gives them to nobody).
+func customerClaim(f string, res []*regexp.Regexp) bool {
+	for _, re := range res {
+		for _, m := range re.FindAllStringIndex(f, -1) {
+			if !ownerNegRe.MatchString(f[:m[0]]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ownerRow reads a table row ("Plan: Team plan | Output ownership:
+// Customer"): the owner named by the cell under an ownership column, ""
+// when that cell names none. ok is false when norm is no row or has no
+// ownership column.
+func ownerRow(lex *Lexicon, norm string) (string, bool) {
+	cells := labelledCells(norm)
+	if len(cells) < 2 {
+		return "", false
+	}
+	for _, c := range cells {
+		if !ownColumnRe.MatchString(c.header) {
+			continue
+		}
+		v := c.value
+		switch {
+		case sharedCellRe.MatchString(v):
+			return OwnerShared, true
+		case lex.own.vendorCell.MatchString(v):
+			return OwnerVendor, true
+		case customerCellRe.MatchString(v):
+			return OwnerCustomer, true
+		case openCellRe.MatchString(v):
+			return OwnerUnspecified, true
+		}
+		return "", true
+	}
+	return "", false
+}
+
+var (
+	// ownColumnRe is a column about who owns outputs.
+	ownColumnRe = regexp.MustCompile(`\bown(?:s|er|ers|ership)?\b.*\b(?:` + outputWords + `|content|generations?)\b|\b(?:` + outputWords + `|content)\s+(?:ownership|owner|rights)\b`)
+	// customerCellRe, sharedCellRe and openCellRe are a cell naming the
+	// customer, both parties, or no owner.
+	customerCellRe = regexp.MustCompile(`^\W*(?:` + customerParty + `|your\b|the customer\b|customer\b|yours\b)`)
+	sharedCellRe   = regexp.MustCompile(`\bjoint(?:ly)?\b|\bshared\b|\bboth\b|\bco-?own`)
+	openCellRe     = regexp.MustCompile(`\bnot (?:specified|stated|addressed)\b|\bunspecified\b|\bsilent\b`)
+)
 
 // ownerOf reads one normalized sentence: the owner it gives outputs, or
 // "" when it gives none.
@@ -134,16 +215,17 @@ func ownerOf(lex *Lexicon, norm string) string {
 		return OwnerShared
 	}
 	norm = setAsideRe.ReplaceAllString(norm, " ")
+	norm = extentRe.ReplaceAllString(norm, " ")
 	norm = lex.own.andSplit.ReplaceAllString(norm, "; $1 $2")
 	cust, vend := false, false
 	for _, f := range fragments(norm) {
-		if !outputRe.MatchString(f) {
+		if !outputRe.MatchString(f) && !anaphorOwnRe.MatchString(f) {
 			continue
 		}
 		switch {
 		case anyMatch(f, lex.own.vendor...):
 			vend = true
-		case anyMatch(f, lex.own.customer...):
+		case customerClaim(f, lex.own.customer):
 			cust = true
 		}
 	}

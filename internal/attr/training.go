@@ -2,6 +2,7 @@ package attr
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -29,83 +30,215 @@ const (
 )
 
 var (
-	// competeRe marks sentences about what the customer may not train
-	// (competing models), which say nothing about the vendor's use.
-	competeRe = regexp.MustCompile(`(?i)\bcompet(e|es|ing|itor|itive)\b|\b(you|customers?|users?)\s+(may|must|shall|will)\s+not\b[^.]{0,80}\btrain|\b(human|expert)\s+trainers?\b|\bprofessional training\b|\btraining (courses?|materials? for (your|staff))`)
+	// staffTrainRe is training of people (staff, reviewers, security
+	// awareness courses), which is no training of models: it is cut out of
+	// a sentence before the sentence is asked whether it speaks of training.
+	staffTrainRe = regexp.MustCompile(`(?i)\b(personnel|employees?|staff|workforce|team members?|reviewers?|contractors?|workers|support team|everyone)\b[^.;]{0,80}?\b(are|is|be|been|get|gets|receive|receives|complete|completes|undergo|undergoes|attend|attends|take|takes)\s+(\w+,?\s+){0,6}?(trained|training)\b` +
+		`|\btrain(s|ed|ing)?\s+(our|its|their|all|the|relevant|new)?\s*(staff|employees|personnel|support team|team members|people|reviewers|workforce|team|contractors|workers)\b` +
+		`|\b(privacy|security|awareness|compliance|hipaa|confidentiality|data protection|annual|onboarding|mandatory|relevant|regular|appropriate|ethics|professional)\s+(and\s+\w+\s+)?(awareness\s+)?training\b` +
+		`|\btrained\s+(in|to handle|on how|to recognize|to follow|and obligated)\b|\b(properly|appropriately|adequately|regularly|specially|suitably)\s+trained\b` +
+		`|\btraining (courses?|sessions?|programs? for (staff|employees)|materials? for (your|staff))|\b(human|expert)\s+trainers?\b`)
+
+	// excludingRe is training named only to be left out of a purpose
+	// ("to improve the services (excluding model training)").
+	excludingRe = regexp.MustCompile(`(?i)\(?\b(excluding|except for|other than|not including|apart from)\s+(\w+\s+){0,2}?(model\s+)?training\)?`)
+
+	// competeRe marks statements about what the customer may not train
+	// (competing models, distillation, training with the vendor's services
+	// without its authorization), which say nothing about the vendor's use.
+	competeRe = regexp.MustCompile(`(?i)\bcompet(e|es|ing|itor|itive|itors)\b|\b(you|customers?|users?|end users?)\s+(may|must|shall|will|agrees? to|agree)\s+not\b[^.]{0,80}\btrain|\bnot (be )?permitted to\b[^.]{0,80}\btrain|\bprohibited from\b|\b(is|are) not intended\b|\b(model\s+)?(scraping|distillation)\b|\bwithout (the )?(prior |express |written )*(authori[sz]ation|permission|consent) (from|of) (us|the company|the provider)\b|\b(using|use of|utili[sz]ation of)\s+(our|the|its|any)\s+(products?|services?|platform|apis?)\b([^.;]{0,40}?\bor\s+(products?|services?))?\s+to\b`)
 
 	// optInRe finds a path by which the customer chooses to allow training.
-	optInRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?in(to)?\b|\bonly with your\b|\bwith(out)? your (express |explicit |prior |affirmative )?(written )?(permission|consent|authori[sz]ation|agreement)\b|\b(choose|chooses|chosen|elect|elects|elected|decide|decides|agree|agrees|agreed)\s+to\s+(allow|let|share|provide|participate|contribute|enable|join|turn on)\b|\bif you (allow|permit|enable|let us|share|turn on|consent)\b|\byou (explicitly |expressly )?(allow|permit|authori[sz]e) us\b|\b(explicitly|expressly|affirmatively)\s+(give|gives|gave|given|grant|grants|granted|consent|consents|consented|agree|agrees|agreed)\b|\bgiven us (your )?permission\b|\b(participat\w*\s+in|join(s|ed|ing)?)\s+(our\s+|the\s+|a\s+)?[\w\s-]{0,40}\bprogram\b|\bwhen (this|the) setting is (on|enabled)\b|\bgive you the choice\b|\bif you choose to\b`)
+	optInRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?in(to)?\b|\bonly with your\b|\bwith(out)? (your|its|their|the customer's) (express |explicit |prior |affirmative )?(written )?(permission|consent|authori[sz]ation|agreement)\b` +
+		`|\b(choose|chooses|chose|chosen|elect|elects|elected|decide|decides|decided|agree|agrees|agreed|volunteer|volunteers)\b[^.;]{0,50}?\bto\s+(allow|let|share|provide|participate|contribute|enable|join|turn on|switch on|take part|send|such use|this use|that use)\b` +
+		`|\bif you (allow|permit|enable|let us|share|turn on|switch on|consent)\b|\byou (explicitly |expressly )?(allow|permit|authori[sz]e) us\b|\b(explicitly|expressly|affirmatively|specifically)\s+(give|gives|gave|given|grant|grants|granted|consent|consents|consented|agree|agrees|agreed|enabled?|allow|allowed)\b|\bgiven us (your )?permission\b|\b(give|gives|grant|grants)\s+us\s+(your\s+)?(express\s+|explicit\s+)?(permission|consent)\b` +
+		`|\b(participat\w*\s+in|join(s|ed|ing)?|take part in|takes part in|taken part in|enrol\w*\s+in|sign(s|ed|ing)?\s+up\s+for|through)\s+(our\s+|the\s+|a\s+|an\s+)?[\w\s-]{0,40}\bprogram(me)?s?\b|\bsign(s|ed|ing)?\s+(a|an|the)\s+[\w\s-]{0,40}\b(agreement|partnership)\b|\bvolunteer(s|ed|ing)?\b` +
+		`|\bwhen (this|the) setting is (on|enabled)\b|\bgive you the choice\b|\bif you choose to\b` +
+		`|\b(turn|turns|turned|turning|switch|switches|switched|switching)\s+((it|this|that|them|the setting|this setting)\s+)?on\b|\b(you|users?|customers?|admin\w*|administrators?|organi[sz]ations?|they)\s+(have\s+|has\s+)?(can\s+|may\s+|could\s+)?(\w+ly\s+)?(enabled|enables|enable)\b|\b(if|once|when) enabled\b`)
 
 	// optOutRe finds a choice to stop training that is on by default.
-	optOutRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?out\b|\b(turn|switch)(s|es|ed|ing)?\s+([\w"'“”‘’-]+\s+){0,6}?off\b|\b(choose|chooses|elect|decide)\s+to\s+(disable|stop|turn off|withdraw)\b|\b(can|may)\s+(disable|withdraw|deactivate)\b|\bdata controls\b|\bunless you (object|tell us not|ask us not)\b|\b(you can|right to) object\b`)
+	optOutRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?out\b|\b(turn|switch)(s|es|ed|ing)?\s+([\w"'“”‘’-]+\s+){0,6}?off\b|\b(choose|chooses|elect|decide)\s+to\s+(disable|stop|turn off|withdraw)\b|\b(can|may)\s+(disable|withdraw|deactivate|stop)\b|\bdisabl(e|es|ing)\s+(the|this|that|it)\b|\bstop(s|ping)?\s+(this|it|that|us)\b|\bdata controls\b|\bunless you (object|tell us not|ask us not)\b|\b(you can|right to) object\b`)
 
-	// noOptOutRe finds an opt-out that is denied ("you cannot opt out").
-	noOptOutRe = regexp.MustCompile(`(?i)\b(cannot|can't|can not|not able to|unable to|no (way|option|ability) to)\s+(opt[- ]?out|turn\s+(it\s+|this\s+)?off|disable)\b`)
+	// noOptOutRe finds an opt-out that is denied ("you cannot opt out",
+	// "there is no setting to turn this off", "a condition of the plan").
+	noOptOutRe = regexp.MustCompile(`(?i)\b(cannot|can't|can not|not able to|unable to|no (way|option|ability) to)\s+(opt[- ]?out|turn\s+(it\s+|this\s+)?off|disable)\b|\b(cannot|can't|can not|may not)\s+be\s+(turned|switched)\s+off\b|\bno\s+(setting|way|option|toggle|means|mechanism|control)\s+(\w+\s+){0,3}?to\s+(turn\s+(this|it)\s+off|opt[- ]?out|disable|stop)\b|\b(is|are)\s+a\s+condition\s+of\b`)
+
+	// noOptInRe finds an opt-in that is denied ("there is no programme
+	// through which an organization can choose to share it").
+	noOptInRe = regexp.MustCompile(`(?i)\bno\s+(programme|program|way|option|setting|mechanism|means)\b[^.;]{0,60}?\b(choose|opt|share|turn|enable|allow|volunteer)|\b(cannot|can't|can not|not able to|unable to)\s+(opt[- ]?in|choose to share|turn (it |this )?on|enable)\b`)
 
 	// unlessOptOutRe is an opt-out stated as the exception to training.
-	unlessOptOutRe = regexp.MustCompile(`(?i)\bunless you\s+(\w+\s+){0,2}(opt[- ]?out|turn|switch|disable|object)`)
+	unlessOptOutRe = regexp.MustCompile(`(?i)\bunless\s+(you|the user|users|customer|an? admin\w*|administrators?|they|your organi[sz]ation)\s+(\w+\s+){0,2}(opt[- ]?out|opts[- ]?out|turn|turns|switch|switches|disable|disables|object|objects)`)
+
+	// stateOffRe and stateOnRe are a training setting stated off or on
+	// ("model improvement is off", "on by default").
+	stateOffRe = regexp.MustCompile(`(?i)\b(is|are|stays|remains|set to|defaults? to)\s+(off|disabled)\b|\b(off|disabled|opted[- ]out)\b[^.;]{0,40}?\bby default\b`)
+	stateOnRe  = regexp.MustCompile(`(?i)\b(is|are|set to|defaults? to)\s+(on|enabled)\b|\b(on|enabled|opted[- ]in)\s+by default\b`)
 
 	// customerDataRe finds the customer's own data as the object.
-	customerDataRe = regexp.MustCompile(`(?i)\b(your|customer'?s?|users?'?|business|organi[sz]ation'?s?|enterprise|commercial|api|submitted)\s+([\w-]+\s+){0,3}(content|data|inputs?|outputs?|prompts?|chats?|conversations?|materials?|messages|sessions|information|code|completions)\b|\b(inputs?|outputs?|prompts?|conversations?|chats?|materials|completions)\b|\bcustomer content\b`)
+	customerDataRe = regexp.MustCompile(`(?i)\b(your|customer'?s?|users?'?|business|organi[sz]ation'?s?|enterprise|commercial|api|submitted)\s+([\w-]+\s+){0,3}(content|data|inputs?|outputs?|prompts?|chats?|conversations?|materials?|messages|sessions|information|code|completions)\b|\b(inputs?|outputs?|prompts?|conversations?|chats?|materials|completions)\b|\bcustomer content\b|\b(content|materials|information)\s+(you|that you|which you)\b|\b(content|materials)\s+from\s+(the\s+|our\s+|its\s+)?([\w-]+\s+)?(apps?|services?|products?|accounts?|platform)\b`)
 
 	// otherDataRe finds data that is not the customer's conversations:
 	// public or licensed data, feedback, aggregated or de-identified data.
-	otherDataRe = regexp.MustCompile(`(?i)\bpublic(ly)?[\s-]+(available|accessible|web|internet|data|information)|\blicen[cs]ed?\b|\bthird[- ]party data(sets?)?\b|\baggregat\w*|\bde-?identified\b|\banonymi[sz]ed\b|\bsynthetic\b|\bfeedback\b|\bbug reports?\b|\bthumbs\b|\bincognito\b|\btemporary chats?\b|\bdata accessed from\b|\bfine-?tun\w*`)
+	otherDataRe = regexp.MustCompile(`(?i)\bpublic(ly)?[\s-]+(available|accessible|web|internet|data|information)|\bfreely available\b|\blicen[cs]ed?\b|\bthird[- ]party (data(sets?)?|sources?)\b|\b(generate[sd]?|create[sd]?|produced?)\s+(\w+\s+)?internally\b|\b(created|written|generated) by our (own )?(staff|employees|contractors)\b|\bdatasets?\b|\baggregat\w*|\bde-?identified\b|\banonymi[sz]ed\b|\bsynthetic\b|\bfeedback\b|\bbug reports?\b|\bthumbs\b|\bincognito\b|\btemporary chats?\b|\bdata accessed from\b|\bfine-?tun\w*|\bcrawl\w*|\bweb pages\b`)
 
 	// exceptionCaseRe finds the narrow cases that do not change a tier's
 	// training value: feedback, content flagged for safety review, legal
 	// obligations.
-	exceptionCaseRe = regexp.MustCompile(`(?i)\bfeedback\b|\bbug reports?\b|\bflagged\b|\bsafety review\b|\btrust (and|&) safety\b|\bsafeguards\b|\busage polic|\bacceptable use\b|\brequired by law\b|\btrusted tester`)
+	exceptionCaseRe = regexp.MustCompile(`(?i)\bfeedback\b|\bbug reports?\b|\bflag(s|ged)?\b|\bsafety\b|\btrust (and|&) safety\b|\bsafeguards\b|\busage polic|\bacceptable use\b|\bmisuse\b|\babuse\b|\bharmful\b|\bpolicy violations?\b|\brequired by law\b|\btrusted tester|\breport(s|ed)?\s+(a|an|the|bugs?)\b`)
+
+	// trainingDataRe is "training data", which names no data of the
+	// customer's.
+	trainingDataRe = regexp.MustCompile(`(?i)\b(pre-?)?training data(sets?)?\b`)
 
 	// dataRe names data in general.
 	dataRe = regexp.MustCompile(`(?i)\bdata\b`)
 
-	// leadCondRe is a leading condition ("If …," "When …,").
-	leadCondRe = regexp.MustCompile(`(?i)^\W*(if|when|where|once|in case|should)\b[^,]*,`)
-
-	// trailCondRe is a trailing condition ("… if:", "… when you …").
-	trailCondRe = regexp.MustCompile(`(?i)\s(if|only if|when|only when|provided that|in the event that)(\s|:|$)`)
+	// introRe is a sentence that announces what a page explains rather
+	// than stating it ("This article explains whether…", "Read on to find
+	// out when…").
+	introRe = regexp.MustCompile(`(?i)\bthis (article|page|section|guide|faq)\b|\bfor more (information|details)\b|\b(explains?|describes?)\b|\bfind out\b|\bread on\b|\blearn (more )?about\b|\bwhether\b[^,;]{0,60}\b(used|train\w*|improve)\b`)
 
 	// anaphorRe marks a sentence that points back at a previous one ("this
 	// setting", "it"), so that a choice without a training word can attach
 	// to the training sentence before it.
-	anaphorRe = regexp.MustCompile(`(?i)\b(this|that|it|these|the)\s+(setting|choice|option|toggle|preference)s?\b|\b(turn|switch)\s+(it|this|that)\s+off\b|\bsharing\b`)
+	anaphorRe = regexp.MustCompile(`(?i)\b(this|that|it|these|the)\s+(setting|choice|option|toggle|preference)s?\b|\b(turn|switch)\s+(it|this|that)\s+(off|on)\b|\bsharing\b|\bvolunteer\w*|\bprogram(me)?s?\b`)
+
+	// choiceWhetherRe is a choice put as a question ("you can choose
+	// whether your chats are used"): no introduction but a choice, its
+	// default told by the setting's state.
+	choiceWhetherRe = regexp.MustCompile(`(?i)\b(choose|chooses|decide|decides|control|controls|select|manage)\s+whether\b`)
+
+	// optChoiceRe is an opt-in or opt-out stated on its own ("You may opt
+	// out at any time."), which after a training sentence is its choice;
+	// otherOptRe is one about something else (marketing, cookies).
+	optChoiceRe = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?(out|in)\b`)
+	otherOptRe  = regexp.MustCompile(`(?i)\bopt(s|ed|ing)?[- ]?(out|in)\s+(of|to|from)\s+(\w+\s+){0,2}?(marketing|e-?mails?|cookies|communications|newsletters?|advertising|ads|sales?|surveys?|notifications|promotions?|tracking)\b`)
+
+	// leadClauseRe is a leading condition or exception up to the comma
+	// before the main clause's subject ("Unless you elect, in settings, to
+	// share them, Lumen will not…"): group 1 the word that opens it.
+	leadClauseRe = regexp.MustCompile(`(?i)^\W*(even if|even when|whatever|regardless of|unless|except where|except when|if|when|once|where|after|in case|should|apart from|other than|besides|except for)\b(.*?),\s+((we|you|they|it|our|your|the|these|this|that|those|data|customer|any|all|no|nothing|model|chats?|conversations?|inputs?|prompts?)\b|[\w'-]+\s+(will|may|shall|can|does|do|is|are|would|might|must|won't|doesn't|don't|never|only|uses?|trains?)\b)`)
+
+	// trailCondRe opens a trailing condition or exception of a main clause.
+	trailCondRe = regexp.MustCompile(`(?i)\b(unless|except|other than|apart from|save where|save for|even if|even when|only if|only when|only after|only in|only with|if|when|once|provided that|in the event|as long as)\b`)
+
+	// ellipticRe is a clause whose training verb stands for the one of the
+	// clause before it ("…, while data from the Team plan is never used").
+	ellipticRe = regexp.MustCompile(`(?i)\b(is|are|be|been)\s+(\w+\s+)?used\b`)
+
+	// negWordRe finds a word that denies the clause it stands in.
+	negWordRe = regexp.MustCompile(`(?i)\b(not|never|no|nothing|none|neither|nor|cannot|refrains?|refrained)\b|n't\b`)
+
+	// notNegRe are negator words that deny nothing ("not only", "whether or
+	// not", "no matter").
+	notNegRe = regexp.MustCompile(`(?i)\bnot (only|just|merely|simply)\b|\bor not\b|\bno matter\b`)
+
+	// exemptRe is a denial phrased as an exemption ("exempt from training",
+	// "kept out of model training").
+	exemptRe = regexp.MustCompile(`(?i)\b(excluded|exempt|exempted|isolated|kept|keeps?|stays?|remains?|left|walled off)\s+(out\s+of|from|outside(\s+of)?)\b[^.]{0,40}\btrain`)
+
+	// modelColumnRe is a column header about training models on data
+	// ("Used for model training", "Trains on your chats"), not a course
+	// ("Training and onboarding").
+	modelColumnRe = regexp.MustCompile(`(?i)\bmodels?\b|\bdata\b|\bchats?\b|\bconversations?\b|\bcontent\b|\binputs?\b|\bprompts?\b|\bimprov\w*|\bused\b|\byour\b`)
+
+	// negCellRe and posCellRe are a table cell's plain no and yes.
+	negCellRe = regexp.MustCompile(`(?i)^\W*(no|never|not|none|off|disabled|excluded|false|✗|×|❌)\b`)
+	posCellRe = regexp.MustCompile(`(?i)^\W*(yes|on|always|used|enabled|true|✓|✔|by default)\b`)
 )
 
 // newTrainingPattern finds a sentence about training or improving models,
 // the vendor's products among them ("improve Claude").
 func newTrainingPattern(lex *Lexicon) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?\b|` + lex.products.String() + `)|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bto\s+(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b`)
+	return regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?\b|` + lex.products.String() + `)|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bimprov(e|es|ing)\s+(the\s+|our\s+)?model\s+performance\b|\bto\s+(help\s+)?(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b|\b(develop|developing|build|building)\s+(our|its|the|their|future|new)\s+(ai\s+|language\s+|generative\s+|foundation\s+)?models\b|\bmake\s+our\s+models\s+better\b`)
+}
+
+// trainingText is the text of a sentence (with its lead-in) in which talk
+// of training is looked for: people's training and training named only to
+// be excluded cut out.
+func trainingText(text string) string {
+	text = staffTrainRe.ReplaceAllString(text, " ")
+	return excludingRe.ReplaceAllString(text, " ")
 }
 
 // classifyTraining says what one sentence (with its lead-in) states about
-// the use of customer data for training. prevTraining tells whether the
-// sentence before it was about training, for choices stated separately
-// ("You can turn this setting off at any time.").
-func classifyTraining(lex *Lexicon, text string, prevTraining bool) trainingClass {
-	switch {
-	case strings.HasSuffix(strings.TrimSpace(text), "?"):
-		return trainNone // a question, such as a page title
-	case !lex.train.MatchString(text):
-		if prevTraining && anaphorRe.MatchString(text) {
-			return followUpChoice(text)
+// the use of customer data for training, one class per statement it makes
+// (a contrast may make two). prevTraining tells whether the sentence before
+// it was about training, for choices stated separately ("You can turn this
+// setting off at any time.").
+func classifyTraining(lex *Lexicon, text string, prevTraining bool) []trainingClass {
+	switch t := strings.TrimSpace(text); {
+	case strings.HasSuffix(t, "?"):
+		return nil // a question, such as a page title
+	case strings.HasSuffix(t, ":"):
+		return nil // a list's lead-in: its items say it, each read with it
+	}
+	if c, ok := trainingRow(lex, text); ok {
+		return []trainingClass{c}
+	}
+	text = trainingText(text)
+	loc := lex.train.FindStringIndex(text)
+	if loc == nil {
+		if prevTraining && (anaphorRe.MatchString(text) || optChoiceRe.MatchString(text) && !otherOptRe.MatchString(text)) {
+			if c := followUpChoice(text); c != trainNone {
+				return []trainingClass{c}
+			}
 		}
-		return trainNone
-	case competeRe.MatchString(text):
-		return trainNone
+		return nil
 	}
-	if c := choiceOf(text); c != trainNone {
-		return c
+	if introRe.MatchString(choiceWhetherRe.ReplaceAllString(text[:loc[1]], " ")) {
+		return nil // "This article explains whether your chats are used…"
 	}
-	return useOf(text)
+	var out []trainingClass
+	for _, f := range contrastParts(text) {
+		if competeRe.MatchString(f) {
+			continue // what the customer may not train
+		}
+		var c trainingClass
+		switch {
+		case lex.train.MatchString(f):
+			c = classifyStatement(lex, f)
+		case ellipticRe.MatchString(f):
+			c = classifyStatement(lex, f) // "… whereas chats on individual plans are used unless …"
+		default:
+			c = followUpChoice(f) // "…, but you can turn it off"
+		}
+		if c != trainNone {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// contrastParts splits a sentence at its contrasts ("but", "while",
+// "whereas", "however"), the statements that may say opposite things.
+func contrastParts(s string) []string {
+	var out []string
+	start := 0
+	for _, b := range append(clauseBreaks(s, breakContrast), [2]int{len(s), len(s)}) {
+		if f := strings.TrimSpace(s[start:b[0]]); f != "" {
+			out = append(out, f)
+		}
+		start = b[1]
+	}
+	return out
 }
 
 // followUpChoice is the choice stated by a sentence that points back at
 // the training sentence before it ("You can turn this setting off").
 func followUpChoice(text string) trainingClass {
+	if stateOffRe.MatchString(text) { // "… are opted out by default unless they opt in"
+		if optInRe.MatchString(stateOffRe.ReplaceAllString(text, " ")) && !noOptInRe.MatchString(text) {
+			return trainOptIn
+		}
+		return trainNone
+	}
 	switch {
 	case noOptOutRe.MatchString(text):
 		return trainAlways
+	case noOptInRe.MatchString(text):
+		return trainNone
 	case optOutRe.MatchString(text):
 		return trainOptOut
 	case optInRe.MatchString(text):
@@ -114,17 +247,98 @@ func followUpChoice(text string) trainingClass {
 	return trainNone
 }
 
-// choiceOf is the choice a training sentence offers the customer: opt-in,
-// opt-out, always when the opt-out is denied, or trainNone when it offers
-// none. A sentence with both an opt-in and an opt-out path is opt-in
-// unless the opt-out is the exception to training ("unless you opt out").
-func choiceOf(text string) trainingClass {
-	in, out := optInRe.MatchString(text), optOutRe.MatchString(text)
+// statementParts is one training statement cut into its main clause, the
+// conditions and exceptions that may offer a choice ("unless you opt
+// in", "if you turn it off") and the concessions that offer none ("even if
+// you opt out").
+type statementParts struct {
+	main       string
+	conds      []string // conditions and exceptions, each with its opening word
+	concession bool     // an "even if …" was cut off
+}
+
+func splitStatement(s string) statementParts {
+	var p statementParts
+	for {
+		m := leadClauseRe.FindStringSubmatchIndex(s)
+		if m == nil {
+			break
+		}
+		word := strings.ToLower(s[m[2]:m[3]])
+		clause := s[m[2]:m[5]]
+		switch word {
+		case "even if", "even when", "whatever", "regardless of":
+			p.concession = true
+		case "apart from", "other than", "besides", "except for":
+			// "Apart from that, …": the main statement follows.
+		default:
+			p.conds = append(p.conds, clause)
+		}
+		s = s[m[6]:]
+	}
+	if loc := trailCondRe.FindStringIndex(s); loc != nil {
+		tail := s[loc[0]:]
+		s = s[:loc[0]]
+		if w := strings.ToLower(tail); strings.HasPrefix(w, "even ") {
+			p.concession = true
+			// a concession may still be followed by a condition: "… even if
+			// you opt out, when your chat is flagged"
+			if l2 := trailCondRe.FindStringIndex(tail[4:]); l2 != nil {
+				rest := tail[4+l2[0]:]
+				if !strings.HasPrefix(strings.ToLower(rest), "if") {
+					p.conds = append(p.conds, rest)
+				}
+			}
+		} else {
+			p.conds = append(p.conds, tail)
+		}
+	}
+	p.main = s
+	return p
+}
+
+// classifyStatement classes one training statement: a choice offered
+// (opt-in, opt-out, always when the opt-out is denied), a denial (never),
+// a narrow exception, a condition stated elsewhere, talk of other data
+// (none) or plain use (always).
+func classifyStatement(lex *Lexicon, text string) trainingClass {
+	p := splitStatement(text)
+	choice := p.main + " ; " + strings.Join(p.conds, " ; ")
+	in := optInRe.MatchString(choice) && !noOptInRe.MatchString(choice)
+	off := stateOffRe.MatchString(p.main)
+	outText := choice
+	if off {
+		outText = stateOffRe.ReplaceAllString(choice, " ")
+	}
+	out := optOutRe.MatchString(outText)
+	neg := off || mainNegated(lex, p.main)
+	condOut := false // "if you turn it off, we will not use …"
+	for _, c := range p.conds {
+		w := strings.ToLower(c)
+		if optOutRe.MatchString(c) && !strings.HasPrefix(w, "unless") && !strings.HasPrefix(w, "except") && !strings.HasPrefix(w, "only") {
+			condOut = true
+		}
+	}
+
 	switch {
-	case noOptOutRe.MatchString(text):
+	case noOptOutRe.MatchString(choice) && !neg:
 		return trainAlways
+	case neg && condOut && !in:
+		return trainOptOut
+	case neg:
+		if in {
+			return trainOptIn
+		}
+		if otherOnly(p.main) {
+			return trainNone
+		}
+		return trainNever
+	case stateOnRe.MatchString(text) && (out || choiceWhetherRe.MatchString(choice)):
+		return trainOptOut
+	case stateOffRe.MatchString(text) && choiceWhetherRe.MatchString(choice):
+		return trainOptIn
 	case in && out:
-		if unlessOptOutRe.MatchString(text) {
+		if unlessOptOutRe.MatchString(choice) {
 			return trainOptOut
 		}
 		return trainOptIn
@@ -133,62 +347,130 @@ func choiceOf(text string) trainingClass {
 	case out:
 		return trainOptOut
 	}
-	return trainNone
-}
-
-// useOf classes a training sentence that offers no choice by its main
-// statement (without exceptions and conditions): about other data, a
-// denial, a condition stated elsewhere, a narrow exception, or use.
-func useOf(text string) trainingClass {
-	main := beforeException(text)
-	cond := ""
-	if loc := leadCondRe.FindStringIndex(main); loc != nil {
-		cond, main = main[:loc[1]], main[loc[1]:]
-	}
-	if loc := trailCondRe.FindStringIndex(main); loc != nil {
-		cond += " " + main[loc[0]:]
-		main = main[:loc[0]]
-	}
 	switch {
-	case otherDataRe.MatchString(main) && !customerDataRe.MatchString(otherDataRe.ReplaceAllString(main, "")):
-		if exceptionCaseRe.MatchString(main) {
+	case otherOnly(p.main):
+		if exceptionCaseRe.MatchString(p.main) {
 			return trainException
 		}
 		return trainNone
-	case mainNegated(main):
-		return trainNever
-	case strings.TrimSpace(cond) != "":
-		if exceptionCaseRe.MatchString(cond) || exceptionCaseRe.MatchString(text[len(beforeException(text)):]) {
+	case len(p.conds) > 0:
+		if exceptionCaseRe.MatchString(strings.Join(p.conds, " ")) || exceptionCaseRe.MatchString(p.main) {
 			return trainException
 		}
+		if p.concession {
+			return trainNone
+		}
 		return trainConditional
-	case exceptionCaseRe.MatchString(main):
+	case exceptionCaseRe.MatchString(p.main):
 		return trainException // "flagged conversations may be used to train"
-	case !customerDataRe.MatchString(main) && !dataRe.MatchString(main):
+	case p.concession:
+		return trainNone
+	case !customerDataRe.MatchString(p.main) && !dataRe.MatchString(trainingDataRe.ReplaceAllString(p.main, " ")):
 		return trainNone // "how our models are trained": no data named
 	}
 	return trainAlways
 }
 
-// verbRe finds the verbs whose negation denies training on customer data.
-var verbRe = regexp.MustCompile(`(?i)\b(use|uses|used|using|train|trains|trained|training|process|processes|share|shares|shared|include|includes|included|feed|fed)\b`)
+// otherOnly reports whether the main clause speaks of other data only
+// (public, licensed, feedback, aggregated), not the customer's.
+func otherOnly(main string) bool {
+	return otherDataRe.MatchString(main) && !customerDataRe.MatchString(otherDataRe.ReplaceAllString(main, ""))
+}
 
-// exemptRe is a denial phrased as an exemption ("exempt from training").
-var exemptRe = regexp.MustCompile(`(?i)\b(excluded|exempt|exempted|isolated)\s+from\b[^.]{0,40}\btrain`)
-
-// mainNegated reports whether the main statement of a sentence is denied:
-// one of its verbs is negated ("we do not use", "is never used", "may not
-// train", "no … is used") or it is exempted from training.
-func mainNegated(main string) bool {
+// mainNegated reports whether the main clause of a statement is denied: a
+// negator stands before its training word ("we do not use", "is never
+// used", "shall not, and shall not permit others to, train", "nothing …
+// becomes training data", "no model … is trained on them"), or, when it has
+// none (an elliptical "… is never used"), anywhere in it; or it is
+// exempted from training ("kept out of model training").
+func mainNegated(lex *Lexicon, main string) bool {
 	if exemptRe.MatchString(main) {
 		return true
 	}
-	for _, m := range verbRe.FindAllStringIndex(main, -1) {
-		if negated(main, m[0]) {
-			return true
+	clean := notNegRe.ReplaceAllString(noOptOutRe.ReplaceAllString(main, " "), " ")
+	pieces := coordRe.Split(clean, -1)
+	about := lex.train
+	if !slices.ContainsFunc(pieces, about.MatchString) {
+		about = trainWordRe // elliptical: "… is never used"
+	}
+	for _, piece := range pieces {
+		if loc := about.FindStringIndex(piece); loc != nil {
+			// the verb of use before the training word, if any, is where a
+			// denial would stand: "is not used for model training"
+			return negWordRe.MatchString(piece[:loc[0]])
 		}
 	}
-	return false
+	return negWordRe.MatchString(clean)
+}
+
+// coordRe joins two coordinated clauses ("…, and there is no setting to
+// turn this off", "… and we use it to train"): each is denied on its own.
+var coordRe = regexp.MustCompile(`(?i),\s*and\b|;|\band\s+(we|it|they|you|there)\b`)
+
+// trainWordRe is the verbs of using data for training.
+var trainWordRe = regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\b|\bdevelop\w*|\bused?\b|\buses\b|\busing\b|\bbecomes?\b`)
+
+// trainingRow reads a table row ("Plan: Team plan | Used for model
+// training: No"): the cell under a training column, read as the statement
+// its header and cell make together. ok is false when text is no row or
+// has no training column.
+func trainingRow(lex *Lexicon, text string) (trainingClass, bool) {
+	cells := labelledCells(text)
+	if len(cells) < 2 {
+		return trainNone, false
+	}
+	for _, c := range cells {
+		h := trainingText(c.header)
+		if !lex.train.MatchString(h) || !modelColumnRe.MatchString(h) || competeRe.MatchString(h) {
+			continue
+		}
+		v := c.value
+		var stmt string
+		switch {
+		case negCellRe.MatchString(v):
+			stmt = "data is not used for model training; " + negCellRe.ReplaceAllString(v, "")
+		case posCellRe.MatchString(v):
+			stmt = "data is used for model training; " + posCellRe.ReplaceAllString(v, "")
+		default:
+			stmt = "data is used for model training " + v
+		}
+		return classifyStatement(lex, normalize(stmt)), true
+	}
+	return trainNone, false
+}
+
+// labelledCell is one cell of a table row as the extractor renders it.
+type labelledCell struct{ header, value string }
+
+// labelledCellRe is one "Header: value" cell.
+var labelledCellRe = regexp.MustCompile(`^\s*([^:|;]{1,80}?):\s+(.*\S)\s*$`)
+
+// labelledCells splits a table row rendered "Header: cell | Header: cell" (or
+// with "; " between the cells) into its cells; a piece without a header of
+// its own belongs to the cell before it ("Off by default; you can turn it
+// on"). Nil when text is no row of at least two cells.
+func labelledCells(text string) []labelledCell {
+	var pieces []string
+	if strings.Contains(text, " | ") {
+		pieces = strings.Split(text, " | ")
+	} else {
+		pieces = strings.Split(text, "; ")
+	}
+	var out []labelledCell
+	for _, p := range pieces {
+		if m := labelledCellRe.FindStringSubmatch(p); m != nil && (len(out) == 0 || strings.Contains(text, " | ") || len(strings.Fields(m[1])) <= 6) {
+			out = append(out, labelledCell{header: m[1], value: m[2]})
+			continue
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		out[len(out)-1].value += "; " + strings.TrimSpace(p)
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 // readTraining reads whether a tier's customer data is used to train the
@@ -196,16 +478,19 @@ func mainNegated(main string) bool {
 // it), "opt-out" (used unless the customer turns it off) or "always" (used,
 // no choice offered).
 //
-// Each sentence is read with the lead-in of its list. A plain denial reads
-// as never, even with narrow exceptions (feedback the customer sends,
-// content flagged for safety review); a denial together with a path by
-// which the customer opts in reads as opt-in. Sentences about other data
-// (public or licensed data, feedback alone, aggregated or de-identified
-// data) and about what the customer may not train never change the value.
+// Each sentence is read with the lead-in of its list, and only for what it
+// says about the vendor training its models on the customer's data: the
+// training of staff, what the customer may not train, questions and
+// introductions say nothing. A plain denial reads as never, even with
+// narrow exceptions (feedback the customer sends, content flagged for
+// safety review); a denial together with a path by which the customer opts
+// in reads as opt-in. Sentences about other data (public or licensed data,
+// feedback alone, aggregated or de-identified data) never change the value.
 // Conditions without a choice ("we use your chats if:") are left to the
-// list items that follow. The exception sentences are kept in Sentences
-// with the ones that decided the value. No statement at all reads as
-// unknown.
+// list items that follow; a concession ("even if you opt out, …") offers no
+// choice. Table rows are read by the cell under a training column. The
+// exception sentences are kept in Sentences with the ones that decided the
+// value. No statement at all reads as unknown.
 func readTraining(lex *Lexicon, sents []sentence) Reading {
 	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue("no clauses to read training from")}
@@ -218,13 +503,15 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 	seen := map[trainingClass]bool{}
 	prevTraining := false
 	for _, u := range sents {
-		c := classifyTraining(lex, u.normWithLeadIn(), prevTraining)
-		prevTraining = c != trainNone
-		if c == trainNone || c == trainConditional {
-			continue
+		cs := classifyTraining(lex, u.normWithLeadIn(), prevTraining)
+		prevTraining = len(cs) > 0
+		for _, c := range cs {
+			if c == trainNone || c == trainConditional {
+				continue
+			}
+			hits = append(hits, hit{u, c})
+			seen[c] = true
 		}
-		hits = append(hits, hit{u, c})
-		seen[c] = true
 	}
 
 	var value string
@@ -251,6 +538,7 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 	}
 	r := Reading{Value: terms.Scalar(value)}
 	found := false
+	var kept []string
 	for _, h := range hits {
 		if !keep[h.class] {
 			continue
@@ -258,7 +546,10 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 		if h.class == primary && !found {
 			r.Clause, found = h.u.clause, true
 		}
-		r.Sentences = append(r.Sentences, h.u.withLeadIn())
+		if t := h.u.withLeadIn(); len(kept) == 0 || kept[len(kept)-1] != t {
+			kept = append(kept, t)
+		}
 	}
+	r.Sentences = kept
 	return r
 }
