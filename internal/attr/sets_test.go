@@ -144,7 +144,7 @@ func TestSetsWhom(t *testing.T) {
 		{"a cloud's row", "security", row("Cloud: SWS | DoD IL2: Yes"), map[string]terms.Value{}},
 		{"the cloud tier named", "security", para("Beam on Stratus falls under the platform's FedRAMP High authorization."), map[string]terms.Value{"stratus": set("fedramp-high")}},
 		{"tier columns that agree", "rights", row("Control: Delete single chats | Personal plan: Yes | Business plan: ✓"), map[string]terms.Value{"personal": set("delete-conversations"), "business": set("delete-conversations")}},
-		{"tier columns that disagree state nothing", "security", row("Feature: Audit logs | Personal plan: No | Business plan: Yes"), map[string]terms.Value{}},
+		{"tier columns are read per tier", "security", row("Feature: Audit logs | Personal plan: No | Business plan: Yes"), map[string]terms.Value{"business": set("audit-logs"), "personal": set()}},
 		{"row header names the tier", "rights", row("Plan: Business plan | Export chats: Yes (admins)"), map[string]terms.Value{"business": set("export")}},
 		{"rows joined by semicolons", "security", row("Plan: Business plan; SSO: Yes; SCIM: Not available"), map[string]terms.Value{"business": set("sso")}},
 		{"one product as an example speaks for no tier", "rights", para("Beam, for instance, gets better by training on the chats people have with it, unless you opt out."), map[string]terms.Value{}},
