@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/fetch"
 	"github.com/clausewatch/clausewatch/internal/report"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/store"
@@ -93,7 +94,7 @@ func (a *app) reportOptions() report.Options {
 	return report.Options{
 		SourceURL: func(id string) string {
 			if _, s, ok := source.Find(a.vendors, id); ok {
-				return s.URL
+				return fetch.Redact(s.URL)
 			}
 			return ""
 		},

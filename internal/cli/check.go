@@ -28,9 +28,10 @@ type checkFlags struct {
 	timeout     time.Duration
 	retries     int
 	quiet       bool
-	webhook     string    // --webhook: POST the run's notable events here
-	notify      bool      // --notify: email the reports of new changes afterwards
-	mail        mailFlags // its mail settings (notify.go)
+	staleAfter  staleAfter // --stale-after: remind of a source failing past it
+	webhook     string     // --webhook: POST the run's notable events here
+	notify      bool       // --notify: email the reports of new changes afterwards
+	mail        mailFlags  // its mail settings (notify.go)
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
@@ -43,9 +44,14 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `n` fetches at once")
 	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host")
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "total `time` allowed for one request")
-	fs.IntVar(&f.retries, "retries", 2, "extra attempts on timeouts and 5xx (never on 4xx)")
+	fs.IntVar(&f.retries, "retries", 2, fmt.Sprintf("extra attempts on timeouts, network errors, 5xx and 429 (never on other 4xx), at most %d", maxRetries))
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing when nothing notable happened (for cron)")
+	registerStale(fs, &f.staleAfter)
 }
+
+// maxRetries caps --retries: with backoff doubling up to a minute, more
+// attempts only keep a run (and the run lock) busy on a page that is down.
+const maxRetries = 10
 
 func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 	return &pipeline.Pipeline{
@@ -80,9 +86,21 @@ failing raises one fetch-failed (or extraction-failed) event of severity
 high, so the run that sees it exits 3, and a recovered event (info) when
 it reads again.
 
+A source that keeps failing does not go silent: once it has been failing
+for --stale-after (default 3d: three days since its first failure; or a
+number of failed runs, such as 5runs; off: never; the environment
+variable CLAUSEWATCH_STALE_AFTER sets it too), every run that still fails
+to read it prints one reminder line for it, with the date of its last good
+read, even with --quiet, and exits 3. 'clausewatch status' marks the cells
+such a source decides as stale.
+
+Before fetching anything, check runs SQLite's quick_check over the
+database: a damaged file is an error (exit 1) saying what to do.
+
 This is what cron runs. Exit 0 when nothing notable happened, 3 when events
-of severity low or above were written, 1 on error (including every source
-failing), 2 on a usage error.
+of severity low or above were written or a failing source was reminded
+of, 1 on error (including every source failing and a damaged database),
+2 on a usage error.
 
 Examples:
   clausewatch check
@@ -125,6 +143,13 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	if err := f.validate(); err != nil {
 		return err
 	}
+	stale, err := f.staleAfter.resolve(a.env.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := a.db.QuickCheck(ctx); err != nil {
+		return damaged(err)
+	}
 	if f.notify {
 		// Bad mail settings are found before any page is fetched.
 		if _, err := a.mailConfig(&f.mail); err != nil {
@@ -150,9 +175,31 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 			return err
 		}
 	}
+	// The reminders go with the summary, or to stderr when stdout is JSON.
+	rw := a.env.Stdout
+	if a.g.format == "json" {
+		rw = a.env.Stderr
+	}
+	var reminded int
+	var remindErr error
+	if ctx.Err() == nil {
+		reminded, remindErr = a.remind(ctx, rw, stale, res)
+	}
 	webhookFailed := a.webhookAfterRun(ctx, f.webhook, res)
 	notifyErr := a.notifyAfterCheck(ctx, f)
-	return runExit(ctx, res, len(srcs), webhookFailed, notifyErr)
+	err = runExit(ctx, res, len(srcs), webhookFailed, notifyErr)
+	switch code := ExitCode(err); {
+	case code != ExitOK && code != ExitChanges:
+		if remindErr != nil {
+			fmt.Fprintf(a.env.Stderr, "clausewatch: %v\n", remindErr)
+		}
+		return err
+	case remindErr != nil:
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: results recorded, but the failing sources could not be listed: %w", remindErr)}
+	case reminded > 0:
+		return &ExitError{Code: ExitChanges}
+	}
+	return err
 }
 
 // validate checks the numeric flags of a check.
@@ -162,6 +209,9 @@ func (f *checkFlags) validate() error {
 	}
 	if f.retries < 0 || f.timeout <= 0 || f.hostDelay < 0 {
 		return usageErr("--retries, --timeout and --host-delay must not be negative (and --timeout not zero)")
+	}
+	if f.retries > maxRetries {
+		return usageErr("--retries %d: at most %d", f.retries, maxRetries)
 	}
 	return nil
 }

@@ -87,6 +87,7 @@ type Env struct {
 // globals are the flags every command takes.
 type globals struct {
 	db      string
+	dbEmpty bool // --db '' was given: a usage error for the commands that open the database
 	sources string
 	format  string
 }
@@ -146,6 +147,9 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if !c.noDB {
+		if a.g.dbEmpty {
+			return usageErr("%s: --db needs a path (leave --db out for $CLAUSEWATCH_DB or snapshots/clausewatch.db)", c.name)
+		}
 		release, err := a.openDB(ctx, c)
 		if err != nil {
 			return err
@@ -220,13 +224,16 @@ func (a *app) help(args []string) error {
 // openDB opens the database for command c (refusing a missing one for a
 // read-only command) and takes the run lock when c writes; release closes
 // both.
+//
+// A read-only command opens the database read-only: it creates nothing,
+// and reads a file or directory it may not write.
 func (a *app) openDB(ctx context.Context, c *command) (release func(), err error) {
 	if _, err := os.Stat(a.g.db); c.readOnly && errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("no database at %s: run 'clausewatch check' (or 'import') first, or pass --db", a.g.db)
 	}
-	db, err := store.Open(ctx, a.g.db, store.Options{Now: a.env.Now})
+	db, err := store.Open(ctx, a.g.db, store.Options{Now: a.env.Now, ReadOnly: c.readOnly})
 	if err != nil {
-		return nil, err // store.Open names the path
+		return nil, damaged(err) // store.Open names the path
 	}
 	a.db = db
 	if !c.mutating {
@@ -238,6 +245,16 @@ func (a *app) openDB(ctx context.Context, c *command) (release func(), err error
 		return nil, fmt.Errorf("%w\n(another check is running; pass --wait to wait for it)", err)
 	}
 	return func() { unlock(); db.Close() }, nil
+}
+
+// damaged adds what to do to an error saying the database file is
+// damaged (store.ErrCorrupt), and returns any other error as is.
+func damaged(err error) error {
+	if !errors.Is(err, store.ErrCorrupt) {
+		return err
+	}
+	return fmt.Errorf("%w\nThe database is damaged, so nothing was fetched or written: restore it from a backup "+
+		"(or move it aside and let the next check start a new one); the sqlite3 shell's .recover can salvage what is still readable", err)
 }
 
 // parseInterspersed parses flags that may appear after positional arguments.
@@ -267,9 +284,32 @@ func (a *app) globalFlags(fs *flag.FlagSet) {
 	if a.g.db == "" {
 		a.g.db = def
 	}
-	fs.StringVar(&a.g.db, "db", a.g.db, "SQLite database `path` (env CLAUSEWATCH_DB)")
+	fs.Var(dbFlag{&a.g.db, &a.g.dbEmpty}, "db", "SQLite database `path` (env CLAUSEWATCH_DB)")
 	fs.StringVar(&a.g.sources, "sources", a.g.sources, "declarations `dir` replacing the bundled sources/")
 	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html, json or atom (per command)")
+}
+
+// dbFlag is --db. An empty value is recorded, not taken: it used to fall
+// back to the default database without a word, and is now a usage error
+// of every command that opens the database (Run).
+type dbFlag struct {
+	p     *string
+	empty *bool
+}
+
+func (f dbFlag) String() string {
+	if f.p == nil {
+		return ""
+	}
+	return *f.p
+}
+
+func (f dbFlag) Set(v string) error {
+	*f.empty = v == ""
+	if v != "" {
+		*f.p = v
+	}
+	return nil
 }
 
 // loadSources reads and validates the declarations and baselines.

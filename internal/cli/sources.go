@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/clausewatch/clausewatch/internal/fetch"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -76,7 +77,7 @@ Examples:
 						vj.Tiers = append(vj.Tiers, tierJSON{ID: t.ID, Label: t.Label})
 					}
 					for _, s := range v.Sources {
-						sj := srcJSON{ID: s.ID, Vendor: s.Vendor, Title: s.Title, URL: s.URL,
+						sj := srcJSON{ID: s.ID, Vendor: s.Vendor, Title: s.Title, URL: fetch.Redact(s.URL),
 							Select: list(s.Select), Remove: list(s.Remove), Tiers: list(s.Tiers),
 							Headers: s.Headers, Render: s.Render, File: s.File, Line: s.Line, Rules: rulesFor(v, s.ID)}
 						for _, va := range s.Variants {
@@ -102,7 +103,7 @@ Examples:
 					if s.Render != "" {
 						render = " [render: " + s.Render + "]"
 					}
-					fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%d rule%s\n", s.ID, s.URL, render, strings.Join(s.Tiers, ","), rulesFor(v, s.ID), plural(rulesFor(v, s.ID)))
+					fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%d rule%s\n", s.ID, fetch.Redact(s.URL), render, strings.Join(s.Tiers, ","), rulesFor(v, s.ID), plural(rulesFor(v, s.ID)))
 					n++
 				}
 				tw.Flush()

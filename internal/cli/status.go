@@ -11,6 +11,7 @@ import (
 
 func statusCmd() *command {
 	var vendors, tiers, attrs multi
+	var staleFlag staleAfter
 	return &command{
 		name:     "status",
 		readOnly: true,
@@ -22,6 +23,14 @@ for each vendor, tier and attribute, the documented value (the baseline
 under sources/baselines/), the value observed on the latest version of the
 pages, whether they agree, and the evidence (source, clause, sentence, date).
 
+A cell whose evidence comes from a source that has been failing for
+--stale-after (default 3d, three days since its first failure; or a number
+of failed runs, such as 5runs; off: never; the environment variable
+CLAUSEWATCH_STALE_AFTER sets it too) is marked stale, in every format, with
+the date of the source's last good read: what it says may be out of date.
+As JSON such a row has "stale": true, "stale_source", "last_good",
+"failing_since" and "failures".
+
 Examples:
   clausewatch status
   clausewatch status --vendor anthropic --tier consumer
@@ -30,6 +39,7 @@ Examples:
 			fs.Var(&vendors, "vendor", "only this `vendor` (repeatable)")
 			fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
 			fs.Var(&attrs, "attribute", "only this `attribute` (repeatable)")
+			registerStale(fs, &staleFlag)
 		},
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
@@ -38,10 +48,19 @@ Examples:
 			if err := a.checkFilters("status", vendors, tiers, attrs, nil); err != nil {
 				return err
 			}
+			th, err := staleFlag.resolve(a.env.Getenv)
+			if err != nil {
+				return err
+			}
 			rows, err := a.statusRows(ctx)
 			if err != nil {
 				return err
 			}
+			stale, err := a.staleSources(ctx, th)
+			if err != nil {
+				return err
+			}
+			markStale(rows, stale)
 			rows = slices.DeleteFunc(rows, func(r report.Row) bool {
 				return (len(vendors) > 0 && !slices.Contains(vendors, r.Vendor)) ||
 					(len(tiers) > 0 && !slices.Contains(tiers, r.Tier)) ||

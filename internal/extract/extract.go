@@ -34,6 +34,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"mime"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -63,6 +64,11 @@ type Options struct {
 	// selectors (Result.Method is MethodAuto). Such a document is only a
 	// guess: Accept says whether it may be recorded.
 	Auto bool
+	// Charset is the charset the HTTP Content-Type header gave
+	// ("iso-8859-1"): the page is decoded by it when the page declares
+	// none itself (a byte-order mark, a <meta> charset). Empty: UTF-8.
+	// Page sets it from its content type.
+	Charset string
 }
 
 // The ways Extract and Page find a page's content (Result.Method), other
@@ -101,11 +107,18 @@ var challengeTitles = []string{
 
 // Page reads a stored page by its content type: plain text and markdown
 // (an archive's text export) line by line with ExtractText (Method
-// MethodText), anything else as HTML with Extract.
+// MethodText), anything else as HTML with Extract. The content type's
+// charset parameter decodes a page that declares no charset itself
+// (Options.Charset).
 func Page(raw []byte, contentType string, opts Options) (Result, error) {
 	ct := strings.ToLower(contentType)
+	if opts.Charset == "" {
+		if _, params, err := mime.ParseMediaType(contentType); err == nil {
+			opts.Charset = params["charset"]
+		}
+	}
 	if strings.HasPrefix(ct, "text/plain") || strings.HasPrefix(ct, "text/markdown") {
-		doc := ExtractText(string(raw))
+		doc := ExtractText(string(decodeText(raw, opts.Charset)))
 		if len(doc.Clauses) == 0 {
 			return Result{}, fmt.Errorf("%w: the text file holds no text", ErrNoContent)
 		}
@@ -145,7 +158,7 @@ func Extract(page []byte, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	root, err := html.Parse(bytes.NewReader(decode(page)))
+	root, err := html.Parse(bytes.NewReader(decode(page, opts.Charset)))
 	if err != nil {
 		return Result{}, fmt.Errorf("parse html: %w", err)
 	}
@@ -288,9 +301,10 @@ func outermost(root *html.Node, nodes []*html.Node) []*html.Node {
 // metaCharset finds the charset a page declares in a <meta> element.
 var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)`)
 
-// decode returns page as UTF-8: pages are UTF-8 unless a byte-order mark or
-// a <meta> charset in the first few kilobytes says otherwise.
-func decode(page []byte) []byte {
+// decode returns page as UTF-8: a byte-order mark or a <meta> charset in
+// the first few kilobytes says how it is encoded, or else fallback (the
+// HTTP header's charset), or else it is UTF-8.
+func decode(page []byte, fallback string) []byte {
 	if bytes.HasPrefix(page, []byte("\xEF\xBB\xBF")) {
 		return page[3:]
 	}
@@ -305,7 +319,29 @@ func decode(page []byte) []byte {
 		label = "utf-16le"
 	} else if m := metaCharset.FindSubmatch(head); m != nil {
 		label = string(m[1])
+	} else {
+		label = fallback
 	}
+	return decodeAs(page, label)
+}
+
+// decodeText returns a text page as UTF-8: by its byte-order mark, or else
+// by fallback (the HTTP header's charset), or else as it is.
+func decodeText(page []byte, fallback string) []byte {
+	switch {
+	case bytes.HasPrefix(page, []byte("\xEF\xBB\xBF")):
+		return page[3:]
+	case bytes.HasPrefix(page, []byte("\xFE\xFF")):
+		return decodeAs(page, "utf-16be")
+	case bytes.HasPrefix(page, []byte("\xFF\xFE")):
+		return decodeAs(page, "utf-16le")
+	}
+	return decodeAs(page, fallback)
+}
+
+// decodeAs decodes page from the charset label names; an empty, unknown
+// or UTF-8 label, or bytes that do not decode, leave page as it is.
+func decodeAs(page []byte, label string) []byte {
 	if label == "" {
 		return page
 	}

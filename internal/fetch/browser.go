@@ -121,7 +121,11 @@ func (f *Fetcher) attemptBrowser(ctx context.Context, path string, req Request) 
 		res.LastModified = header(resp.Headers, "Last-Modified")
 	}
 	switch code := res.Status; {
-	case code == 429 || code >= 500:
+	case code == 429:
+		e := failf(ErrRateLimited, code, "status %d", code)
+		e.retryAfter = header(resp.Headers, "Retry-After")
+		return nil, e
+	case code >= 500:
 		e := failf(terms.ErrServer, code, "status %d", code)
 		e.retryAfter = header(resp.Headers, "Retry-After")
 		return nil, e

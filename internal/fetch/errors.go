@@ -9,12 +9,23 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
+// Error categories of their own, beside the terms.Err* ones.
+const (
+	// ErrRateLimited is a 429 Too Many Requests: retried, honouring the
+	// server's Retry-After.
+	ErrRateLimited = "rate-limited"
+	// ErrRedirectRefused is a redirect to a scheme other than http or
+	// https (file:, ftp:, …): refused, never retried.
+	ErrRedirectRefused = "redirect-refused"
+)
+
 // Error is a failed fetch: the URL, the last HTTP status seen (0 when no
-// response came back), the terms.Err* category of the failure and the
-// underlying error. Every error that Fetch returns is an *Error.
+// response came back), the category of the failure and the underlying
+// error. Every error that Fetch returns is an *Error. Neither URL nor the
+// messages show the credentials a URL may carry (Redact).
 type Error struct {
-	Category string // one of the terms.Err* categories
-	URL      string // the requested URL
+	Category string // one of the terms.Err* categories, ErrRateLimited or ErrRedirectRefused
+	URL      string // the requested URL, credentials redacted
 	Status   int    // last HTTP status received, 0 if none
 	Attempts int    // attempts made, 0 when none could start
 	Err      error  // the cause; never nil for errors built by this package
@@ -38,7 +49,7 @@ func (e *Error) Error() string {
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
-	return msg
+	return Redact(msg)
 }
 
 // Reason is the failure without the URL it happened to, for a caller that
@@ -63,7 +74,7 @@ func (e *Error) Reason() string {
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
-	return msg
+	return Redact(msg)
 }
 
 // Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
@@ -90,7 +101,7 @@ func Category(err error) string {
 // another attempt.
 func retryable(category string) bool {
 	switch category {
-	case terms.ErrNetwork, terms.ErrTimeout, terms.ErrServer, terms.ErrTruncated:
+	case terms.ErrNetwork, terms.ErrTimeout, terms.ErrServer, terms.ErrTruncated, ErrRateLimited:
 		return true
 	}
 	return false
@@ -102,7 +113,7 @@ type attemptError struct {
 	category   string
 	status     int
 	err        error
-	retryAfter string // Retry-After header of a 5xx/429 response
+	retryAfter string // Retry-After header of a 5xx or 429 response
 	final      bool   // do not retry even if the category is retryable
 }
 

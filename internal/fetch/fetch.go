@@ -68,7 +68,8 @@ type Options struct {
 	// none. More: terms.ErrRedirects.
 	MaxRedirects int
 	// Retries is the number of extra attempts after a timeout, a network
-	// error, a truncated body or a 5xx/429 status; never after another 4xx.
+	// error, a truncated body, a 5xx or a 429 (ErrRateLimited); never after
+	// another 4xx nor after a refused redirect.
 	// Default 2; negative means no retry.
 	Retries int
 	// Backoff is the wait before the first retry, doubled for each further
@@ -165,15 +166,71 @@ func New(opts Options) *Fetcher {
 	} else {
 		client = http.Client{Transport: newTransport(opts.ConnectTimeout)}
 	}
-	maxRedirects := opts.MaxRedirects
-	client.CheckRedirect = func(_ *http.Request, via []*http.Request) error {
-		if len(via) > maxRedirects {
-			return fmt.Errorf("%w (more than %d)", errTooManyRedirects, maxRedirects)
-		}
+	f := &Fetcher{opts: opts, client: &client}
+	client.CheckRedirect = f.checkRedirect
+	f.opts.Client = &client
+	return f
+}
+
+// declaredKey is the context key under which attemptHTTP passes the names
+// of the request's declared headers to checkRedirect.
+type declaredKey struct{}
+
+// checkRedirect is the client's redirect policy: at most MaxRedirects, to
+// http or https only (a file: or ftp: target is refused, not retried), and
+// once the chain has left the declared host (or gone from https to http)
+// without the headers the declaration added, which may hold a key or a
+// cookie meant for that host only. net/http copies every header of the
+// first request onto each redirect and drops only its own few sensitive
+// ones.
+func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > f.opts.MaxRedirects {
+		return fmt.Errorf("%w (more than %d)", errTooManyRedirects, f.opts.MaxRedirects)
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return &refusedRedirectError{target: Redact(req.URL.String()), from: Redact(via[len(via)-1].URL.String())}
+	}
+	names, _ := req.Context().Value(declaredKey{}).([]string)
+	if len(names) == 0 {
 		return nil
 	}
-	opts.Client = &client
-	return &Fetcher{opts: opts, client: &client}
+	origin := via[0].URL
+	left := false
+	for _, r := range append(via[1:len(via):len(via)], req) {
+		if !sameHost(origin, r.URL) || (origin.Scheme == "https" && r.URL.Scheme != "https") {
+			left = true
+			break
+		}
+	}
+	if left {
+		for _, name := range names {
+			req.Header.Del(name)
+		}
+		f.setOwnHeaders(req.Header)
+	}
+	return nil
+}
+
+// sameHost reports whether two URLs name the same host and port (the
+// scheme's default port when none is given).
+func sameHost(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		if u.Scheme == "https" {
+			return "443"
+		}
+		return "80"
+	}
+	return strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+// refusedRedirectError is a redirect to a scheme Fetch does not follow.
+type refusedRedirectError struct{ target, from string }
+
+func (e *refusedRedirectError) Error() string {
+	return fmt.Sprintf("redirect from %s to %s refused: only http and https redirects are followed", e.from, e.target)
 }
 
 // newTransport is the transport of the built client: bounded dial and TLS
@@ -203,7 +260,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
 		if err == nil {
 			err = errors.New("not an absolute http(s) URL")
 		}
-		return nil, &Error{Category: terms.ErrClient, URL: req.URL, Err: fmt.Errorf("bad url: %w", err)}
+		return nil, &Error{Category: terms.ErrClient, URL: Redact(req.URL), Err: fmt.Errorf("bad url: %w", err)}
 	}
 	var attempt func(context.Context, Request) (*Result, *attemptError)
 	switch req.Render {
@@ -214,7 +271,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
 		if err != nil {
 			var fe *Error
 			if errors.As(err, &fe) {
-				fe.URL = req.URL
+				fe.URL = Redact(req.URL)
 			}
 			return nil, err
 		}
@@ -222,7 +279,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
 			return f.attemptBrowser(ctx, path, req)
 		}
 	default:
-		return nil, &Error{Category: terms.ErrClient, URL: req.URL,
+		return nil, &Error{Category: terms.ErrClient, URL: Redact(req.URL),
 			Err: fmt.Errorf("unknown render mode %q (want %q or %q)", req.Render, terms.RenderHTTP, terms.RenderBrowser)}
 	}
 
@@ -257,11 +314,11 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Result, error) {
 		return res, nil
 	}
 	if ctx.Err() != nil {
-		return nil, &Error{Category: Category(ctx.Err()), URL: req.URL, Status: status, Attempts: n, Err: ctx.Err()}
+		return nil, &Error{Category: Category(ctx.Err()), URL: Redact(req.URL), Status: status, Attempts: n, Err: ctx.Err()}
 	}
 	// err is the last attempt's cause, or a *schedule.WaitError
 	// ("waiting to retry: …") when the wait itself failed.
-	return nil, &Error{Category: last.category, URL: req.URL, Status: status, Attempts: n, Err: err}
+	return nil, &Error{Category: last.category, URL: Redact(req.URL), Status: status, Attempts: n, Err: err}
 }
 
 // attemptHTTP makes one GET and reads its body.
@@ -274,12 +331,17 @@ func (f *Fetcher) attemptHTTP(ctx context.Context, req Request) (*Result, *attem
 	}
 	hreq.Header.Set("User-Agent", f.opts.UserAgent)
 	hreq.Header.Set("Accept", accept)
+	var declared []string
 	for k, v := range req.Headers {
 		if strings.EqualFold(k, "Host") {
 			hreq.Host = v
 			continue
 		}
 		hreq.Header.Set(k, v)
+		declared = append(declared, k)
+	}
+	if len(declared) > 0 {
+		hreq = hreq.WithContext(context.WithValue(actx, declaredKey{}, declared))
 	}
 	// Set after the caller's headers: the body decoder below knows only these.
 	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
@@ -309,7 +371,12 @@ func (f *Fetcher) attemptHTTP(ctx context.Context, req Request) (*Result, *attem
 		discard(resp.Body)
 		res.NotModified = true
 		return res, nil
-	case code == http.StatusTooManyRequests || code >= 500:
+	case code == http.StatusTooManyRequests:
+		discard(resp.Body)
+		e := failf(ErrRateLimited, code, "status %d", code)
+		e.retryAfter = resp.Header.Get("Retry-After")
+		return nil, e
+	case code >= 500:
 		discard(resp.Body)
 		e := failf(terms.ErrServer, code, "status %d", code)
 		e.retryAfter = resp.Header.Get("Retry-After")
@@ -342,6 +409,19 @@ func (f *Fetcher) attemptHTTP(ctx context.Context, req Request) (*Result, *attem
 	}
 	res.Body = body
 	return res, nil
+}
+
+// setOwnHeaders sets the headers every request carries whatever the
+// declaration says, after checkRedirect dropped the declared ones: a
+// declared User-Agent or Accept gives way to Fetch's own.
+func (f *Fetcher) setOwnHeaders(h http.Header) {
+	if h.Get("User-Agent") == "" {
+		h.Set("User-Agent", f.opts.UserAgent)
+	}
+	if h.Get("Accept") == "" {
+		h.Set("Accept", accept)
+	}
+	h.Set("Accept-Encoding", "gzip, deflate")
 }
 
 // readBody reads and decodes the body, at most MaxBytes decoded bytes.
@@ -417,7 +497,12 @@ func classifyRequestError(actx context.Context, err error) *attemptError {
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var dnsErr *net.DNSError
+	var refused *refusedRedirectError
 	switch {
+	case errors.As(err, &refused):
+		// Reported without net/http's `Get "…":` prefix, which names the
+		// refused target a second time.
+		return &attemptError{category: ErrRedirectRefused, err: refused, final: true}
 	case errors.Is(err, errTooManyRedirects):
 		return &attemptError{category: terms.ErrRedirects, err: err, final: true}
 	case actx.Err() != nil || isTimeout(err):

@@ -28,6 +28,39 @@ type Row struct {
 	Reason string `json:"reason,omitempty"`
 	// Conflicting quotes the statements that disagree, for a conflict.
 	Conflicting []terms.Evidence `json:"conflicting,omitempty"`
+
+	// Stale says the deciding evidence (or a side of a conflict) comes
+	// from a source that has been failing past the threshold of
+	// --stale-after: what the cell says is as old as LastGood.
+	Stale        bool       `json:"stale"`
+	StaleSource  string     `json:"stale_source,omitempty"`  // the failing source
+	LastGood     *time.Time `json:"last_good,omitempty"`     // its last good read; null when it never read well
+	FailingSince *time.Time `json:"failing_since,omitempty"` // its first failed attempt since then
+	Failures     int        `json:"failures,omitempty"`      // its failed attempts since then
+}
+
+// staleNote says why a stale row's evidence is old: "STALE: example-terms
+// failing since 2026-03-01 (6 failed runs), last good read 2026-02-28".
+func (r Row) staleNote() string {
+	if !r.Stale {
+		return ""
+	}
+	s := "STALE: " + r.StaleSource + " failing"
+	if r.FailingSince != nil {
+		s += " since " + r.FailingSince.UTC().Format(time.DateOnly)
+	}
+	switch {
+	case r.Failures == 1:
+		s += " (1 failed run)"
+	case r.Failures > 1:
+		s += fmt.Sprintf(" (%d failed runs)", r.Failures)
+	}
+	if r.LastGood != nil {
+		s += ", last good read " + r.LastGood.UTC().Format(time.DateOnly)
+	} else {
+		s += ", never read well"
+	}
+	return s
 }
 
 // Rows turns a vendor's table of cells into status rows, in its order.
@@ -65,12 +98,17 @@ func StatusJSON(w io.Writer, rows []Row) error {
 }
 
 // StatusText writes the matrix as aligned columns, control characters of
-// the evidence replaced (textesc.Terminal).
+// the evidence replaced (textesc.Terminal). A stale row's evidence opens
+// with its staleness note, in every format.
 func StatusText(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VENDOR\tTIER\tATTRIBUTE\tDOCUMENTED\tOBSERVED\tAGREEMENT\tEVIDENCE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.shout(), textesc.Terminal(r.where()))
+		ev := r.where()
+		if note := r.staleNote(); note != "" {
+			ev = strings.TrimSuffix(note+"; "+ev, "; ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Vendor, r.Tier, r.Attribute, show(r.Documented), show(r.Observed), r.shout(), textesc.Terminal(ev))
 	}
 	return tw.Flush()
 }
@@ -81,11 +119,14 @@ func StatusMarkdown(w io.Writer, rows []Row) error {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		ev := ""
+		if note := r.staleNote(); note != "" {
+			ev = "**" + textesc.Markdown(note) + "** "
+		}
 		switch {
 		case r.Reason != "" || len(r.Conflicting) > 0:
-			ev = textesc.Markdown(r.where())
+			ev += textesc.Markdown(r.where())
 		case r.Evidence != nil:
-			ev = textesc.Markdown(evidence(r.Evidence))
+			ev += textesc.Markdown(evidence(r.Evidence))
 			if r.Evidence.Text != "" {
 				ev += ": “" + textesc.Markdown(trim(r.Evidence.Text, 160)) + "”"
 			}
@@ -99,10 +140,10 @@ func StatusMarkdown(w io.Writer, rows []Row) error {
 const statusHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>clausewatch status</title>
 <style>body{font-family:system-ui,sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
-.drift{background:#fde7e9}.conflict{background:#fff1d6}.unknown{background:#eee}.agrees{background:#e9f7ec}.q{color:#555;font-size:.9em}</style></head><body>
+.drift{background:#fde7e9}.conflict{background:#fff1d6}.unknown{background:#eee}.agrees{background:#e9f7ec}.q{color:#555;font-size:.9em}.stale{font-weight:bold;color:#8a4b00}</style></head><body>
 <h1>clausewatch status</h1>
 <table><tr><th>vendor</th><th>tier</th><th>attribute</th><th>documented</th><th>observed</th><th>agreement</th><th>evidence</th></tr>
-{{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{if .Reason}}unknown: {{term .Reason}}{{end}}{{if .Conflicting}}pages disagree:{{range .Conflicting}}<div>{{evidence .}}<div class="q">{{term .Text}}</div></div>{{end}}{{else}}{{with .Evidence}}{{evidence .}}<div class="q">{{term .Text}}</div>{{end}}{{end}}</td></tr>
+{{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{with .StaleNote}}<div class="stale">{{.}}</div>{{end}}{{if .Reason}}unknown: {{term .Reason}}{{end}}{{if .Conflicting}}pages disagree:{{range .Conflicting}}<div>{{evidence .}}<div class="q">{{term .Text}}</div></div>{{end}}{{else}}{{with .Evidence}}{{evidence .}}<div class="q">{{term .Text}}</div>{{end}}{{end}}</td></tr>
 {{end}}</table></body></html>
 `
 
@@ -113,6 +154,10 @@ func StatusHTML(w io.Writer, rows []Row) error {
 		"evidence": func(e *terms.Evidence) string { return textesc.Terminal(evidence(e)) }}).Parse(statusHTML))
 	return t.Execute(w, rows)
 }
+
+// StaleNote is the note the HTML table shows on a stale row ("" on
+// others).
+func (r Row) StaleNote() string { return textesc.Terminal(r.staleNote()) }
 
 // where is what the evidence column shows of a row: the deciding
 // evidence, why an unknown cell is unknown, and both sides of a conflict.

@@ -289,6 +289,68 @@ func consecutiveFailures(ctx context.Context, q querier, source string) (int, er
 	return n, nil
 }
 
+// Streak is a source's current run of failed attempts.
+type Streak struct {
+	Failures int       // failed attempts since the last good one (all of them when there is none)
+	Since    time.Time // fetched_at of the first of them
+	LastGood time.Time // fetched_at of the last good attempt; zero when the source never read well
+	Category string    // error category of the latest attempt
+	Error    string    // its error
+}
+
+// FailingSources returns, for every source whose latest attempt (by
+// fetched_at, then id) failed, its current run of failures. A source
+// absent from the map read well last, or was never tried.
+func (db *DB) FailingSources(ctx context.Context) (map[string]Streak, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		WITH ranked AS (
+			SELECT source, fetched_at, id, error_category, error,
+				ROW_NUMBER() OVER (PARTITION BY source ORDER BY fetched_at DESC, id DESC) AS n
+			FROM snapshots
+		),
+		good AS (
+			SELECT source, fetched_at, id FROM (
+				SELECT source, fetched_at, id,
+					ROW_NUMBER() OVER (PARTITION BY source ORDER BY fetched_at DESC, id DESC) AS n
+				FROM snapshots WHERE error_category = ''
+			) WHERE n = 1
+		),
+		failed AS (
+			SELECT s.source, COUNT(*) AS failures, MIN(s.fetched_at) AS since
+			FROM snapshots s LEFT JOIN good g ON g.source = s.source
+			WHERE s.error_category <> '' AND (g.source IS NULL OR (s.fetched_at, s.id) > (g.fetched_at, g.id))
+			GROUP BY s.source
+		)
+		SELECT f.source, f.failures, f.since, COALESCE(g.fetched_at, ''), r.error_category, r.error
+		FROM failed f
+		JOIN ranked r ON r.source = f.source AND r.n = 1
+		LEFT JOIN good g ON g.source = f.source
+		WHERE r.error_category <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("failing sources: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Streak{}
+	for rows.Next() {
+		var src, since, good string
+		var s Streak
+		if err := rows.Scan(&src, &s.Failures, &since, &good, &s.Category, &s.Error); err != nil {
+			return nil, fmt.Errorf("failing sources: %w", err)
+		}
+		if s.Since, err = parseTime(since); err != nil {
+			return nil, fmt.Errorf("failing sources: %s: %w", src, err)
+		}
+		if s.LastGood, err = parseTime(good); err != nil {
+			return nil, fmt.Errorf("failing sources: %s: %w", src, err)
+		}
+		out[src] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("failing sources: %w", err)
+	}
+	return out, nil
+}
+
 // nullString maps "" to SQL NULL (for the nullable foreign keys).
 func nullString(s string) any {
 	if s == "" {

@@ -26,7 +26,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrLocked is wrapped by Lock's error when another run holds the run lock.
@@ -36,21 +37,34 @@ var ErrLocked = errors.New("database is locked by another run")
 // find nothing.
 var ErrNotFound = errors.New("not found")
 
+// ErrCorrupt is wrapped by QuickCheck's error, and by Open's, when pages of
+// the database file are damaged.
+var ErrCorrupt = errors.New("database file is damaged")
+
 // Options configures Open.
 type Options struct {
 	// Now is the clock used for created_at, detected_at defaults and
 	// migration times. Nil means time.Now.
 	Now func() time.Time
+	// ReadOnly opens an existing database for reading only (SQLite's
+	// mode=ro, and PRAGMA query_only): every write fails, and Open creates
+	// no directory and no database file (a missing one is an error
+	// wrapping os.ErrNotExist). A file and directory nobody may write are
+	// read too. A database whose schema is older than this binary is
+	// first upgraded through a writable open, which fails when the file
+	// cannot be written.
+	ReadOnly bool
 }
 
 // DB is an open clausewatch database.
 type DB struct {
-	sql     *sql.DB
-	path    string
-	now     func() time.Time
-	codec   *codec
-	current obsCache  // current observations per vendor, see obsCache
-	read    readCache // the sources with a recorded version, see readCache
+	sql      *sql.DB
+	path     string
+	lockPath string
+	now      func() time.Time
+	codec    *codec
+	current  obsCache  // current observations per vendor, see obsCache
+	read     readCache // the sources with a recorded version, see readCache
 }
 
 //go:embed migrations/*.sql
@@ -76,11 +90,20 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("open database %s: path must not contain '?'", path)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
 		return nil, fmt.Errorf("open database %s: is a directory", path)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	case opts.ReadOnly && err != nil:
 		return nil, fmt.Errorf("open database %s: %w", path, err)
+	case opts.ReadOnly:
+	default:
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+	}
+	if opts.ReadOnly {
+		return openReadOnly(ctx, path, opts)
 	}
 	now := opts.Now
 	if now == nil {
@@ -93,7 +116,20 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	// BEGIN IMMEDIATE: a writer takes the write lock up front instead of
 	// upgrading a read lock later, which can fail with SQLITE_BUSY at once.
 	q.Set("_txlock", "immediate")
-	sdb, err := sql.Open("sqlite", path+"?"+q.Encode())
+	db, err := newDB(path, path+"?"+q.Encode(), now)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, corrupt(err))
+	}
+	return db, nil
+}
+
+// newDB opens the pool of dsn for the database at path.
+func newDB(path, dsn string, now func() time.Time) (*DB, error) {
+	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -104,12 +140,157 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{sql: sdb, path: path, now: now, codec: c}
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
+	return &DB{sql: sdb, path: path, lockPath: resolve(path) + ".lock", now: now, codec: c}, nil
+}
+
+// resolve returns the real absolute path of the database file: symlinks
+// (of the file or of a directory above it) followed, so that every name
+// of one file leads to one run lock.
+func resolve(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real
+	}
+	// Not created yet: resolve the directory it will be created in.
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs))
+	}
+	return abs
+}
+
+// openReadOnly is Open with opts.ReadOnly, for an existing file.
+//
+// SQLite's mode=ro reads a WAL database through its -shm file, which it
+// must be able to create when no writer has it open; in a directory it
+// may not write, the file is then read as immutable=1: no writer can be
+// running there, since a writer keeps its -wal and -shm beside the file.
+func openReadOnly(ctx context.Context, path string, opts Options) (*DB, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	uri := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "query_only(1)"} {
+		q.Add("_pragma", p)
+	}
+	var db *DB
+	var version int
+	for _, mode := range []string{"mode=ro", "mode=ro&immutable=1"} {
+		if db, err = newDB(path, uri+"?"+mode+"&"+q.Encode(), now); err != nil {
+			return nil, err
+		}
+		if version, err = db.schemaVersion(ctx); err == nil || !readOnlyDir(err) {
+			break
+		}
+		db.Close()
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, corrupt(err))
+	}
+	ms, err := migrations()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	switch {
+	case version > len(ms):
+		db.Close()
+		return nil, fmt.Errorf("open database %s: schema version %d is newer than this clausewatch knows (%d): use a newer clausewatch", path, version, len(ms))
+	case version < len(ms):
+		db.Close()
+		w, err := Open(ctx, path, Options{Now: opts.Now})
+		if err != nil {
+			return nil, fmt.Errorf("%w (schema version %d is older than this clausewatch's %d; run 'clausewatch check' once with write access to upgrade it)", err, version, len(ms))
+		}
+		w.Close()
+		return openReadOnly(ctx, path, opts)
+	}
 	return db, nil
+}
+
+// schemaVersion reads the highest migration recorded, 0 when the database
+// has none (a new or foreign file).
+func (db *DB) schemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		return 0, nil
+	}
+	return v, err
+}
+
+// readOnlyDir reports whether err is SQLite failing to set up a read-only
+// WAL connection: the -shm file is missing and cannot be created.
+func readOnlyDir(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code()
+	return code == sqlite3.SQLITE_READONLY_DIRECTORY || code == sqlite3.SQLITE_READONLY_CANTINIT || code&0xff == sqlite3.SQLITE_CANTOPEN
+}
+
+// corrupt wraps ErrCorrupt around an error of SQLite saying the file is
+// damaged (SQLITE_CORRUPT, SQLITE_NOTADB), and returns any other as is.
+func corrupt(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+	}
+	return err
+}
+
+// QuickCheck runs SQLite's PRAGMA quick_check over the whole file: every
+// page of every table and index is read and its structure checked (not
+// the agreement of indexes with their tables, which a full
+// integrity_check adds). Damage is an error wrapping ErrCorrupt that
+// names the file and quotes the first problems found.
+func (db *DB) QuickCheck(ctx context.Context) error {
+	rows, err := db.sql.QueryContext(ctx, `PRAGMA quick_check(20)`)
+	if err != nil {
+		return fmt.Errorf("check database %s: %w", db.path, corrupt(err))
+	}
+	defer rows.Close()
+	var problems []string
+	rowsSeen := 0
+	for rows.Next() {
+		rowsSeen++
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("check database %s: %w", db.path, corrupt(err))
+		}
+		for _, l := range strings.Split(line, "\n") {
+			// a damaged database's first answer opens with "*** in database main ***"
+			if l = strings.TrimSpace(l); l != "ok" && l != "" && !strings.HasPrefix(l, "*** in database") {
+				problems = append(problems, l)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("check database %s: %w", db.path, corrupt(err))
+	}
+	if len(problems) > 0 || rowsSeen == 0 {
+		if len(problems) == 0 {
+			problems = append(problems, "no answer")
+		}
+		if len(problems) > 3 {
+			problems = append(problems[:3], "and more")
+		}
+		return fmt.Errorf("check database %s: %w: %s", db.path, ErrCorrupt, strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -124,8 +305,10 @@ func (db *DB) Close() error {
 // Path returns the path the database was opened with.
 func (db *DB) Path() string { return db.path }
 
-// LockPath is the file Lock locks: the database path with ".lock" appended.
-func (db *DB) LockPath() string { return db.path + ".lock" }
+// LockPath is the file Lock locks: the real path of the database file
+// (absolute, symlinks followed) with ".lock" appended, so that two runs
+// reaching one file by different names still exclude each other.
+func (db *DB) LockPath() string { return db.lockPath }
 
 // migration is one numbered file of migrations/.
 type migration struct {
@@ -177,8 +360,8 @@ func (db *DB) migrate(ctx context.Context) error {
 	)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var cur int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+	cur, err := db.schemaVersion(ctx)
+	if err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	if cur > len(ms) {
