@@ -237,3 +237,25 @@ func TestDecideKeepsWhatAPageStoppedSaying(t *testing.T) {
 		t.Errorf("restated: events %v", got)
 	}
 }
+
+// A renamed heading or a moved clause that keeps every value raises
+// nothing above low.
+func TestDecideRenamedHeadingKeepsValues(t *testing.T) {
+	before := terms.Document{Clauses: []terms.Clause{
+		{Path: []string{"Your content"}, Kind: terms.KindParagraph, Text: neverText},
+		{Path: []string{"Other"}, Kind: terms.KindParagraph, Text: "Deleted chats are removed within 30 days."},
+	}}
+	after := terms.Document{Clauses: []terms.Clause{
+		{Path: []string{"Other"}, Kind: terms.KindParagraph, Text: "Deleted chats are removed within 30 days."},
+		{Path: []string{"How we use what you share"}, Kind: terms.KindParagraph, Text: neverText},
+	}}
+	d := Decide(History{Vendor: decideVendor(), Last: version(1, 1, before, "")}, attempt(2, after, ""), detected)
+	for _, e := range d.Events {
+		if e.Severity.AtLeast(terms.Medium) {
+			t.Errorf("a rename raised %s (%s)", e.Kind, e.Severity)
+		}
+	}
+	if len(d.Observations) == 0 {
+		t.Fatal("nothing read after the rename")
+	}
+}
