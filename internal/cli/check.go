@@ -137,24 +137,33 @@ func explicitZero[T int | int64](v T) T {
 	return v
 }
 
-// runChecks checks srcs, shows progress on a terminal, prints the summary
-// and turns the result into an exit code.
-func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source, origin string) error {
+// beforeRun checks everything a run needs before any page is fetched: the
+// flags, the staleness setting, the database's pages, the mail settings.
+func (a *app) beforeRun(ctx context.Context, f *checkFlags) (staleAfter, error) {
 	if err := f.validate(); err != nil {
-		return err
+		return staleAfter{}, err
 	}
 	stale, err := f.staleAfter.resolve(a.env.Getenv)
 	if err != nil {
-		return err
+		return staleAfter{}, err
 	}
 	if err := a.db.QuickCheck(ctx); err != nil {
-		return damaged(err)
+		return staleAfter{}, damaged(err)
 	}
 	if f.notify {
-		// Bad mail settings are found before any page is fetched.
 		if _, err := a.mailConfig(&f.mail); err != nil {
-			return err
+			return staleAfter{}, err
 		}
+	}
+	return stale, nil
+}
+
+// runChecks checks srcs, shows progress on a terminal, prints the summary
+// and turns the result into an exit code.
+func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source, origin string) error {
+	stale, err := a.beforeRun(ctx, f)
+	if err != nil {
+		return err
 	}
 	opts := pipeline.RunOptions{
 		Origin:   origin,
