@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -441,5 +442,58 @@ func TestAdoptShippedCopy(t *testing.T) {
 	want := `    retention: {value: {default: 7, policy-violation: 730, batch: 29, files: until-deleted}, note: "adopted from anthropic-api-data-retention \"Data retention\" on 2026-03-01: review"}`
 	if len(changed) != 1 || changed[0] != want {
 		t.Errorf("changed lines = %q, want only %q", changed, want)
+	}
+}
+
+// TestShippedBaselines validates every shipped baseline against its
+// vendor's shipped declaration (tiers declared, values in the vocabulary).
+// The baselines written by hand from the pages of the vendors declared
+// from their pages alone hold every tier × attribute cell, each with a
+// note ("unspecified" where the pages are silent).
+func TestShippedBaselines(t *testing.T) {
+	vendors, err := source.LoadDir("../../sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := Load(os.DirFS("../../sources"), "baselines")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]terms.Vendor{}
+	for _, v := range vendors {
+		byID[v.ID] = v
+	}
+	complete := map[string]bool{"google": true, "mistral": true, "microsoft": true}
+	seen := map[string]bool{}
+	for _, b := range bs {
+		t.Run(b.Vendor, func(t *testing.T) {
+			seen[b.Vendor] = true
+			v, ok := byID[b.Vendor]
+			if !ok {
+				t.Fatalf("%s: no declared vendor %q", b.File, b.Vendor)
+			}
+			if err := Validate(b, v); err != nil {
+				t.Fatal(err)
+			}
+			if !complete[b.Vendor] {
+				return
+			}
+			for _, tier := range v.Tiers {
+				for _, a := range terms.Attributes {
+					e, ok := b.Tiers[tier.ID][a]
+					switch {
+					case !ok:
+						t.Errorf("missing cell %s/%s", tier.ID, a)
+					case strings.TrimSpace(e.Note) == "":
+						t.Errorf("cell %s/%s has no note", tier.ID, a)
+					}
+				}
+			}
+		})
+	}
+	for id := range complete {
+		if !seen[id] {
+			t.Errorf("no shipped baseline for %s", id)
+		}
 	}
 }

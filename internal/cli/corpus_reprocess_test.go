@@ -42,8 +42,19 @@ func TestCorpusReprocessIsRuleChanged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := os.CopyFS(filepath.Join(blind, "baselines"), os.DirFS(filepath.Join("..", "..", "sources", "baselines"))); err != nil {
+	// The baselines of the two vendors blinded here: a baseline of a vendor
+	// these declarations do not hold would be an error.
+	if err := os.Mkdir(filepath.Join(blind, "baselines"), 0o755); err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range []string{"anthropic.yaml", "openai.yaml"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "sources", "baselines", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(blind, "baselines", f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	r := &runner{t: t, db: filepath.Join(t.TempDir(), "cw.db"), sources: blind, now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
