@@ -189,7 +189,7 @@ var zdrSpec = availabilitySpec{
 		regexp.MustCompile(`\b` + zdrName + `\b(?:\s*\(zdr\))?[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+|generally\s+)?(?:available|offered|provided|supported)\b`),
 		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|make available|makes available)\b[^;]{0,40}?\b` + zdrName + `\b`),
 		zdrCanGet, zdrWillApply,
-		regexp.MustCompile(`\b(?:to which|for which|where)\s+` + zdrName + `\s+applies\b|\b` + zdrName + `\s+(?:applies|is applied)\s+(?:to|when|for)\b|\b` + zdrName + `[\s-]eligible\b|\b(?:is|are)\s+(?:also\s+)?eligible\s+for\s+` + zdrName + `\b`),
+		regexp.MustCompile(`\b(?:to which|for which|where)\s+` + zdrName + `\s+applies\b|\b` + zdrName + `\s+(?:applies|is applied)\s+(?:to|when|for)\b|\b` + zdrName + `[\s-]eligible\b(?:\s+(?:endpoints?|features?|apis?|models?|services?|products?|tools?|requests?|calls?|workloads?)\b|[^\w\s]|\s*$)|\b(?:is|are)\s+(?:also\s+)?eligible\s+for\s+` + zdrName + `\b`),
 		regexp.MustCompile(`\b` + zdrName + `\b(?:\s*\(zdr\))?\s+is\s+(?:an?|the|our|[a-z]+'s)\s+(?:\w+\s+)?(?:commitment|arrangement|option|offering|feature|program|programme|policy)\b`),
 		// zero retention is how the service runs
 		regexp.MustCompile(`\b` + zdrName + `\b[^;]{0,20}?\b(?:is|as)\s+(?:the\s+)?default\b|\b(?:makes?|is)\s+` + zdrName + `\s+the\s+default\b|\b(?:handled|processed|served|run|operated|performed)\s+(?:\w+\s+)?(?:with|under)\s+` + zdrName + `\b`),
@@ -204,6 +204,9 @@ var zdrSpec = availabilitySpec{
 // zeroByDefaultRe is a statement that nothing is kept anyway, so that no
 // zero data retention agreement is needed: an offer, not a refusal.
 var zeroByDefaultRe = regexp.MustCompile(`\bno\s+(?:separate\s+)?(?:` + zdrName + `\s+)?(?:addendum|agreement|arrangement|contract|opt-in|request)\s+(?:is\s+)?(?:required|needed|necessary)\b`)
+
+// pointedOfferRe is an offer stated in a relative clause of a pointer.
+var pointedOfferRe = regexp.MustCompile(`,\s*which\s+(?:is|are)\s+(?:only\s+|also\s+|now\s+)?(?:available|offered)\b`)
 
 // requirementRe marks a requirement ("coverage requires signing the BAA").
 var requirementRe = regexp.MustCompile(`\brequir(?:e|es|ed|ing|ements?)\b`)
@@ -302,6 +305,12 @@ func classifySentence(lex *Lexicon, s sentence, spec availabilitySpec) availabil
 	var offerTiers, denyTiers []string
 	for _, f := range availabilityFragments(s.norm) {
 		if pointerRe.MatchString(f) {
+			// "If you have questions about our BAA, which is only available
+			// to …, read this article": the relative clause still states.
+			if spec.topic.MatchString(f) && pointedOfferRe.MatchString(f) {
+				c.offer = true
+				offerTiers = append(offerTiers, lex.TiersNamed(beforeException(f))...)
+			}
 			continue
 		}
 		f = strings.TrimSpace(indirectRe.ReplaceAllString(f, ""))
