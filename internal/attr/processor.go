@@ -45,6 +45,8 @@ var (
 	// useOfGenericRe are the words a governed use may name besides the
 	// parties, products and tiers: the offering itself.
 	useOfGenericRe = regexp.MustCompile(`\b(?:the|our|your|its|their|a|an|any|these|this|services?|models?|apis?|platform|products?|offerings?|through|via|on|in|of|and|or|with|hosted|marketplace|cloud)\b`)
+	// notGovernRe is a denial that terms govern or apply.
+	notGovernRe = regexp.MustCompile(`\b(?:do not|does not|don't|doesn't|shall not|will not|won't|never|no longer)\s+(?:\w+\s+)?(?:apply|govern)\b|\bnot\s+(?:be\s+)?(?:subject to|governed by|covered by)\b`)
 	// govCellRe is the header of a table column about which agreement
 	// governs the data.
 	govCellRe = regexp.MustCompile(`\bgovern\w*|\bagreements?\b|\bterms\b|\bdpa\b|\bdata processing\b|\bprocessor\b|\bcontract\b`)
@@ -356,6 +358,21 @@ func partyValue(pp processorPatterns, s string) string {
 // says nothing.
 func processorTerms(pp processorPatterns, norm string) string {
 	if !governRe.MatchString(norm) || !dataWordRe.MatchString(norm) || subprocessorWordRe.MatchString(norm) {
+		return ""
+	}
+	// A statement that some terms do not govern says nothing of whose do:
+	// such clauses are left out ("these Terms do not apply to use of the
+	// Academy", "…; the Stratus agreement does" stays).
+	var kept []string
+	for _, f := range fragments(norm) {
+		for _, part := range strings.Split(f, ", and ") {
+			if !notGovernRe.MatchString(part) {
+				kept = append(kept, part)
+			}
+		}
+	}
+	norm = strings.Join(kept, "; ")
+	if !governRe.MatchString(norm) && !strings.Contains(norm, " does") {
 		return ""
 	}
 	if m := useOfRe.FindStringSubmatch(norm); m != nil {

@@ -59,6 +59,8 @@ func TestReadProcessor(t *testing.T) {
 		{name: "subprocessor obligations state nothing", clauses: []string{"Anthropic will bind each Subprocessor to obligations as protective as Anthropic's obligations under this DPA."}, want: unknown},
 		{name: "credits terms state nothing", clauses: []string{"Prepaid credits are subject to Anthropic's credit terms."}, want: unknown},
 		{name: "one product's use states nothing", vendor: "openai", clauses: []string{"Use of the OpenAI Atlas browser is subject to OpenAI's Atlas terms."}, want: unknown},
+		{name: "terms that do not apply state nothing", vendor: "openai", clauses: []string{"For workspace members, the OpenAI business terms do not apply to use of the Academy courses."}, want: unknown},
+		{name: "these terms do not govern; the cloud's does", vendor: "lumen", clauses: []string{"These Terms do not govern access to Beam on Stratus; the Stratus customer agreement does."}, want: cloud},
 		{name: "definition states nothing", vendor: "openai", clauses: []string{`Capitalized terms not defined here have the meanings in the agreement you have with OpenAI governing your use.`}, want: unknown},
 		{name: "controller statement states nothing", clauses: []string{"Anthropic PBC is the controller of the personal data described in this policy."}, want: unknown},
 		{name: "table row names the governing agreement", vendor: "lumen", clauses: []string{"Offering: Beam on Stratus | Agreement that governs your data: SWS customer agreement"}, want: cloud},
