@@ -320,6 +320,14 @@ func classifySentence(lex *Lexicon, s sentence, spec availabilitySpec) availabil
 		tiers := lex.TiersNamed(beforeException(f))
 		switch k := classifyFragment(lex, f, spec, named); k {
 		case classDeny:
+			if len(tiers) == 0 && exceptionNamesTier(lex, f) {
+				// "We do not sign BAAs unless you are on the Enterprise
+				// plan": refused to all but a tier, offered to it; which
+				// this sentence is read for is not known here. A tier the
+				// refusal itself names stays refused ("ZDR does not apply
+				// to the Team plan or any product other than the API").
+				return availabilityClass{}
+			}
 			c.deny = true
 			denyTiers = append(denyTiers, tiers...)
 		case classExclude:
@@ -419,6 +427,14 @@ func denialAt(f string, spec availabilitySpec) int {
 // vendor's modal one, outside a requirement.
 func offerDespiteCondition(f string, spec availabilitySpec) bool {
 	return !requirementRe.MatchString(f) && anyMatch(f, spec.firm...)
+}
+
+// exceptionNamesTier reports whether the exception tail of f ("unless
+// you are on the Team plan", "except for Enterprise customers") names a
+// tier.
+func exceptionNamesTier(lex *Lexicon, f string) bool {
+	loc := exceptionRe.FindStringIndex(f)
+	return loc != nil && lex.TiersNamed(f[loc[0]:]) != nil
 }
 
 // excludesTier reports whether an exclusion leaves out a tier the fragment
