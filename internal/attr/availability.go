@@ -150,7 +150,7 @@ var baaSpec = availabilitySpec{
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+|generally\s+)?(?:available|offered|provided|included)\b|\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}?\bavailable\b|\bwhich (?:is|are) (?:only\s+|also\s+)?available\b`),
 		// a service or plan is HIPAA-eligible or HIPAA-ready
 		regexp.MustCompile(`\b(?:is|are)\s+(?:a\s+|an\s+|one of (?:our|the)\s+)?(?:\w+\s+)?hipaa[\s-](?:eligible|ready|enabled|compliant)\b|\bhipaa[\s-](?:eligible|ready|enabled)\s+(?:services?|products?|offerings?|plans?|api|apis|access|integrations?|tiers?|versions?|mode|service)\b`),
-		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|supporting|enable|enables)\s+(?:\w+\s+){0,4}?hipaa(?:[\s-](?:ready|readiness|eligible|compliance|compliant|workloads))?\b`),
+		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|supporting|enable|enables)\s+(?:\w+\s+){0,4}?hipaa(?:[\s-](?:ready|readiness|eligible|compliance|compliant|workloads))?\b|\b(?:offer|offers|offered|provide|provides)\b[^;.]{0,80}?\bhipaa[\s-](?:ready|readiness|eligible)\b`),
 		// a BAA covers something the sentence names, or may be relied on
 		regexp.MustCompile(`\b(?:can|may)\s+(?:also\s+)?(?:cover|include)\b[^;]{0,40}?\b(?:under|with|by)\s+(?:a|an|the|your|our|its)?\s*(?:\w+\s+){0,3}?(?:baa|business associate)`),
 		regexp.MustCompile(`\b(?:who|that)\s+(?:have|has)\s+(?:signed|executed|entered into)?\s*(?:a|an|the|our|their)?\s*(?:\w+\s+){0,3}?(?:baa|business associate (?:agreement|addendum))\b[^;]{0,40}?\b(?:can|may)\s+(?:\w+\s+)?(?:use|process|submit|send|store|handle|turn on|enable)\b`),
@@ -187,7 +187,7 @@ var zdrSpec = availabilitySpec{
 	},
 	offer: []*regexp.Regexp{
 		regexp.MustCompile(`\b` + zdrName + `\b(?:\s*\(zdr\))?[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+|generally\s+)?(?:available|offered|provided|supported)\b`),
-		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|make available|makes available)\b[^;]{0,40}?\b` + zdrName + `\b`),
+		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|make available|makes available)\b[^;.]{0,80}?\b` + zdrName + `\b`),
 		zdrCanGet, zdrWillApply,
 		regexp.MustCompile(`\b(?:to which|for which|where)\s+` + zdrName + `\s+applies\b|\b` + zdrName + `\s+(?:applies|is applied)\s+(?:to|when|for)\b|\b` + zdrName + `[\s-]eligible\b(?:\s+(?:endpoints?|features?|apis?|models?|services?|products?|tools?|requests?|calls?|workloads?)\b|[^\w\s]|\s*$)|\b(?:is|are)\s+(?:also\s+)?eligible\s+for\s+` + zdrName + `\b`),
 		regexp.MustCompile(`\b` + zdrName + `\b(?:\s*\(zdr\))?\s+is\s+(?:an?|the|our|[a-z]+'s)\s+(?:\w+\s+)?(?:commitment|arrangement|option|offering|feature|program|programme|policy)\b`),
@@ -204,6 +204,9 @@ var zdrSpec = availabilitySpec{
 // zeroByDefaultRe is a statement that nothing is kept anyway, so that no
 // zero data retention agreement is needed: an offer, not a refusal.
 var zeroByDefaultRe = regexp.MustCompile(`\bno\s+(?:separate\s+)?(?:` + zdrName + `\s+)?(?:addendum|agreement|arrangement|contract|opt-in|request)\s+(?:is\s+)?(?:required|needed|necessary)\b`)
+
+// sentenceEndRe is the end of a sentence inside a table cell.
+var sentenceEndRe = regexp.MustCompile(`[.!?](?:\s|$)`)
 
 // pointedOfferRe is an offer stated in a relative clause of a pointer.
 var pointedOfferRe = regexp.MustCompile(`,\s*which\s+(?:is|are)\s+(?:only\s+|also\s+|now\s+)?(?:available|offered)\b`)
@@ -494,7 +497,7 @@ func classifyRow(s sentence, spec availabilitySpec, named bool) (availabilityCla
 			c.offer = true
 		}
 	}
-	if !found && !strings.Contains(s.norm, ":") {
+	if !found && !strings.Contains(s.norm, ":") && !sentenceEndRe.MatchString(s.norm) {
 		found = true // a header row: the offering is a column, not a statement
 	}
 	return c, found

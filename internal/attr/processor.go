@@ -105,7 +105,7 @@ func newProcessorPatterns(lex *Lexicon) processorPatterns {
 		elided:    regexp.MustCompile(`\b(?:(` + modelVendor + `)|(` + cloud + `))\s+(?:the|a|an|its|their)\s+(?:independent\s+)?(?:data\s+)?(sub-?)?processors?\b`),
 		onBehalf:  regexp.MustCompile(`\b(?:(` + modelVendor + `)|(` + cloud + `))\s+(?:\w+\s+){0,2}?process(?:es)?\b[^;]{0,60}?\b(?:on\s+(?:[\w']+\s+){0,2}behalf|as\s+(?:instructed|directed)\s+by)\b`),
 		ownTerms:  regexp.MustCompile(`\b(?:its|their|whose)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?` + termsDoc + `\b`),
-		channel:   regexp.MustCompile(`\b(?:through|via|on|in|from|using)\s+(?:the\s+)?(` + lex.clouds.String() + `)`),
+		channel:   regexp.MustCompile(`\b(?:through|via)\s+(?:the\s+)?(` + lex.clouds.String() + `)|\b(?:access\w*|use|uses|using|buy|buys|bought|purchas\w*|reach\w*|subscrib\w*|sold|transact\w*)\b[^;,]{0,40}?\b(?:on|in|from)\s+(?:the\s+)?(` + lex.clouds.String() + `)`),
 		names:     regexp.MustCompile(lex.vendor.String() + `|` + lex.products.String() + `|` + lex.clouds.String() + `|` + lex.tierNames.String()),
 	}
 }
@@ -187,7 +187,7 @@ func readProcessor(lex *Lexicon, sents []sentence) Reading {
 // customers, not the page's tiers.
 func untieredChannel(lex *Lexicon, norm string) bool {
 	for _, m := range lex.proc.channel.FindAllStringSubmatch(norm, -1) {
-		name := foldName(m[1])
+		name := foldName(m[1] + m[2])
 		if !lex.cloudIsTier(name) {
 			return true
 		}

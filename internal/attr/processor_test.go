@@ -48,6 +48,7 @@ func TestReadProcessor(t *testing.T) {
 		}, want: cloud},
 		// A cloud that is no tier, named as the way in, speaks for none.
 		{name: "untiered cloud channel", clauses: []string{"If you reach Claude through Vertex AI, Google is the processor."}, want: unknown},
+		{name: "hosting location is no channel", clauses: []string{"Anthropic acts as the processor for data it hosts on Google Cloud servers."}, want: vendor},
 		{name: "vendor processes on behalf", vendor: "lumen", clauses: []string{"Lumen processes the personal data in your prompts on your behalf, in line with your instructions."}, want: vendor},
 		{name: "vendor processes as a processor", vendor: "lumen", clauses: []string{"Lumen handles and processes Customer data as a processor."}, want: vendor},
 		{name: "elided role", vendor: "lumen", clauses: []string{"The customer is the controller and Lumen the processor of that data."}, want: vendor},
