@@ -211,6 +211,21 @@ var sentenceEndRe = regexp.MustCompile(`[.!?](?:\s|$)`)
 // pointedOfferRe is an offer stated in a relative clause of a pointer.
 var pointedOfferRe = regexp.MustCompile(`,\s*which\s+(?:is|are)\s+(?:only\s+|also\s+|now\s+)?(?:available|offered)\b`)
 
+// pointedOffer reports whether f, a pointer, says in a relative clause
+// that the offering itself (named right before it) is available.
+func pointedOffer(f string, spec availabilitySpec) bool {
+	loc := pointedOfferRe.FindStringIndex(f)
+	if loc == nil {
+		return false
+	}
+	ms := spec.topic.FindAllStringIndex(f[:loc[0]], -1)
+	if len(ms) == 0 {
+		return false
+	}
+	between := f[ms[len(ms)-1][1]:loc[0]]
+	return len(between) <= 40 && !strings.ContainsAny(between, ",;")
+}
+
 // requirementRe marks a requirement ("coverage requires signing the BAA").
 var requirementRe = regexp.MustCompile(`\brequir(?:e|es|ed|ing|ements?)\b`)
 
@@ -310,7 +325,7 @@ func classifySentence(lex *Lexicon, s sentence, spec availabilitySpec) availabil
 		if pointerRe.MatchString(f) {
 			// "If you have questions about our BAA, which is only available
 			// to …, read this article": the relative clause still states.
-			if spec.topic.MatchString(f) && pointedOfferRe.MatchString(f) {
+			if pointedOffer(f, spec) {
 				c.offer = true
 				offerTiers = append(offerTiers, lex.TiersNamed(beforeException(f))...)
 			}

@@ -114,6 +114,7 @@ func TestReadZDR(t *testing.T) {
 		{name: "no agreement needed", clauses: []string{"The platform stores no prompts, so no zero data retention addendum is needed."}, want: avail},
 		{name: "cannot be set up for a named tier", vendor: "lumen", clauses: []string{"Personal plan accounts cannot be set up for zero data retention."}, want: notAvail},
 		{name: "can turn on zdr", vendor: "lumen", clauses: []string{"Business plan admins can turn on zero data retention in settings."}, want: avail},
+		{name: "another offering's pointer", clauses: []string{"If you have questions about our BAA, which is only available to customers who qualify for zero data retention, please read this article."}, want: unknown},
 		{name: "eligible column described", clauses: []string{"Some tools are marked with a note in the ZDR eligible column."}, want: unknown},
 		{name: "offer of a list of arrangements", clauses: []string{"We offer two ways to handle data for the API: zero data retention and a HIPAA-ready setup."}, want: avail},
 		{name: "headerless feature row", clauses: []string{
