@@ -2,6 +2,7 @@ package attr
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -26,7 +27,29 @@ const (
 
 var (
 	// roleRe is a role statement; group 1 is set for a sub-processor.
-	roleRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+act\s+as|operates?\s+as|functions?\s+as)\s+(?:the\s+|an\s+|a\s+)?(?:(?:the\s+)?(?:customer|controller|your|its|their)(?:'s|’s|s')?\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?(sub-?)?processors?\b`)
+	roleRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+act\s+as|operates?\s+as|functions?\s+as|(as))\s+(?:the\s+|an\s+|a\s+)?(?:(?:the\s+)?(?:customer|controller|your|its|their|our)(?:'s|’s|s')?\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?(sub-?)?processors?\b`)
+	// ourSubRe is the vendor's own sub-processor ("as our subprocessor"):
+	// a cloud that hosts the vendor's service, not the cloud tier.
+	ourSubRe = regexp.MustCompile(`\b(?:our|its|their)\s+(?:data\s+)?sub-?processors?\b|\bsub-?processors?\s+(?:to|that|which|who)\s+(?:host|hosts|provide|provides|run|runs|support|supports)\b`)
+	// subprocessorWordRe mentions sub-processors at all.
+	subprocessorWordRe = regexp.MustCompile(`\bsub-?processors?\b`)
+	// dataWordRe is a sentence about data or its use: which terms govern
+	// something else (credits, trademarks) says nothing here.
+	dataWordRe = regexp.MustCompile(`\b(?:data|process\w*|prompts?|inputs?|outputs?|completions?|content|information|use|usage|access\w*|dpa|handl\w*)\b`)
+	// moreSetAsideRe is a party named only to be set aside ("… instead of
+	// Lumen's", "rather than the vendor's terms").
+	moreSetAsideRe = regexp.MustCompile(`\b(?:instead of|rather than|in place of)\s+[^,.;]*`)
+	// useOfRe finds what a governing statement governs the use of ("use of
+	// the Academy is subject to …").
+	useOfRe = regexp.MustCompile(`\buse of\s+([^,;]+?)\s+(?:is|are|will be|shall be|remains?)\s+(?:\w+\s+)?(?:subject to|governed by|covered by)\b`)
+	// useOfGenericRe are the words a governed use may name besides the
+	// parties, products and tiers: the offering itself.
+	useOfGenericRe = regexp.MustCompile(`\b(?:the|our|your|its|their|a|an|any|these|this|services?|models?|apis?|platform|products?|offerings?|through|via|on|in|of|and|or|with|hosted|marketplace|cloud)\b`)
+	// notGovernRe is a denial that terms govern or apply.
+	notGovernRe = regexp.MustCompile(`\b(?:do not|does not|don't|doesn't|shall not|will not|won't|never|no longer)\s+(?:\w+\s+)?(?:apply|govern)\b|\bnot\s+(?:be\s+)?(?:subject to|governed by|covered by)\b`)
+	// govCellRe is the header of a table column about which agreement
+	// governs the data.
+	govCellRe = regexp.MustCompile(`\bgovern\w*|\bagreements?\b|\bterms\b|\bdpa\b|\bdata processing\b|\bprocessor\b|\bcontract\b`)
 	// processorRowRe is a table row "| Data processor | X | Y |".
 	processorRowRe = regexp.MustCompile(`\bdata processor\s*\|([^\n]*)`)
 	// governRe marks a sentence about which terms govern the data.
@@ -48,13 +71,28 @@ type processorPatterns struct {
 	noShare *regexp.Regexp
 	// govVendor / govCloud: a party's own terms or DPA.
 	govVendor, govCloud *regexp.Regexp
+	// elided: a role with its verb left out ("Customer is the controller,
+	// and Lumen the processor"); group 1 for the model vendor, 2 for the
+	// cloud, 3 set for a sub-processor.
+	elided *regexp.Regexp
+	// onBehalf: a party processes data on someone's behalf.
+	onBehalf *regexp.Regexp
+	// ownTerms: "its own terms", "whose terms": the terms of the party
+	// named last before it.
+	ownTerms *regexp.Regexp
+	// channel: access through a cloud ("if you access the models through
+	// Cirrus").
+	channel *regexp.Regexp
+	// names: every name of a party or product, to set them aside.
+	names *regexp.Regexp
 }
 
 func newProcessorPatterns(lex *Lexicon) processorPatterns {
 	modelVendor := `(?:` + lex.vendor.String() + `|` + modelVendorWords + `)`
 	cloud := `(?:` + lex.clouds.String() + `|` + cloudWords + `)`
 	governs := func(party string) string {
-		return `\b` + party + `'s?\s+(?:[\w-]+\s+){0,3}?` + termsDoc + `\b|\bthe\s+` + party + `\s+(?:[\w-]+\s+){0,4}?` + termsDoc + `\b|\bterms\b[^;]{0,40}?\b(?:provided by|from|of)\s+` + party + `\b`
+		return `\b` + party + `'s?\s+(?:[\w-]+\s+){0,3}?` + termsDoc + `\b|\b` + party + `\s+(?:[\w-]+\s+){0,4}?` + termsDoc + `\b|\bterms\b[^;]{0,40}?\b(?:provided by|from|of)\s+` + party + `\b` +
+			`|\b(?:agreements?|contracts?|terms|dpa)\s+(?:you have\s+|you hold\s+)?with\s+(?:the\s+)?` + party + `\b|\bcontracts?\s+with\s+(?:the\s+)?` + party + `\b`
 	}
 	return processorPatterns{
 		party:     regexp.MustCompile(`\b(?:(` + modelVendor + `)|(` + cloud + `))\b`),
@@ -64,18 +102,32 @@ func newProcessorPatterns(lex *Lexicon) processorPatterns {
 			`|\b(?:no|not|never|neither|nor|nothing)\b[^;]{0,80}?\b(?:shared|sent|passed|disclosed|transmitted)\s+(?:\w+\s+)?(?:with|to)\s+(?:the\s+|any\s+)?` + modelVendor + `\b`),
 		govVendor: regexp.MustCompile(governs(modelVendor) + `|\bterms(?: of (?:use|service))?\s+` + modelVendor + `\s+provides\b`),
 		govCloud:  regexp.MustCompile(governs(cloud)),
+		elided:    regexp.MustCompile(`\b(?:(` + modelVendor + `)|(` + cloud + `))\s+(?:the|a|an|its|their)\s+(?:independent\s+)?(?:data\s+)?(sub-?)?processors?\b`),
+		onBehalf:  regexp.MustCompile(`\b(?:(` + modelVendor + `)|(` + cloud + `))\s+(?:\w+\s+){0,2}?process(?:es)?\b[^;]{0,60}?\b(?:on\s+(?:[\w']+\s+){0,2}behalf|as\s+(?:instructed|directed)\s+by)\b`),
+		ownTerms:  regexp.MustCompile(`\b(?:its|their|whose)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?` + termsDoc + `\b`),
+		channel:   regexp.MustCompile(`\b(?:through|via)\s+(?:the\s+)?(` + lex.clouds.String() + `)|\b(?:access\w*|use|uses|using|buy|buys|bought|purchas\w*|reach\w*|subscrib\w*|sold|transact\w*)\b[^;,]{0,40}?\b(?:on|in|from)\s+(?:the\s+)?(` + lex.clouds.String() + `)`),
+		names:     regexp.MustCompile(lex.vendor.String() + `|` + lex.products.String() + `|` + lex.clouds.String() + `|` + lex.tierNames.String()),
 	}
 }
 
 // readProcessor reads the data-processor attribute: whose terms and DPA
 // govern the data. "vendor" when the model's vendor is the processor or its
-// terms govern ("Anthropic acts as data processor", "governed by
-// Anthropic's commercial terms and DPA", a "Data processor | Anthropic"
-// table row); "cloud-provider" when the cloud platform is ("the model
-// provider does not have access to your data", "Bedrock doesn't share your
-// data with model providers", "processed under Microsoft's product terms and
-// DPA", "the cloud provider is the data processor", the vendor acting as
-// a sub-processor).
+// terms govern ("Anthropic acts as data processor", "Lumen processes
+// Customer Personal Data on Customer's behalf", "governed by Anthropic's
+// commercial terms and DPA", "your agreement with Lumen governs your data",
+// a "Data processor | Anthropic" table row); "cloud-provider" when the cloud
+// platform is ("the model provider does not have access to your data",
+// "Bedrock doesn't share your data with model providers", "processed under
+// Microsoft's product terms and DPA", "governed by your agreement with
+// Stratus", "the cloud provider is the data processor", the vendor acting
+// as a sub-processor).
+//
+// Nothing is read from a cloud named as the vendor's own sub-processor
+// ("we use Stratus as a subprocessor to host the API"), a list of
+// sub-processors, a controller statement, a definition, terms that govern
+// something else than data (credits, one named product's use), or a cloud
+// named as an access channel in a sentence that names no tier (the cloud
+// is then no tier of the page).
 //
 // Statements of role or access outrank statements of which terms govern;
 // among statements of one rank the value said most often wins, the first
@@ -87,16 +139,32 @@ func readProcessor(lex *Lexicon, sents []sentence) Reading {
 	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue(noClauses)}
 	}
+	pp := lex.proc
 	var strong, govern []vote
 	var deciding []sentence
 	for _, s := range sents {
+		if definitionRe.MatchString(s.norm) {
+			continue
+		}
 		norm := setAsideRe.ReplaceAllString(s.norm, " ")
-		if v := processorRole(lex.proc, norm); v != "" {
+		norm = moreSetAsideRe.ReplaceAllString(norm, " ")
+		named := s.tiers != nil || lex.TiersNamed(s.text) != nil
+		if !named && untieredChannel(lex, norm) {
+			continue // about a cloud that is no tier: it speaks for none
+		}
+		if v, ok := processorRow(pp, s, named); ok {
+			if v != "" {
+				strong = append(strong, vote{s, v})
+				deciding = append(deciding, s)
+			}
+			continue
+		}
+		if v := processorRole(pp, norm); v != "" {
 			strong = append(strong, vote{s, v})
 			deciding = append(deciding, s)
 			continue
 		}
-		if v := processorTerms(lex.proc, norm); v != "" {
+		if v := processorTerms(pp, norm); v != "" {
 			govern = append(govern, vote{s, v})
 			deciding = append(deciding, s)
 		}
@@ -111,6 +179,57 @@ func readProcessor(lex *Lexicon, sents []sentence) Reading {
 	}
 	r.Sentences = texts(deciding)
 	return r
+}
+
+// untieredChannel reports whether norm speaks of reaching the models
+// through a cloud that no tier is named after ("if you access the models
+// through Cirrus Cloud, …"): such a sentence is about that cloud's
+// customers, not the page's tiers.
+func untieredChannel(lex *Lexicon, norm string) bool {
+	for _, m := range lex.proc.channel.FindAllStringSubmatch(norm, -1) {
+		name := foldName(m[1] + m[2])
+		if !lex.cloudIsTier(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// cloudIsTier reports whether a cloud's name is part of a tier's name
+// ("Bedrock" of "Amazon Bedrock").
+func (l *Lexicon) cloudIsTier(name string) bool {
+	re := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
+	for k := range l.tierIDs {
+		if re.MatchString(k) || strings.Contains(name, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// processorRow reads a table row "Offering: Stratus | Agreement that
+// governs your data: Stratus customer agreement": the party a cell under a
+// column about the governing agreement names, for the tier the row names.
+// ok is false when no column is about it.
+func processorRow(pp processorPatterns, s sentence, named bool) (string, bool) {
+	if s.clause.Kind != terms.KindTableRow && !strings.Contains(s.norm, " | ") {
+		return "", false
+	}
+	found := false
+	for _, cell := range strings.Split(s.norm, "|") {
+		header, value, ok := strings.Cut(cell, ":")
+		if !ok || !govCellRe.MatchString(header) {
+			continue
+		}
+		found = true
+		if !named {
+			continue
+		}
+		if v := partyValue(pp, value); v != "" {
+			return v, true
+		}
+	}
+	return "", found
 }
 
 // processorRole reads a statement of role or access, fragment by
@@ -129,23 +248,70 @@ func processorRole(pp processorPatterns, norm string) string {
 			}
 			return ProcessorCloud
 		}
+		if ourSubRe.MatchString(f) {
+			continue // the vendor's own sub-processor: hosting, not the cloud tier
+		}
 		for _, loc := range roleRe.FindAllStringSubmatchIndex(f, -1) {
-			sub := loc[2] >= 0
+			as, sub := loc[2] >= 0, loc[4] >= 0
 			if negated(f, loc[0]) {
 				continue // "does not act as the processor"
 			}
-			if v := roleSubject(pp, f[:loc[0]]); v != "" {
-				if sub { // the sub-processor works under the other party's terms
-					if v == ProcessorVendor {
-						return ProcessorCloud
-					}
-					return ProcessorVendor
-				}
-				return v
+			v := ""
+			if as {
+				v = lastParty(pp, f[:loc[0]]) // "uses X as a subprocessor", "processes … as a processor"
+			} else {
+				v = roleSubject(pp, f[:loc[0]])
 			}
+			if v != "" {
+				return subRole(v, sub)
+			}
+		}
+		for _, m := range pp.elided.FindAllStringSubmatchIndex(f, -1) {
+			if negated(f, m[0]) {
+				continue
+			}
+			v := ProcessorCloud
+			if m[2] >= 0 {
+				v = ProcessorVendor
+			}
+			return subRole(v, m[6] >= 0)
+		}
+		for _, m := range pp.onBehalf.FindAllStringSubmatchIndex(f, -1) {
+			if negated(f, m[0]) {
+				continue
+			}
+			if m[2] >= 0 {
+				return ProcessorVendor
+			}
+			return ProcessorCloud
 		}
 	}
 	return ""
+}
+
+// subRole is the value of a role played by the party of value v: a
+// sub-processor works under the other party's terms, and a cloud that is
+// the vendor's sub-processor only hosts the vendor's service (nothing).
+func subRole(v string, sub bool) string {
+	switch {
+	case !sub:
+		return v
+	case v == ProcessorVendor:
+		return ProcessorCloud
+	}
+	return ""
+}
+
+// lastParty classes the party named last in s, "" when none is.
+func lastParty(pp processorPatterns, s string) string {
+	ms := pp.party.FindAllStringSubmatch(s, -1)
+	if len(ms) == 0 {
+		return ""
+	}
+	if ms[len(ms)-1][1] != "" {
+		return ProcessorVendor
+	}
+	return ProcessorCloud
 }
 
 // roleSubject classes the subject of the role verb that follows before:
@@ -185,12 +351,45 @@ func partyValue(pp processorPatterns, s string) string {
 }
 
 // processorTerms reads a statement of which party's terms govern: the
-// sentence must speak of governing and name one party's terms only.
+// sentence must speak of governing data or its use and name one party's
+// terms only ("its own terms", "whose terms" are the terms of the party
+// named last before them). A sentence about the vendor's sub-processors,
+// or governing the use of one product of the vendor's that is no tier,
+// says nothing.
 func processorTerms(pp processorPatterns, norm string) string {
-	if !governRe.MatchString(norm) {
+	if !governRe.MatchString(norm) || !dataWordRe.MatchString(norm) || subprocessorWordRe.MatchString(norm) {
 		return ""
 	}
+	// A statement that some terms do not govern says nothing of whose do:
+	// such clauses are left out ("these Terms do not apply to use of the
+	// Academy", "…; the Stratus agreement does" stays).
+	var kept []string
+	for _, f := range fragments(norm) {
+		for _, part := range strings.Split(f, ", and ") {
+			if !notGovernRe.MatchString(part) {
+				kept = append(kept, part)
+			}
+		}
+	}
+	norm = strings.Join(kept, "; ")
+	if !governRe.MatchString(norm) && !strings.Contains(norm, " does") {
+		return ""
+	}
+	if m := useOfRe.FindStringSubmatch(norm); m != nil {
+		rest := useOfGenericRe.ReplaceAllString(pp.names.ReplaceAllString(m[1], " "), " ")
+		if strings.TrimSpace(rest) != "" {
+			return "" // the use of a product the page names no tier for
+		}
+	}
 	v, c := pp.govVendor.MatchString(norm), pp.govCloud.MatchString(norm)
+	for _, loc := range pp.ownTerms.FindAllStringIndex(norm, -1) {
+		switch lastParty(pp, norm[:loc[0]]) {
+		case ProcessorVendor:
+			v = true
+		case ProcessorCloud:
+			c = true
+		}
+	}
 	switch {
 	case v && !c:
 		return ProcessorVendor
