@@ -56,10 +56,10 @@ var (
 	// conditionalRe marks a fragment whose negation is a condition, not a
 	// statement ("if ZDR is not enabled, …").
 	conditionalRe = regexp.MustCompile(`^(?:if|unless|when|where|whether)\b|\b(?:if|unless|whether)\s+(?:you|your|the|a|an|it|this|customers?|users?)\b[^;]*\b(?:not|n't)\b`)
-	// conditionRe marks a fragment that states a condition or requirement
+	// offerConditionRe marks a fragment that states a condition or requirement
 	// rather than an offer ("if you have a BAA, …", "coverage requires
 	// signing the BAA", "where a feature may be eligible for ZDR").
-	conditionRe = regexp.MustCompile(`^(?:if|when|whenever|once|where|unless|until|whether)\b|\b(?:if|when|whenever|unless)\s+(?:you|your|the|a|an|it|this|that|customers?|users?|organi[sz]ations?|an?\s+\w+)\b|\brequir(?:e|es|ed|ing|ements?)\b|\b(?:may|might|could)\s+(?:also\s+)?(?:be|become)\s+(?:\w+[\s-])?eligible\b`)
+	offerConditionRe = regexp.MustCompile(`^(?:if|when|whenever|once|where|unless|until|whether)\b|\b(?:if|when|whenever|unless)\s+(?:you|your|the|a|an|it|this|that|customers?|users?|organi[sz]ations?|an?\s+\w+)\b|\brequir(?:e|es|ed|ing|ements?)\b|\b(?:may|might|could)\s+(?:also\s+)?(?:be|become)\s+(?:\w+[\s-])?eligible\b`)
 	// partScopeRe finds what a denial is limited to: a named plan, product,
 	// feature or group of customers ("for consumer plans", "on the Team
 	// plan", "to beta features", "to new customers").
@@ -94,10 +94,10 @@ var (
 	// ellipticDenialRe is the elliptic second half of "offered to X, but
 	// not to Y".
 	ellipticDenialRe = regexp.MustCompile(`^(?:and\s+|or\s+)?not\s+(?:to|for|on|in|with|through|via|under)\b`)
-	// cellYesRe and cellNoRe are the cells of a table that answer a
+	// offerCellYesRe and offerCellNoRe are the cells of a table that answer a
 	// column about the offering.
-	cellYesRe = regexp.MustCompile(`^(?:yes|y|✓|✔|available|offered|included|supported|provided|eligible|enabled|on request|by request|by agreement|upon request|with (?:a |an )?(?:signed |separate )?(?:agreement|addendum|contract)|optional|self-service|standard|default|by default)\b`)
-	cellNoRe  = regexp.MustCompile(`^(?:no|n|✗|✘|x|not\b|unavailable|none|n/a|—|-|–|ineligible|excluded|not applicable)`)
+	offerCellYesRe = regexp.MustCompile(`^(?:yes|y|✓|✔|available|offered|included|supported|provided|eligible|enabled|on request|by request|by agreement|upon request|with (?:a |an )?(?:signed |separate )?(?:agreement|addendum|contract)|optional|self-service|standard|default|by default)\b`)
+	offerCellNoRe  = regexp.MustCompile(`^(?:no|n|✗|✘|x|not\b|unavailable|none|n/a|—|-|–|ineligible|excluded|not applicable)`)
 )
 
 // denialPrefix is the negation that opens a denial ("we do not", "BAAs are no longer").
@@ -412,7 +412,7 @@ func classifyFragment(lex *Lexicon, f string, spec availabilitySpec, named bool)
 	if spec.effect != nil && anyMatch(f, spec.inForce...) && spec.effect.MatchString(f) {
 		return classOffer // "with ZDR, prompts are not stored"
 	}
-	if conditionRe.MatchString(f) && !offerDespiteCondition(f, spec) {
+	if offerConditionRe.MatchString(f) && !offerDespiteCondition(f, spec) {
 		return classNone
 	}
 	if anyMatch(f, spec.offer...) {
@@ -506,9 +506,9 @@ func classifyRow(s sentence, spec availabilitySpec, named bool) (availabilityCla
 		}
 		value = strings.TrimSpace(value)
 		switch {
-		case cellNoRe.MatchString(value):
+		case offerCellNoRe.MatchString(value):
 			c.deny = true
-		case cellYesRe.MatchString(value):
+		case offerCellYesRe.MatchString(value):
 			c.offer = true
 		}
 	}

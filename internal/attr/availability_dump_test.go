@@ -61,7 +61,7 @@ func TestDumpPieces(t *testing.T) {
 					t.Logf("%s: %v", src.ID, err)
 					continue
 				}
-				docs, names = append(docs, d), append(names, "html")
+				docs, names = append(docs, d.Document), append(names, "html")
 			}
 			if b, err := os.ReadFile(filepath.Join(root, "text", src.ID+".md")); err == nil {
 				for _, m := range pieceRe.FindAllStringSubmatch(string(b), -1) {

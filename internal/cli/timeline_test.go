@@ -22,8 +22,10 @@ tiers:
     label: Consumer
   - id: team
     label: Team
+    names: [Team plan]
   - id: enterprise
     label: Enterprise
+    names: [Enterprise plan]
 documents:
   - id: example-terms
     url: https://example.test/terms
