@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/deliver"
 	"github.com/clausewatch/clausewatch/internal/diff"
 	"github.com/clausewatch/clausewatch/internal/fetch"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
@@ -19,6 +20,7 @@ import (
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/textesc"
+	"github.com/clausewatch/clausewatch/internal/webhook"
 )
 
 type checkFlags struct {
@@ -28,16 +30,18 @@ type checkFlags struct {
 	timeout     time.Duration
 	retries     int
 	quiet       bool
-	staleAfter  staleAfter // --stale-after: remind of a source failing past it
-	webhook     string     // --webhook: POST the run's notable events here
-	notify      bool       // --notify: email the reports of new changes afterwards
-	mail        mailFlags  // its mail settings (notify.go)
+	staleAfter  staleAfter    // --stale-after: remind of a source failing past it
+	webhook     string        // --webhook: POST the run's notable events here
+	hookTimeout time.Duration // --webhook-timeout: bound of one delivery attempt
+	notify      bool          // --notify: email the reports of new changes afterwards
+	mail        mailFlags     // its mail settings (notify.go)
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 	if withSources {
 		fs.Var(&f.sources, "source", "check only this source `id` (repeatable, or comma-separated)")
-		fs.Func("webhook", "after the run, POST its notable events as JSON to `URL` (signed with $"+webhookSecretEnv+" when set)", webhookFlag(&f.webhook))
+		fs.Func("webhook", "after the run, POST its notable events as JSON to `URL` (signed with $"+webhookSecretEnv+" when set), through the outbox", webhookFlag(&f.webhook))
+		fs.DurationVar(&f.hookTimeout, "webhook-timeout", webhook.DefaultTimeout, "wait at most `time` for the webhook's answer (one attempt per run; the next run retries)")
 		fs.BoolVar(&f.notify, "notify", false, "then email the reports of new changes (see 'clausewatch help notify')")
 		f.mail.register(fs, a)
 	}
@@ -165,6 +169,11 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	if err != nil {
 		return err
 	}
+	var hook *deliver.Webhook
+	if f.webhook != "" {
+		hook = a.webhookOutbox(f.webhook, f.hookTimeout)
+	}
+	hookReady := a.webhookBeforeRun(ctx, hook)
 	opts := pipeline.RunOptions{
 		Origin:   origin,
 		Schedule: schedule.Options{Concurrency: f.concurrency, HostDelay: time.Duration(explicitZero(int64(f.hostDelay)))},
@@ -194,7 +203,7 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	if ctx.Err() == nil {
 		reminded, remindErr = a.remind(ctx, rw, stale, res)
 	}
-	webhookFailed := a.webhookAfterRun(ctx, f.webhook, res)
+	webhookFailed := a.webhookAfterRun(ctx, hook, hookReady)
 	notifyErr := a.notifyAfterCheck(ctx, f)
 	err = runExit(ctx, res, len(srcs), webhookFailed, notifyErr)
 	switch code := ExitCode(err); {
@@ -221,6 +230,9 @@ func (f *checkFlags) validate() error {
 	}
 	if f.retries > maxRetries {
 		return usageErr("--retries %d: at most %d", f.retries, maxRetries)
+	}
+	if f.webhook != "" && f.hookTimeout <= 0 {
+		return usageErr("--webhook-timeout %s: want a positive duration", f.hookTimeout)
 	}
 	return nil
 }

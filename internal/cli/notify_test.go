@@ -114,11 +114,11 @@ func TestNotifySendsOnceAndRetries(t *testing.T) {
 		t.Fatalf("second notify: exit %d, %d messages\n%s\n%s", code, len(mail.Messages()), out, errs)
 	}
 
-	// The server refuses: the report is kept, exit 1; the next run sends it.
+	// The server refuses for now: the report is kept, exit 1; the next run sends it.
 	recordEvents(t, r.db, criticalEvent)
-	mail.Reject(554, "mailbox unavailable")
+	mail.Reject(451, "mailbox busy, try later")
 	out, errs, code = r.run("notify", "--config", cfg)
-	if code != cli.ExitFailure || !strings.Contains(out, "kept") || !strings.Contains(out, "attempt 1 failed") ||
+	if code != cli.ExitFailure || !strings.Contains(out, "kept") || !strings.Contains(out, "refused for now (attempt 1 of 5)") ||
 		!strings.Contains(errs, "2 reports not sent; kept in the outbox") {
 		t.Fatalf("refused notify: exit %d\n%s\n%s", code, out, errs)
 	}
@@ -162,7 +162,7 @@ func TestNotifyFlagsOnly(t *testing.T) {
 		t.Fatalf("notify: exit %d\n%s\n%s", code, out, errs)
 	}
 	got := mail.Messages()
-	if len(got) != 1 || strings.Join(got[0].To, ",") != "a@example.org,b@example.org" || got[0].From != "cw@example.org" {
+	if len(got) != 2 || strings.Join(recipients(got), ",") != "a@example.org,b@example.org" || got[0].From != "cw@example.org" || got[0].ID != got[1].ID {
 		t.Fatalf("server received %+v", recipients(got))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -107,10 +108,17 @@ func TestCheckWebhook(t *testing.T) {
 	}
 	body, head := hook.bodies[0], hook.heads[0]
 
-	t.Run("body is the changes JSON", func(t *testing.T) {
+	t.Run("body carries the changes JSON", func(t *testing.T) {
+		var p webhook.Payload
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Fatalf("body is not the payload object: %v\n%s", err, body)
+		}
+		if p.Delivery == "" || p.Timestamp != "2026-03-01T03:00:00Z" {
+			t.Errorf("delivery %q, timestamp %q (want the run's time)", p.Delivery, p.Timestamp)
+		}
 		var evs []terms.Event
-		if err := json.Unmarshal(body, &evs); err != nil {
-			t.Fatalf("body is not a JSON array of events: %v\n%s", err, body)
+		if err := json.Unmarshal(p.Events, &evs); err != nil {
+			t.Fatalf("events are not a JSON array of events: %v\n%s", err, p.Events)
 		}
 		found := false
 		for _, e := range evs {
@@ -130,8 +138,11 @@ func TestCheckWebhook(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("changes: exit %d\n%s", code, errs)
 		}
-		if string(body) != want {
-			t.Errorf("body:\n%s\nchanges --format json:\n%s", body, want)
+		var got, wantAny any
+		json.Unmarshal(p.Events, &got)
+		json.Unmarshal([]byte(want), &wantAny)
+		if !reflect.DeepEqual(got, wantAny) {
+			t.Errorf("events:\n%s\nchanges --format json:\n%s", p.Events, want)
 		}
 	})
 

@@ -1,19 +1,27 @@
-// Package deliver turns change events into email reports and delivers them
-// through an outbox, so that no report is lost and none is sent twice but
-// for one narrow case.
+// Package deliver turns change events into email reports and webhook
+// deliveries and sends them through an outbox in the database, so that no
+// report is lost and none is sent twice but for two narrow cases.
 //
 // Queue reads the events recorded since the last queue (state key
 // MarkerKey), composes one message per subscription whose filters match
 // some of them, and in ONE transaction inserts those messages into the
 // outbox and advances the marker: a crash leaves either both or neither,
-// so an event is never queued twice nor skipped.
+// so an event is never queued twice nor skipped. Webhook does the same for
+// one webhook URL, with a marker of its own.
 //
-// Flush sends every pending outbox message, then marks it sent in a small
-// transaction of its own. A failed send (server down, refused, timed out)
-// counts the attempt, keeps the error and leaves the message for the next
-// run. A crash after the server accepted a message but before it was marked
-// sent makes the next run send it again: at most one duplicate per message,
-// with the same Message-ID header, which lets mail clients drop the copy.
+// Flush sends every pending outbox message to each of its recipients in an
+// SMTP transaction of their own, the recipients being those the
+// subscription has now (a fixed address in the settings applies to the
+// reports still pending). What happened to each recipient is recorded in a
+// small transaction after the send: accepted (never sent again), refused
+// for good with a 5xx (recorded, never retried), refused for now with a
+// 4xx (retried by the next runs, MaxTemporary times at most), or left
+// without an answer after the whole message went out (the server may hold
+// it: sent once more, never a third time). A crash after the server
+// accepted a message but before it was recorded makes the next run send it
+// again. Those are the two cases of a duplicate: at most one reaches a
+// recipient, with the same Message-ID header, which lets mail clients drop
+// the copy.
 package deliver
 
 import (
@@ -71,16 +79,35 @@ type Queued struct {
 	Marker   int64                 // the marker now: the last event row id read
 }
 
-// Failure is a send that failed; the message stays pending.
+// Limits of the retries of one recipient of one message.
+const (
+	// MaxTemporary is how many temporary refusals (4xx, a connection lost
+	// before the end of the message) a recipient gets before it is given
+	// up.
+	MaxTemporary = 5
+	// MaxUnanswered is how many times a message is sent to a recipient
+	// without the server answering before it is no longer sent: each such
+	// send may have been delivered.
+	MaxUnanswered = 2
+)
+
+// Failure is a message that did not reach every recipient it was tried for
+// in this Flush.
 type Failure struct {
-	Message store.OutboxMessage // as it was before the attempt
-	Err     error
+	Message store.OutboxMessage // as recorded after the attempt
+	// Results are the recipients tried and how each went (nil when Err
+	// reached none of them).
+	Results []notify.Result
+	Err     error // the failure that reached every recipient, or the recipients' errors joined
 }
+
+// Kept reports whether the message stays in the outbox for the next run.
+func (f Failure) Kept() bool { return f.Message.Pending() }
 
 // Flushed is the outcome of Flush.
 type Flushed struct {
-	Sent   []store.OutboxMessage // marked sent in this run
-	Failed []Failure             // still pending after a failed attempt
+	Sent   []store.OutboxMessage // every recipient tried in this run accepted it
+	Failed []Failure             // some recipient did not; kept in the outbox unless none is left to try
 }
 
 // Compose builds one message per subscription, in subscription order, for
@@ -181,15 +208,15 @@ func messageID(sub notify.Subscription, ids []string, from string) string {
 	return fmt.Sprintf("clausewatch.%s.%s@%s", sub.Name, hex.EncodeToString(h.Sum(nil))[:20], domain)
 }
 
-// marker reads MarkerKey.
-func marker(ctx context.Context, get func(context.Context, string) (string, bool, error)) (int64, error) {
-	v, ok, err := get(ctx, MarkerKey)
+// marker reads the marker under key (MarkerKey, or a webhook's).
+func marker(ctx context.Context, get func(context.Context, string) (string, bool, error), key string) (int64, error) {
+	v, ok, err := get(ctx, key)
 	if err != nil || !ok {
 		return 0, err
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("state %s: %q is not an event number", MarkerKey, v)
+		return 0, fmt.Errorf("state %s: %q is not an event number", key, v)
 	}
 	return n, nil
 }
@@ -200,7 +227,7 @@ func marker(ctx context.Context, get func(context.Context, string) (string, bool
 func (d *Deliverer) Queue(ctx context.Context) (Queued, error) {
 	var q Queued
 	err := d.Store.Transact(ctx, func(tx *store.Tx) error {
-		after, err := marker(ctx, tx.GetState)
+		after, err := marker(ctx, tx.GetState, MarkerKey)
 		if err != nil {
 			return err
 		}
@@ -236,7 +263,7 @@ func (d *Deliverer) Queue(ctx context.Context) (Queued, error) {
 
 // Preview composes what Queue would queue now, writing nothing.
 func (d *Deliverer) Preview(ctx context.Context) ([]Composed, error) {
-	after, err := marker(ctx, d.Store.GetState)
+	after, err := marker(ctx, d.Store.GetState, MarkerKey)
 	if err != nil {
 		return nil, fmt.Errorf("preview reports: %w", err)
 	}
@@ -247,13 +274,14 @@ func (d *Deliverer) Preview(ctx context.Context) ([]Composed, error) {
 	return d.Compose(evs)
 }
 
-// Flush sends the pending outbox messages, oldest first, each marked sent
-// as soon as the server accepted it. A failed send is recorded on its row
-// (attempts, last error) and Flush goes on with the next; such failures are
-// in the result, not the error. The error reports a database failure or a
-// cancelled ctx; messages not tried stay pending. A message the server
-// accepted but that could not be marked sent is sent again by the next
-// Flush (at most one duplicate, with the same Message-ID).
+// Flush sends the pending outbox messages, oldest first, to each of their
+// current recipients not done with yet, and records how it went for each
+// as soon as the send returns. Failures are in the result, not the error:
+// a message refused for every recipient, the server down, one recipient
+// refused. The error reports a database failure or a cancelled ctx;
+// messages not tried stay pending. After a message the server left
+// unanswered Flush stops: the others wait for the next run rather than
+// for the same silence.
 func (d *Deliverer) Flush(ctx context.Context) (Flushed, error) {
 	var f Flushed
 	if d.Sender == nil {
@@ -267,28 +295,164 @@ func (d *Deliverer) Flush(ctx context.Context) (Flushed, error) {
 		if err := ctx.Err(); err != nil {
 			return f, fmt.Errorf("flush reports: %w", err)
 		}
-		msg := notify.Message{From: d.From, To: row.Recipients, Subject: row.Subject, Text: row.Text, HTML: row.HTML, ID: row.MessageID}
-		if serr := d.Sender.Send(ctx, msg); serr != nil {
-			if err := d.Store.MarkFailed(context.WithoutCancel(ctx), row.ID, serr.Error()); err != nil {
-				return f, fmt.Errorf("flush reports: %w", err)
-			}
-			f.Failed = append(f.Failed, Failure{Message: row, Err: serr})
-			continue
+		stop, err := d.flushOne(ctx, row, &f)
+		if err != nil || stop {
+			return f, err
 		}
-		if d.afterSend != nil {
-			if err := d.afterSend(row); err != nil {
-				return f, err
-			}
-		}
-		// The server has the message: record it even if ctx ends now.
-		if err := d.Store.MarkSent(context.WithoutCancel(ctx), row.ID); err != nil {
-			return f, fmt.Errorf("flush reports: message %s was sent but not marked; the next run sends it again: %w", row.MessageID, err)
-		}
-		row.Attempts++
-		row.LastError = ""
-		f.Sent = append(f.Sent, row)
 	}
 	return f, nil
+}
+
+// flushOne sends one pending message and records the outcome in f; stop
+// asks Flush to send nothing more in this run.
+func (d *Deliverer) flushOne(ctx context.Context, row store.OutboxMessage, f *Flushed) (stop bool, err error) {
+	to := d.recipients(row)
+	state := map[string]store.Delivery{}
+	for _, dl := range row.Deliveries {
+		state[addressKey(dl.Address)] = dl
+	}
+	var todo, again []string
+	for _, a := range to {
+		switch dl, seen := state[addressKey(a)]; {
+		case seen && dl.Final():
+		case seen && dl.Unanswered > 0:
+			again = append(again, a) // after the others: it may hang again
+		default:
+			todo = append(todo, a)
+		}
+	}
+	todo = append(todo, again...)
+	if len(todo) == 0 {
+		// Every current recipient is done with (the subscription lost the
+		// addresses it was still due to).
+		if err := d.Store.RecordAttempt(context.WithoutCancel(ctx), row.ID, store.Attempt{Done: true}); err != nil {
+			return false, fmt.Errorf("flush reports: %w", err)
+		}
+		return false, d.appendResult(ctx, f, row.ID, nil, nil)
+	}
+	msg := notify.Message{From: d.From, To: to, Envelope: todo, Subject: row.Subject, Text: row.Text, HTML: row.HTML, ID: row.MessageID}
+	results, serr := d.Sender.Send(ctx, msg)
+	if serr != nil {
+		att := store.Attempt{Error: serr.Error()}
+		if errors.Is(serr, notify.ErrInvalidMessage) {
+			// Never sendable: recorded as refused for every recipient.
+			for _, a := range todo {
+				dl := withAddress(state[addressKey(a)], a)
+				dl.State, dl.LastError = store.DeliveryFailed, serr.Error()
+				att.Deliveries = append(att.Deliveries, dl)
+			}
+			att.Done = true
+		}
+		if err := d.Store.RecordAttempt(context.WithoutCancel(ctx), row.ID, att); err != nil {
+			return false, fmt.Errorf("flush reports: %w", err)
+		}
+		return false, d.appendResult(ctx, f, row.ID, nil, serr)
+	}
+	if d.afterSend != nil {
+		if err := d.afterSend(row); err != nil {
+			return false, err
+		}
+	}
+	var att store.Attempt
+	var failures []string
+	for _, r := range results {
+		if r.Outcome == notify.NotTried {
+			continue
+		}
+		dl := next(withAddress(state[addressKey(r.Address)], r.Address), r)
+		state[addressKey(r.Address)] = dl
+		att.Deliveries = append(att.Deliveries, dl)
+		stop = stop || r.Outcome == notify.Unanswered
+		if r.Outcome != notify.Accepted {
+			failures = append(failures, r.Err.Error())
+		}
+	}
+	att.Error = strings.Join(failures, "; ")
+	att.Done = true
+	for _, a := range to {
+		if dl, seen := state[addressKey(a)]; !seen || !dl.Final() {
+			att.Done = false
+		}
+	}
+	// The server has what it accepted: record it even if ctx ends now.
+	if err := d.Store.RecordAttempt(context.WithoutCancel(ctx), row.ID, att); err != nil {
+		return false, fmt.Errorf("flush reports: message %s was sent but not recorded; the next run sends it again: %w", row.MessageID, err)
+	}
+	return stop, d.appendResult(ctx, f, row.ID, results, nil)
+}
+
+// appendResult reads message id back and files it in f as sent or failed.
+func (d *Deliverer) appendResult(ctx context.Context, f *Flushed, id int64, results []notify.Result, serr error) error {
+	m, err := d.Store.OutboxMessageByID(context.WithoutCancel(ctx), id)
+	if err != nil {
+		return fmt.Errorf("flush reports: %w", err)
+	}
+	var errs []error
+	for _, r := range results {
+		if r.Outcome != notify.Accepted {
+			errs = append(errs, r.Err)
+		}
+	}
+	if serr == nil && len(errs) == 0 {
+		f.Sent = append(f.Sent, m)
+		return nil
+	}
+	if serr == nil {
+		serr = errors.Join(errs...)
+	}
+	f.Failed = append(f.Failed, Failure{Message: m, Results: results, Err: serr})
+	return nil
+}
+
+// next is the state of a recipient after one send with result r.
+func next(dl store.Delivery, r notify.Result) store.Delivery {
+	dl.Attempts++
+	dl.Code = r.Code
+	dl.LastError = ""
+	if r.Err != nil {
+		dl.LastError = r.Err.Error()
+	}
+	switch r.Outcome {
+	case notify.Accepted:
+		dl.State = store.DeliverySent
+	case notify.Permanent:
+		dl.State = store.DeliveryFailed
+	case notify.Unanswered:
+		dl.Unanswered++
+		dl.State = store.DeliveryPending
+		if dl.Unanswered >= MaxUnanswered {
+			dl.State = store.DeliveryUnconfirmed
+		}
+	default:
+		dl.State = store.DeliveryPending
+		if dl.Attempts-dl.Unanswered >= MaxTemporary {
+			dl.State = store.DeliveryFailed
+			dl.LastError = fmt.Sprintf("gave up after %d temporary refusals; the last: %s", MaxTemporary, dl.LastError)
+		}
+	}
+	return dl
+}
+
+// recipients are the addresses a pending message goes to now: its
+// subscription's, as configured today, or the ones it was queued for when
+// the subscription is gone.
+func (d *Deliverer) recipients(row store.OutboxMessage) []string {
+	for _, sub := range d.Subscriptions {
+		if sub.Name == row.Subscription && len(sub.To) > 0 {
+			return slices.Clone(sub.To)
+		}
+	}
+	return row.Recipients
+}
+
+func addressKey(a string) string { return strings.ToLower(notify.BareAddress(a)) }
+
+func withAddress(dl store.Delivery, a string) store.Delivery {
+	if dl.Address == "" {
+		dl.Address = a
+		dl.State = store.DeliveryPending
+	}
+	return dl
 }
 
 // Run queues the pending events and flushes the outbox.

@@ -228,6 +228,15 @@ func (e *env) deliverer() *Deliverer {
 	return newDeliverer(e.open(), e.sender(e.srv.Port))
 }
 
+// recipientsOf lists the envelope recipients of msgs, space-separated.
+func recipientsOf(msgs []smtptest.Message) string {
+	var to []string
+	for _, m := range msgs {
+		to = append(to, m.To...)
+	}
+	return strings.Join(to, " ")
+}
+
 func insert(t *testing.T, db *store.DB, evs []terms.Event) {
 	t.Helper()
 	err := db.Transact(context.Background(), func(tx *store.Tx) error {
@@ -254,12 +263,10 @@ func TestRunDeliversOncePerSubscription(t *testing.T) {
 			q.Events, len(q.Messages), q.Marker, len(f.Sent), len(f.Failed))
 	}
 	got := e.srv.Messages()
-	if len(got) != 3 {
-		t.Fatalf("server received %d messages, want 3", len(got))
+	if len(got) != 4 {
+		t.Fatalf("server received %d messages, want 4 (one per recipient)", len(got))
 	}
-	rcpts := map[string][]string{}
 	for _, m := range got {
-		rcpts[m.Subject] = m.To
 		if !slices.Equal(m.Types, []string{"multipart/alternative", "text/plain", "text/html"}) {
 			t.Errorf("%s: MIME types %v", m.Subject, m.Types)
 		}
@@ -275,11 +282,17 @@ func TestRunDeliversOncePerSubscription(t *testing.T) {
 	if !strings.Contains(guide.Text, "Digest (1 informational)") || strings.Contains(guide.Text, "other pro zdr") {
 		t.Errorf("claude-guide report has the wrong events:\n%s", guide.Text)
 	}
-	if !slices.Equal(got[1].To, []string{"legal@example.org", "ops@example.org"}) || !strings.Contains(got[1].Text, "other pro zdr") {
-		t.Errorf("everything report: to %v\n%s", got[1].To, got[1].Text)
+	for i, to := range []string{"legal@example.org", "ops@example.org"} {
+		m := got[1+i]
+		if !slices.Equal(m.To, []string{to}) || !strings.Contains(m.Text, "other pro zdr") || m.Header.Get("To") != "<legal@example.org>, <ops@example.org>" {
+			t.Errorf("everything report: to %v (header %q)\n%s", m.To, m.Header.Get("To"), m.Text)
+		}
 	}
-	if !slices.Equal(got[2].To, []string{"quiet@example.org"}) || strings.Contains(got[2].Text, "acme") {
-		t.Errorf("quiet report: to %v\n%s", got[2].To, got[2].Text)
+	if got[1].ID != got[2].ID {
+		t.Errorf("the recipients of one report got Message-IDs %s and %s", got[1].ID, got[2].ID)
+	}
+	if !slices.Equal(got[3].To, []string{"quiet@example.org"}) || strings.Contains(got[3].Text, "acme") {
+		t.Errorf("quiet report: to %v\n%s", got[3].To, got[3].Text)
 	}
 	if guide.ID != "<"+q.Messages[0].MessageID+">" {
 		t.Errorf("Message-ID %s, outbox has %s", guide.ID, q.Messages[0].MessageID)
@@ -291,8 +304,8 @@ func TestRunDeliversOncePerSubscription(t *testing.T) {
 	if err != nil || q.Events != 0 || len(q.Messages) != 0 || len(f.Sent) != 0 {
 		t.Fatalf("second Run = %+v, %+v, %v; want nothing", q, f, err)
 	}
-	if n := len(e.srv.Messages()); n != 3 {
-		t.Errorf("server has %d messages after the second run, want 3", n)
+	if n := len(e.srv.Messages()); n != 4 {
+		t.Errorf("server has %d messages after the second run, want 4", n)
 	}
 
 	// New events: only they are reported.
@@ -302,9 +315,8 @@ func TestRunDeliversOncePerSubscription(t *testing.T) {
 	if err != nil || q.Events != 1 || len(f.Sent) != 1 || q.Marker != 8 {
 		t.Fatalf("third Run = %+v, %+v, %v; want one event to one subscription", q, f, err)
 	}
-	last := e.srv.Messages()[3]
-	if !slices.Equal(last.To, []string{"legal@example.org", "ops@example.org"}) || !strings.Contains(last.Subject, "1 medium") {
-		t.Errorf("third run sent %q to %v", last.Subject, last.To)
+	if msgs := e.srv.Messages(); len(msgs) != 6 || recipientsOf(msgs[4:]) != "legal@example.org ops@example.org" || !strings.Contains(msgs[4].Subject, "1 medium") {
+		t.Errorf("third run sent %d messages: %q to %s", len(msgs)-4, msgs[len(msgs)-1].Subject, recipientsOf(msgs[4:]))
 	}
 }
 
@@ -316,9 +328,9 @@ func TestRefusedThenRetried(t *testing.T) {
 		repair   func(e *env) int
 		wantErrs string
 	}{
-		{"server refuses with 554",
-			func(e *env) int { e.srv.Reject(554, "no relay for you"); return e.srv.Port },
-			func(e *env) int { e.srv.Reject(0, ""); return e.srv.Port }, "554"},
+		{"server refuses for now with 451",
+			func(e *env) int { e.srv.Reject(451, "greylisted, come back later"); return e.srv.Port },
+			func(e *env) int { e.srv.Reject(0, ""); return e.srv.Port }, "451"},
 		{"server down",
 			func(e *env) int { return smtptest.ClosedPort(e.t) },
 			func(e *env) int { return e.srv.Port }, "refused"},
@@ -390,10 +402,11 @@ func TestCrashBetweenAcceptAndMark(t *testing.T) {
 	got := e.srv.Messages()
 	count := map[string]int{}
 	for _, m := range got {
-		count[m.ID]++
+		count[m.ID+" "+strings.Join(m.To, ",")]++
 	}
-	if len(got) != 4 || len(count) != 3 || count[got[0].ID] != 2 {
-		t.Errorf("server received %d messages with Message-ID counts %v; want 4, the first one twice", len(got), count)
+	first := got[0].ID + " " + strings.Join(got[0].To, ",")
+	if len(got) != 5 || len(count) != 4 || count[first] != 2 {
+		t.Errorf("server received %d messages with counts %v; want 5, the first one twice", len(got), count)
 	}
 	if got[0].ID != got[1].ID || got[0].Text != got[1].Text {
 		t.Error("the re-sent copy differs from the first")

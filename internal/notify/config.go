@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -108,7 +109,7 @@ func ParseConfig(file string, data []byte, o LoadOptions) (*Config, error) {
 
 var (
 	topFields  = []string{"smtp", "subscriptions"}
-	smtpFields = []string{"host", "port", "tls", "user", "password_env", "password_file", "from", "timeout"}
+	smtpFields = []string{"host", "port", "tls", "tls_ca_file", "user", "password_env", "password_file", "from", "timeout", "data_timeout"}
 	subFields  = []string{"name", "to", "vendors", "tiers", "min_severity", "digest"}
 )
 
@@ -175,7 +176,9 @@ func (p *configParser) smtp(n *yaml.Node) SMTPConfig {
 	c.PasswordEnv = p.smtpPasswordEnv(f["password_env"], line("password_env"))
 	c.PasswordFile = p.Str(f["password_file"], "smtp.password_file")
 	c.From = p.smtpFrom(f["from"], line("from"))
-	c.Timeout = p.smtpTimeout(f["timeout"], line("timeout"))
+	c.Timeout = p.smtpTimeout(f["timeout"], "smtp.timeout", line("timeout"))
+	c.DataTimeout = p.smtpTimeout(f["data_timeout"], "smtp.data_timeout", line("data_timeout"))
+	c.TLSCAFile = p.smtpCAFile(f["tls_ca_file"], line("tls_ca_file"))
 	c = c.WithDefaults()
 	if err := checkClearAuth(c.User, c.Host, c.TLS); err != nil {
 		p.fail(line("user"), "smtp.user", wrapInvalid(err))
@@ -247,17 +250,40 @@ func (p *configParser) smtpFrom(e yamlx.Entry, line int) string {
 	return from
 }
 
-// smtpTimeout reads smtp.timeout; 0 when not set.
-func (p *configParser) smtpTimeout(e yamlx.Entry, line int) time.Duration {
-	s := p.Str(e, "smtp.timeout")
+// smtpTimeout reads a duration of the smtp section (field names it); 0
+// when not set.
+func (p *configParser) smtpTimeout(e yamlx.Entry, field string, line int) time.Duration {
+	s := p.Str(e, field)
 	if s == "" {
 		return 0
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
-		p.fail(line, "smtp.timeout", fmt.Errorf("%w: %q: want a positive duration such as 30s or 2m", ErrInvalidValue, s))
+		p.fail(line, field, fmt.Errorf("%w: %q: want a positive duration such as 30s or 2m", ErrInvalidValue, s))
 	}
 	return d
+}
+
+// smtpCAFile reads smtp.tls_ca_file, a PEM file of certificates to trust
+// (relative to the settings file's directory), and checks that it holds
+// one; it returns the path as opened.
+func (p *configParser) smtpCAFile(e yamlx.Entry, line int) string {
+	path := p.Str(e, "smtp.tls_ca_file")
+	if path == "" {
+		return ""
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(p.file), path)
+	}
+	if _, err := LoadCAFile(path, x509.NewCertPool()); err != nil {
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+			err = fmt.Errorf("%w: %w", ErrRead, err)
+		} else {
+			err = fmt.Errorf("%w: %w", ErrInvalidValue, err)
+		}
+		p.fail(line, "smtp.tls_ca_file", err)
+	}
+	return path
 }
 
 // smtpPassword reads the password of c: a file of its own (relative to the

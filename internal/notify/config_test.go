@@ -44,7 +44,7 @@ func TestParseConfig(t *testing.T) {
 	want := &Config{
 		File: "clausewatch.yaml",
 		SMTP: SMTPConfig{Host: "mail.example.org", Port: 1025, TLS: TLSNone, PasswordEnv: "ACME_MAIL_PASSWORD",
-			Password: "from-env", From: "clausewatch@example.org", Timeout: 10 * time.Second},
+			Password: "from-env", From: "clausewatch@example.org", Timeout: 10 * time.Second, DataTimeout: 20 * time.Second},
 		Subscriptions: []Subscription{
 			{Name: "claude-guide", To: []string{"privacy-team@example.org"}, Vendors: []string{"acme"},
 				Tiers: []string{"consumer", "team"}, MinSeverity: "high", Digest: false, Line: 10},
@@ -121,8 +121,12 @@ func TestParseConfigErrors(t *testing.T) {
 			`clausewatch.yaml:6: smtp.password_file: cannot read mail settings: open /nonexistent/smtp.secret: no such file or directory`, ErrRead, false},
 		{"clear password to a remote host", "  user: \"\"", "  user: watcher",
 			`clausewatch.yaml:5: smtp.user: invalid value: "watcher" with tls: none would send the password unencrypted to mail.example.org; use starttls or tls`, ErrInvalidValue, false},
+		{"data timeout negative", "  timeout: 10s", "  timeout: 10s\n  data_timeout: -1m",
+			`clausewatch.yaml:9: smtp.data_timeout: invalid value: "-1m": want a positive duration such as 30s or 2m`, ErrInvalidValue, false},
+		{"missing CA file", "  tls: none", "  tls: starttls\n  tls_ca_file: /nonexistent/ca.pem",
+			`clausewatch.yaml:5: smtp.tls_ca_file: cannot read mail settings: open /nonexistent/ca.pem: no such file or directory`, ErrRead, false},
 		{"typo in a field", "  timeout: 10s", "  timeuot: 10s",
-			`clausewatch.yaml:8: smtp.timeuot: unknown field (want one of host, port, tls, user, password_env, password_file, from, timeout)`, ErrUnknownField, false},
+			`clausewatch.yaml:8: smtp.timeuot: unknown field (want one of host, port, tls, tls_ca_file, user, password_env, password_file, from, timeout, data_timeout)`, ErrUnknownField, false},
 		{"duplicate field", "  timeout: 10s", "  host: other.example.org",
 			`clausewatch.yaml:8: smtp.host: duplicate field (first given at line 2)`, ErrDuplicateField, false},
 		{"min severity", "    min_severity: high", "    min_severity: urgent",
@@ -234,7 +238,7 @@ func TestParseConfigAllErrors(t *testing.T) {
 		name, data, want string
 	}{
 		{"smtp not a mapping", "smtp: mail.example.org\nsubscriptions:\n  - name: a\n    to: a@example.org\n",
-			`f.yaml:1: smtp: wrong type: want a mapping of host, port, tls, user, password_env, password_file, from, timeout, got "mail.example.org"`},
+			`f.yaml:1: smtp: wrong type: want a mapping of host, port, tls, tls_ca_file, user, password_env, password_file, from, timeout, data_timeout, got "mail.example.org"`},
 		{"empty sections", "smtp: {}\nsubscriptions:\n  - {}\n", strings.Join([]string{
 			"f.yaml:1: smtp.host: missing required field",
 			"f.yaml:1: smtp.from: missing required field",
@@ -333,4 +337,27 @@ func TestParseConfigWholeFile(t *testing.T) {
 			t.Errorf("error = %v, want ErrRead naming %s", err, path)
 		}
 	})
+}
+
+// tls_ca_file is read relative to the settings file and must hold a
+// certificate; data_timeout is read like timeout.
+func TestParseConfigTLSCAFile(t *testing.T) {
+	dir := t.TempDir()
+	_, certPEM := selfSignedPEM(t)
+	os.WriteFile(filepath.Join(dir, "ca.pem"), certPEM, 0o600)
+	os.WriteFile(filepath.Join(dir, "junk.pem"), []byte("not a certificate\n"), 0o600)
+	file := filepath.Join(dir, "clausewatch.yaml")
+	data := strings.Replace(fullConfig, "  tls: none\n", "  tls: starttls\n  tls_ca_file: ca.pem\n  data_timeout: 3m\n", 1)
+	cfg, err := ParseConfig(file, []byte(data), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SMTP.TLSCAFile != filepath.Join(dir, "ca.pem") || cfg.SMTP.DataTimeout != 3*time.Minute {
+		t.Errorf("tls_ca_file %q, data_timeout %s", cfg.SMTP.TLSCAFile, cfg.SMTP.DataTimeout)
+	}
+	_, err = ParseConfig(file, []byte(strings.Replace(data, "ca.pem", "junk.pem", 1)), LoadOptions{})
+	if err == nil || !errors.Is(err, ErrInvalidValue) || !strings.Contains(err.Error(), file+":5: smtp.tls_ca_file: invalid value: ") ||
+		!strings.Contains(err.Error(), "no PEM certificate") {
+		t.Errorf("a file of no certificate: %v", err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 )
 
@@ -29,13 +30,66 @@ type Message struct {
 	// sent twice with the same ID lets mail clients drop the second copy;
 	// empty lets the Sender make up a random one.
 	ID string
+	// Envelope lists the addresses to deliver it to now, each in an SMTP
+	// transaction of its own; empty: every address of To. The To header
+	// always names To.
+	Envelope []string
 }
 
-// Sender sends one message. Send returns nil only when the server accepted
-// the message for every recipient; on error nothing may be assumed about
-// delivery, except that a server that rejected the message did not take it.
+// Outcome is how sending a message to one recipient ended.
+type Outcome int
+
+// Outcomes of a Result.
+const (
+	// Accepted: the server answered 250 to the whole message.
+	Accepted Outcome = iota + 1
+	// Temporary: a 4xx, or the connection failed before the whole message
+	// was sent: a later attempt may succeed.
+	Temporary
+	// Permanent: the server refused this recipient or message for good
+	// (5xx); sending it again would be refused again.
+	Permanent
+	// Unanswered: the whole message went out, but the server's answer
+	// did not come within the data timeout: it may have taken it.
+	Unanswered
+	// NotTried: not attempted, because an earlier recipient's transaction
+	// left the connection unusable or the context ended.
+	NotTried
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Accepted:
+		return "accepted"
+	case Temporary:
+		return "temporary failure"
+	case Permanent:
+		return "permanent failure"
+	case Unanswered:
+		return "no answer"
+	case NotTried:
+		return "not tried"
+	}
+	return fmt.Sprintf("outcome %d", int(o))
+}
+
+// Result is the outcome of a message for one envelope recipient.
+type Result struct {
+	Address string
+	Outcome Outcome
+	Code    int   // the SMTP reply code, 0 when there was none
+	Err     error // why it was not Accepted; nil when it was
+}
+
+// Sender sends one message to each of its envelope recipients.
+//
+// Send returns one Result per envelope address, in order: recipients are
+// delivered one by one, so one refused address does not stop the others.
+// It returns an error and no results when no address could be tried: m is
+// invalid (the error wraps ErrInvalidMessage), the server cannot be
+// reached, TLS or authentication failed, or the server refused the sender.
 type Sender interface {
-	Send(ctx context.Context, m Message) error
+	Send(ctx context.Context, m Message) ([]Result, error)
 }
 
 // ErrInvalidMessage is wrapped by Send's error for a message that cannot be
@@ -47,7 +101,7 @@ func (m Message) check() error {
 	if len(m.To) == 0 {
 		return fmt.Errorf("%w: no recipient", ErrInvalidMessage)
 	}
-	for _, to := range m.To {
+	for _, to := range append(slices.Clip(m.To), m.Envelope...) {
 		if _, err := ParseAddress(to); err != nil {
 			return fmt.Errorf("%w: recipient: %w", ErrInvalidMessage, err)
 		}
@@ -95,6 +149,16 @@ func ParseAddress(s string) (string, error) {
 		return "", fmt.Errorf("address %q: no domain", s)
 	}
 	return s, nil
+}
+
+// BareAddress returns the address part of s ("a@example.org" of "Team
+// <a@example.org>"), or s trimmed when it is not an address.
+func BareAddress(s string) string {
+	a, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil {
+		return strings.TrimSpace(s)
+	}
+	return a.Address
 }
 
 // AddressDomain returns the domain of address s ("example.org"), or "" when

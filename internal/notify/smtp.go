@@ -1,15 +1,20 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
+	"net/textproto"
+	"os"
 	"strings"
 	"time"
 
 	mail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // TLSMode is how the SMTP connection is encrypted.
@@ -58,7 +63,11 @@ type SMTPConfig struct {
 	Host string  // server name or address, required
 	Port int     // default DefaultPort(TLS)
 	TLS  TLSMode // default starttls
-	User string  // SMTP AUTH user; empty: no authentication
+	// TLSCAFile names a PEM file of certificates trusted besides the
+	// system's, for a server whose certificate is self-signed or from a
+	// private authority (starttls and tls).
+	TLSCAFile string
+	User      string // SMTP AUTH user; empty: no authentication
 	// Password is the SMTP AUTH password. It is never read from the
 	// settings file itself: LoadConfig fills it from PasswordFile, or from
 	// the environment variable PasswordEnv.
@@ -67,6 +76,11 @@ type SMTPConfig struct {
 	PasswordFile string        // file holding the password (trailing newline ignored)
 	From         string        // sender address of every report, required
 	Timeout      time.Duration // connect and per-command timeout, default 30s
+	// DataTimeout bounds the wait for the server's answer once a whole
+	// message was sent (servers may check it at length first); default
+	// twice Timeout. A message left unanswered may have been taken, so it
+	// is sent at most once more.
+	DataTimeout time.Duration
 }
 
 // WithDefaults returns c with its zero fields set to their defaults.
@@ -82,6 +96,9 @@ func (c SMTPConfig) WithDefaults() SMTPConfig {
 	}
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.DataTimeout == 0 {
+		c.DataTimeout = 2 * c.Timeout
 	}
 	return c
 }
@@ -107,6 +124,9 @@ func (c SMTPConfig) Validate() error {
 	}
 	if c.Timeout <= 0 {
 		add("timeout", fmt.Errorf("%s: want a positive duration", c.Timeout))
+	}
+	if c.DataTimeout <= 0 {
+		add("data_timeout", fmt.Errorf("%s: want a positive duration", c.DataTimeout))
 	}
 	add("user", checkClearAuth(c.User, c.Host, c.TLS))
 	return errors.Join(errs...)
@@ -151,20 +171,24 @@ type SMTPOptions struct {
 	// Now dates the messages (the Date header); nil means time.Now.
 	Now func() time.Time
 	// TLSConfig verifies the server for starttls and tls; nil means the
-	// system roots with Host as the server name. Tests pass their own roots.
+	// system roots (and SMTPConfig.TLSCAFile) with Host as the server
+	// name. Tests pass their own roots.
 	TLSConfig *tls.Config
 }
 
-// SMTP sends messages through one SMTP server, one connection per message.
+// SMTP sends messages through one SMTP server, one connection per message
+// and one transaction per recipient.
 type SMTP struct {
 	cfg  SMTPConfig
 	opts SMTPOptions
+	tls  *tls.Config
 }
 
 var _ Sender = (*SMTP)(nil)
 
 // NewSMTP returns a sender for cfg (defaults applied). It fails when cfg
-// does not validate, or when a user is set without a password.
+// does not validate, when a user is set without a password, or when
+// cfg.TLSCAFile cannot be read or holds no PEM certificate.
 func NewSMTP(cfg SMTPConfig, opts SMTPOptions) (*SMTP, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -176,43 +200,176 @@ func NewSMTP(cfg SMTPConfig, opts SMTPOptions) (*SMTP, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &SMTP{cfg: cfg, opts: opts}, nil
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if opts.TLSConfig != nil {
+		tc = opts.TLSConfig.Clone()
+	}
+	if tc.ServerName == "" {
+		tc.ServerName = cfg.Host
+	}
+	if cfg.TLSCAFile != "" {
+		pool, err := LoadCAFile(cfg.TLSCAFile, tc.RootCAs)
+		if err != nil {
+			return nil, fmt.Errorf("smtp settings: smtp.tls_ca_file: %w", err)
+		}
+		tc.RootCAs = pool
+	}
+	return &SMTP{cfg: cfg, opts: opts, tls: tc}, nil
 }
 
-// Send connects to the server, sends m (m.From defaulting to the configured
-// sender) and disconnects. The error names the server and the recipients;
-// it wraps ErrInvalidMessage when m itself is at fault.
-func (s *SMTP) Send(ctx context.Context, m Message) error {
+// LoadCAFile returns a pool of base (nil: the system's certificates, or
+// none where the system has no pool) with the PEM certificates of the
+// file at path added. It fails when the file cannot be read or holds no
+// certificate.
+func LoadCAFile(path string, base *x509.CertPool) (*x509.CertPool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var pool *x509.CertPool
+	switch {
+	case base != nil:
+		pool = base.Clone()
+	default:
+		if pool, err = x509.SystemCertPool(); err != nil {
+			pool = x509.NewCertPool()
+		}
+	}
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("%s: no PEM certificate in it", path)
+	}
+	return pool, nil
+}
+
+// Send connects to the server and sends m (m.From defaulting to the
+// configured sender) to each envelope recipient in a transaction of its
+// own (MAIL, RCPT, DATA, then RSET), so that a refused address does not
+// stop the others, and disconnects. It waits DataTimeout for the answer to
+// a whole message: a message left unanswered closes the connection (its
+// state is unknown) and the recipients after it are not tried. Errors name
+// the server and the recipients; a message error wraps ErrInvalidMessage.
+func (s *SMTP) Send(ctx context.Context, m Message) ([]Result, error) {
 	if m.From == "" {
 		m.From = s.cfg.From
 	}
+	rcpts := m.Envelope
+	if len(rcpts) == 0 {
+		rcpts = m.To
+	}
 	addr := net.JoinHostPort(s.cfg.Host, fmt.Sprint(s.cfg.Port))
+	fail := func(err error) error {
+		return fmt.Errorf("send to %s via %s: %w", strings.Join(rcpts, ", "), addr, err)
+	}
 	msg, err := buildMsg(m, s.opts.Now())
 	if err != nil {
-		return fmt.Errorf("send to %s via %s: %w", strings.Join(m.To, ", "), addr, err)
+		return nil, fail(err)
+	}
+	var raw bytes.Buffer
+	if _, err := msg.WriteTo(&raw); err != nil {
+		return nil, fail(fmt.Errorf("%w: %w", ErrInvalidMessage, err))
 	}
 	c, err := mail.NewClient(s.cfg.Host, s.clientOptions()...)
 	if err != nil {
-		return fmt.Errorf("send to %s via %s: %w", strings.Join(m.To, ", "), addr, err)
+		return nil, fail(err)
 	}
-	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("send to %s via %s: %w", strings.Join(m.To, ", "), addr, err)
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, fail(err)
 	}
-	return nil
+	stop := context.AfterFunc(ctx, func() { sc.Close() })
+	defer stop()
+	from := "<" + BareAddress(m.From) + ">"
+	results := make([]Result, len(rcpts))
+	usable := true
+	for i, rcpt := range rcpts {
+		if !usable || ctx.Err() != nil {
+			why := errors.New("not tried: the connection was closed after an earlier recipient")
+			if ctx.Err() != nil {
+				why = ctx.Err()
+			}
+			results[i] = Result{Address: rcpt, Outcome: NotTried, Err: fmt.Errorf("send to %s via %s: %w", rcpt, addr, why)}
+			continue
+		}
+		var senderRefused bool
+		results[i], usable, senderRefused = s.transaction(sc, from, rcpt, raw.Bytes())
+		if senderRefused && i == 0 {
+			sc.Close()
+			return nil, fail(results[0].Err)
+		}
+		if results[i].Err != nil {
+			results[i].Err = fmt.Errorf("send to %s via %s: %w", rcpt, addr, results[i].Err)
+		}
+	}
+	if usable {
+		sc.UpdateDeadline(s.cfg.Timeout)
+		c.CloseWithSMTPClient(sc) // QUIT; what it answers changes nothing
+	}
+	sc.Close()
+	return results, nil
+}
+
+// transaction sends raw from from to rcpt over sc: MAIL, RCPT, DATA and
+// the data, then RSET. usable is false when the connection cannot carry
+// another transaction; senderRefused when MAIL FROM itself was refused.
+func (s *SMTP) transaction(sc *smtp.Client, from, rcpt string, raw []byte) (r Result, usable, senderRefused bool) {
+	r.Address = rcpt
+	refused := func(err error) (Result, bool, bool) {
+		r.Outcome, r.Code, r.Err = Temporary, 0, err
+		var te *textproto.Error
+		if !errors.As(err, &te) {
+			return r, false, false // the connection failed
+		}
+		r.Code = te.Code
+		if te.Code >= 500 {
+			r.Outcome = Permanent
+		}
+		return r, sc.Reset() == nil, false
+	}
+	if err := sc.UpdateDeadline(s.cfg.Timeout); err != nil {
+		r.Outcome, r.Err = Temporary, err
+		return r, false, false
+	}
+	if err := sc.Mail(from); err != nil {
+		r, usable, _ = refused(fmt.Errorf("MAIL FROM %s: %w", from, err))
+		return r, usable, r.Code != 0
+	}
+	if err := sc.Rcpt("<" + BareAddress(rcpt) + ">"); err != nil {
+		return refused(fmt.Errorf("RCPT TO: %w", err))
+	}
+	w, err := sc.Data()
+	if err != nil {
+		return refused(fmt.Errorf("DATA: %w", err))
+	}
+	if _, err := w.Write(raw); err != nil {
+		r.Outcome, r.Err = Temporary, fmt.Errorf("writing the message: %w", err)
+		return r, false, false
+	}
+	if err := sc.UpdateDeadline(s.cfg.DataTimeout); err != nil {
+		r.Outcome, r.Err = Temporary, err
+		return r, false, false
+	}
+	if err := w.Close(); err != nil {
+		var te *textproto.Error
+		if errors.As(err, &te) {
+			return refused(fmt.Errorf("end of DATA: %w", err))
+		}
+		// The whole message went out; whether the server took it is unknown.
+		r.Outcome = Unanswered
+		r.Err = fmt.Errorf("no answer to the end of the message within %s (the server may have taken it): %w", s.cfg.DataTimeout, err)
+		return r, false, false
+	}
+	r.Outcome = Accepted
+	if sc.UpdateDeadline(s.cfg.Timeout) != nil || sc.Reset() != nil {
+		return r, false, false
+	}
+	return r, true, false
 }
 
 func (s *SMTP) clientOptions() []mail.Option {
-	tc := s.opts.TLSConfig
-	if tc == nil {
-		tc = &tls.Config{ServerName: s.cfg.Host, MinVersion: tls.VersionTLS12}
-	} else if tc.ServerName == "" {
-		tc = tc.Clone()
-		tc.ServerName = s.cfg.Host
-	}
 	opts := []mail.Option{
 		mail.WithPort(s.cfg.Port),
 		mail.WithTimeout(s.cfg.Timeout),
-		mail.WithTLSConfig(tc),
+		mail.WithTLSConfig(s.tls),
 	}
 	switch s.cfg.TLS {
 	case TLSImplicit:

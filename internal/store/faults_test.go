@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,11 @@ func TestOpenReadOnly(t *testing.T) {
 	last := ms[len(ms)-1]
 	if col, ok := addedColumn(last.sql); ok {
 		if _, err := o.sql.ExecContext(ctx, `ALTER TABLE snapshots DROP COLUMN `+col); err != nil {
+			t.Fatalf("undo %s: %v", last.name, err)
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?i)CREATE TABLE (?:IF NOT EXISTS )?(\w+)`).FindAllStringSubmatch(last.sql, -1) {
+		if _, err := o.sql.ExecContext(ctx, `DROP TABLE `+m[1]); err != nil {
 			t.Fatalf("undo %s: %v", last.name, err)
 		}
 	}

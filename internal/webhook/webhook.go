@@ -1,8 +1,10 @@
-// Package webhook delivers change events to an HTTP endpoint: one POST whose
-// body is the JSON array `clausewatch changes --format json` prints, signed
-// with HMAC-SHA256 when a secret is set, retried with backoff (or after the
-// receiver's Retry-After) when the receiver is down (network errors, 5xx,
-// 429) and never after another 4xx.
+// Package webhook makes one delivery of change events to an HTTP endpoint:
+// one POST of a JSON object carrying a delivery id, the time of the
+// attempt and the events (the JSON array `clausewatch changes --format
+// json` prints), signed with HMAC-SHA256 when a secret is set. It makes a
+// single attempt: queueing, retrying on later runs and backing off belong
+// to the outbox (package deliver), so that a slow receiver never gets
+// several copies within one run.
 package webhook
 
 import (
@@ -11,6 +13,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -25,43 +28,45 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// Defaults applied to zero Options fields.
+// DefaultTimeout bounds one attempt, request and response, when
+// Options.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
+
+// Headers of a delivery. The signature covers the exact body bytes, which
+// hold the delivery id and timestamp too; the two headers repeat them for
+// receivers that route or refuse before parsing.
 const (
-	DefaultTimeout = 10 * time.Second
-	DefaultRetries = 2
-	DefaultBackoff = time.Second
-	// MaxBackoff caps the doubled wait between two attempts.
-	MaxBackoff = 30 * time.Second
-	// MaxRetryAfter caps how long a receiver's Retry-After is honoured.
-	MaxRetryAfter = 2 * time.Minute
+	// SignatureHeader carries "sha256=<hex>", the HMAC-SHA256 of the body
+	// keyed with Options.Secret. Receivers recompute it with Sign and
+	// compare with hmac.Equal.
+	SignatureHeader = "X-Clausewatch-Signature"
+	// DeliveryHeader carries the delivery id, the same in every attempt of
+	// one delivery: receivers drop a second copy by it.
+	DeliveryHeader = "X-Clausewatch-Delivery"
+	// TimestampHeader carries the attempt's time (RFC 3339, UTC): receivers
+	// refuse a replay of an old request by it.
+	TimestampHeader = "X-Clausewatch-Timestamp"
 )
 
-// SignatureHeader carries "sha256=<hex>", the HMAC-SHA256 of the exact body
-// bytes keyed with Options.Secret. Receivers recompute it with Sign and
-// compare with hmac.Equal.
-const SignatureHeader = "X-Clausewatch-Signature"
+// Payload is the body of a delivery.
+type Payload struct {
+	Delivery  string          `json:"delivery"`  // the same in every attempt
+	Timestamp string          `json:"timestamp"` // this attempt's time, RFC 3339 UTC
+	Events    json.RawMessage `json:"events"`    // the JSON array of the events
+}
 
-// Options configure one delivery. Zero fields take the documented default.
+// Options configure one attempt. Zero fields take the documented default.
 type Options struct {
 	// Secret keys the signature header; empty sends no signature.
 	Secret string
 	// Version goes into the User-Agent "clausewatch/<Version>"; empty sends
 	// plain "clausewatch".
 	Version string
-	// Timeout bounds one attempt, request and response; default 10s.
+	// Timeout bounds the attempt, request and response; default
+	// DefaultTimeout.
 	Timeout time.Duration
-	// Retries is the number of extra attempts after a network error, a
-	// timeout, a 5xx or a 429 status; never after another status. Default 2;
-	// negative means no retry.
-	Retries int
-	// Backoff is the wait before the first retry, doubled for each further
-	// one and capped at MaxBackoff; default 1s. A Retry-After header of a
-	// 5xx or 429 answer (seconds or HTTP date) replaces it, capped at
-	// MaxRetryAfter.
-	Backoff time.Duration
-	// Sleep waits between attempts; it must return ctx.Err() when ctx ends
-	// first. Default: a timer that honours ctx.
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Now dates the attempt; nil means time.Now.
+	Now func() time.Time
 }
 
 // StatusError is a delivery the receiver answered with a non-2xx status.
@@ -70,7 +75,7 @@ type StatusError struct {
 	Status int
 	Body   string // the start of the response body, for the message
 
-	retryAfter string // the Retry-After header of a 5xx or 429 answer
+	retryAfter string // the Retry-After header of a temporary answer
 }
 
 func (e *StatusError) Error() string {
@@ -81,9 +86,28 @@ func (e *StatusError) Error() string {
 	return msg
 }
 
-// Temporary reports whether a later attempt may succeed (5xx, 429).
+// Temporary reports whether a later attempt may succeed (5xx, 429, 408);
+// any other answer would be the same again.
 func (e *StatusError) Temporary() bool {
-	return e.Status >= 500 || e.Status == http.StatusTooManyRequests
+	return e.Status >= 500 || e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout
+}
+
+// HTTPStatus returns the status the receiver answered.
+func (e *StatusError) HTTPStatus() int { return e.Status }
+
+// RetryAfter returns how long the receiver asked to wait (its Retry-After
+// header, seconds or HTTP date, on a temporary answer) counted from now,
+// and whether it asked.
+func (e *StatusError) RetryAfter(now time.Time) (time.Duration, bool) {
+	return schedule.ParseRetryAfter(e.retryAfter, now)
+}
+
+// Permanent reports whether err, an error of Post, says that the receiver
+// refused the delivery for good: an answer other than 2xx that is not
+// Temporary. Network errors and timeouts are not permanent.
+func Permanent(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && !se.Temporary()
 }
 
 // ValidateURL checks that raw is an absolute http or https URL with a host.
@@ -109,10 +133,10 @@ func Sign(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
-// Body returns the request body for evs: the JSON array that
-// `changes --format json` prints (events sorted for reading, "[]" when
-// none). evs is not modified.
-func Body(evs []terms.Event) ([]byte, error) {
+// Events returns the events part of a delivery for evs: the JSON array
+// that `changes --format json` prints (events sorted for reading, "[]"
+// when none). evs is not modified.
+func Events(evs []terms.Event) ([]byte, error) {
 	sorted := slices.Clone(evs)
 	report.Sort(sorted)
 	var b bytes.Buffer
@@ -122,21 +146,38 @@ func Body(evs []terms.Event) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Post sends evs to target as one JSON POST (Content-Type application/json,
-// User-Agent clausewatch, the signature header when opts.Secret is set).
+// Body returns the request body of an attempt of delivery id at time at
+// carrying events (a JSON array, as Events returns).
+func Body(id string, at time.Time, events []byte) ([]byte, error) {
+	if !json.Valid(events) {
+		return nil, fmt.Errorf("webhook: delivery %s: the events are not JSON", id)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(Payload{Delivery: id, Timestamp: at.UTC().Format(time.RFC3339), Events: events}); err != nil {
+		return nil, fmt.Errorf("webhook: delivery %s: %w", id, err)
+	}
+	return b.Bytes(), nil
+}
+
+// Post makes one attempt of delivery id to target: a JSON POST of Body(id,
+// now, events) (Content-Type application/json, User-Agent clausewatch, the
+// delivery, timestamp and, when opts.Secret is set, signature headers).
 // client nil uses a plain http.Client; redirects are not followed (a
 // redirected POST would silently become a GET), so a 3xx is an error like
-// any non-2xx. Network errors, timeouts, 5xx and 429 are retried
-// opts.Retries times with backoff, honouring the receiver's Retry-After; the error after the last attempt names
-// the URL (without credentials or query) and the status or cause, and is a
-// *StatusError when the receiver answered. An invalid URL is an error
-// before anything is sent.
-func Post(ctx context.Context, client *http.Client, target string, evs []terms.Event, opts Options) error {
+// any non-2xx. It returns nil on a 2xx; otherwise an error naming the URL
+// (without credentials or query) and the status or cause, a *StatusError
+// when the receiver answered (see Temporary, RetryAfter and Permanent). An
+// invalid URL is an error before anything is sent.
+func Post(ctx context.Context, client *http.Client, target, id string, events []byte, opts Options) error {
 	if err := ValidateURL(target); err != nil {
 		return err
 	}
 	opts = withDefaults(opts)
-	body, err := Body(evs)
+	at := opts.Now()
+	body, err := Body(id, at, events)
 	if err != nil {
 		return err
 	}
@@ -145,39 +186,17 @@ func Post(ctx context.Context, client *http.Client, target string, evs []terms.E
 		c = *client
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	shown := redact(target)
-	policy := schedule.Policy{
-		Attempts:      opts.Retries + 1,
-		Backoff:       opts.Backoff,
-		MaxBackoff:    MaxBackoff,
-		MaxRetryAfter: MaxRetryAfter,
-		Sleep:         opts.Sleep,
-	}
-	n, err := schedule.Retry(ctx, policy, func(ctx context.Context, _ int) schedule.Outcome {
-		err := send(ctx, &c, target, shown, body, opts)
-		var se *StatusError
-		if !errors.As(err, &se) {
-			return schedule.Outcome{Err: err}
-		}
-		wait, ok := schedule.ParseRetryAfter(se.retryAfter, time.Now())
-		return schedule.Outcome{Err: err, Final: !se.Temporary(), RetryAfter: wait, HasRetryAfter: ok}
-	})
-	var werr *schedule.WaitError
-	switch {
-	case err == nil:
-		return nil
-	case ctx.Err() != nil:
+	shown := Redact(target)
+	err = send(ctx, &c, target, shown, body, opts, map[string]string{
+		DeliveryHeader: id, TimestampHeader: at.UTC().Format(time.RFC3339)})
+	if err != nil && ctx.Err() != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("webhook POST %s: %w", shown, ctx.Err())
-	case errors.As(err, &werr):
-		return fmt.Errorf("webhook POST %s: %w", shown, werr.Err)
-	case n > 1:
-		return fmt.Errorf("%w (after %d attempts)", err, n)
 	}
 	return err
 }
 
 // send makes one attempt.
-func send(ctx context.Context, c *http.Client, target, shown string, body []byte, opts Options) error {
+func send(ctx context.Context, c *http.Client, target, shown string, body []byte, opts Options, headers map[string]string) error {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
@@ -190,6 +209,9 @@ func send(ctx context.Context, c *http.Client, target, shown string, body []byte
 		ua += "/" + opts.Version
 	}
 	req.Header.Set("User-Agent", ua)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	if opts.Secret != "" {
 		req.Header.Set(SignatureHeader, Sign(opts.Secret, body))
 	}
@@ -217,7 +239,7 @@ func send(ctx context.Context, c *http.Client, target, shown string, body []byte
 		se.retryAfter = resp.Header.Get("Retry-After")
 	}
 	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
-		se.Body = "redirect to " + redact(loc) + " not followed; give the final URL"
+		se.Body = "redirect to " + Redact(loc) + " not followed; give the final URL"
 	}
 	return se
 }
@@ -226,24 +248,15 @@ func withDefaults(o Options) Options {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	switch {
-	case o.Retries == 0:
-		o.Retries = DefaultRetries
-	case o.Retries < 0:
-		o.Retries = 0
-	}
-	if o.Backoff <= 0 {
-		o.Backoff = DefaultBackoff
-	}
-	if o.Sleep == nil {
-		o.Sleep = schedule.Sleep
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	return o
 }
 
-// redact drops credentials and the query (both may carry a token) from a
-// URL shown in messages.
-func redact(raw string) string {
+// Redact drops credentials and the query (both may carry a token) from a
+// URL shown in messages or stored.
+func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(invalid URL)"

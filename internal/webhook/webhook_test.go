@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -59,14 +60,6 @@ func (r *receiver) deliveries() []delivery {
 	return append([]delivery{}, r.got...)
 }
 
-// sleeps records the waits between attempts instead of waiting.
-type sleeps struct{ waits []time.Duration }
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.waits = append(s.waits, d)
-	return ctx.Err()
-}
-
 func events() []terms.Event {
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	never, optOut := terms.Scalar("never"), terms.Scalar("opt-out")
@@ -78,6 +71,19 @@ func events() []terms.Event {
 			Attribute: "training", Old: &never, New: &optOut, Source: "example-terms", SnapshotAt: at, DetectedAt: at,
 			After: &terms.Side{Snapshot: 2, Clause: "Your content > Use of your content", Text: "We train on <chats> & more."}},
 	}
+}
+
+var at = time.Date(2026, 3, 2, 11, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return at }
+
+func eventsJSON(t *testing.T, evs []terms.Event) []byte {
+	t.Helper()
+	b, err := webhook.Events(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestPostDelivers(t *testing.T) {
@@ -96,8 +102,9 @@ func TestPostDelivers(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := newReceiver(t, http.StatusNoContent)
 			in := append([]terms.Event{}, c.evs...)
-			err := webhook.Post(context.Background(), r.srv.Client(), r.srv.URL+"/hook", in,
-				webhook.Options{Secret: c.secret, Version: c.version})
+			evs := eventsJSON(t, in)
+			err := webhook.Post(context.Background(), r.srv.Client(), r.srv.URL+"/hook", "d-0123", evs,
+				webhook.Options{Secret: c.secret, Version: c.version, Now: clock})
 			if err != nil {
 				t.Fatalf("Post: %v", err)
 			}
@@ -106,18 +113,31 @@ func TestPostDelivers(t *testing.T) {
 				t.Fatalf("%d deliveries, want 1", len(got))
 			}
 			d := got[0]
-			// The body is exactly what `changes --format json` prints.
+			var p webhook.Payload
+			if err := json.Unmarshal(d.body, &p); err != nil {
+				t.Fatalf("body is not the payload object: %v\n%s", err, d.body)
+			}
+			if p.Delivery != "d-0123" || p.Timestamp != "2026-03-02T11:00:00Z" {
+				t.Errorf("delivery %q, timestamp %q", p.Delivery, p.Timestamp)
+			}
+			if d.header.Get(webhook.DeliveryHeader) != "d-0123" || d.header.Get(webhook.TimestampHeader) != "2026-03-02T11:00:00Z" {
+				t.Errorf("headers %v", d.header)
+			}
+			// The events are exactly what `changes --format json` prints.
 			sorted := append([]terms.Event{}, c.evs...)
 			report.Sort(sorted)
 			var want bytes.Buffer
 			if err := report.JSON(&want, sorted); err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(d.body, want.Bytes()) {
-				t.Errorf("body:\n%s\nwant:\n%s", d.body, want.Bytes())
+			var gotEvs, wantEvs any
+			json.Unmarshal(p.Events, &gotEvs)
+			json.Unmarshal(want.Bytes(), &wantEvs)
+			if !reflect.DeepEqual(gotEvs, wantEvs) {
+				t.Errorf("events:\n%s\nwant:\n%s", p.Events, want.Bytes())
 			}
-			if c.evs == nil && strings.TrimSpace(string(d.body)) != "[]" {
-				t.Errorf("empty list body %q, want []", d.body)
+			if c.evs == nil && strings.TrimSpace(string(p.Events)) != "[]" {
+				t.Errorf("empty list events %q, want []", p.Events)
 			}
 			if d.method != http.MethodPost {
 				t.Errorf("method %s", d.method)
@@ -142,7 +162,7 @@ func TestPostDelivers(t *testing.T) {
 				t.Errorf("signature verifies with the wrong secret")
 			}
 			if len(in) > 1 && in[0].ID != c.evs[0].ID {
-				t.Errorf("Post reordered the caller's slice")
+				t.Errorf("Events reordered the caller's slice")
 			}
 		})
 	}
@@ -157,38 +177,32 @@ func TestSignKnownValue(t *testing.T) {
 	}
 }
 
-func TestPostRetries(t *testing.T) {
+// Post makes exactly one attempt and says whether a later one may succeed.
+func TestPostOneAttempt(t *testing.T) {
 	cases := []struct {
 		name       string
-		statuses   []int
-		retries    int
-		wantTries  int
-		wantWaits  []time.Duration
+		status     int
 		wantErr    string // "" means success
+		permanent  bool
 		wantStatus int
 	}{
-		{name: "500 then 200", statuses: []int{500, 200}, wantTries: 2, wantWaits: []time.Duration{time.Second}},
-		{name: "503 twice then 200", statuses: []int{503, 503, 200}, wantTries: 3, wantWaits: []time.Duration{time.Second, 2 * time.Second}},
-		{name: "429 retried", statuses: []int{429, 202}, wantTries: 2, wantWaits: []time.Duration{time.Second}},
-		{name: "404 not retried", statuses: []int{404, 200}, wantTries: 1, wantErr: "status 404 Not Found", wantStatus: 404},
-		{name: "400 not retried", statuses: []int{400}, wantTries: 1, wantErr: "receiver says no", wantStatus: 400},
-		{name: "always 500", statuses: []int{500}, wantTries: 3, wantWaits: []time.Duration{time.Second, 2 * time.Second},
-			wantErr: "after 3 attempts", wantStatus: 500},
-		{name: "no retries", statuses: []int{502, 200}, retries: -1, wantTries: 1, wantErr: "status 502", wantStatus: 502},
-		{name: "redirect not followed", statuses: []int{302}, wantTries: 1, wantErr: "status 302", wantStatus: 302},
+		{name: "200", status: 200},
+		{name: "202", status: 202},
+		{name: "500", status: 500, wantErr: "status 500", wantStatus: 500},
+		{name: "503", status: 503, wantErr: "status 503", wantStatus: 503},
+		{name: "429", status: 429, wantErr: "status 429", wantStatus: 429},
+		{name: "408", status: 408, wantErr: "status 408", wantStatus: 408},
+		{name: "404 for good", status: 404, wantErr: "status 404 Not Found", permanent: true, wantStatus: 404},
+		{name: "400 for good", status: 400, wantErr: "receiver says no", permanent: true, wantStatus: 400},
+		{name: "redirect not followed", status: 302, wantErr: "status 302", permanent: true, wantStatus: 302},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := newReceiver(t, c.statuses...)
-			s := &sleeps{}
+			r := newReceiver(t, c.status, 200)
 			url := r.srv.URL + "/hook"
-			err := webhook.Post(context.Background(), r.srv.Client(), url, events(),
-				webhook.Options{Retries: c.retries, Sleep: s.sleep})
-			if n := len(r.deliveries()); n != c.wantTries {
-				t.Errorf("%d attempts, want %d", n, c.wantTries)
-			}
-			if !slices.Equal(s.waits, c.wantWaits) {
-				t.Errorf("waits %v, want %v", s.waits, c.wantWaits)
+			err := webhook.Post(context.Background(), r.srv.Client(), url, "d-1", eventsJSON(t, events()), webhook.Options{Now: clock})
+			if n := len(r.deliveries()); n != 1 {
+				t.Errorf("%d attempts, want 1", n)
 			}
 			if c.wantErr == "" {
 				if err != nil {
@@ -206,58 +220,57 @@ func TestPostRetries(t *testing.T) {
 			if !errors.As(err, &se) || se.Status != c.wantStatus {
 				t.Errorf("error %v: want a *StatusError with status %d", err, c.wantStatus)
 			}
+			if webhook.Permanent(err) != c.permanent {
+				t.Errorf("Permanent = %v, want %v", webhook.Permanent(err), c.permanent)
+			}
 		})
 	}
 }
 
-func TestPostHonoursRetryAfter(t *testing.T) {
+func TestRetryAfter(t *testing.T) {
 	cases := []struct {
-		name       string
-		retryAfter string
-		wantWait   time.Duration
+		name, header string
+		status       int
+		want         time.Duration
+		ok           bool
 	}{
-		{"seconds", "7", 7 * time.Second},
-		{"zero", "0", 0},
-		{"capped", "86400", webhook.MaxRetryAfter},
-		{"unreadable falls back to the backoff", "soon", webhook.DefaultBackoff},
+		{"seconds", "7", 503, 7 * time.Second, true},
+		{"zero", "0", 429, 0, true},
+		{"date", at.Add(time.Hour).Format(http.TimeFormat), 503, time.Hour, true},
+		{"unreadable", "soon", 503, 0, false},
+		{"none", "", 500, 0, false},
+		{"not on a 404", "60", 404, 0, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var hits int
-			var mu sync.Mutex
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				mu.Lock()
-				hits++
-				n := hits
-				mu.Unlock()
-				if n == 1 {
-					w.Header().Set("Retry-After", c.retryAfter)
-					w.WriteHeader(http.StatusServiceUnavailable)
-					return
+				if c.header != "" {
+					w.Header().Set("Retry-After", c.header)
 				}
-				w.WriteHeader(http.StatusOK)
+				w.WriteHeader(c.status)
 			}))
 			t.Cleanup(srv.Close)
-			s := &sleeps{}
-			err := webhook.Post(context.Background(), srv.Client(), srv.URL, events(), webhook.Options{Sleep: s.sleep})
-			if err != nil {
-				t.Fatalf("Post: %v", err)
+			err := webhook.Post(context.Background(), srv.Client(), srv.URL, "d-1", []byte("[]"), webhook.Options{Now: clock})
+			var se *webhook.StatusError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v, want a *StatusError", err)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			if hits != 2 {
-				t.Errorf("%d attempts, want 2", hits)
-			}
-			if want := []time.Duration{c.wantWait}; !slices.Equal(s.waits, want) {
-				t.Errorf("waits %v, want %v", s.waits, want)
+			if d, ok := se.RetryAfter(at); d != c.want || ok != c.ok {
+				t.Errorf("RetryAfter = %s, %v; want %s, %v", d, ok, c.want, c.ok)
 			}
 		})
 	}
 }
 
 func TestPostTimeout(t *testing.T) {
+	var mu sync.Mutex
+	hits := 0
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		mu.Lock()
+		hits++
+		mu.Unlock()
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -265,17 +278,18 @@ func TestPostTimeout(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
-	s := &sleeps{}
-	err := webhook.Post(context.Background(), srv.Client(), srv.URL, events(),
-		webhook.Options{Timeout: 50 * time.Millisecond, Retries: 1, Sleep: s.sleep})
+	err := webhook.Post(context.Background(), srv.Client(), srv.URL, "d-1", []byte("[]"),
+		webhook.Options{Timeout: 50 * time.Millisecond})
 	if err == nil {
 		t.Fatal("Post to a receiver that never answers succeeded")
 	}
-	if !strings.Contains(err.Error(), "timeout") || !strings.Contains(err.Error(), srv.URL) {
-		t.Errorf("error %q: want a timeout naming %s", err, srv.URL)
+	if !strings.Contains(err.Error(), "timeout") || !strings.Contains(err.Error(), srv.URL) || webhook.Permanent(err) {
+		t.Errorf("error %q: want a temporary timeout naming %s", err, srv.URL)
 	}
-	if len(s.waits) != 1 {
-		t.Errorf("waits %v: a timeout should be retried once", s.waits)
+	mu.Lock()
+	defer mu.Unlock()
+	if hits != 1 {
+		t.Errorf("%d requests, want 1: a slow receiver is not asked again within the call", hits)
 	}
 }
 
@@ -283,13 +297,12 @@ func TestPostNetworkError(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL + "/hook?token=abc123"
 	srv.Close()
-	s := &sleeps{}
-	err := webhook.Post(context.Background(), nil, url, events(), webhook.Options{Sleep: s.sleep})
+	err := webhook.Post(context.Background(), nil, url, "d-1", []byte("[]"), webhook.Options{})
 	if err == nil {
 		t.Fatal("Post to a closed server succeeded")
 	}
-	if len(s.waits) != 2 {
-		t.Errorf("waits %v: a network error should be retried twice", s.waits)
+	if webhook.Permanent(err) {
+		t.Errorf("a network error is permanent: %v", err)
 	}
 	if strings.Contains(err.Error(), "abc123") {
 		t.Errorf("error %q leaks the query token", err)
@@ -300,15 +313,18 @@ func TestPostNetworkError(t *testing.T) {
 }
 
 func TestPostCancelled(t *testing.T) {
-	r := newReceiver(t, 500)
+	r := newReceiver(t, 200)
 	ctx, cancel := context.WithCancel(context.Background())
-	sleep := func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }
-	err := webhook.Post(ctx, r.srv.Client(), r.srv.URL, events(), webhook.Options{Sleep: sleep})
+	cancel()
+	err := webhook.Post(ctx, r.srv.Client(), r.srv.URL, "d-1", []byte("[]"), webhook.Options{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
-	if n := len(r.deliveries()); n != 1 {
-		t.Errorf("%d attempts after cancel, want 1", n)
+}
+
+func TestRedact(t *testing.T) {
+	if got := webhook.Redact("https://user:pw@hooks.example.com/x?token=abc#f"); got != "https://hooks.example.com/x?%E2%80%A6" && got != "https://hooks.example.com/x?…" {
+		t.Errorf("Redact = %q", got)
 	}
 }
 
@@ -338,7 +354,7 @@ func TestValidateURL(t *testing.T) {
 				t.Errorf("ValidateURL(%q) = %v, want error containing %q", c.url, err, c.err)
 			}
 			// Post refuses it before sending anything.
-			if perr := webhook.Post(context.Background(), nil, c.url, events(), webhook.Options{}); perr == nil {
+			if perr := webhook.Post(context.Background(), nil, c.url, "d-1", []byte("[]"), webhook.Options{}); perr == nil {
 				t.Errorf("Post(%q) succeeded", c.url)
 			}
 		})

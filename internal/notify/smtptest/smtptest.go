@@ -1,7 +1,8 @@
 // Package smtptest runs an in-process SMTP server on 127.0.0.1 for tests:
-// it records what it accepts, can refuse messages or require STARTTLS and
-// AUTH PLAIN, and parses what arrived (headers, text and HTML parts).
-// Only tests import it.
+// it records what it accepts, can refuse messages or single recipients,
+// take a message without ever answering, require STARTTLS and AUTH PLAIN,
+// and parses what arrived (headers, text and HTML parts). Only tests
+// import it.
 package smtptest
 
 import (
@@ -68,15 +69,19 @@ type Server struct {
 	srv  *smtp.Server
 	opts Options
 
-	mu     sync.Mutex
-	msgs   []Message
-	reject *smtp.SMTPError
+	mu      sync.Mutex
+	msgs    []Message
+	reject  *smtp.SMTPError
+	rcpts   map[string]*smtp.SMTPError // address → refusal at RCPT TO
+	hang    bool
+	stopped chan struct{} // closed when the server stops: hung sessions end
+	once    sync.Once
 }
 
 // Start starts a server on 127.0.0.1:0 and stops it when the test ends.
 func Start(tb testing.TB, o Options) *Server {
 	tb.Helper()
-	s := &Server{Host: "127.0.0.1", opts: o}
+	s := &Server{Host: "127.0.0.1", opts: o, rcpts: map[string]*smtp.SMTPError{}, stopped: make(chan struct{})}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		_, isTLS := c.TLSConnectionState()
 		return &session{s: s, tls: isTLS, conn: c}, nil
@@ -99,15 +104,19 @@ func Start(tb testing.TB, o Options) *Server {
 	s.Port = l.Addr().(*net.TCPAddr).Port
 	s.srv = srv
 	go srv.Serve(l)
-	tb.Cleanup(func() { srv.Close() })
+	tb.Cleanup(s.Close)
 	return s
 }
 
-// Close stops the server: later connections are refused.
-func (s *Server) Close() { s.srv.Close() }
+// Close stops the server: later connections are refused and hung sessions
+// end.
+func (s *Server) Close() {
+	s.once.Do(func() { close(s.stopped) })
+	s.srv.Close()
+}
 
 // Reject makes the server refuse every message after DATA with code and
-// text (e.g. 554 "rejected"); code 0 accepts again.
+// text (e.g. 554 "rejected", 451 "try later"); code 0 accepts again.
 func (s *Server) Reject(code int, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -115,7 +124,29 @@ func (s *Server) Reject(code int, text string) {
 		s.reject = nil
 		return
 	}
-	s.reject = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{5, 0, 0}, Message: text}
+	s.reject = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0}, Message: text}
+}
+
+// RejectRcpt makes the server refuse the recipient addr at RCPT TO with
+// code and text (e.g. 554 "no such mailbox", 451 "try again later"), while
+// it accepts the others; code 0 accepts addr again.
+func (s *Server) RejectRcpt(addr string, code int, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == 0 {
+		delete(s.rcpts, addr)
+		return
+	}
+	s.rcpts[addr] = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 1, 1}, Message: text}
+}
+
+// Hang makes the server take every message (it is recorded, as if
+// delivered) and then never answer the end of DATA, until the client gives
+// up or the server stops; false answers again.
+func (s *Server) Hang(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hang = on
 }
 
 // Messages returns the messages accepted so far.
@@ -160,6 +191,12 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.s.mu.Lock()
+	refusal := ss.s.rcpts[to]
+	ss.s.mu.Unlock()
+	if refusal != nil {
+		return refusal
+	}
 	ss.to = append(ss.to, to)
 	return nil
 }
@@ -181,6 +218,12 @@ func (ss *session) Data(r io.Reader) error {
 	_, m.TLS = ss.conn.TLSConnectionState()
 	m.From, m.To, m.User = ss.from, append([]string(nil), ss.to...), ss.user
 	ss.s.msgs = append(ss.s.msgs, m)
+	if ss.s.hang {
+		ss.s.mu.Unlock()
+		<-ss.s.stopped // the client times out; the server never answers
+		ss.s.mu.Lock()
+		return errors.New("server stopped")
+	}
 	return nil
 }
 
