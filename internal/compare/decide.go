@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/attr"
@@ -156,14 +157,19 @@ func decidePage(h History, a Attempt, now time.Time) Decision {
 	}
 	d.NewVersion, d.Prev = true, prev
 	doc := *a.Doc
-	d.Observations = h.Reader.Observe(a.Source, doc, a.Snapshot)
-	if newest && prev != nil {
-		d.Observations = append(d.Observations, lost(h, a, prev, d.Observations)...)
+	read := h.Reader.Observe(a.Source, doc, a.Snapshot)
+	d.Observations = slices.Clone(read)
+	var prevObs []terms.Observation // the previous version read with today's rules, once
+	if prev != nil {
+		prevObs = h.Reader.Observe(a.Source, prev.Doc, prev.Snapshot)
 	}
-	d.Events = append(d.Events, versionEvents(h, a.Source, prev, Version{a.Snapshot, doc}, d.Observations, newest, now)...)
+	if newest && prev != nil {
+		d.Observations = append(d.Observations, lost(h, a, prevObs, d.Observations)...)
+	}
+	d.Events = append(d.Events, versionEvents(h, a.Source, prev, prevObs, Version{a.Snapshot, doc}, d.Observations, newest, now)...)
 	if next := h.Next; next != nil && next.Snapshot.TextHash != a.Snapshot.TextHash && next.Snapshot.Variant == a.Snapshot.Variant {
 		nextObs := h.Reader.Observe(a.Source, next.Doc, next.Snapshot)
-		d.Events = append(d.Events, versionEvents(h, a.Source, &Version{a.Snapshot, doc}, *next, nextObs, false, now)...)
+		d.Events = append(d.Events, versionEvents(h, a.Source, &Version{a.Snapshot, doc}, read, *next, nextObs, false, now)...)
 	}
 	return d
 }
@@ -172,7 +178,7 @@ func decidePage(h History, a Attempt, now time.Time) Decision {
 // previous version stated (read with today's rules) or had already lost,
 // that the new version does not state, is an unknown observation with the
 // reason, never a silent gap. It is found again when a version states it.
-func lost(h History, a Attempt, prev *Version, now []terms.Observation) []terms.Observation {
+func lost(h History, a Attempt, prevObs, now []terms.Observation) []terms.Observation {
 	type cellKey struct{ tier, attribute string }
 	stated := map[cellKey]bool{}
 	for _, o := range now {
@@ -189,7 +195,7 @@ func lost(h History, a Attempt, prev *Version, now []terms.Observation) []terms.
 			Value:    terms.UnknownValue(reason),
 			Evidence: terms.Evidence{Source: a.Source.ID, Snapshot: a.Snapshot.ID, SnapshotAt: a.Snapshot.FetchedAt}})
 	}
-	for _, o := range h.Reader.Observe(a.Source, prev.Doc, prev.Snapshot) {
+	for _, o := range prevObs {
 		if !o.Value.Unknown {
 			where := ""
 			if o.Evidence.Clause != "" {
@@ -208,7 +214,7 @@ func lost(h History, a Attempt, prev *Version, now []terms.Observation) []terms.
 
 // versionEvents compares version next (observed as nextObs) with prev and,
 // when current, the vendor's table with the baseline.
-func versionEvents(h History, src terms.Source, prev *Version, next Version, nextObs []terms.Observation, current bool, now time.Time) []terms.Event {
+func versionEvents(h History, src terms.Source, prev *Version, prevObs []terms.Observation, next Version, nextObs []terms.Observation, current bool, now time.Time) []terms.Event {
 	in := Input{
 		Vendor:      h.Vendor,
 		Source:      src,
@@ -221,11 +227,9 @@ func versionEvents(h History, src terms.Source, prev *Version, next Version, nex
 	if current {
 		in.Baseline = h.Baseline
 	}
-	var prevObs []terms.Observation
 	if prev != nil {
 		before := prev.Snapshot
 		in.Before = &before
-		prevObs = h.Reader.Observe(src, prev.Doc, prev.Snapshot)
 		in.Prev = prevObs
 		in.PrevClauses = byHeading(prev.Doc.Clauses)
 	}
