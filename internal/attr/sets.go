@@ -365,40 +365,65 @@ func (spec setSpec) readItem(it setItem, f string, needAble bool) itemReading {
 	if it.not != nil {
 		f = it.not.ReplaceAllString(f, " ")
 	}
-	if !it.mention.MatchString(f) {
+	if !spec.inScope(it, f) {
 		return itemSilent
 	}
-	if g := spec.gate[it.name]; g != nil && !g.MatchString(f) {
-		return itemSilent
-	}
-	if it.access && spec.staff != nil && spec.staff.MatchString(f) {
-		return itemSilent
-	}
-	asserted := it.assert.MatchString(f) || (it.self != nil && it.self.MatchString(f))
+	asserted := it.assert.MatchString(f) || it.namesSelf(f)
 	g := setIdiomRe.ReplaceAllString(f, " ")
-	able := spec.able
-	if it.agent != nil {
-		able = it.agent
-	}
+	able := spec.ableOf(it)
 	switch {
 	case it.floor != nil && it.floor.MatchString(f):
 		return itemHeld
 	case negates(spec.neg, g):
-		// Rights are denied only when the denial names the action; a
-		// certification is denied by its bare name ("no longer SOC 2
-		// certified", "not FedRAMP authorized").
-		if (asserted || spec.able == nil) && !lapseRe.MatchString(g) {
-			return itemDenied
-		}
-		return itemSilent
+		return spec.denial(asserted, g)
 	case !asserted:
 		// A certification named in a form outside the set ("SOC 2 Type I",
 		// "FedRAMP Moderate") states nothing of the member.
 		return itemSilent
 	case it.cert && spec.aligned != nil && spec.aligned.MatchString(f):
 		return itemSilent
-	case able == nil || !needAble || (it.self != nil && it.self.MatchString(f)) || able.MatchString(f):
+	case able == nil || !needAble || it.namesSelf(f) || able.MatchString(f):
 		return itemHeld
+	}
+	return itemSilent
+}
+
+// inScope reports whether fragment f may speak of member it at all: it
+// mentions the member, passes the member's gate if the set has one, and,
+// for an access right, is not about the vendor's staff.
+func (spec setSpec) inScope(it setItem, f string) bool {
+	if !it.mention.MatchString(f) {
+		return false
+	}
+	if g := spec.gate[it.name]; g != nil && !g.MatchString(f) {
+		return false
+	}
+	return !(it.access && spec.staff != nil && spec.staff.MatchString(f))
+}
+
+// ableOf is what an assertion of member it also needs to hold: the
+// member's own agent pattern if it has one, else the set's able (nil when
+// neither is set).
+func (spec setSpec) ableOf(it setItem) *regexp.Regexp {
+	if it.agent != nil {
+		return it.agent
+	}
+	return spec.able
+}
+
+// namesSelf reports whether f names member it by its own pattern.
+func (it setItem) namesSelf(f string) bool {
+	return it.self != nil && it.self.MatchString(f)
+}
+
+// denial is what a negated fragment g says of a member, asserted or not.
+// Rights are denied only when the denial names the action; a
+// certification is denied by its bare name ("no longer SOC 2 certified",
+// "not FedRAMP authorized"). A denial tied to the end of the account
+// denies nothing.
+func (spec setSpec) denial(asserted bool, g string) itemReading {
+	if (asserted || spec.able == nil) && !lapseRe.MatchString(g) {
+		return itemDenied
 	}
 	return itemSilent
 }
