@@ -461,30 +461,7 @@ func readSet(lex *Lexicon, sents []sentence, spec setSpec) Reading {
 		if cells := tableCells(s); cells != nil {
 			spec.readRow(lex, s, cells, note)
 		} else {
-			lead := ""
-			if s.leadIn != "" {
-				lead = normalize(s.leadIn)
-				// A lead-in that is advice or another party's ("You are
-				// responsible for:") makes its items so, unless an item
-				// is a statement of the vendor's own.
-				if spec.other(s, lead) && !setPatternsOf(lex).selfStanding.MatchString(s.norm) {
-					continue
-				}
-			}
-			for _, f := range fragments(s.norm) {
-				if spec.strip != nil {
-					f = strings.TrimSpace(spec.strip.ReplaceAllString(f, " "))
-				}
-				if f == "" || spec.other(s, f) {
-					continue
-				}
-				if lead != "" {
-					f = lead + " " + f // negation and the customer's ability may sit in the lead-in
-				}
-				for _, it := range spec.items {
-					note(it.name, spec.readItem(it, f, true))
-				}
-			}
+			spec.readProse(lex, s, note)
 		}
 		if hit {
 			used = append(used, s)
@@ -493,15 +470,50 @@ func readSet(lex *Lexicon, sents []sentence, spec setSpec) Reading {
 	if len(used) == 0 {
 		return Reading{Value: terms.UnknownValue(spec.reason)}
 	}
+	return Reading{Value: spec.setValue(have, denied), Clause: used[0].clause, Sentences: texts(used)}
+}
+
+// readProse reads sentence s, no table row, fragment by fragment, each
+// with the sentence's list lead-in, and notes what each says of each
+// member.
+func (spec setSpec) readProse(lex *Lexicon, s sentence, note func(string, itemReading)) {
+	lead := ""
+	if s.leadIn != "" {
+		lead = normalize(s.leadIn)
+		// A lead-in that is advice or another party's ("You are
+		// responsible for:") makes its items so, unless an item
+		// is a statement of the vendor's own.
+		if spec.other(s, lead) && !setPatternsOf(lex).selfStanding.MatchString(s.norm) {
+			return
+		}
+	}
+	for _, f := range fragments(s.norm) {
+		if spec.strip != nil {
+			f = strings.TrimSpace(spec.strip.ReplaceAllString(f, " "))
+		}
+		if f == "" || spec.other(s, f) {
+			continue
+		}
+		if lead != "" {
+			f = lead + " " + f // negation and the customer's ability may sit in the lead-in
+		}
+		for _, it := range spec.items {
+			note(it.name, spec.readItem(it, f, true))
+		}
+	}
+}
+
+// setValue is the set of members held and never denied, in the order of
+// spec.items, or the empty set.
+func (spec setSpec) setValue(have, denied map[string]bool) terms.Value {
 	var set []string
 	for _, it := range spec.items {
 		if have[it.name] && !denied[it.name] {
 			set = append(set, it.name)
 		}
 	}
-	v := emptySet()
 	if len(set) > 0 {
-		v = terms.SetOf(set...)
+		return terms.SetOf(set...)
 	}
-	return Reading{Value: v, Clause: used[0].clause, Sentences: texts(used)}
+	return emptySet()
 }
