@@ -106,19 +106,23 @@ type retClauses struct {
 // period and never at a contrast word that opens the sentence ("While your
 // account is active, …"). Stops and contrasts also start a new group.
 func splitRetentionClauses(text string, facts []fact) retClauses {
-	type brk struct {
-		start, end int
-		group      bool
-	}
-	var bs []brk
-	inFact := func(a, b int) bool {
-		for _, f := range facts {
-			if a < f.end && f.start < b {
-				return true
-			}
-		}
-		return false
-	}
+	cl := clausesAt(text, retentionBreaks(text, facts))
+	cl.of = factClauses(cl.clauses, facts)
+	return cl
+}
+
+// retBreak is one break between clauses: [start, end) and whether it
+// also starts a new group.
+type retBreak struct {
+	start, end int
+	group      bool
+}
+
+// retentionBreaks are the breaks of text outside facts, in order of start:
+// stops, contrasts (not one that opens the sentence) and coordinated
+// clauses, then enumerators.
+func retentionBreaks(text string, facts []fact) []retBreak {
+	var bs []retBreak
 	for _, m := range clauseBreakRe.FindAllStringSubmatchIndex(text, -1) {
 		k := breakStop
 		for m[2*k] < 0 {
@@ -127,22 +131,39 @@ func splitRetentionClauses(text string, facts []fact) retClauses {
 		if k != breakStop && k != breakContrast && k != breakCoordination {
 			continue
 		}
-		if inFact(m[0], m[1]) || k == breakContrast && strings.TrimSpace(text[:m[0]]) == "" {
+		if overlapsFact(facts, m[0], m[1]) || k == breakContrast && strings.TrimSpace(text[:m[0]]) == "" {
 			continue
 		}
-		bs = append(bs, brk{m[0], m[1], k != breakCoordination})
+		bs = append(bs, retBreak{m[0], m[1], k != breakCoordination})
 	}
 	for _, m := range retEnumeratorRe.FindAllStringIndex(text, -1) {
-		if !inFact(m[0], m[1]) {
-			bs = append(bs, brk{m[0], m[1], false})
+		if !overlapsFact(facts, m[0], m[1]) {
+			bs = append(bs, retBreak{m[0], m[1], false})
 		}
 	}
-	// In order; overlapping breaks are merged into the first.
+	// In order (a stable insertion sort: breaks that start together keep
+	// their order).
 	for i := 1; i < len(bs); i++ {
 		for j := i; j > 0 && bs[j].start < bs[j-1].start; j-- {
 			bs[j], bs[j-1] = bs[j-1], bs[j]
 		}
 	}
+	return bs
+}
+
+// overlapsFact reports whether [a, b) overlaps one of facts.
+func overlapsFact(facts []fact, a, b int) bool {
+	for _, f := range facts {
+		if a < f.end && f.start < b {
+			return true
+		}
+	}
+	return false
+}
+
+// clausesAt cuts text into clauses and groups at breaks bs, in order;
+// overlapping breaks are merged into the first.
+func clausesAt(text string, bs []retBreak) retClauses {
 	var cl retClauses
 	start, group, gstart := 0, 0, 0
 	for _, b := range bs {
@@ -159,16 +180,22 @@ func splitRetentionClauses(text string, facts []fact) retClauses {
 	}
 	cl.clauses = append(cl.clauses, retClause{start, len(text), group})
 	cl.groups = append(cl.groups, [2]int{gstart, len(text)})
-	cl.of = make([]int, len(facts))
+	return cl
+}
+
+// factClauses is the index of the clause each fact starts in (the last
+// clause for a fact that starts in none).
+func factClauses(clauses []retClause, facts []fact) []int {
+	of := make([]int, len(facts))
 	for fi, f := range facts {
-		for ci, c := range cl.clauses {
-			if f.start >= c.start && f.start < c.end || ci == len(cl.clauses)-1 {
-				cl.of[fi] = ci
+		for ci, c := range clauses {
+			if f.start >= c.start && f.start < c.end || ci == len(clauses)-1 {
+				of[fi] = ci
 				break
 			}
 		}
 	}
-	return cl
+	return of
 }
 
 // keep returns the facts worth reading, in order: a "not stored" in a

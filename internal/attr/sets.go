@@ -365,40 +365,65 @@ func (spec setSpec) readItem(it setItem, f string, needAble bool) itemReading {
 	if it.not != nil {
 		f = it.not.ReplaceAllString(f, " ")
 	}
-	if !it.mention.MatchString(f) {
+	if !spec.inScope(it, f) {
 		return itemSilent
 	}
-	if g := spec.gate[it.name]; g != nil && !g.MatchString(f) {
-		return itemSilent
-	}
-	if it.access && spec.staff != nil && spec.staff.MatchString(f) {
-		return itemSilent
-	}
-	asserted := it.assert.MatchString(f) || (it.self != nil && it.self.MatchString(f))
+	asserted := it.assert.MatchString(f) || it.namesSelf(f)
 	g := setIdiomRe.ReplaceAllString(f, " ")
-	able := spec.able
-	if it.agent != nil {
-		able = it.agent
-	}
+	able := spec.ableOf(it)
 	switch {
 	case it.floor != nil && it.floor.MatchString(f):
 		return itemHeld
 	case negates(spec.neg, g):
-		// Rights are denied only when the denial names the action; a
-		// certification is denied by its bare name ("no longer SOC 2
-		// certified", "not FedRAMP authorized").
-		if (asserted || spec.able == nil) && !lapseRe.MatchString(g) {
-			return itemDenied
-		}
-		return itemSilent
+		return spec.denial(asserted, g)
 	case !asserted:
 		// A certification named in a form outside the set ("SOC 2 Type I",
 		// "FedRAMP Moderate") states nothing of the member.
 		return itemSilent
 	case it.cert && spec.aligned != nil && spec.aligned.MatchString(f):
 		return itemSilent
-	case able == nil || !needAble || (it.self != nil && it.self.MatchString(f)) || able.MatchString(f):
+	case able == nil || !needAble || it.namesSelf(f) || able.MatchString(f):
 		return itemHeld
+	}
+	return itemSilent
+}
+
+// inScope reports whether fragment f may speak of member it at all: it
+// mentions the member, passes the member's gate if the set has one, and,
+// for an access right, is not about the vendor's staff.
+func (spec setSpec) inScope(it setItem, f string) bool {
+	if !it.mention.MatchString(f) {
+		return false
+	}
+	if g := spec.gate[it.name]; g != nil && !g.MatchString(f) {
+		return false
+	}
+	return !(it.access && spec.staff != nil && spec.staff.MatchString(f))
+}
+
+// ableOf is what an assertion of member it also needs to hold: the
+// member's own agent pattern if it has one, else the set's able (nil when
+// neither is set).
+func (spec setSpec) ableOf(it setItem) *regexp.Regexp {
+	if it.agent != nil {
+		return it.agent
+	}
+	return spec.able
+}
+
+// namesSelf reports whether f names member it by its own pattern.
+func (it setItem) namesSelf(f string) bool {
+	return it.self != nil && it.self.MatchString(f)
+}
+
+// denial is what a negated fragment g says of a member, asserted or not.
+// Rights are denied only when the denial names the action; a
+// certification is denied by its bare name ("no longer SOC 2 certified",
+// "not FedRAMP authorized"). A denial tied to the end of the account
+// denies nothing.
+func (spec setSpec) denial(asserted bool, g string) itemReading {
+	if (asserted || spec.able == nil) && !lapseRe.MatchString(g) {
+		return itemDenied
 	}
 	return itemSilent
 }
@@ -436,30 +461,7 @@ func readSet(lex *Lexicon, sents []sentence, spec setSpec) Reading {
 		if cells := tableCells(s); cells != nil {
 			spec.readRow(lex, s, cells, note)
 		} else {
-			lead := ""
-			if s.leadIn != "" {
-				lead = normalize(s.leadIn)
-				// A lead-in that is advice or another party's ("You are
-				// responsible for:") makes its items so, unless an item
-				// is a statement of the vendor's own.
-				if spec.other(s, lead) && !setPatternsOf(lex).selfStanding.MatchString(s.norm) {
-					continue
-				}
-			}
-			for _, f := range fragments(s.norm) {
-				if spec.strip != nil {
-					f = strings.TrimSpace(spec.strip.ReplaceAllString(f, " "))
-				}
-				if f == "" || spec.other(s, f) {
-					continue
-				}
-				if lead != "" {
-					f = lead + " " + f // negation and the customer's ability may sit in the lead-in
-				}
-				for _, it := range spec.items {
-					note(it.name, spec.readItem(it, f, true))
-				}
-			}
+			spec.readProse(lex, s, note)
 		}
 		if hit {
 			used = append(used, s)
@@ -468,15 +470,50 @@ func readSet(lex *Lexicon, sents []sentence, spec setSpec) Reading {
 	if len(used) == 0 {
 		return Reading{Value: terms.UnknownValue(spec.reason)}
 	}
+	return Reading{Value: spec.setValue(have, denied), Clause: used[0].clause, Sentences: texts(used)}
+}
+
+// readProse reads sentence s, no table row, fragment by fragment, each
+// with the sentence's list lead-in, and notes what each says of each
+// member.
+func (spec setSpec) readProse(lex *Lexicon, s sentence, note func(string, itemReading)) {
+	lead := ""
+	if s.leadIn != "" {
+		lead = normalize(s.leadIn)
+		// A lead-in that is advice or another party's ("You are
+		// responsible for:") makes its items so, unless an item
+		// is a statement of the vendor's own.
+		if spec.other(s, lead) && !setPatternsOf(lex).selfStanding.MatchString(s.norm) {
+			return
+		}
+	}
+	for _, f := range fragments(s.norm) {
+		if spec.strip != nil {
+			f = strings.TrimSpace(spec.strip.ReplaceAllString(f, " "))
+		}
+		if f == "" || spec.other(s, f) {
+			continue
+		}
+		if lead != "" {
+			f = lead + " " + f // negation and the customer's ability may sit in the lead-in
+		}
+		for _, it := range spec.items {
+			note(it.name, spec.readItem(it, f, true))
+		}
+	}
+}
+
+// setValue is the set of members held and never denied, in the order of
+// spec.items, or the empty set.
+func (spec setSpec) setValue(have, denied map[string]bool) terms.Value {
 	var set []string
 	for _, it := range spec.items {
 		if have[it.name] && !denied[it.name] {
 			set = append(set, it.name)
 		}
 	}
-	v := emptySet()
 	if len(set) > 0 {
-		v = terms.SetOf(set...)
+		return terms.SetOf(set...)
 	}
-	return Reading{Value: v, Clause: used[0].clause, Sentences: texts(used)}
+	return emptySet()
 }

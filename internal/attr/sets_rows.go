@@ -90,7 +90,32 @@ func (spec setSpec) readRow(lex *Lexicon, s sentence, cells []rowCell, note func
 	if len(s.tiers) == 0 && spec.cloud != nil && spec.cloud.MatchString(cells[0].value) {
 		return
 	}
-	var tierCells, other []rowCell
+	tierCells, other := splitTierCells(lex, cells)
+	agreed := agreedVerdict(tierCells)
+	for _, c := range other {
+		text := c.value
+		if c.header != "" {
+			text = c.header + ": " + c.value
+		}
+		v := verdictOf(c.value)
+		switch {
+		case v != cellText && c.header != "":
+			spec.noteVerdict(c.header, v, note)
+		case len(tierCells) > 0:
+			if agreed != cellText {
+				spec.noteVerdict(text, agreed, note)
+			}
+		case !spec.other(s, text):
+			for _, it := range spec.items {
+				note(it.name, spec.readItem(it, text, false))
+			}
+		}
+	}
+}
+
+// splitTierCells parts a row's cells into those under a tier header and
+// the others, each in row order.
+func splitTierCells(lex *Lexicon, cells []rowCell) (tierCells, other []rowCell) {
 	for _, c := range cells {
 		if c.header != "" && lex.TiersNamed(c.header) != nil {
 			tierCells = append(tierCells, c)
@@ -98,6 +123,12 @@ func (spec setSpec) readRow(lex *Lexicon, s sentence, cells []rowCell, note func
 			other = append(other, c)
 		}
 	}
+	return tierCells, other
+}
+
+// agreedVerdict is the verdict every tier cell gives, or cellText when
+// there are none or they disagree.
+func agreedVerdict(tierCells []rowCell) cellVerdict {
 	agreed := cellText
 	for i, c := range tierCells {
 		v := verdictOf(c.value)
@@ -107,47 +138,28 @@ func (spec setSpec) readRow(lex *Lexicon, s sentence, cells []rowCell, note func
 			agreed = cellText
 		}
 	}
-	as := func(v cellVerdict) itemReading {
-		if v == cellYes {
-			return itemHeld
-		}
-		return itemDenied
-	}
-	for _, c := range other {
-		text := c.value
-		if c.header != "" {
-			text = c.header + ": " + c.value
-		}
-		v := verdictOf(c.value)
-		switch {
-		case v != cellText && c.header != "":
-			for _, it := range spec.items {
-				if r := spec.readLabel(it, c.header); r != itemSilent {
-					if r == itemHeld || v == cellNo {
-						note(it.name, as(v))
-					}
-				}
-			}
-		case len(tierCells) > 0:
-			if agreed == cellText {
-				continue
-			}
-			for _, it := range spec.items {
-				if r := spec.readLabel(it, text); r != itemSilent {
-					if r == itemHeld || agreed == cellNo {
-						note(it.name, as(agreed))
-					}
-				}
-			}
-		default:
-			if spec.other(s, text) {
-				continue
-			}
-			for _, it := range spec.items {
-				note(it.name, spec.readItem(it, text, false))
+	return agreed
+}
+
+// noteVerdict notes verdict v (cellYes or cellNo) for each member that
+// label names: a "Yes" holds only the members it names itself, a "No"
+// denies every member it names.
+func (spec setSpec) noteVerdict(label string, v cellVerdict, note func(string, itemReading)) {
+	for _, it := range spec.items {
+		if r := spec.readLabel(it, label); r != itemSilent {
+			if r == itemHeld || v == cellNo {
+				note(it.name, verdictReading(v))
 			}
 		}
 	}
+}
+
+// verdictReading is the reading of a yes-or-no verdict.
+func verdictReading(v cellVerdict) itemReading {
+	if v == cellYes {
+		return itemHeld
+	}
+	return itemDenied
 }
 
 // readLabel is what a cell header or row label ("Audit logs", "Export

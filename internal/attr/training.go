@@ -303,50 +303,101 @@ func splitStatement(s string) statementParts {
 // (none) or plain use (always).
 func classifyStatement(lex *Lexicon, text string) trainingClass {
 	p := splitStatement(text)
+	sig := readSignals(lex, text, p)
+	if c, ok := deniedClass(sig, p); ok {
+		return c
+	}
+	if c, ok := choiceClass(sig); ok {
+		return c
+	}
+	return plainUseClass(p)
+}
+
+// statementSignals is what classifyStatement reads from a statement
+// before it decides: the choices it offers and whether it is denied.
+type statementSignals struct {
+	text    string // the whole statement
+	choice  string // the main clause and its conditions, joined
+	in      bool   // an opt-in is offered and not denied
+	out     bool   // an opt-out is offered (a setting stated off aside)
+	neg     bool   // the main clause is denied or a setting stated off
+	condOut bool   // a condition turns training off: "if you turn it off, we will not use …"
+}
+
+// readSignals reads the signals of statement text split into p.
+func readSignals(lex *Lexicon, text string, p statementParts) statementSignals {
 	choice := p.main + " ; " + strings.Join(p.conds, " ; ")
-	in := optInRe.MatchString(choice) && !noOptInRe.MatchString(choice)
 	off := stateOffRe.MatchString(p.main)
 	outText := choice
 	if off {
 		outText = stateOffRe.ReplaceAllString(choice, " ")
 	}
-	out := optOutRe.MatchString(outText)
-	neg := off || mainNegated(lex, p.main)
-	condOut := false // "if you turn it off, we will not use …"
-	for _, c := range p.conds {
+	return statementSignals{
+		text:    text,
+		choice:  choice,
+		in:      optInRe.MatchString(choice) && !noOptInRe.MatchString(choice),
+		out:     optOutRe.MatchString(outText),
+		neg:     off || mainNegated(lex, p.main),
+		condOut: conditionOptsOut(p.conds),
+	}
+}
+
+// conditionOptsOut reports whether one of conds is an opt-out that is no
+// exception ("unless", "except", "only").
+func conditionOptsOut(conds []string) bool {
+	condOut := false
+	for _, c := range conds {
 		w := strings.ToLower(c)
 		if optOutRe.MatchString(c) && !strings.HasPrefix(w, "unless") && !strings.HasPrefix(w, "except") && !strings.HasPrefix(w, "only") {
 			condOut = true
 		}
 	}
+	return condOut
+}
 
+// deniedClass classes a statement whose opt-out or main clause is
+// denied; ok is false when neither is.
+func deniedClass(sig statementSignals, p statementParts) (trainingClass, bool) {
 	switch {
-	case noOptOutRe.MatchString(choice) && !neg:
-		return trainAlways
-	case neg && condOut && !in:
-		return trainOptOut
-	case neg:
-		if in {
-			return trainOptIn
-		}
-		if otherOnly(p.main) {
-			return trainNone
-		}
-		return trainNever
-	case stateOnRe.MatchString(text) && (out || choiceWhetherRe.MatchString(choice)):
-		return trainOptOut
-	case stateOffRe.MatchString(text) && choiceWhetherRe.MatchString(choice):
-		return trainOptIn
-	case in && out:
-		if unlessOptOutRe.MatchString(choice) {
-			return trainOptOut
-		}
-		return trainOptIn
-	case in:
-		return trainOptIn
-	case out:
-		return trainOptOut
+	case noOptOutRe.MatchString(sig.choice) && !sig.neg:
+		return trainAlways, true
+	case !sig.neg:
+		return trainNone, false
+	case sig.condOut && !sig.in:
+		return trainOptOut, true
+	case sig.in:
+		return trainOptIn, true
+	case otherOnly(p.main):
+		return trainNone, true
 	}
+	return trainNever, true
+}
+
+// choiceClass classes a statement that offers a choice (a setting stated
+// on or off, an opt-in, an opt-out); ok is false when it offers none.
+func choiceClass(sig statementSignals) (trainingClass, bool) {
+	switch {
+	case stateOnRe.MatchString(sig.text) && (sig.out || choiceWhetherRe.MatchString(sig.choice)):
+		return trainOptOut, true
+	case stateOffRe.MatchString(sig.text) && choiceWhetherRe.MatchString(sig.choice):
+		return trainOptIn, true
+	case sig.in && sig.out:
+		if unlessOptOutRe.MatchString(sig.choice) {
+			return trainOptOut, true
+		}
+		return trainOptIn, true
+	case sig.in:
+		return trainOptIn, true
+	case sig.out:
+		return trainOptOut, true
+	}
+	return trainNone, false
+}
+
+// plainUseClass classes a statement that neither denies nor offers a
+// choice: talk of other data, a narrow exception, a condition stated
+// elsewhere, or plain use.
+func plainUseClass(p statementParts) trainingClass {
 	switch {
 	case otherOnly(p.main):
 		if exceptionCaseRe.MatchString(p.main) {
