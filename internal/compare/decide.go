@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/attr"
@@ -278,26 +279,11 @@ func byHeading(cs []terms.Clause) map[string]terms.Clause {
 	m := make(map[string]terms.Clause, len(first))
 	for h, c := range first {
 		if ps := parts[h]; len(ps) > 1 {
-			c.Text = joinLines(ps)
+			c.Text = strings.Join(ps, "\n")
 		}
 		m[h] = c
 	}
 	return m
-}
-
-func joinLines(ps []string) string {
-	n := len(ps) - 1
-	for _, p := range ps {
-		n += len(p)
-	}
-	b := make([]byte, 0, n)
-	for i, p := range ps {
-		if i > 0 {
-			b = append(b, '\n')
-		}
-		b = append(b, p...)
-	}
-	return string(b)
 }
 
 // replaceSource returns obs without the observations of source id, plus with.

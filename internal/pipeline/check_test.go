@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -190,5 +191,27 @@ func TestImportRefusesUnreadablePageAndIsIdempotent(t *testing.T) {
 	}
 	if snaps, _ := r.p.Store.Snapshots(ctx, src.ID); len(snaps) != 1 {
 		t.Errorf("importing the same bytes twice recorded %d snapshots", len(snaps))
+	}
+}
+
+// notModified answers 304 for every URL.
+type notModified struct{}
+
+func (notModified) Fetch(_ context.Context, req fetch.Request) (*fetch.Result, error) {
+	return &fetch.Result{URL: req.URL, Status: 304, NotModified: true}, nil
+}
+
+// A 304 for a source never read has nothing to repeat: an error naming the
+// source, and nothing recorded.
+func TestNotModifiedWithoutAPreviousSnapshot(t *testing.T) {
+	r := newRig(t)
+	r.p.Fetcher = notModified{}
+	ctx := context.Background()
+	_, err := r.p.Check(ctx, r.srcs[0], OriginCheck)
+	if err == nil || !strings.Contains(err.Error(), "acme-terms") || !strings.Contains(err.Error(), "304") {
+		t.Fatalf("err %v, want a 304 error naming the source", err)
+	}
+	if snaps, _ := r.p.Store.Snapshots(ctx, r.srcs[0].ID); len(snaps) != 0 {
+		t.Errorf("a 304 with nothing to repeat recorded %d snapshots", len(snaps))
 	}
 }

@@ -180,10 +180,10 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		if err != nil {
 			return err
 		}
-		d := compare.Decide(h, compare.Attempt{Source: src, Snapshot: snap, Doc: doc}, p.Now().UTC())
 		if snap.NotModified && h.LastGood == nil {
 			return fmt.Errorf("304 Not Modified without a previous snapshot")
 		}
+		d := compare.Decide(h, compare.Attempt{Source: src, Snapshot: snap, Doc: doc}, p.Now().UTC())
 		if raw != nil {
 			if d.Snapshot.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 				return err

@@ -112,13 +112,19 @@ func (c *obsCache) drop(vendor string) {
 // bumpGeneration advances vendor's observation generation inside tx and
 // returns the old and new values.
 func (tx *Tx) bumpGeneration(ctx context.Context, vendor string) (from, to string, err error) {
-	from, _, err = getState(ctx, tx.tx, genKey(vendor))
+	return tx.bump(ctx, genKey(vendor))
+}
+
+// bump advances the generation counter stored under key inside tx and
+// returns the old and new values (an absent counter is 0).
+func (tx *Tx) bump(ctx context.Context, key string) (from, to string, err error) {
+	from, _, err = getState(ctx, tx.tx, key)
 	if err != nil {
 		return "", "", err
 	}
 	n, _ := strconv.ParseInt(strings.TrimSpace(from), 10, 64)
 	to = strconv.FormatInt(n+1, 10)
-	return from, to, setState(ctx, tx.tx, genKey(vendor), to)
+	return from, to, setState(ctx, tx.tx, key, to)
 }
 
 // readCache keeps the set of sources that have a recorded version, valid
@@ -182,13 +188,8 @@ func (tx *Tx) versionRecorded(ctx context.Context, s terms.Snapshot) error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("first version of %s: %w", s.Source, err)
 	}
-	from, _, err := getState(ctx, tx.tx, versionsGenKey)
+	from, to, err := tx.bump(ctx, versionsGenKey)
 	if err != nil {
-		return err
-	}
-	n, _ := strconv.ParseInt(strings.TrimSpace(from), 10, 64)
-	to := strconv.FormatInt(n+1, 10)
-	if err := setState(ctx, tx.tx, versionsGenKey, to); err != nil {
 		return err
 	}
 	c := &tx.db.read

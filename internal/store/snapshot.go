@@ -227,11 +227,6 @@ func versionBefore(ctx context.Context, q querier, source string, t time.Time) (
 
 // VersionBeforeVariant is VersionBefore among the snapshots of one regional
 // variant: what that variant said last, before t.
-func (db *DB) VersionBeforeVariant(ctx context.Context, source string, t time.Time, variant string) (terms.Snapshot, bool, error) {
-	return versionBeforeVariant(ctx, db.sql, source, t, variant)
-}
-
-// VersionBeforeVariant is DB.VersionBeforeVariant inside the transaction.
 func (tx *Tx) VersionBeforeVariant(ctx context.Context, source string, t time.Time, variant string) (terms.Snapshot, bool, error) {
 	return versionBeforeVariant(ctx, tx.tx, source, t, variant)
 }
