@@ -490,9 +490,6 @@ func trainingRow(lex *Lexicon, text string) (trainingClass, bool) {
 	return trainNone, false
 }
 
-// labelledCell is one cell of a table row as the extractor renders it.
-type labelledCell struct{ header, value string }
-
 // labelledCellRe is one "Header: value" cell.
 var labelledCellRe = regexp.MustCompile(`^\s*([^:|;]{1,80}?):\s+(.*\S)\s*$`)
 
@@ -500,17 +497,17 @@ var labelledCellRe = regexp.MustCompile(`^\s*([^:|;]{1,80}?):\s+(.*\S)\s*$`)
 // with "; " between the cells) into its cells; a piece without a header of
 // its own belongs to the cell before it ("Off by default; you can turn it
 // on"). Nil when text is no row of at least two cells.
-func labelledCells(text string) []labelledCell {
+func labelledCells(text string) []rowCell {
 	var pieces []string
 	if strings.Contains(text, " | ") {
 		pieces = strings.Split(text, " | ")
 	} else {
 		pieces = strings.Split(text, "; ")
 	}
-	var out []labelledCell
+	var out []rowCell
 	for _, p := range pieces {
 		if m := labelledCellRe.FindStringSubmatch(p); m != nil && (len(out) == 0 || strings.Contains(text, " | ") || len(strings.Fields(m[1])) <= 6) {
-			out = append(out, labelledCell{header: m[1], value: m[2]})
+			out = append(out, rowCell{header: m[1], value: m[2]})
 			continue
 		}
 		if len(out) == 0 {
