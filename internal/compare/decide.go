@@ -234,9 +234,39 @@ func versionEvents(h History, src terms.Source, prev *Version, prevObs []terms.O
 		in.Prev = prevObs
 		in.PrevClauses = byHeading(prev.Doc.Clauses)
 	}
-	in.ObservedBefore = Build(h.Vendor, replaceSource(h.Current, src.ID, prevObs), nil).Values()
-	in.ObservedAfter = Build(h.Vendor, replaceSource(h.Current, src.ID, nextObs), nil).Values()
+	// Only the tiers this version can move are held against the guide: those
+	// its page is declared for and those its statements name, before and
+	// after. The other tiers' cells are the same on both sides.
+	cells := ofTiers(h.Current, touchedTiers(src, prevObs, nextObs))
+	v := h.Vendor
+	in.ObservedBefore = Build(v, replaceSource(cells, src.ID, prevObs), nil).Values()
+	in.ObservedAfter = Build(v, replaceSource(cells, src.ID, nextObs), nil).Values()
 	return Events(in)
+}
+
+// touchedTiers are the tiers a version of src can move.
+func touchedTiers(src terms.Source, obs ...[]terms.Observation) map[string]bool {
+	t := map[string]bool{}
+	for _, id := range src.Tiers {
+		t[id] = true
+	}
+	for _, list := range obs {
+		for _, o := range list {
+			t[o.Tier] = true
+		}
+	}
+	return t
+}
+
+// ofTiers keeps the observations of the given tiers.
+func ofTiers(obs []terms.Observation, tiers map[string]bool) []terms.Observation {
+	out := make([]terms.Observation, 0, len(obs))
+	for _, o := range obs {
+		if tiers[o.Tier] {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // sourceEvent is an event about the source as a whole: fetch-failed,
