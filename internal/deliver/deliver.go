@@ -209,6 +209,21 @@ func messageID(sub notify.Subscription, ids []string, from string) string {
 }
 
 // marker reads the marker under key (MarkerKey, or a webhook's).
+// eventsSince reads, inside tx, the events recorded after the marker stored
+// under key: the events, the marker and the id of the last event read.
+func eventsSince(ctx context.Context, tx *store.Tx, key string) (evs []terms.Event, after, last int64, err error) {
+	if after, err = marker(ctx, tx.GetState, key); err != nil {
+		return nil, 0, 0, err
+	}
+	evs, last, err = tx.EventsAfter(ctx, after)
+	return evs, after, last, err
+}
+
+// setMarker moves the marker stored under key to event id last.
+func setMarker(ctx context.Context, tx *store.Tx, key string, last int64) error {
+	return tx.SetState(ctx, key, strconv.FormatInt(last, 10))
+}
+
 func marker(ctx context.Context, get func(context.Context, string) (string, bool, error), key string) (int64, error) {
 	v, ok, err := get(ctx, key)
 	if err != nil || !ok {
@@ -227,11 +242,7 @@ func marker(ctx context.Context, get func(context.Context, string) (string, bool
 func (d *Deliverer) Queue(ctx context.Context) (Queued, error) {
 	var q Queued
 	err := d.Store.Transact(ctx, func(tx *store.Tx) error {
-		after, err := marker(ctx, tx.GetState, MarkerKey)
-		if err != nil {
-			return err
-		}
-		evs, last, err := tx.EventsAfter(ctx, after)
+		evs, _, last, err := eventsSince(ctx, tx, MarkerKey)
 		if err != nil {
 			return err
 		}
@@ -253,7 +264,7 @@ func (d *Deliverer) Queue(ctx context.Context) (Queued, error) {
 		if q.Messages, err = tx.QueueOutbox(ctx, rows); err != nil {
 			return err
 		}
-		return tx.SetState(ctx, MarkerKey, strconv.FormatInt(last, 10))
+		return setMarker(ctx, tx, MarkerKey, last)
 	})
 	if err != nil {
 		return Queued{}, fmt.Errorf("queue reports: %w", err)

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,7 +82,7 @@ func (w *Webhook) Start(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		return tx.SetState(ctx, w.markerKey(), strconv.FormatInt(last, 10))
+		return setMarker(ctx, tx, w.markerKey(), last)
 	})
 	if err != nil {
 		return fmt.Errorf("webhook %s: %w", w.Shown, err)
@@ -106,11 +105,7 @@ type WebhookQueued struct {
 func (w *Webhook) Queue(ctx context.Context) (WebhookQueued, error) {
 	var q WebhookQueued
 	err := w.Store.Transact(ctx, func(tx *store.Tx) error {
-		after, err := marker(ctx, tx.GetState, w.markerKey())
-		if err != nil {
-			return err
-		}
-		evs, last, err := tx.EventsAfter(ctx, after)
+		evs, after, last, err := eventsSince(ctx, tx, w.markerKey())
 		if err != nil {
 			return err
 		}
@@ -143,7 +138,7 @@ func (w *Webhook) Queue(ctx context.Context) (WebhookQueued, error) {
 		if last == after {
 			return nil
 		}
-		return tx.SetState(ctx, w.markerKey(), strconv.FormatInt(last, 10))
+		return setMarker(ctx, tx, w.markerKey(), last)
 	})
 	if err != nil {
 		return WebhookQueued{}, fmt.Errorf("queue webhook %s: %w", w.Shown, err)
