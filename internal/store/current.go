@@ -180,6 +180,15 @@ func (tx *Tx) versionRecorded(ctx context.Context, s terms.Snapshot) error {
 	if s.ErrorCategory != "" || s.TextHash == "" {
 		return nil
 	}
+	// A source once known to have a version always has one (versions are
+	// never deleted): the common case, a noise-only re-fetch, needs no query.
+	c := &tx.db.read
+	c.mu.Lock()
+	known := c.sources[s.Source]
+	c.mu.Unlock()
+	if known {
+		return nil
+	}
 	var one int
 	err := tx.tx.QueryRowContext(ctx, `SELECT 1 FROM snapshots WHERE source = ? AND `+goodVersion+` LIMIT 1`, s.Source).Scan(&one)
 	if err == nil {
@@ -192,7 +201,6 @@ func (tx *Tx) versionRecorded(ctx context.Context, s terms.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	c := &tx.db.read
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sources != nil && c.gen == from {

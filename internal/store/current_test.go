@@ -135,4 +135,12 @@ func TestSourcesReadFollowTheDatabase(t *testing.T) {
 	if got := read(); len(got) != 1 || !got["b"] {
 		t.Fatalf("read sources %v, want b", got)
 	}
+	// A first version rolled back, then recorded for real, with no read in
+	// between: counted once it is there.
+	insert(terms.Snapshot{Source: "c", FetchedAt: t0, Origin: "check", TextHash: "z"}, true)
+	insert(terms.Snapshot{Source: "c", FetchedAt: t0.Add(time.Hour), Origin: "check", TextHash: "z"}, false)
+	insert(terms.Snapshot{Source: "d", FetchedAt: t0, Origin: "check", TextHash: "w"}, true)
+	if got := read(); len(got) != 2 || !got["c"] || got["d"] {
+		t.Fatalf("read sources %v, want b and c", got)
+	}
 }
