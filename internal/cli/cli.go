@@ -166,12 +166,17 @@ func (a *app) parse(args []string) (*command, *flag.FlagSet, []string, error) {
 	gfs := flag.NewFlagSet("clausewatch", flag.ContinueOnError)
 	gfs.SetOutput(io.Discard)
 	a.globalFlags(gfs)
+	showVersion := gfs.Bool("version", false, "print the version and exit")
 	if err := gfs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(a.env.Stdout, mainHelp())
 			return nil, nil, nil, nil
 		}
 		return nil, nil, nil, usageErr("%v\n\nRun 'clausewatch help' for usage.", err)
+	}
+	if *showVersion {
+		fmt.Fprintf(a.env.Stdout, "clausewatch %s\n", version())
+		return nil, nil, nil, nil
 	}
 	rest := gfs.Args()
 	if len(rest) == 0 {
