@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -91,6 +92,9 @@ func (a *app) mailConfig(m *mailFlags) (*notify.Config, error) {
 	if err := m.override(cfg); err != nil {
 		return nil, err
 	}
+	if len(cfg.Subscriptions) == 0 && !m.given() {
+		return cfg, nil // outlets only: no mail server needed
+	}
 	cfg.SMTP = cfg.SMTP.WithDefaults()
 	if err := cfg.SMTP.Validate(); err != nil {
 		where := "the command line"
@@ -170,6 +174,18 @@ func (a *app) sendReports(ctx context.Context, m *mailFlags, w io.Writer, quiet 
 	if err != nil {
 		return err
 	}
+	outletErr := a.sendOutlets(ctx, cfg, w, quiet)
+	if len(cfg.Subscriptions) == 0 {
+		return outletErr
+	}
+	if err := a.sendMail(ctx, cfg, w, quiet); err != nil {
+		return errors.Join(err, outletErr)
+	}
+	return outletErr
+}
+
+// sendMail queues and sends the email reports of cfg's subscriptions.
+func (a *app) sendMail(ctx context.Context, cfg *notify.Config, w io.Writer, quiet bool) error {
 	sender, err := notify.NewSMTP(cfg.SMTP, notify.SMTPOptions{Now: a.env.Now})
 	if err != nil {
 		return err

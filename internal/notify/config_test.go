@@ -148,7 +148,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"subscription name", "  - name: everything", "  - name: Everything Else",
 			`clausewatch.yaml:16: subscriptions[1].name: invalid value: "Everything Else": want lower-case letters and digits joined by hyphens`, ErrInvalidValue, false},
 		{"subscriptions not a list", "subscriptions:", "subscriptions: all\nunused:",
-			`clausewatch.yaml:10: unused: unknown field (want one of smtp, subscriptions)`, ErrUnknownField, false},
+			`clausewatch.yaml:10: unused: unknown field (want one of smtp, subscriptions, outlets)`, ErrUnknownField, false},
 		{"syntax", "  tls: none", "  tls: none: starttls",
 			`clausewatch.yaml:4: YAML syntax error: mapping values are not allowed in this context`, ErrSyntax, false},
 		{"host with a port", "  host: mail.example.org", "  host: mail.example.org:25",
@@ -319,7 +319,7 @@ func TestParseConfigWholeFile(t *testing.T) {
 		{"empty", "", "f.yaml:1: missing required field: empty file"},
 		{"no smtp", "subscriptions:\n  - name: a\n    to: a@example.org\n", "f.yaml:1: smtp: missing required field"},
 		{"no subscriptions", "smtp:\n  host: h\n  from: a@example.org\n", "f.yaml:1: subscriptions: missing required field: declare at least one subscription"},
-		{"not a mapping", "- smtp\n", "f.yaml:1: wrong type: want a mapping of smtp, subscriptions, got a list"},
+		{"not a mapping", "- smtp\n", "f.yaml:1: wrong type: want a mapping of smtp, subscriptions, outlets, got a list"},
 		{"two documents", "smtp: {}\n---\nsmtp: {}\n", "YAML syntax error: more than one YAML document"},
 	}
 	for _, tt := range tests {
