@@ -425,7 +425,7 @@ func (a *app) printOutboxStatus(ctx context.Context) error {
 			if shown > 0 {
 				fmt.Fprintln(tw)
 			}
-			fmt.Fprintln(tw, "Webhook deliveries:")
+			fmt.Fprintln(tw, "Webhook and chat deliveries:")
 		}
 		n++
 		fmt.Fprintf(tw, "%s\t%s\tqueued %s, %d event%s, %d attempt%s, %s\n", d.DeliveryID, d.TargetShown,
@@ -527,12 +527,19 @@ Mail settings come from a YAML file (--config, or $CLAUSEWATCH_CONFIG):
       tiers: [consumer, team]   # optional
       min_severity: high        # default low
       digest: true              # default true
+  outlets:                      # chat and push services (no smtp needed for these alone)
+    - name: privacy-channel
+      url_env: CLAUSEWATCH_SLACK_URL   # or url: slack://… teams://… matrix://…
+                                       # discord://… ntfy://… generic+https://…
+      vendors: [anthropic]      # optional, as for subscriptions
+      min_severity: high        # default low
+      link: https://intranet.example.org/clausewatch/   # optional: the published site
 
 The password never goes in the file. The --smtp-* and --mail-from flags
 override the file's smtp section; without a file, --smtp-host, --mail-from
 and --mail-to send one report of every change.
 
---status lists the outbox: every report and webhook delivery still
+--status lists the outbox: every report, webhook and chat delivery still
 pending, and those of the last 30 days, each recipient with its state
 (sent, pending, failed, unconfirmed) and last error. It needs no mail
 settings and sends nothing.
