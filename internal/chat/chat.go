@@ -50,7 +50,11 @@ func Compose(scheme string, evs []terms.Event, o report.Options, link string) Me
 			fmt.Fprintf(&b, "%s\n", st.text(fmt.Sprintf("… and %d more change%s", len(folded)-i, plural(len(folded)-i))))
 			break
 		}
-		line := st.bold(strings.ToUpper(string(e.Severity))) + " " + st.text(report.Headline(e, o))
+		head := report.Headline(e, o)
+		if e.Attribute == "" {
+			head = e.Kind + ": " + head // fetch-failed, document-changed…: say what happened
+		}
+		line := st.bold(strings.ToUpper(string(e.Severity))) + " " + st.text(head)
 		if u := sourceURL(o, e.Source); u != "" {
 			line += " " + st.link(u, e.Source)
 		} else if e.Source != "" {

@@ -45,8 +45,8 @@ func TestComposeWritesForEachService(t *testing.T) {
 			[]string{"**", "](", "\n\n"}},
 		{"teams", []string{"- **CRITICAL** lumen consumer, team training: never → opt-out [lumen-terms](https://lumen.example/legal/lumen-terms"},
 			[]string{"<https"}},
-		{"discord", []string{"**HIGH** lumen lumen-dpa"}, nil},
-		{"ntfy", []string{"- CRITICAL lumen consumer, team training: never → opt-out https://lumen.example/legal/lumen-terms"},
+		{"discord", []string{"**HIGH** fetch-failed: lumen lumen-dpa"}, nil},
+		{"ntfy", []string{"- CRITICAL lumen consumer, team training: never → opt-out https://lumen.example/legal/lumen-terms", "- HIGH fetch-failed: lumen lumen-dpa https://"},
 			[]string{"**", "<http"}},
 	} {
 		m := Compose(c.scheme, events(), options(), "")
