@@ -15,7 +15,7 @@ import (
 
 // readWays is a page's selectors and removals as one declaration gives them.
 type readWays struct {
-	source         string
+	source          string
 	select_, remove []string
 }
 
