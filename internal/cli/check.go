@@ -316,7 +316,7 @@ func toJSON(o pipeline.Outcome) outcomeJSON {
 		}
 	}
 	if o.NewVersion && !o.First {
-		j.Changes = diff.Summarize(o.Changes).String()
+		j.Changes = o.Summary.String()
 	}
 	if j.Events == nil {
 		j.Events = []terms.Event{}
@@ -345,7 +345,7 @@ func (a *app) printRun(res pipeline.Result) error {
 		case "failed":
 			detail = fmt.Sprintf("%s: %s", o.Snapshot.ErrorCategory, failureReason(o.Err))
 		case "new-version":
-			detail = diff.Summarize(o.Changes).String()
+			detail = o.Summary.String()
 		case "first-version":
 			detail = fmt.Sprintf("snapshot %d recorded", o.Snapshot.ID)
 		}
@@ -409,7 +409,7 @@ func (a *app) printOutcomeDetail(o pipeline.Outcome) error {
 		fmt.Fprintf(w, "  %-8s %s %s\n", e.Severity, e.Kind, eventLine(e))
 	}
 	if o.NewVersion && !o.First {
-		fmt.Fprintf(w, "\n%s\n\n", diff.Summarize(o.Changes))
+		fmt.Fprintf(w, "\n%s\n\n", o.Summary)
 		return diff.RenderText(w, o.Changes, a.env.Color)
 	}
 	return nil

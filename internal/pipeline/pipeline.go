@@ -47,7 +47,12 @@ type Outcome struct {
 	Snapshot   terms.Snapshot // the row written for this attempt
 	NewVersion bool           // the extracted text differs from the version in force before it
 	First      bool           // first version ever recorded for the source
-	Changes    []diff.Change  // clause changes against the previous version (NewVersion only)
+	// Changes are the clause changes against the previous version, for a
+	// new version of a recheck or an import, which show them. A check run
+	// keeps only their Summary: the changes point into both versions'
+	// documents, which would otherwise stay in memory until the run ends.
+	Changes []diff.Change
+	Summary diff.Summary // counts of Changes (NewVersion only)
 	Events     []terms.Event  // events written
 	Err        error          // the fetch or extraction failure that was recorded, if any
 }
@@ -211,7 +216,11 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		}
 		out.Snapshot, out.NewVersion, out.First = d.Snapshot, d.NewVersion, d.First && d.NewVersion
 		if d.NewVersion && d.Prev != nil {
-			out.Changes = diff.Clauses(d.Prev.Doc.Clauses, doc.Clauses)
+			cs := diff.Clauses(d.Prev.Doc.Clauses, doc.Clauses)
+			out.Summary = diff.Summarize(cs)
+			if snap.Origin != OriginCheck {
+				out.Changes = cs
+			}
 		}
 		return nil
 	})
