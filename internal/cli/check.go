@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -65,7 +66,7 @@ func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 			Version:     Version,
 			Timeout:     f.timeout,
 			Retries:     explicitZero(f.retries),
-			BrowserPath: a.env.BrowserPath,
+			BrowserPath: a.g.browser,
 		}),
 		Vendors:   a.vendors,
 		Baselines: a.documented(),
@@ -333,6 +334,13 @@ func (a *app) printRun(res pipeline.Result) error {
 		}
 		return writeJSON(w, out)
 	}
+	// The path as the user gave it may be relative to a directory cron or
+	// a service chose: the header names the file itself.
+	path := a.g.db
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	fmt.Fprintf(w, "Database: %s\n", textesc.Terminal(path))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	counts := map[string]int{}
 	sev := map[terms.Severity]int{}
