@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -19,8 +20,8 @@ import (
 func explainCmd() *command {
 	var vendor, tier, attribute string
 	return &command{
-		name:     "explain",
-		readOnly: true,
+		name: "explain",
+		noDB: true, // opened by run once the arguments are known to be good
 		summary:  "show how a source's page was read: clauses, statements, whom, and how each cell was resolved",
 		usage:    "explain ID [--tier T] [--attribute A] [--format text|json]\n       clausewatch explain --vendor V --tier T --attribute A [--format text|json]",
 		formats:  []string{"text", "json"},
@@ -80,6 +81,11 @@ Examples:
 			if err := checkCellFilter("explain", v, tier, attribute); err != nil {
 				return err
 			}
+			release, err := a.openReadOnly(ctx)
+			if err != nil {
+				return err
+			}
+			defer release()
 			vs, err := a.db.Versions(ctx, src.ID)
 			if err != nil {
 				return err
@@ -105,6 +111,16 @@ Examples:
 	}
 }
 
+// openReadOnly opens the database as a read-only command does (a missing
+// one is an error), for explain, which first checks its arguments so that
+// a typo is a usage error even before anything was recorded.
+func (a *app) openReadOnly(ctx context.Context) (release func(), err error) {
+	if a.g.dbEmpty {
+		return nil, usageErr("explain: --db needs a path (leave --db out for $CLAUSEWATCH_DB or snapshots/clausewatch.db)")
+	}
+	return a.openDB(ctx, &command{name: "explain", readOnly: true})
+}
+
 // checkCellFilter refuses a --tier the vendor does not declare and an
 // --attribute outside the vocabulary, naming the valid ones.
 func checkCellFilter(cmd string, v terms.Vendor, tier, attribute string) error {
@@ -123,16 +139,17 @@ func checkCellFilter(cmd string, v terms.Vendor, tier, attribute string) error {
 
 // explanation is what explain and try show of one page, and their JSON.
 type explanation struct {
-	Source       string        `json:"source"`
-	Vendor       string        `json:"vendor"`
-	URL          string        `json:"url"`
-	Tiers        []string      `json:"tiers"` // the tiers the page is declared for
-	Read         string        `json:"read"`  // which page was read, and how
-	Notes        []string      `json:"notes,omitempty"`
-	Clauses      []clauseX     `json:"clauses"`
-	Observations []observedX   `json:"observations"`
-	Cells        []cellX       `json:"cells"`
-	filtered     bool          // --tier or --attribute: clauses without a statement kept are left out
+	Source       string      `json:"source"`
+	Vendor       string      `json:"vendor"`
+	URL          string      `json:"url"`
+	Tiers        []string    `json:"tiers"` // the tiers the page is declared for
+	Read         string      `json:"read"`  // which page was read, and how
+	Notes        []string    `json:"notes,omitempty"`
+	Clauses      []clauseX   `json:"clauses"`
+	Observations []observedX `json:"observations"`
+	Cells        []cellX     `json:"cells"`
+	filtered     bool        // --tier or --attribute: clauses without a statement kept are left out
+	cellsFrom    string      // how the cells were resolved, for the text heading
 }
 
 type clauseX struct {
@@ -174,12 +191,12 @@ type cellX struct {
 
 // stmtRef is one statement of a cell: a page's observation for the tier.
 type stmtRef struct {
-	Source  string      `json:"source"`
-	Value   terms.Value `json:"value"`
-	Rank    string      `json:"rank"` // "primary page, names the tier", "document-wide", …
-	Clause  string      `json:"clause,omitempty"`
-	Text    string      `json:"text,omitempty"`
-	Reason  string      `json:"reason,omitempty"` // why an unknown statement is unknown
+	Source string      `json:"source"`
+	Value  terms.Value `json:"value"`
+	Rank   string      `json:"rank"` // "primary page, names the tier", "document-wide", …
+	Clause string      `json:"clause,omitempty"`
+	Text   string      `json:"text,omitempty"`
+	Reason string      `json:"reason,omitempty"` // why an unknown statement is unknown
 }
 
 // explainPage reads doc, a page of src, with the one reader and explains
@@ -277,7 +294,7 @@ func ref(v terms.Vendor, o terms.Observation) stmtRef {
 		rank = append(rank, "document-wide")
 	}
 	if o.Value.Unknown {
-		rank = []string{"unknown (ranks last)"}
+		rank = []string{"unknown, ranks last"}
 	}
 	r := stmtRef{Source: o.Evidence.Source, Value: o.Value, Rank: strings.Join(rank, ", "),
 		Clause: o.Evidence.Clause, Text: o.Evidence.Text}
@@ -305,6 +322,11 @@ func (a *app) explainCell(ctx context.Context, vendor, tier, attribute string) e
 	if err := checkCellFilter("explain", v, tier, attribute); err != nil {
 		return err
 	}
+	release, err := a.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	obs, err := a.db.LatestObservations(ctx, v.ID)
 	if err != nil {
 		return err
@@ -396,7 +418,7 @@ func (a *app) writeExplanation(x explanation) error {
 		}
 		fmt.Fprintln(w, textesc.Terminal(line))
 	}
-	fmt.Fprintf(w, "\nCells the page feeds, resolved from every page's statements:\n")
+	fmt.Fprintf(w, "\nCells the page feeds, %s:\n", cmp.Or(x.cellsFrom, "resolved from every page's current statements"))
 	if len(x.Cells) == 0 {
 		fmt.Fprintln(w, "  none")
 	}
@@ -434,7 +456,7 @@ func writeCell(w io.Writer, c cellX) {
 	refs := func(label string, rs []stmtRef) {
 		for _, r := range rs {
 			s := fmt.Sprintf("    %s %s = %s (%s)", label, r.Source, r.Value, r.Rank)
-			if r.Reason != "" {
+			if r.Reason != "" && r.Reason != c.Why {
 				s += ": " + r.Reason
 			}
 			if r.Clause != "" {

@@ -85,7 +85,8 @@ Examples:
 			obs := attr.NewReader(v).Observe(s, x.Document, snap)
 			m := compare.Build(v, obs, a.documented()[v.ID])
 			e := explainPage(v, s, x.Document, snap, m, tier, attribute)
-			e.Read = what + ", not stored; cells as this page alone would resolve them"
+			e.Read = what + ", not stored"
+			e.cellsFrom = "as this page alone resolves them (no database is read)"
 			if x.Method == extract.MethodAuto {
 				e.Notes = append(e.Notes, "none of the declared selectors matched: the page was read without them (check keeps such a page only when it holds most of the sentences of the version nearest in time)")
 			} else if x.Method != "" {
