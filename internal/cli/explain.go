@@ -20,11 +20,11 @@ import (
 func explainCmd() *command {
 	var vendor, tier, attribute string
 	return &command{
-		name: "explain",
-		noDB: true, // opened by run once the arguments are known to be good
-		summary:  "show how a source's page was read: clauses, statements, whom, and how each cell was resolved",
-		usage:    "explain ID [--tier T] [--attribute A] [--format text|json]\n       clausewatch explain --vendor V --tier T --attribute A [--format text|json]",
-		formats:  []string{"text", "json"},
+		name:    "explain",
+		noDB:    true, // opened by run once the arguments are known to be good
+		summary: "show how a source's page was read: clauses, statements, whom, and how each cell was resolved",
+		usage:   "explain ID [--tier T] [--attribute A] [--format text|json]\n       clausewatch explain --vendor V --tier T --attribute A [--format text|json]",
+		formats: []string{"text", "json"},
 		help: `Shows, for the version in force of source ID (its latest recorded version),
 everything the reading of the page is made of, without opening the
 database by hand:
