@@ -102,6 +102,12 @@ such a source decides as stale.
 Before fetching anything, check runs SQLite's quick_check over the
 database: a damaged file is an error (exit 1) saying what to do.
 
+The text summary opens with the absolute path of the database used (--db
+or $CLAUSEWATCH_DB; a relative path is relative to the working directory).
+Pages declared render: browser need Chromium: --browser PATH or
+$CLAUSEWATCH_BROWSER, else the first of chromium, chromium-browser,
+google-chrome and headless-shell on PATH.
+
 This is what cron runs. Exit 0 when nothing notable happened, 3 when events
 of severity low or above were written or a failing source was reminded
 of, 1 on error (including every source failing and a damaged database),

@@ -22,7 +22,7 @@ func explainCmd() *command {
 	return &command{
 		name:    "explain",
 		noDB:    true, // opened by run once the arguments are known to be good
-		summary: "show how a source's page was read: clauses, statements, whom, and how each cell was resolved",
+		summary: "how a source's page was read: clauses, statements, whom, cells",
 		usage:   "explain ID [--tier T] [--attribute A] [--format text|json]\n       clausewatch explain --vendor V --tier T --attribute A [--format text|json]",
 		formats: []string{"text", "json"},
 		help: `Shows, for the version in force of source ID (its latest recorded version),

@@ -24,7 +24,7 @@ func tryCmd() *command {
 	return &command{
 		name:    "try",
 		noDB:    true,
-		summary: "read a page (a file or a URL) with a source's declarations and explain it, storing nothing",
+		summary: "explain a file or URL read with a source's declarations; stores nothing",
 		usage:   "try --source ID FILE|URL [--tier T] [--attribute A] [--format text|json]",
 		formats: []string{"text", "json"},
 		help: `Reads FILE (a saved page: HTML, text or markdown) or URL (fetched as check
