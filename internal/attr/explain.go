@@ -8,13 +8,13 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// Statement is what one sentence of a page states for one attribute, read
-// alone, and whom it speaks for: the detail behind Observe's reading, for
+// Statement is what one clause of a page states for one attribute, and
+// whom it speaks for: the detail behind Observe's reading, for
 // a person writing or checking declarations (clausewatch explain, try).
 type Statement struct {
 	Clause    int    // index of the sentence's clause in the document's Clauses, -1 when not found
 	Heading   string // the clause's heading path
-	Sentence  string // the sentence as written (a table row: its cells for these tiers)
+	Sentence  string // the sentence(s) that support the value, as written (a table row: its cells for these tiers)
 	LeadIn    string // the list lead-in it was read with, or ""
 	Attribute string
 	Value     terms.Value
@@ -28,11 +28,12 @@ type Statement struct {
 
 // Statements reads doc, a snapshot of src, as Observe does (the same
 // sentences, split by whom, narrowed by src's rules) and returns, in page
-// order and then DESIGN.md's attribute order, every statement a sentence
-// makes when it is read alone. Observe reads the sentences that speak for
-// a tier together, so a tier's value may weigh several of these (and a
-// sentence may state nothing alone that it states with its neighbours).
-// Pure: it reads nothing but its arguments.
+// order and then DESIGN.md's attribute order, the statements each clause
+// makes: the sentences of one clause that speak for the same tiers are
+// read together (a sentence's neighbour may carry its opt-out), as Observe
+// reads together all the sentences that speak for a tier. A tier's value
+// may therefore weigh the statements of several clauses. Sentence is the
+// text that supports the value. Pure: it reads nothing but its arguments.
 func (r *Reader) Statements(src terms.Source, doc terms.Document) []Statement {
 	lex := r.lex
 	var sents []sentence
@@ -53,28 +54,34 @@ func (r *Reader) Statements(src terms.Source, doc terms.Document) []Statement {
 			return x.Source == src.ID && x.Attribute == a && !x.Exclude
 		})
 		pool, _ := narrow(r.vendor, src, a, sents)
-		for _, ps := range pool {
-			rd := read(lex, []sentence{ps.sentence})
+		for _, g := range clauseGroups(doc.Clauses, pool) {
+			group := make([]sentence, len(g.sents))
+			for i, ps := range g.sents {
+				group[i] = ps.sentence
+			}
+			rd := read(lex, group)
 			if rd.Value.Unknown || rd.Value.IsZero() {
 				continue
 			}
+			first := g.sents[0]
+			text := strings.Join(rd.Sentences, " ")
 			st := Statement{
-				Clause:    clauseIndex(doc.Clauses, ps.clause, ps.text),
-				Heading:   ps.clause.Heading(),
-				Sentence:  ps.text,
-				LeadIn:    ps.leadIn,
+				Clause:    g.clause,
+				Heading:   first.clause.Heading(),
+				Sentence:  text,
+				LeadIn:    first.leadIn,
 				Attribute: a,
 				Value:     rd.Value,
-				Tiers:     ps.tiers,
-				Named:     ps.tiers != nil,
+				Tiers:     first.tiers,
+				Named:     first.tiers != nil,
 			}
-			if i := exceptionRe.FindStringIndex(ps.text); i != nil {
-				st.Conditions = strings.TrimSpace(ps.text[i[0]:])
+			if i := exceptionRe.FindStringIndex(text); i != nil {
+				st.Conditions = strings.TrimSpace(text[i[0]:])
 			}
 			if st.Named {
-				st.Whom = whomWhy(lex, ps.sentence)
+				st.Whom = whomWhy(lex, first.sentence)
 			} else {
-				st.Tiers = ps.pinned
+				st.Tiers = first.pinned
 				st.Whom = "document-wide: the page's tiers"
 				if ruled {
 					st.Whom = "document-wide: the tiers of the rules that select it"
@@ -89,6 +96,34 @@ func (r *Reader) Statements(src terms.Source, doc terms.Document) []Statement {
 		sts[i] = k.st
 	}
 	return sts
+}
+
+// clauseGroup is a run of sentences of one clause that speak for the same
+// tiers.
+type clauseGroup struct {
+	clause int // index in the document's clauses, -1 when not found
+	sents  []pinnedSentence
+}
+
+// clauseGroups cuts pool, in page order, into runs of sentences of one
+// clause that speak for the same tiers (named, or pinned when they name
+// none).
+func clauseGroups(clauses []terms.Clause, pool []pinnedSentence) []clauseGroup {
+	var out []clauseGroup
+	for _, ps := range pool {
+		i := clauseIndex(clauses, ps.clause, ps.text)
+		if n := len(out); n > 0 {
+			last := &out[n-1]
+			prev := last.sents[len(last.sents)-1]
+			if last.clause == i && prev.clause.Key() == ps.clause.Key() &&
+				slices.Equal(prev.tiers, ps.tiers) && slices.Equal(prev.pinned, ps.pinned) {
+				last.sents = append(last.sents, ps)
+				continue
+			}
+		}
+		out = append(out, clauseGroup{clause: i, sents: []pinnedSentence{ps}})
+	}
+	return out
 }
 
 // whomWhy says why a sentence that names tiers (whom) speaks for them:

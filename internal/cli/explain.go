@@ -31,10 +31,12 @@ database by hand:
 
   - the clauses the page was split into, in order: heading path, kind and
     the start of the text;
-  - under each clause, the statements its sentences make read alone: the
+  - under each clause, the statements its sentences make (the sentences
+    of one clause that speak for the same tiers are read together): the
     attribute, the value, its conditions (an "unless ..." or "except ..."
-    tail) and whom it speaks for, with why: which tier name the sentence,
-    its list lead-in or its heading uses, or "document-wide: the page's
+    tail), the supporting sentence when it is not the clause's opening,
+    and whom it speaks for, with why: which tier name the sentence, its
+    list lead-in or its heading uses, or "document-wide: the page's
     tiers" when it names none;
   - what the page reads for each tier (the observations check records);
   - for each cell the page feeds, how it is resolved from every page's
@@ -399,7 +401,7 @@ func (a *app) writeExplanation(x explanation) error {
 	if x.filtered {
 		what = "Clauses with a statement kept by --tier/--attribute"
 	}
-	fmt.Fprintf(w, "\n%s (%d), with the statements each sentence makes read alone:\n", what, len(x.Clauses))
+	fmt.Fprintf(w, "\n%s (%d), with the statements each makes:\n", what, len(x.Clauses))
 	writeClauses(w, x.Clauses)
 	fmt.Fprintf(w, "\nWhat the page reads for each tier (its sentences read together):\n")
 	if len(x.Observations) == 0 {
