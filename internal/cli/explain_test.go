@@ -458,3 +458,36 @@ func TestCheckNamesTheAbsoluteDatabasePath(t *testing.T) {
 		t.Errorf("check summary does not open with the database path %s:\n%s", abs, out)
 	}
 }
+
+// TestTryRendersWithTheBrowserItIsGiven reads a page whose text a script
+// writes, through the real headless Chromium named by --browser: a plain
+// GET would find an empty <main>.
+func TestTryRendersWithTheBrowserItIsGiven(t *testing.T) {
+	const chromium = "/usr/bin/chromium"
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("skipping real browser render: %s not installed (apt-get install chromium)", chromium)
+	}
+	r, s, base := explainSetup(t)
+	decl := filepath.Join(r.sources, "example.yaml")
+	b, _ := os.ReadFile(decl)
+	write(t, decl, strings.Replace(string(b), "    tiers: [team]\n", "    tiers: [team]\n    render: browser\n", 1))
+	page := string(explainBusiness().HTML())
+	s.handle("/scripted", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!DOCTYPE html><html><body><main></main><script>
+document.querySelector("main").innerHTML = %q;
+</script></body></html>`, page[strings.Index(page, "<main"):strings.Index(page, "</main>")+len("</main>")])
+	})
+	// Read with the declarations of a plain page, nothing is there.
+	if _, errOut, code := r.run("try", "--source", "example-terms", base+"/scripted"); code != cli.ExitFailure || !strings.Contains(errOut, "does not hold the declared content") {
+		t.Fatalf("the scripted page read without a browser: exit %d, stderr %s", code, errOut)
+	}
+	out, errOut, code := r.run("--browser", chromium, "try", "--source", "example-business", base+"/scripted", "--attribute", "training")
+	if code != cli.ExitOK {
+		t.Fatalf("try through %s: exit %d\n%s", chromium, code, errOut)
+	}
+	mustContain(t, "try of a scripted page", out, `→ training = never for team (names "Team plan")`)
+	if _, err := os.Stat(r.db); !os.IsNotExist(err) {
+		t.Errorf("try created the database (stat: %v)", err)
+	}
+}
