@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -145,6 +146,11 @@ func Run(ctx context.Context, args []string, env Env) error {
 		env.Now = time.Now
 	}
 	a := &app{env: env}
+	// The environment gives the defaults of --sources and --browser, read
+	// once here so that an explicit --sources '' still means the built-in
+	// declarations.
+	a.g.sources = env.Getenv(sourcesEnv)
+	a.g.browser = cmp.Or(env.Getenv(browserEnv), env.BrowserPath)
 	c, fs, cargs, err := a.parse(args)
 	if c == nil || err != nil {
 		return err // help was printed, or a usage error
@@ -296,15 +302,6 @@ func (a *app) globalFlags(fs *flag.FlagSet) {
 		a.g.db = def
 	}
 	fs.Var(dbFlag{&a.g.db, &a.g.dbEmpty}, "db", "SQLite database `path` (env CLAUSEWATCH_DB)")
-	if a.g.sources == "" {
-		a.g.sources = a.env.Getenv(sourcesEnv)
-	}
-	if a.g.browser == "" {
-		a.g.browser = a.env.Getenv(browserEnv)
-	}
-	if a.g.browser == "" {
-		a.g.browser = a.env.BrowserPath
-	}
 	fs.StringVar(&a.g.sources, "sources", a.g.sources, "declarations `dir` replacing the ones built into the binary (env "+sourcesEnv+")")
 	fs.StringVar(&a.g.browser, "browser", a.g.browser, "Chromium `path` for render: browser pages (env "+browserEnv+"; default: chromium on PATH)")
 	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html, json or atom (per command)")
@@ -338,12 +335,16 @@ func (a *app) loadSources() error {
 	var fsys fs.FS
 	var err error
 	if a.g.sources != "" {
+		from := "--sources"
+		if a.g.sources == a.env.Getenv(sourcesEnv) {
+			from = "$" + sourcesEnv
+		}
 		st, serr := os.Stat(a.g.sources)
 		if serr != nil {
-			return fmt.Errorf("--sources: %w", serr)
+			return fmt.Errorf("%s: %w", from, serr)
 		}
 		if !st.IsDir() {
-			return fmt.Errorf("--sources %s: not a directory", a.g.sources)
+			return fmt.Errorf("%s %s: not a directory", from, a.g.sources)
 		}
 		a.vendors, err = source.LoadDir(a.g.sources)
 		fsys = os.DirFS(a.g.sources)

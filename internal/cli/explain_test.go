@@ -359,8 +359,13 @@ func TestSourcesFromTheEnvironmentAndTheFlag(t *testing.T) {
 	if code != cli.ExitOK || !strings.Contains(out, "example-business") {
 		t.Fatalf("--sources over a bad CLAUSEWATCH_SOURCES: exit %d\n%s%s", code, out, errOut)
 	}
+	// An explicit empty --sources means the built-in declarations.
+	out, errOut, code = runEnv(t, env, r.client, "--db", r.db, "--sources", "", "sources")
+	if code != cli.ExitOK || !strings.Contains(out, "anthropic-consumer-terms") || strings.Contains(out, "example-business") {
+		t.Errorf("--sources '' over CLAUSEWATCH_SOURCES: exit %d\n%s%s", code, out, errOut)
+	}
 	_, errOut, code = runEnv(t, env, r.client, "--db", r.db, "sources")
-	if code != cli.ExitFailure || !strings.Contains(errOut, "missing") {
+	if code != cli.ExitFailure || !strings.Contains(errOut, "$CLAUSEWATCH_SOURCES: ") || !strings.Contains(errOut, "missing") {
 		t.Errorf("a CLAUSEWATCH_SOURCES that does not exist: exit %d, stderr %s", code, errOut)
 	}
 }
