@@ -239,6 +239,22 @@ func TestExplainAndStatusShowWhyACellIsUnknown(t *testing.T) {
 		mustContain(t, "status --format "+format, st, want)
 	}
 
+	// A statement the page stopped making: unknown, and explain says why.
+	r, s, _ := explainSetup(t)
+	r.check()
+	gone := explainTerms()
+	gone.Sections[0].Paras[0].Text = "Your chats stay yours, and you can export them from the settings page."
+	s.page("/terms", gone)
+	r.check()
+	out, _, _ = r.run("explain", "example-terms", "--tier", "consumer", "--attribute", "training")
+	lost := "example-terms no longer states it (it said so under “Example AI Terms > 1. Your content > Use of your content”)"
+	mustContain(t, "explain of a lost statement", out, "consumer training: observed unknown, documented opt-out: unknown", "why: "+lost)
+	if !strings.Contains(section(out, "Clauses", "What the page reads"), "(0)") {
+		t.Errorf("explain shows a training statement the page no longer makes:\n%s", out)
+	}
+	st, _, _ := r.run("status", "--tier", "consumer", "--attribute", "training")
+	mustContain(t, "status of a lost statement", st, "unknown: "+lost)
+
 	// A cell no page states says so, and whether this page could.
 	out, _, _ = r.run("explain", "example-terms", "--tier", "team", "--attribute", "zdr")
 	mustContain(t, "explain of a cell no page states", out,
