@@ -108,9 +108,46 @@ Examples:
 			x := explainPage(v, src, doc, snap, m, tier, attribute)
 			x.Read = fmt.Sprintf("version of snapshot %d (fetched %s), read again with today's rules; cells as stored in %s",
 				snap.ID, snap.FetchedAt.UTC().Format(time.RFC3339), a.g.db)
+			if stale := staleReading(src.ID, obs, x.Observations, tier, attribute); stale != "" {
+				x.Notes = append(x.Notes, fmt.Sprintf("today's reading differs from the stored one (%s): the cells show the stored one until 'clausewatch reprocess --source %s'", stale, src.ID))
+			}
 			return a.writeExplanation(x)
 		},
 	}
+}
+
+// staleReading compares the known values stored for source id with those
+// read again today (now, already kept to tier and attribute when set), and
+// names the first cell where they differ; "" when they agree.
+func staleReading(id string, stored []terms.Observation, now []observedX, tier, attribute string) string {
+	known := func(tier, attribute string, v terms.Value) (string, bool) {
+		return tier + " " + attribute + " = " + v.String(), !v.Unknown
+	}
+	var was, is []string
+	for _, o := range stored {
+		if s, ok := known(o.Tier, o.Attribute, o.Value); ok && o.Evidence.Source == id &&
+			(tier == "" || o.Tier == tier) && (attribute == "" || o.Attribute == attribute) {
+			was = append(was, s)
+		}
+	}
+	for _, o := range now {
+		if s, ok := known(o.Tier, o.Attribute, o.Value); ok {
+			is = append(is, s)
+		}
+	}
+	slices.Sort(was)
+	slices.Sort(is)
+	for _, s := range was {
+		if !slices.Contains(is, s) {
+			return "stored " + s
+		}
+	}
+	for _, s := range is {
+		if !slices.Contains(was, s) {
+			return "today " + s
+		}
+	}
+	return ""
 }
 
 // openReadOnly opens the database as a read-only command does (a missing

@@ -153,6 +153,9 @@ func TestExplainShowsClausesStatementsWhomAndResolution(t *testing.T) {
 		"decided by example-business = never (names the tier) › Example AI for business > 1. Business plans > Model training",
 		"outranked: example-terms = opt-out (document-wide)",
 	)
+	if strings.Contains(out, "today's reading differs") {
+		t.Errorf("explain says the stored reading is stale right after check:\n%s", out)
+	}
 	if !strings.Contains(section(out, "Clauses", "What the page reads"), "retention = ") {
 		t.Errorf("explain shows no retention statement of the Deleted chats clause:\n%s", out)
 	}
@@ -211,6 +214,27 @@ func TestExplainShowsClausesStatementsWhomAndResolution(t *testing.T) {
 		"example-terms (version of snapshot",
 		"→ training = opt-out for consumer, team (document-wide: the page's tiers)",
 		"→ training = never for team (names \"Team plan\")")
+}
+
+func TestExplainSaysWhenTheStoredReadingIsOlderThanTheRules(t *testing.T) {
+	r, _, _ := explainSetup(t)
+	r.check()
+	decl := filepath.Join(r.sources, "example.yaml")
+	b, _ := os.ReadFile(decl)
+	write(t, decl, string(b)+`  - source: example-terms
+    attribute: training
+    clause: "Your content"
+    exclude: true
+`)
+	out, _, code := r.run("explain", "example-terms")
+	if code != cli.ExitOK {
+		t.Fatalf("explain: exit %d", code)
+	}
+	mustContain(t, "explain after a rule changed", out,
+		"Note: today's reading differs from the stored one (stored consumer training = opt-out): the cells show the stored one until 'clausewatch reprocess --source example-terms'")
+	if strings.Contains(section(out, "Clauses", "What the page reads"), "training = ") {
+		t.Errorf("the excluded clause still shows a training statement:\n%s", out)
+	}
 }
 
 func TestExplainAndStatusShowWhyACellIsUnknown(t *testing.T) {
