@@ -46,8 +46,9 @@ database by hand:
     documented baseline, and why a cell is unknown or not observed.
 
 The stored version is read again with today's readers and declarations;
-the cells are those of the database (run 'clausewatch reprocess' when the
-readers or declarations changed since the version was recorded).
+the cells are those of the database. When the two readings differ (the
+readers or declarations changed since the version was recorded), a note
+says so: 'clausewatch reprocess --source ID' brings the cells up to date.
 --tier and --attribute keep only the statements and cells of that tier or
 attribute. With --vendor V --tier T --attribute A instead of an ID, explain
 shows one cell across all the vendor's pages: its resolution, then every
