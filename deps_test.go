@@ -28,7 +28,7 @@ var allowed = []string{
 	"attr: terms",
 	"baseline: compare terms yamlx | os",
 	"bench:",
-	"cli: . baseline chat compare deliver diff extract fetch notify pipeline report schedule source store terms textesc webhook | net/http os",
+	"cli: . attr baseline chat compare deliver diff extract fetch notify pipeline report schedule source store terms textesc webhook | net/http os",
 	"compare: attr terms",
 	"chat: report terms",
 	"deliver: chat notify report store terms",

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -65,7 +66,7 @@ func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 			Version:     Version,
 			Timeout:     f.timeout,
 			Retries:     explicitZero(f.retries),
-			BrowserPath: a.env.BrowserPath,
+			BrowserPath: a.g.browser,
 		}),
 		Vendors:   a.vendors,
 		Baselines: a.documented(),
@@ -100,6 +101,12 @@ such a source decides as stale.
 
 Before fetching anything, check runs SQLite's quick_check over the
 database: a damaged file is an error (exit 1) saying what to do.
+
+The text summary opens with the absolute path of the database used (--db
+or $CLAUSEWATCH_DB; a relative path is relative to the working directory).
+Pages declared render: browser need Chromium: --browser PATH or
+$CLAUSEWATCH_BROWSER, else the first of chromium, chromium-browser,
+google-chrome and headless-shell on PATH.
 
 This is what cron runs. Exit 0 when nothing notable happened, 3 when events
 of severity low or above were written or a failing source was reminded
@@ -333,6 +340,13 @@ func (a *app) printRun(res pipeline.Result) error {
 		}
 		return writeJSON(w, out)
 	}
+	// The path as the user gave it may be relative to a directory cron or
+	// a service chose: the header names the file itself.
+	path := a.g.db
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	fmt.Fprintf(w, "Database: %s\n", textesc.Terminal(path))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	counts := map[string]int{}
 	sev := map[terms.Severity]int{}

@@ -18,14 +18,20 @@ func sourcesCmd() *command {
 		usage:   "sources [--sources DIR] [--format text|json]",
 		formats: []string{"text", "json"},
 		noDB:    true,
-		help: `Loads the declarations (the bundled sources/, or --sources DIR), validates
-them strictly, and lists vendors, tiers and documents. A typo, an unknown
-field, a duplicate id, an invalid selector or URL, or a tier that is not
-declared is reported with its file, line and field, and exits 1.
+		help: `Loads the declarations (--sources DIR, else $CLAUSEWATCH_SOURCES, else
+those built into the binary), validates them strictly, and lists vendors,
+tiers and documents. A typo, an unknown field, a duplicate id, an invalid
+selector or URL, or a tier that is not declared is reported with its file,
+line and field, and exits 1. Every command reads the declarations the same
+way; when it reads the built-in ones while a sources/ folder in the working
+directory or beside the database differs from them, it says so on stderr.
+To see how a page is read with them, use 'clausewatch try' (a file or
+URL, nothing stored) or 'clausewatch explain' (a recorded version).
 
 Examples:
   clausewatch sources
   clausewatch sources --sources ./my-sources     # validate your own declarations
+  CLAUSEWATCH_SOURCES=./my-sources clausewatch sources
   clausewatch sources --format json | jq '.[].sources[].id'`,
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {

@@ -195,17 +195,7 @@ func resolve(primary map[string][]string, c *Cell) {
 	if len(c.Statements) == 0 {
 		return
 	}
-	top := -2
-	for _, o := range c.Statements {
-		top = max(top, rank(primary, o))
-	}
-	var deciding []terms.Observation
-	for _, o := range c.Statements {
-		r := rank(primary, o)
-		if r == top || (o.Value.Set != nil && r >= 0) {
-			deciding = append(deciding, o)
-		}
-	}
+	deciding, _ := split(primary, c.Statements)
 	val := clone(deciding[0].Value)
 	for _, o := range deciding[1:] {
 		if disagree(val, o.Value) {
@@ -215,6 +205,35 @@ func resolve(primary map[string][]string, c *Cell) {
 	}
 	c.Observed = &val
 	c.Evidence = decidingEvidence(deciding, val)
+}
+
+// split parts a cell's statements into those that decide it (the highest
+// rank, and for a set every known statement) and those they outrank.
+func split(primary map[string][]string, stmts []terms.Observation) (deciding, outranked []terms.Observation) {
+	top := -2
+	for _, o := range stmts {
+		top = max(top, rank(primary, o))
+	}
+	for _, o := range stmts {
+		r := rank(primary, o)
+		if r == top || (o.Value.Set != nil && r >= 0) {
+			deciding = append(deciding, o)
+		} else {
+			outranked = append(outranked, o)
+		}
+	}
+	return deciding, outranked
+}
+
+// Deciding parts the statements of cell c of m into those that decided it
+// and those they outranked, by the rule Build resolved it with (a page
+// primary for the attribute first, then a statement naming the tier, an
+// unknown value last): for explaining a cell, never for deciding one again.
+func (m Matrix) Deciding(c Cell) (deciding, outranked []terms.Observation) {
+	if len(c.Statements) == 0 {
+		return nil, nil
+	}
+	return split(primaries(m.Vendor), c.Statements)
 }
 
 // primaries maps each source of v to the attributes it is primary for.

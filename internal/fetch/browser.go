@@ -31,7 +31,7 @@ func FindBrowser(path string) (string, error) {
 		p, err := exec.LookPath(path)
 		if err != nil {
 			return "", &Error{Category: terms.ErrBrowser,
-				Err: fmt.Errorf("browser %q is not usable (%w): install Chromium (for example apt-get install chromium) or set the browser path to a Chromium executable", path, err)}
+				Err: fmt.Errorf("browser %q is not usable (%w): install Chromium (for example apt-get install chromium) or set the browser path to a Chromium executable (clausewatch --browser PATH, or $CLAUSEWATCH_BROWSER)", path, err)}
 		}
 		return p, nil
 	}
@@ -41,7 +41,7 @@ func FindBrowser(path string) (string, error) {
 		}
 	}
 	return "", &Error{Category: terms.ErrBrowser,
-		Err: fmt.Errorf("no headless browser found on PATH (looked for %s): install Chromium (for example apt-get install chromium) or set the browser path", strings.Join(browserNames(), ", "))}
+		Err: fmt.Errorf("no headless browser found on PATH (looked for %s): install Chromium (for example apt-get install chromium) or set the browser path (clausewatch --browser PATH, or $CLAUSEWATCH_BROWSER)", strings.Join(browserNames(), ", "))}
 }
 
 // attemptBrowser renders req.URL once in a fresh headless Chromium with a
