@@ -28,7 +28,7 @@ var allowed = []string{
 	"attr: terms",
 	"baseline: compare terms yamlx | os",
 	"bench:",
-	"cli: . baseline compare deliver diff extract fetch notify pipeline report schedule source store terms textesc webhook | net/http os",
+	"cli: . baseline compare deliver diff extract fetch notify pipeline report schedule site source store terms textesc webhook | net/http os",
 	"compare: attr terms",
 	"deliver: notify report store terms",
 	"demo: fixture report source terms textesc | net net/http os os/exec syscall",
@@ -42,6 +42,7 @@ var allowed = []string{
 	"pipeline: attr compare diff extract fetch schedule source store terms",
 	"report: compare diff terms textesc",
 	"schedule:",
+	"site: compare diff report terms textesc | os",
 	"source: terms yamlx | os",
 	"store: terms | database/sql os syscall",
 	"terms:",
@@ -75,6 +76,7 @@ var never = []string{
 	"store: INTERNAL except terms",
 	"pipeline: cli",
 	"schedule: net/http notify",
+	"site: net/http store fetch cli",
 	"cmd/clausewatch: INTERNAL except cli",
 }
 
