@@ -142,7 +142,7 @@ func render(root string, d Data) error {
 	var sources []sourceView
 	for _, s := range d.Sources {
 		sources = append(sources, sourceView{ID: s.Source.ID, Title: s.Source.Title, Vendor: s.Source.Vendor,
-			URL: s.Source.URL, Page: srcPage[s.Source.ID], Count: len(s.Versions)})
+			URL: pageURL(d.Options, s.Source.ID), Page: srcPage[s.Source.ID], Count: len(s.Versions)})
 	}
 	w.page(t, "index.html", "index", struct {
 		Layout
@@ -160,7 +160,7 @@ func render(root string, d Data) error {
 	}{Layout{"", "clausewatch: timeline of changes", gen}, entries, filters})
 
 	for _, s := range d.Sources {
-		if err := sourcePages(&w, t, s, gen); err != nil {
+		if err := sourcePages(&w, t, s, d.Options, gen); err != nil {
 			return err
 		}
 	}
@@ -254,9 +254,7 @@ func grid(v Vendor, o report.Options, srcPage map[string]string) gridVendor {
 
 func evidenceOf(e terms.Evidence, o report.Options, srcPage map[string]string) evidenceView {
 	ev := evidenceView{Source: e.Source, SourcePage: srcPage[e.Source], Clause: term(e.Clause), Text: term(e.Text)}
-	if o.SourceURL != nil {
-		ev.URL = report.TextFragmentURL(o.SourceURL(e.Source), e.Text)
-	}
+	ev.URL = report.TextFragmentURL(pageURL(o, e.Source), e.Text)
 	if !e.SnapshotAt.IsZero() {
 		ev.Date = e.SnapshotAt.UTC().Format(time.DateOnly)
 	}
@@ -358,9 +356,9 @@ func day(t time.Time) string {
 
 // sourcePages writes a source's page (its versions, the pre-rendered
 // diffs and the picker), each version's text and each diff.
-func sourcePages(w *writer, t *template.Template, s Source, gen string) error {
+func sourcePages(w *writer, t *template.Template, s Source, o report.Options, gen string) error {
 	id := s.Source.ID
-	sv := sourceView{ID: id, Title: s.Source.Title, Vendor: s.Source.Vendor, URL: s.Source.URL,
+	sv := sourceView{ID: id, Title: s.Source.Title, Vendor: s.Source.Vendor, URL: pageURL(o, id),
 		AllPairs: len(s.Versions) <= AllPairsUpTo, Count: len(s.Versions)}
 	diffPage := func(i, j int) string {
 		return fmt.Sprintf("%s/diff-%d-%d.html", id, s.Versions[i].Snapshot.ID, s.Versions[j].Snapshot.ID)
@@ -418,6 +416,16 @@ func sourcePages(w *writer, t *template.Template, s Source, gen string) error {
 		Source sourceView
 	}{Layout{"../", id, gen}, sv})
 	return nil
+}
+
+// pageURL is the page of a source as the site shows it: Options.SourceURL
+// (which redacts what a declared URL must not publish), never the
+// declaration's URL itself.
+func pageURL(o report.Options, id string) string {
+	if o.SourceURL == nil {
+		return ""
+	}
+	return o.SourceURL(id)
 }
 
 func short(h string) string {
