@@ -310,3 +310,29 @@ func TestStatusCSVAndGrid(t *testing.T) {
 		t.Errorf("status --list without markdown: exit %d, want 2\n%s", code, errs)
 	}
 }
+
+// TestChangesAtomFeedIDs: each filter of changes --format atom is its own
+// feed, with its own id.
+func TestChangesAtomFeedIDs(t *testing.T) {
+	r := siteHistory(t)
+	ids := map[string][]string{}
+	for _, args := range [][]string{nil, {"--vendor", "example"}, {"--vendor", "example", "--tier", "team"}, {"--tier", "team"}, {"--severity", "critical"}} {
+		out, errs, code := r.run(append([]string{"changes", "--format", "atom"}, args...)...)
+		if code != cli.ExitOK {
+			t.Fatalf("changes %q: exit %d\n%s", args, code, errs)
+		}
+		var feed struct {
+			ID string `xml:"id"`
+		}
+		if err := xml.Unmarshal([]byte(out), &feed); err != nil {
+			t.Fatal(err)
+		}
+		ids[feed.ID] = append(ids[feed.ID], strings.Join(args, " "))
+	}
+	if len(ids) != 5 {
+		t.Errorf("feed ids %v: want one per filter", ids)
+	}
+	if _, ok := ids["urn:clausewatch:changes:vendor:example:tier:team"]; !ok {
+		t.Errorf("feed ids %v lack the vendor and tier feed's", ids)
+	}
+}
