@@ -59,4 +59,3 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
-
