@@ -218,3 +218,46 @@ func count(n int, unit string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
 }
+
+// ChangeWords is Change in words: for retention maps only the scopes that
+// differ ("30 days → 60 days"; a scope that appears or goes reads "(none)"),
+// for sets what was dropped and added ("dropped ISO/IEC 42001"), else both
+// values whole ("never used for training → opt-out: used unless you turn
+// it off").
+func ChangeWords(attribute string, old, new *terms.Value) string {
+	switch {
+	case old != nil && new != nil && old.Map != nil && new.Map != nil:
+		o, n := map[string]string{}, map[string]string{}
+		for k, p := range old.Map {
+			if new.Map[k] != p {
+				o[k] = p
+			}
+		}
+		for k, p := range new.Map {
+			if old.Map[k] != p {
+				n[k] = p
+			}
+		}
+		side := func(m map[string]string) string {
+			if len(m) == 0 {
+				return "(none)"
+			}
+			return retentionWords(m)
+		}
+		if len(o) > 0 || len(n) > 0 {
+			return side(o) + " → " + side(n)
+		}
+	case old != nil && new != nil && old.Set != nil && new.Set != nil:
+		var parts []string
+		if d := minus(old.Set, new.Set); len(d) > 0 {
+			parts = append(parts, "dropped "+setWords(d))
+		}
+		if a := minus(new.Set, old.Set); len(a) > 0 {
+			parts = append(parts, "added "+setWords(a))
+		}
+		if len(parts) > 0 {
+			return strings.Join(parts, "; ")
+		}
+	}
+	return Words(attribute, old) + " → " + Words(attribute, new)
+}

@@ -81,3 +81,29 @@ func TestRowWords(t *testing.T) {
 		}
 	}
 }
+
+func TestChangeWords(t *testing.T) {
+	val := func(v terms.Value) *terms.Value { return &v }
+	ret := func(kv ...string) *terms.Value {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return val(terms.MapOf(m))
+	}
+	for _, tc := range []struct {
+		attr     string
+		old, new *terms.Value
+		want     string
+	}{
+		{"training", val(terms.Scalar("never")), val(terms.Scalar("opt-out")), "never used for training → opt-out: used unless you turn it off"},
+		{"training", nil, val(terms.Scalar("opt-in")), "not stated → opt-in: used only if you allow it"},
+		{"retention", ret("default", "30", "batch", "29"), ret("default", "60", "batch", "29"), "30 days → 60 days"},
+		{"retention", ret("default", "30"), ret("default", "30", "training-opt-in", "1825"), "(none) → 5 years if you allow training"},
+		{"security", val(terms.SetOf("iso27001", "iso42001", "soc2-type2")), val(terms.SetOf("iso27001", "soc2-type2", "sso")), "dropped ISO/IEC 42001; added SSO"},
+	} {
+		if got := report.ChangeWords(tc.attr, tc.old, tc.new); got != tc.want {
+			t.Errorf("ChangeWords(%v, %v) = %q, want %q", tc.old, tc.new, got, tc.want)
+		}
+	}
+}

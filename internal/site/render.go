@@ -342,7 +342,7 @@ func title(e terms.Event, labels []string) string {
 	case e.Kind == terms.BaselineDrift:
 		return head + ": the guide says " + report.Words(e.Attribute, e.Old) + "; the pages say " + report.Words(e.Attribute, e.New)
 	case e.Old != nil || e.New != nil:
-		return head + ": " + report.Words(e.Attribute, e.Old) + " → " + report.Words(e.Attribute, e.New)
+		return head + ": " + report.ChangeWords(e.Attribute, e.Old, e.New)
 	}
 	return report.Headline(e, report.Options{TierLabel: func(string, string) string { return "" }})
 }
