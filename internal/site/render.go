@@ -76,10 +76,10 @@ type countView struct {
 }
 
 type entryView struct {
-	ID, Change, Severity, Kind, Vendor, Tiers, TierIDs, Attribute, Title string
-	Source, SourcePage, URL, PageDate, Detected, Clause, Detail          string
-	Wording                                                              template.HTML
-	HasWording                                                           bool
+	ID, IDs, Change, Severity, Kind, Vendor, Tiers, TierIDs, Attribute, Title string
+	Source, SourcePage, URL, PageDate, Detected, Clause, Detail               string
+	Wording                                                                   template.HTML
+	HasWording                                                                bool
 }
 
 type versionView struct {
@@ -305,9 +305,10 @@ func timeline(d Data, srcPage map[string]string) ([]entryView, filterView) {
 		if e.Attribute != "" && !slices.Contains(f.Attributes, e.Attribute) {
 			f.Attributes = append(f.Attributes, e.Attribute)
 		}
-		ev := entryView{ID: e.ID, Change: e.Change, Severity: string(e.Severity), Kind: e.Kind, Vendor: e.Vendor,
+		first, _, _ := strings.Cut(e.ID, ", ") // a folded change lists its events' ids
+		ev := entryView{ID: first, IDs: e.ID, Change: e.Change, Severity: string(e.Severity), Kind: e.Kind, Vendor: e.Vendor,
 			Tiers: strings.Join(labels, ", "), TierIDs: strings.Join(tierIDs, " "), Attribute: e.Attribute,
-			Title: term(title(e, labels)), Source: e.Source, SourcePage: srcPage[e.Source],
+			Title: term(title(e, labels, o)), Source: e.Source, SourcePage: srcPage[e.Source],
 			PageDate: day(e.SnapshotAt), Detected: day(e.DetectedAt), Wording: report.WordingHTML(e)}
 		if o.SourceURL != nil {
 			text := ""
@@ -336,7 +337,7 @@ func timeline(d Data, srcPage map[string]string) ([]entryView, filterView) {
 // title is an event's headline with its values in words: "anthropic
 // Consumer training: opt-out: used unless you turn it off → always used
 // for training".
-func title(e terms.Event, labels []string) string {
+func title(e terms.Event, labels []string, o report.Options) string {
 	head := strings.TrimSpace(e.Vendor + " " + strings.Join(labels, ", ") + " " + e.Attribute)
 	switch {
 	case e.Kind == terms.BaselineDrift:
@@ -344,7 +345,7 @@ func title(e terms.Event, labels []string) string {
 	case e.Old != nil || e.New != nil:
 		return head + ": " + report.ChangeWords(e.Attribute, e.Old, e.New)
 	}
-	return report.Headline(e, report.Options{TierLabel: func(string, string) string { return "" }})
+	return report.Headline(e, o)
 }
 
 func day(t time.Time) string {
