@@ -129,6 +129,25 @@ func TestSiteInBrowser(t *testing.T) {
 		t.Errorf("severity filter critical: %s shown (critical, other) of %s", shown, all)
 	}
 
+	// Printed, a closed cell shows its evidence too.
+	closed := "#cell-example-enterprise-hipaa-baa"
+	if err := chromedp.Do(ctx, chromedp.Navigate(index), chromedp.WaitReady(chromedp.CSS(closed)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return err
+		})); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval(`String(document.querySelector("` + closed + ` details").open) + " " + String(document.querySelector("` + closed + ` .evidence").checkVisibility())`); got != "false true" {
+		t.Errorf("printed, a closed cell's evidence: open and visible = %s, want false true", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+
 	// Scripts off: no filter form, every change listed.
 	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
