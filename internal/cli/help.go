@@ -29,7 +29,7 @@ Commands:
 Global flags (accepted by every command, before or after its name):
   --db PATH        SQLite database (default snapshots/clausewatch.db, or $CLAUSEWATCH_DB)
   --sources DIR    declarations directory replacing the bundled sources/
-  --format F       output format: text, markdown, html, json or atom (per command)
+  --format F       output format: text, markdown, html, json, csv or atom (per command)
 
 Exit codes:
   0  ran and found nothing notable
