@@ -28,7 +28,7 @@ var allowed = []string{
 	"attr: terms",
 	"baseline: compare terms yamlx | os",
 	"bench:",
-	"cli: . attr baseline chat compare deliver diff extract fetch notify pipeline report schedule source store terms textesc webhook | net/http os",
+	"cli: . attr baseline chat compare deliver diff extract fetch notify pipeline report schedule site source store terms textesc webhook | net/http os",
 	"compare: attr terms",
 	"chat: report terms",
 	"deliver: chat notify report store terms",
@@ -43,6 +43,7 @@ var allowed = []string{
 	"pipeline: attr compare diff extract fetch schedule source store terms",
 	"report: compare diff terms textesc",
 	"schedule:",
+	"site: compare diff report terms textesc | os",
 	"source: terms yamlx | os",
 	"store: terms | database/sql os syscall",
 	"terms:",
@@ -76,6 +77,7 @@ var never = []string{
 	"store: INTERNAL except terms",
 	"pipeline: cli",
 	"schedule: net/http notify",
+	"site: net/http store fetch cli",
 	"cmd/clausewatch: INTERNAL except cli",
 }
 

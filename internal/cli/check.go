@@ -18,6 +18,7 @@ import (
 	"github.com/clausewatch/clausewatch/internal/fetch"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
 	"github.com/clausewatch/clausewatch/internal/schedule"
+	"github.com/clausewatch/clausewatch/internal/site"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/textesc"
@@ -36,6 +37,7 @@ type checkFlags struct {
 	hookTimeout time.Duration // --webhook-timeout: bound of one delivery attempt
 	notify      bool          // --notify: email the reports of new changes afterwards
 	mail        mailFlags     // its mail settings (notify.go)
+	site        string        // --site: refresh the static site in this directory after the run
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
@@ -45,6 +47,7 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 		fs.DurationVar(&f.hookTimeout, "webhook-timeout", webhook.DefaultTimeout, "wait at most `time` for the webhook's answer (one attempt per run; the next run retries)")
 		fs.BoolVar(&f.notify, "notify", false, "then email the reports of new changes (see 'clausewatch help notify')")
 		f.mail.register(fs, a)
+		fs.StringVar(&f.site, "site", "", "after the run, rewrite the static site in `DIR` (see 'clausewatch help site')")
 	}
 	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `n` fetches at once")
 	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host")
@@ -166,6 +169,11 @@ func (a *app) beforeRun(ctx context.Context, f *checkFlags) (staleAfter, error) 
 			return staleAfter{}, err
 		}
 	}
+	if f.site != "" {
+		if err := site.CheckTarget(f.site); err != nil {
+			return staleAfter{}, err
+		}
+	}
 	return stale, nil
 }
 
@@ -213,6 +221,14 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	webhookFailed := a.webhookAfterRun(ctx, hook, hookReady)
 	notifyErr := a.notifyAfterCheck(ctx, f)
 	err = runExit(ctx, res, len(srcs), webhookFailed, notifyErr)
+	if f.site != "" && ctx.Err() == nil {
+		if serr := a.writeSite(ctx, f.site, stale); serr != nil {
+			fmt.Fprintf(a.env.Stderr, "clausewatch: %v\n", serr)
+			if code := ExitCode(err); code == ExitOK || code == ExitChanges {
+				err = &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: results recorded, but the site was not written: %w", serr)}
+			}
+		}
+	}
 	switch code := ExitCode(err); {
 	case code != ExitOK && code != ExitChanges:
 		if remindErr != nil {

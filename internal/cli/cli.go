@@ -126,7 +126,7 @@ type app struct {
 func commands() []*command {
 	return []*command{
 		checkCmd(), recheckCmd(), importCmd(), changesCmd(), statusCmd(), historyCmd(), diffCmd(),
-		explainCmd(), tryCmd(), notifyCmd(), watchCmd(), sourcesCmd(), reprocessCmd(), baselineCmd(), versionCmd(),
+		explainCmd(), tryCmd(), notifyCmd(), watchCmd(), sourcesCmd(), reprocessCmd(), baselineCmd(), siteCmd(), versionCmd(),
 	}
 }
 
@@ -304,7 +304,7 @@ func (a *app) globalFlags(fs *flag.FlagSet) {
 	fs.Var(dbFlag{&a.g.db, &a.g.dbEmpty}, "db", "SQLite database `path` (env CLAUSEWATCH_DB)")
 	fs.StringVar(&a.g.sources, "sources", a.g.sources, "declarations `dir` replacing the ones built into the binary (env "+sourcesEnv+")")
 	fs.StringVar(&a.g.browser, "browser", a.g.browser, "Chromium `path` for render: browser pages (env "+browserEnv+"; default: chromium on PATH)")
-	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html, json or atom (per command)")
+	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html, json, csv or atom (per command)")
 }
 
 // dbFlag is --db. An empty value is recorded, not taken: it used to fall

@@ -33,7 +33,7 @@ Global flags (accepted by every command, before or after its name):
                    declarations built into the binary); baseline adopt writes into it
   --browser PATH   Chromium for render: browser pages (default $CLAUSEWATCH_BROWSER,
                    else chromium, chromium-browser, google-chrome or headless-shell on PATH)
-  --format F       output format: text, markdown, html, json or atom (per command)
+  --format F       output format: text, markdown, html, json, csv or atom (per command)
   --version        print the version and exit (before the command name)
 
 A flag wins over its environment variable. When the built-in declarations are

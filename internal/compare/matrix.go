@@ -33,6 +33,10 @@ type Cell struct {
 	// Conflicting holds the statements of the deciding rank that disagree
 	// with each other (both quotes), when the cell is a conflict.
 	Conflicting []terms.Observation
+	// Derivation says, in words, how a derived value (sensitive-data) was
+	// reached from the tier's other values (attr.SensitiveWhy); "" for a
+	// value a page states.
+	Derivation string
 }
 
 // Agrees reports whether the cell's agreement is Agree.
@@ -65,8 +69,9 @@ func Build(v terms.Vendor, obs []terms.Observation, documented map[string]map[st
 	for i := range m.Cells {
 		c := &m.Cells[i]
 		if c.Attribute == attr.SensitiveData && c.Observed == nil {
-			if s := attr.Sensitive(m.tierValues(c.Tier)); !s.IsZero() && !s.Unknown {
+			if s, why := attr.SensitiveWhy(m.tierValues(c.Tier)); !s.IsZero() && !s.Unknown {
 				c.Observed = &s
+				c.Derivation = why
 			}
 		}
 		if d, ok := documented[c.Tier][c.Attribute]; ok {
