@@ -29,7 +29,7 @@ var allowed = []string{
 	"baseline: compare terms yamlx | os",
 	"bench:",
 	"cli: . baseline compare deliver diff extract fetch notify pipeline report schedule source store terms textesc webhook | net/http os",
-	"compare: attr terms",
+	"compare: attr extract terms",
 	"deliver: notify report store terms",
 	"demo: fixture report source terms textesc | net net/http os os/exec syscall",
 	"diff: terms textesc",
