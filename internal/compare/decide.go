@@ -25,8 +25,10 @@ const (
 	SuspectMinLost  = 10
 	// ConfirmCoverage is how alike a later page and the held one must be
 	// for the later to confirm it: each holds at least this share of the
-	// other's sentences (the same page again, give or take a sentence).
-	ConfirmCoverage = 0.9
+	// other's sentences (the same page again, give or take a sentence of
+	// the few a shrunken page keeps). A page that shrank another way (a
+	// tenth of the page, then two fifths) is held instead.
+	ConfirmCoverage = 0.75
 )
 
 // Version is one recorded version of a source: its snapshot and, when the
