@@ -2,10 +2,14 @@ package compare
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/clausewatch/clausewatch/internal/attr"
+	"github.com/clausewatch/clausewatch/internal/extract"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -160,5 +164,49 @@ func TestDecideSuspectEvents(t *testing.T) {
 	}
 	if acc.NewVersion || len(acc.Observations) != 0 {
 		t.Errorf("accept records no snapshot of its own: new version %v, observations %v", acc.NewVersion, acc.Observations)
+	}
+}
+
+// corpusTerms reads the real consumer terms page of the corpus, or skips.
+func corpusTerms(b *testing.B) terms.Document {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "corpus", "latest", "Claude.ai", "Terms of Service.html"))
+	if err != nil {
+		b.Skipf("no corpus (../shared/corpus from the repository root): %v", err)
+	}
+	x, err := extract.Page(raw, "text/html", extract.Options{Select: []string{"main"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return x.Document
+}
+
+// BenchmarkSuspectMeasure is what holding a page as suspect adds to the
+// decision of every new version: the sentences of both versions, once.
+func BenchmarkSuspectMeasure(b *testing.B) {
+	full := corpusTerms(b)
+	part := terms.Document{Clauses: full.Clauses[:len(full.Clauses)/10]}
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, _, _ := shrunk(full, part); !ok {
+			b.Fatal("a tenth of the page is not suspect")
+		}
+	}
+}
+
+// BenchmarkDecideNewVersion is the decision of a new version of the same
+// page (one clause edited), for scale.
+func BenchmarkDecideNewVersion(b *testing.B) {
+	full := corpusTerms(b)
+	next := terms.Document{Clauses: slices.Clone(full.Clauses)}
+	next.Clauses[len(next.Clauses)/2].Text += " We may change this clause."
+	src := terms.Source{ID: "acme-terms", Vendor: "acme", Tiers: []string{"consumer"}}
+	h := History{Vendor: decideVendor(), Last: &Version{Snapshot: terms.Snapshot{ID: 1, Source: src.ID, FetchedAt: at(1), TextHash: full.Hash()}, Doc: full}}
+	h.Reader = attr.NewReader(h.Vendor)
+	a := Attempt{Source: src, Doc: &next, Snapshot: terms.Snapshot{Source: src.ID, FetchedAt: at(2), TextHash: next.Hash()}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if d := Decide(h, a, detected); !d.NewVersion {
+			b.Fatal("no new version")
+		}
 	}
 }
