@@ -3,8 +3,11 @@ package cli_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clausewatch/clausewatch/internal/cli"
 	"github.com/clausewatch/clausewatch/internal/fixture"
@@ -286,5 +289,28 @@ func TestShortenedPageIsNoSuspect(t *testing.T) {
 	}
 	if got := eventKinds(evs); contains(got, terms.ExtractionSuspect) || !contains(valueEvents(evs), "value-changed consumer/training") {
 		t.Errorf("shortened page: events %v, want the training change and no suspect", got)
+	}
+}
+
+// A real relaunch that drops most of a page's sentences but brings more
+// of its own is a rewrite, not a partial page: it is compared at once.
+func TestRealRewriteIsNoSuspect(t *testing.T) {
+	latest := filepath.Join(corpusDir, "latest")
+	if _, err := os.Stat(latest); err != nil {
+		t.Skipf("no real pages to read: %s is absent (it sits beside the repository on the project's machines)", latest)
+	}
+	r := &runner{t: t, db: filepath.Join(t.TempDir(), "cw.db"), sources: "", now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	for _, p := range []struct{ file, at, want string }{
+		{"Mistral AI/Terms of Service.html", "2025-07-31T12:34:45Z", "first-version"},
+		{"Le Chat/Terms of Service #terms-eu-consumers-terms-of-service.html", "2026-07-09T22:33:18Z", "new-version"},
+	} {
+		out, errs, code := r.run("import", "--format", "json", "--source", "mistral-consumer-terms", "--fetched-at", p.at, filepath.Join(latest, p.file))
+		var res struct{ Status string }
+		if err := json.Unmarshal([]byte(out), &res); err != nil || (code != cli.ExitOK && code != cli.ExitChanges) {
+			t.Fatalf("import %s: exit %d, %v\n%s\n%s", p.file, code, err, out, errs)
+		}
+		if res.Status != p.want {
+			t.Errorf("import %s: status %q, want %q", p.file, res.Status, p.want)
+		}
 	}
 }

@@ -13,13 +13,18 @@ import (
 
 // A page that loses most of the sentences of the version in force at once
 // is more often a half-rendered page, an A/B test or a CDN hiccup than a
-// vendor rewriting its terms overnight: it is held as suspect (stored, not
+// vendor cutting its terms overnight: it is held as suspect (stored, not
 // compared) until the next fetch says which. It is suspect when it keeps
 // under SuspectCoverage of the distinct sentences of the version in force
 // (extract.Kept, the measure by which a page read without selectors is
-// accepted) and loses at least SuspectMinLost of them: a small page, or a
-// genuine edit that drops a clause or two, is never held. A real rewrite
-// is held for one fetch, then accepted when the next one confirms it.
+// accepted), loses at least SuspectMinLost of them, and holds fewer than
+// SuspectCoverage as many sentences as the version in force: it shrank. A
+// small page, or a genuine edit that drops a clause or two, is never held;
+// nor is a rewrite, which brings as many sentences as it drops (the real
+// pages do: a consumer terms page relaunched on a new site kept 23 of its
+// 132 sentences and came with 279). A page that is both rewritten and cut
+// to under half is held for one fetch, then accepted when the next one
+// confirms it.
 const (
 	SuspectCoverage = 0.5
 	SuspectMinLost  = 10
@@ -147,7 +152,8 @@ func (d *Decision) Bind(id int64) {
 //     recovered, when the source was failing. It dismisses a page held as
 //     suspect (one recovered event says so).
 //   - A page that loses most of the sentences of the version in force at
-//     once (SuspectCoverage, SuspectMinLost) is held as suspect: one
+//     once and shrinks to under half (SuspectCoverage, SuspectMinLost) is
+//     held as suspect: one
 //     extraction-suspect event, no value, evidence or drift events, the
 //     observations in force unchanged. While one is held, the next page
 //     settles it: the same page again (ConfirmCoverage) accepts it (it is
@@ -239,11 +245,16 @@ func confirm(h History, a Attempt, now time.Time) Decision {
 	return d
 }
 
-// shrunk reports whether next keeps so few of prev's sentences that it is
-// suspect (see SuspectCoverage), with the counts.
-func shrunk(prev, next terms.Document) (bool, int, int) {
-	kept, of := extract.Kept(prev, next)
-	return of-kept >= SuspectMinLost && float64(kept) < SuspectCoverage*float64(of), kept, of
+// shrunk reports whether next keeps so few of prev's sentences, and holds
+// so few of its own, that it is suspect (see SuspectCoverage), with how
+// many of prev's it kept.
+func shrunk(prev, next terms.Document) (suspect bool, kept, of int) {
+	kept, of = extract.Kept(prev, next)
+	if of-kept < SuspectMinLost || float64(kept) >= SuspectCoverage*float64(of) {
+		return false, kept, of
+	}
+	_, size := extract.Kept(next, prev)
+	return float64(size) < SuspectCoverage*float64(of), kept, of
 }
 
 // confirms reports whether page a is the held page again: the same text,
