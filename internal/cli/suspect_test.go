@@ -155,8 +155,8 @@ func TestPartialPageIsHeldThenDismissed(t *testing.T) {
 			if code != cli.ExitOK || status != "unchanged" {
 				t.Errorf("the page whole again: exit %d, status %q; want 0, unchanged", code, status)
 			}
-			if got := eventKinds(evs); len(got) != 1 || got[0] != terms.Recovered {
-				t.Errorf("the page whole again: events %v, want one recovered", got)
+			if got := eventKinds(evs); len(got) != 1 || got[0] != terms.Recovered || !strings.Contains(evs[0].Detail, "dismissed") {
+				t.Errorf("the page whole again: events %v (%+v), want one recovered that says the held page is dismissed", got, evs)
 			}
 			all := changesJSON(t, r)
 			if v := valueEvents(all); len(v) != 0 {

@@ -199,7 +199,11 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 		}
 		if h.Held != nil {
 			d.Release = &Release{Version: *h.Held}
-			d.Events = append(d.Events, dismissEvent(a, h.Held.Snapshot, now))
+			if n := len(d.Events); n > 0 {
+				d.Events[n-1] = dismissEvent(a, h.Held.Snapshot, now) // one recovery says both
+			} else {
+				d.Events = append(d.Events, dismissEvent(a, h.Held.Snapshot, now))
+			}
 		}
 		return d
 	case a.Doc == nil:
@@ -287,10 +291,16 @@ func decidePage(h History, a Attempt, now time.Time, hold bool) Decision {
 		d.Events = append(d.Events, sourceEvent(terms.Recovered, a, "the source is readable again", now))
 	}
 	dismiss := func() {
-		if held != nil {
-			d.Release = &Release{Version: *held}
-			d.Events = append(d.Events, dismissEvent(a, held.Snapshot, now))
+		if held == nil {
+			return
 		}
+		d.Release = &Release{Version: *held}
+		e := dismissEvent(a, held.Snapshot, now)
+		if n := len(d.Events); n > 0 && d.Events[n-1].Kind == terms.Recovered {
+			d.Events[n-1] = e // one recovery says both: readable, and whole, again
+			return
+		}
+		d.Events = append(d.Events, e)
 	}
 	if prev != nil && prev.Snapshot.TextHash == a.Snapshot.TextHash {
 		dismiss()
