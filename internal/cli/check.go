@@ -163,7 +163,7 @@ func (a *app) beforeRun(ctx context.Context, f *checkFlags) (staleAfter, error) 
 		return staleAfter{}, damaged(err)
 	}
 	if f.notify {
-		if _, err := a.mailConfig(&f.mail); err != nil {
+		if err := a.startOutlets(ctx, &f.mail); err != nil {
 			return staleAfter{}, err
 		}
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/clausewatch/clausewatch"
 	"github.com/clausewatch/clausewatch/internal/baseline"
+	"github.com/clausewatch/clausewatch/internal/chat"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/store"
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -82,6 +83,9 @@ type Env struct {
 	// Sleep waits for d or until ctx is done (nil: a real timer); watch
 	// uses it, so tests can run a loop without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// ChatSend sends a chat outlet's message (nil: chat.Sender{}.Send,
+	// through the service named by the URL).
+	ChatSend func(ctx context.Context, rawURL string, m chat.Message) error
 }
 
 // globals are the flags every command takes.
@@ -166,12 +170,17 @@ func (a *app) parse(args []string) (*command, *flag.FlagSet, []string, error) {
 	gfs := flag.NewFlagSet("clausewatch", flag.ContinueOnError)
 	gfs.SetOutput(io.Discard)
 	a.globalFlags(gfs)
+	showVersion := gfs.Bool("version", false, "print the version and exit")
 	if err := gfs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(a.env.Stdout, mainHelp())
 			return nil, nil, nil, nil
 		}
 		return nil, nil, nil, usageErr("%v\n\nRun 'clausewatch help' for usage.", err)
+	}
+	if *showVersion {
+		fmt.Fprintf(a.env.Stdout, "clausewatch %s\n", version())
+		return nil, nil, nil, nil
 	}
 	rest := gfs.Args()
 	if len(rest) == 0 {

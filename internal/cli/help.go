@@ -30,6 +30,7 @@ Global flags (accepted by every command, before or after its name):
   --db PATH        SQLite database (default snapshots/clausewatch.db, or $CLAUSEWATCH_DB)
   --sources DIR    declarations directory replacing the bundled sources/
   --format F       output format: text, markdown, html, json or atom (per command)
+  --version        print the version and exit (before the command name)
 
 Exit codes:
   0  ran and found nothing notable
