@@ -29,7 +29,7 @@ var allowed = []string{
 	"baseline: compare terms yamlx | os",
 	"bench:",
 	"cli: . attr baseline chat compare deliver diff extract fetch notify pipeline report schedule site source store terms textesc webhook | net/http os",
-	"compare: attr terms",
+	"compare: attr extract terms",
 	"chat: report terms",
 	"deliver: chat notify report store terms",
 	"demo: fixture report source terms textesc | net net/http os os/exec syscall",

@@ -94,6 +94,14 @@ failing raises one fetch-failed (or extraction-failed) event of severity
 high, so the run that sees it exits 3, and a recovered event (info) when
 it reads again.
 
+A page that comes back with most of the sentences of the version in force
+missing at once (a half-rendered page, an A/B test, a CDN hiccup) is stored
+but held as suspect: status held-suspect, one extraction-suspect event
+(high), no value events, the cells unchanged. The next fetch settles it:
+the same shrunken page again accepts it (its changes are raised then, once),
+the whole page again dismisses it (a recovered event, info). 'clausewatch
+recheck ID --accept' accepts it at once.
+
 A source that keeps failing does not go silent: once it has been failing
 for --stale-after (default 3d: three days since its first failure; or a
 number of failed runs, such as 5runs; off: never; the environment
@@ -313,6 +321,8 @@ func outcomeStatus(o pipeline.Outcome) string {
 	switch {
 	case o.Err != nil:
 		return "failed"
+	case o.Held:
+		return "held-suspect"
 	case o.First && o.NewVersion:
 		return "first-version"
 	case o.NewVersion:
@@ -376,6 +386,11 @@ func (a *app) printRun(res pipeline.Result) error {
 			detail = fmt.Sprintf("%s: %s", o.Snapshot.ErrorCategory, failureReason(o.Err))
 		case "new-version":
 			detail = o.Summary.String()
+			if o.Accepted != 0 {
+				detail = fmt.Sprintf("the page held as suspect (snapshot %d) is confirmed: %s", o.Accepted, detail)
+			}
+		case "held-suspect":
+			detail = fmt.Sprintf("snapshot %d lost most of the version in force: held, not compared", o.Snapshot.ID)
 		case "first-version":
 			detail = fmt.Sprintf("snapshot %d recorded", o.Snapshot.ID)
 		}
@@ -390,7 +405,7 @@ func (a *app) printRun(res pipeline.Result) error {
 	}
 	tw.Flush()
 	var parts []string
-	for _, st := range []string{"first-version", "new-version", "unchanged", "not-modified", "failed", "skipped"} {
+	for _, st := range []string{"first-version", "new-version", "held-suspect", "unchanged", "not-modified", "failed", "skipped"} {
 		if counts[st] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
 		}
@@ -438,7 +453,16 @@ func (a *app) printOutcomeDetail(o pipeline.Outcome) error {
 	for _, e := range o.Events {
 		fmt.Fprintf(w, "  %-8s %s %s\n", e.Severity, e.Kind, eventLine(e))
 	}
-	if o.NewVersion && !o.First {
+	switch {
+	case o.Held:
+		fmt.Fprintf(w, "  the page lost most of the sentences of the version in force: snapshot %d is held as suspect, not compared;\n"+
+			"  the next check confirms or dismisses it ('clausewatch recheck %s --accept' accepts it now)\n", o.Snapshot.ID, o.Source.ID)
+	case o.Accepted != 0:
+		fmt.Fprintf(w, "  the page held as suspect (snapshot %d) is accepted as the version in force\n", o.Accepted)
+	case o.Dismissed != 0:
+		fmt.Fprintf(w, "  the page held as suspect (snapshot %d) is dismissed: the page is whole again\n", o.Dismissed)
+	}
+	if (o.NewVersion && !o.First) || o.Held {
 		fmt.Fprintf(w, "\n%s\n\n", o.Summary)
 		return diff.RenderText(w, o.Changes, a.env.Color)
 	}

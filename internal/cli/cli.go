@@ -504,7 +504,8 @@ func (a *app) commandFlags(fs *flag.FlagSet, c *command) {
 
 // eventKinds are the kinds of DESIGN.md, for --kind.
 var eventKinds = []string{terms.ValueChanged, terms.BaselineDrift, terms.EvidenceLost, terms.ClauseChanged,
-	terms.DocumentChanged, terms.FetchFailed, terms.ExtractionFailed, terms.Recovered, terms.VariantChanged, terms.RuleChanged}
+	terms.DocumentChanged, terms.FetchFailed, terms.ExtractionFailed, terms.ExtractionSuspect, terms.Recovered,
+	terms.VariantChanged, terms.RuleChanged, terms.EvidenceFound, terms.DriftResolved}
 
 // checkFilters turns a typo in a filter into a usage error naming the
 // valid values, rather than an empty answer.

@@ -23,6 +23,9 @@ func statusCmd() *command {
 for each vendor, tier and attribute, the documented value (the baseline
 under sources/baselines/), the value observed on the latest version of the
 pages, whether they agree, and the evidence (source, clause, sentence, date).
+A page held as suspect (it lost most of the sentences of the version in
+force at once) decides nothing until it is accepted: a note after the
+matrix (on stderr for json and html) names it.
 
 A cell whose evidence comes from a source that has been failing for
 --stale-after (default 3d, three days since its first failure; or a number
@@ -86,20 +89,43 @@ Examples:
 			w := a.env.Stdout
 			switch a.g.format {
 			case "json":
-				return report.StatusJSON(w, rows)
+				err = report.StatusJSON(w, rows)
 			case "markdown":
 				if list {
-					return report.StatusMarkdown(w, rows)
+					err = report.StatusMarkdown(w, rows)
+				} else {
+					err = report.StatusGrid(w, rows, a.reportOptions())
 				}
-				return report.StatusGrid(w, rows, a.reportOptions())
 			case "csv":
-				return report.StatusCSV(w, rows, a.reportOptions())
+				err = report.StatusCSV(w, rows, a.reportOptions())
 			case "html":
-				return report.StatusHTML(w, rows)
+				err = report.StatusHTML(w, rows)
+			default:
+				err = report.StatusText(w, rows)
 			}
-			return report.StatusText(w, rows)
+			if err != nil {
+				return err
+			}
+			return a.heldNotes(ctx, vendors)
 		},
 	}
+}
+
+// heldNotes notes every page held as suspect of the vendors shown (all
+// when vendors is empty).
+func (a *app) heldNotes(ctx context.Context, vendors []string) error {
+	held, err := a.db.HeldSuspects(ctx)
+	if err != nil {
+		return err
+	}
+	for _, h := range held {
+		src, err := a.sourceByID(h.Source)
+		if err != nil || (len(vendors) > 0 && !slices.Contains(vendors, src.Vendor)) {
+			continue // a source no longer declared, or another vendor's
+		}
+		a.heldNote(h)
+	}
+	return nil
 }
 
 // matrices builds each declared vendor's table of cells from the latest

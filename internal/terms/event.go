@@ -197,10 +197,14 @@ const (
 	FetchFailed      = "fetch-failed"
 	ExtractionFailed = "extraction-failed"
 	Recovered        = "recovered"
-	VariantChanged   = "variant-changed"
-	RuleChanged      = "rule-changed"
-	EvidenceFound    = "evidence-found"
-	DriftResolved    = "drift-resolved"
+	// ExtractionSuspect: the page came back with most of the sentences of
+	// the version in force missing at once (a half-rendered page, a CDN
+	// hiccup): held as suspect, not compared, until confirmed.
+	ExtractionSuspect = "extraction-suspect"
+	VariantChanged    = "variant-changed"
+	RuleChanged       = "rule-changed"
+	EvidenceFound     = "evidence-found"
+	DriftResolved     = "drift-resolved"
 )
 
 // Side is one side (before or after) of an event.

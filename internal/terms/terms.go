@@ -254,6 +254,25 @@ type Snapshot struct {
 	Variant       string    `json:"variant,omitempty"`      // regional variant served (Source.Variants), "" when undeclared
 	Origin        string    `json:"origin"`                 // "check", "recheck", "import"
 	ExtractedBy   string    `json:"extracted_by,omitempty"` // how the document was found: "select:main", "auto", … (extract.Result.Method); "" without one
+	Suspect       string    `json:"suspect,omitempty"`      // SuspectHeld, SuspectDismissed, SuspectAccepted; "" for a page never held as suspect
+}
+
+// States of a page held as suspect (Snapshot.Suspect): a page that lost
+// most of the sentences of the version in force at once is stored but held
+// (not a version: the observations in force stay those of the version
+// before it) until the next fetch or 'recheck --accept' says whether the
+// page really shrank (accepted: it is a version from then on) or not
+// (dismissed: it never was one).
+const (
+	SuspectHeld      = "held"
+	SuspectDismissed = "dismissed"
+	SuspectAccepted  = "accepted"
+)
+
+// Withheld reports whether the snapshot is a page held as suspect or
+// dismissed: its bytes and document are stored, but it is no version.
+func (s Snapshot) Withheld() bool {
+	return s.Suspect == SuspectHeld || s.Suspect == SuspectDismissed
 }
 
 // OK reports whether the snapshot holds a page that was extracted.
