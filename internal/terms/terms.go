@@ -255,6 +255,9 @@ type Snapshot struct {
 	Origin        string    `json:"origin"`                 // "check", "recheck", "import"
 	ExtractedBy   string    `json:"extracted_by,omitempty"` // how the document was found: "select:main", "auto", … (extract.Result.Method); "" without one
 	Suspect       string    `json:"suspect,omitempty"`      // SuspectHeld, SuspectDismissed, SuspectAccepted; "" for a page never held as suspect
+	// SelectionHash identifies what the reading saw (extract.Prepared.Key):
+	// a later page with the same one reads the same. "" without one.
+	SelectionHash string `json:"selection_hash,omitempty"`
 }
 
 // States of a page held as suspect (Snapshot.Suspect): a page that lost
