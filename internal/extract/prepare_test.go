@@ -1,0 +1,84 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+// page is a page of our own words: a script, navigation and a main whose
+// text the cases vary.
+func keyPage(script, nav, main string) []byte {
+	return []byte(`<!DOCTYPE html><html><head><title>Sample terms</title><script>var build="` + script + `";</script></head><body>` +
+		`<nav><a href="/x">` + nav + `</a></nav><main><h1>Sample terms</h1><p>` + main + `</p>` +
+		`<p>` + strings.Repeat("The service keeps what you send for thirty days. ", 6) + `</p></main></body></html>`)
+}
+
+// TestPrepareKey: the key changes when what the reading sees changes (the
+// selection, the declaration, the kind of page, the rules' version) and
+// only then.
+func TestPrepareKey(t *testing.T) {
+	base := Options{Select: []string{"main"}, Auto: true}
+	key := func(raw []byte, ct string, o Options) string {
+		t.Helper()
+		return Prepare(raw, ct, o).Key
+	}
+	k0 := key(keyPage("a1", "Home", "We may change these terms."), "text/html", base)
+	if k0 == "" {
+		t.Fatal("no key for a page with a valid selector")
+	}
+	tests := []struct {
+		name string
+		raw  []byte
+		ct   string
+		opts Options
+		same bool
+	}{
+		{"noise outside the selection", keyPage("b2", "Start", "We may change these terms."), "text/html", base, true},
+		{"charset parameter of an ASCII page", keyPage("a1", "Home", "We may change these terms."), "text/html; charset=utf-8", base, true},
+		{"the selection changed", keyPage("a1", "Home", "We may change these terms at any time."), "text/html", base, false},
+		{"another selector", keyPage("a1", "Home", "We may change these terms."), "text/html", Options{Select: []string{"body"}, Auto: true}, false},
+		{"a removal added", keyPage("a1", "Home", "We may change these terms."), "text/html", Options{Select: []string{"main"}, Remove: []string{"h1"}, Auto: true}, false},
+		{"another minimum", keyPage("a1", "Home", "We may change these terms."), "text/html", Options{Select: []string{"main"}, Auto: true, MinText: 10}, false},
+		{"read as text", keyPage("a1", "Home", "We may change these terms."), "text/plain", base, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := key(tt.raw, tt.ct, tt.opts); (got == k0) != tt.same {
+				t.Errorf("key equal to the first page's: %v, want %v", got == k0, tt.same)
+			}
+		})
+	}
+}
+
+// TestPrepareKeyWholePage: a selector a scan cannot match (a combinator)
+// keys the whole page, so noise outside the content changes the key; no
+// selector at all does too.
+func TestPrepareKeyWholePage(t *testing.T) {
+	for _, sel := range [][]string{{"body > main"}, nil} {
+		o := Options{Select: sel}
+		a := Prepare(keyPage("a1", "Home", "We may change these terms."), "text/html", o).Key
+		b := Prepare(keyPage("b2", "Home", "We may change these terms."), "text/html", o).Key
+		if a == "" || a == b {
+			t.Errorf("select %q: keys %q and %q, want two different ones", sel, a, b)
+		}
+	}
+}
+
+// TestPrepareRead: Read is Page, and a selector that does not compile
+// gives no key and Page's error.
+func TestPrepareRead(t *testing.T) {
+	raw := keyPage("a1", "Home", "We may change these terms.")
+	o := Options{Select: []string{"main"}}
+	got, err := Prepare(raw, "text/html", o).Read()
+	want, werr := Extract(raw, o)
+	if err != nil || werr != nil {
+		t.Fatalf("Read: %v; Extract: %v", err, werr)
+	}
+	if got.Hash() != want.Hash() || got.Method != want.Method {
+		t.Errorf("Read = %s by %s, Extract = %s by %s", got.Hash(), got.Method, want.Hash(), want.Method)
+	}
+	bad := Prepare(raw, "text/html", Options{Select: []string{"main["}})
+	if _, err := bad.Read(); bad.Key != "" || err == nil || !strings.Contains(err.Error(), `select[0] "main["`) {
+		t.Errorf("bad selector: key %q, error %v; want no key and an error naming select[0]", bad.Key, err)
+	}
+}
