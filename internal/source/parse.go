@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
@@ -17,9 +18,9 @@ import (
 
 // Field names of each mapping of a declaration file, in documentation order.
 var (
-	vendorFields   = []string{"vendor", "name", "names", "products", "clouds", "tiers", "documents", "attributes"}
+	vendorFields   = []string{"vendor", "name", "names", "products", "clouds", "host_delay", "tiers", "documents", "attributes"}
 	tierFields     = []string{"id", "label", "names"}
-	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "primary", "headers", "render", "variants"}
+	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "primary", "headers", "render", "host_delay", "variants"}
 	variantFields  = []string{"id", "match"}
 	ruleFields     = []string{"source", "tiers", "attribute", "clause", "match", "exclude"}
 )
@@ -88,6 +89,7 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 		v.Name = v.ID
 	}
 	p.vendorNames(v, f)
+	vendorDelay := p.hostDelay(f["host_delay"], root, "host_delay")
 
 	if t := f["tiers"]; t.Val != nil && !yamlx.IsNull(t.Val) && yamlx.Resolve(t.Val).Kind != yaml.SequenceNode {
 		p.tiersBroken = true // reported by seq; references to tiers would only repeat it
@@ -125,6 +127,9 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 	for i, n := range docs {
 		at := fmt.Sprintf("documents[%d]", i)
 		s, idLine, ok := p.document1(n, at, v.ID)
+		if s.HostDelay == 0 {
+			s.HostDelay = vendorDelay
+		}
 		if !ok {
 			p.badSources[s.ID] = true
 			continue
@@ -251,8 +256,41 @@ func (p *fileParser) document1(n *yaml.Node, at, vendor string) (s terms.Source,
 		p.fail(yamlx.LineOf(f["render"], n), at+".render",
 			fmt.Errorf("%w %q (want %q, or no render field for a plain HTTP GET)", ErrInvalidRender, s.Render, terms.RenderBrowser))
 	}
+	s.HostDelay = p.hostDelay(f["host_delay"], n, at+".host_delay")
 	s.Variants = p.variants(f["variants"], at+".variants")
 	return s, idLine, ok
+}
+
+// MaxHostDelay is the longest pause a declaration may ask for between two
+// requests to one host.
+const MaxHostDelay = 10 * time.Minute
+
+// hostDelay reads a host_delay field (of the vendor or of a document of
+// it): a Go duration ("2s", "1m30s"), above zero and at most
+// MaxHostDelay. 0 when the field is absent or wrong (reported).
+func (p *fileParser) hostDelay(e yamlx.Entry, parent *yaml.Node, field string) time.Duration {
+	if e.Key == nil {
+		return 0
+	}
+	line := yamlx.LineOf(e, parent)
+	if isEmpty(e.Val) {
+		p.fail(line, field, fmt.Errorf("%w: want a duration such as 2s (omit the field for the run's --host-delay)", ErrEmpty))
+		return 0
+	}
+	str := p.Str(e, field)
+	if str == "" {
+		return 0 // not a string: reported
+	}
+	d, err := time.ParseDuration(str)
+	switch {
+	case err != nil:
+		p.fail(line, field, fmt.Errorf("%w %q: want a duration such as 2s, 500ms or 1m", ErrInvalidDelay, str))
+	case d <= 0 || d > MaxHostDelay:
+		p.fail(line, field, fmt.Errorf("%w %q: want more than 0s and at most %s", ErrInvalidDelay, str, MaxHostDelay))
+	default:
+		return d
+	}
+	return 0
 }
 
 // variants reads the regional variants of a document: a list of {id, match}

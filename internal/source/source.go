@@ -44,6 +44,7 @@ var (
 	ErrInvalidSelector  = errors.New("invalid CSS selector")
 	ErrInvalidHeader    = errors.New("invalid header")
 	ErrInvalidRender    = errors.New("invalid render mode")
+	ErrInvalidDelay     = errors.New("invalid host delay")
 	ErrUnknownTier      = errors.New("undeclared tier")
 	ErrUnknownSource    = errors.New("unknown source")
 	ErrUnknownAttribute = errors.New("unknown attribute")

@@ -68,6 +68,10 @@ type Source struct {
 	// Primary lists the attributes this page is the primary source of: its
 	// statements outrank those of the vendor's other pages for them.
 	Primary []string
+	// HostDelay is the least pause between two requests to the URL's host
+	// that its declaration asks for (host_delay, of the document or its
+	// vendor); 0: the run's default (--host-delay).
+	HostDelay time.Duration
 }
 
 // Variant is a regional variant of a page — EEA, UK, rest of world —
