@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"testing"
+
+	"github.com/clausewatch/clausewatch/internal/fixture"
 )
 
 // page is a page of our own words: a script, navigation and a main whose
@@ -81,4 +83,31 @@ func TestPrepareRead(t *testing.T) {
 	if _, err := bad.Read(); bad.Key != "" || err == nil || !strings.Contains(err.Error(), `select[0] "main["`) {
 		t.Errorf("bad selector: key %q, error %v; want no key and an error naming select[0]", bad.Key, err)
 	}
+}
+
+// BenchmarkPrepare: what a page whose selection is the version in force's
+// costs (Prepare: the scan and the key) against a full read.
+func BenchmarkPrepare(b *testing.B) {
+	p := fixture.ConsumerTerms(fixture.TrainingNever)
+	p.Pad, p.Noise = 570<<10, 1
+	page := p.HTML()
+	opts := Options{Select: []string{"main"}, Auto: true}
+	b.Run("key", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if Prepare(page, "text/html", opts).Key == "" {
+				b.Fatal("no key")
+			}
+		}
+	})
+	b.Run("key+read", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Prepare(page, "text/html", opts).Read(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
