@@ -185,7 +185,9 @@ func combine(named, doc Reading) (Reading, bool, bool) {
 // ("consumer chats are kept until you delete them, while API inputs are
 // deleted after 30 days") as one sentence per clause, each speaking for
 // the tiers it names; a clause that names none stays with the clause
-// before it. Any other sentence is returned whole, with its tiers (whom).
+// before it. Each clause after the first keeps the one before it as its
+// antecedent, for readers of elliptical clauses ("…, while Team data is
+// never used"). Any other sentence is returned whole, with its tiers (whom).
 func splitByWhom(lex *Lexicon, s sentence) []sentence {
 	s.tiers = whom(lex, s)
 	if rows := splitRowByTier(lex, s); rows != nil {
@@ -230,6 +232,9 @@ func splitByWhom(lex *Lexicon, s sentence) []sentence {
 		parts[i].norm = normalize(parts[i].text)
 		if parts[i].tiers == nil {
 			parts[i].tiers = s.tiers
+		}
+		if i > 0 {
+			parts[i].antecedent = parts[i-1].norm
 		}
 	}
 	return parts
