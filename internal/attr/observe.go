@@ -211,7 +211,7 @@ func splitByWhom(lex *Lexicon, s sentence) []sentence {
 		if text == "" {
 			continue
 		}
-		tiers := lex.TiersNamed(beforeException(text))
+		tiers := lex.speaksFor(text)
 		if tiers == nil && len(parts) > 0 {
 			last := &parts[len(parts)-1]
 			last.text += " " + text
@@ -402,11 +402,11 @@ func noMatch(r terms.Rule, src terms.Source) string {
 // "unless"/"except" tail), else in its list lead-in, else in the nearest
 // heading of its path that names any; nil when none does.
 func whom(lex *Lexicon, s sentence) []string {
-	if ts := lex.TiersNamed(beforeException(s.text)); ts != nil {
+	if ts := lex.speaksFor(s.text); ts != nil {
 		return ts
 	}
 	if s.leadIn != "" {
-		if ts := lex.TiersNamed(beforeException(s.leadIn)); ts != nil {
+		if ts := lex.speaksFor(s.leadIn); ts != nil {
 			return ts
 		}
 	}
