@@ -20,7 +20,8 @@ import (
 //     path as context.
 //   - Whom a sentence speaks for comes from the text: the tiers whose
 //     declared names (terms.Tier.Names) its main part names (names only in
-//     an "unless …"/"except …" tail do not count), else its lead-in, else
+//     an "unless …"/"except …" tail, in a qualifier of another named group
+//     or as what is obtained do not count, see speaksFor), else its lead-in, else
 //     the nearest heading of its path that names one. A sentence that names
 //     none speaks for the tiers src is declared for.
 //   - For each tier, the sentences that name it are read first; when they
@@ -183,7 +184,9 @@ func combine(named, doc Reading) (Reading, bool, bool) {
 
 // splitByWhom reads a sentence whose clauses name different tiers
 // ("consumer chats are kept until you delete them, while API inputs are
-// deleted after 30 days") as one sentence per clause, each speaking for
+// deleted after 30 days", "…, and consumer plans keep chats until …": a
+// stop, a contrast or a comma before a coordinated clause) as one sentence
+// per clause, each speaking for
 // the tiers it names; a clause that names none stays with the clause
 // before it. Each clause after the first keeps the one before it as its
 // antecedent, for readers of elliptical clauses ("…, while Team data is
@@ -193,7 +196,7 @@ func splitByWhom(lex *Lexicon, s sentence) []sentence {
 	if rows := splitRowByTier(lex, s); rows != nil {
 		return rows
 	}
-	breaks := clauseBreaks(s.text, breakStop, breakContrast)
+	breaks := whomBreaks(s.text)
 	if len(breaks) == 0 {
 		return []sentence{s}
 	}
@@ -398,8 +401,8 @@ func noMatch(r terms.Rule, src terms.Source) string {
 	return fmt.Sprintf("no clause matches %s in %s", selector, src.ID)
 }
 
-// whom returns the tiers a sentence names: in its main part (before an
-// "unless"/"except" tail), else in its list lead-in, else in the nearest
+// whom returns the tiers a sentence names: in its main part (see
+// speaksFor), else in its list lead-in, else in the nearest
 // heading of its path that names any; nil when none does.
 func whom(lex *Lexicon, s sentence) []string {
 	if ts := lex.speaksFor(s.text); ts != nil {

@@ -45,9 +45,10 @@ var (
 	ourSubRe = regexp.MustCompile(`\b(?:our|its|their)\s+(?:data\s+)?sub-?processors?\b|\bsub-?processors?\s+(?:to|that|which|who)\s+(?:host|hosts|provide|provides|run|runs|support|supports)\b`)
 	// subprocessorWordRe mentions sub-processors at all.
 	subprocessorWordRe = regexp.MustCompile(`\bsub-?processors?\b`)
-	// dataWordRe is a sentence about data or its use: which terms govern
-	// something else (credits, trademarks) says nothing here.
-	dataWordRe = regexp.MustCompile(`\b(?:data|process\w*|prompts?|inputs?|outputs?|completions?|content|information|use|usage|access\w*|dpa|handl\w*)\b`)
+	// dataWordRe is a sentence about data or its use, or about the
+	// customers who buy the offering: which terms govern something else
+	// (credits, trademarks) says nothing here.
+	dataWordRe = regexp.MustCompile(`\b(?:data|process\w*|prompts?|inputs?|outputs?|completions?|content|information|use|usage|access\w*|dpa|handl\w*|customers?|buy|buys|bought|purchas\w*)\b`)
 	// moreSetAsideRe is a party named only to be set aside ("… instead of
 	// Lumen's", "rather than the vendor's terms").
 	moreSetAsideRe = regexp.MustCompile(`\b(?:instead of|rather than|in place of)\s+[^,.;]*`)

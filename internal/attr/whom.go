@@ -3,6 +3,7 @@ package attr
 import (
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // whomPatterns find the tier names of a sentence that do not say whom it
@@ -83,4 +84,26 @@ func (l *Lexicon) speaksFor(text string) []string {
 // overlaps reports whether a and b share a tier.
 func overlaps(a, b []string) bool {
 	return slices.ContainsFunc(a, func(t string) bool { return slices.Contains(b, t) })
+}
+
+// whomBreaks returns where splitByWhom may cut a sentence into clauses that
+// speak for different tiers: at stops and contrasts, and at a comma that
+// opens a coordinated clause (", and consumer plans keep chats …") unless
+// what comes before it since the last cut holds a comma of its own: then
+// the ", and" ends a list ("the API, the Team plan, and the Enterprise
+// plan"), whose last member is no clause.
+func whomBreaks(s string) [][2]int {
+	var out [][2]int
+	last := 0
+	for _, m := range clauseBreakRe.FindAllStringSubmatchIndex(s, -1) {
+		switch {
+		case m[2*breakStop] >= 0, m[2*breakContrast] >= 0:
+		case m[2*breakCoordination] >= 0 && !strings.Contains(s[last:m[0]], ","):
+		default:
+			continue
+		}
+		out = append(out, [2]int{m[0], m[1]})
+		last = m[1]
+	}
+	return out
 }

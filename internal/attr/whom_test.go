@@ -39,3 +39,35 @@ func TestSpeaksFor(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitByWhomCoordination(t *testing.T) {
+	v := testLumen
+	v.Tiers = []terms.Tier{
+		{ID: "personal", Names: []string{"Personal plan"}},
+		{ID: "business", Names: []string{"Business plan"}},
+		{ID: "api", Names: []string{"Lumen API"}},
+	}
+	lex := LexiconOf(v)
+	cases := []struct {
+		text string
+		want [][]string // the tiers of each clause
+	}{
+		{"Lumen API inputs last 30 days, and the Personal plan keeps chats until you delete them.", [][]string{{"api"}, {"personal"}}},
+		{"Lumen API inputs last 30 days, but the Personal plan keeps chats until you delete them.", [][]string{{"api"}, {"personal"}}},
+		// a list's last member is no clause
+		{"Data from the Personal plan, the Business plan, and the Lumen API is kept 30 days.", [][]string{{"personal", "business", "api"}}},
+		{"This covers the Personal plan (with chats), the Business plan, and the Lumen API, where we act as processor.", [][]string{{"personal", "business", "api"}}},
+		// a clause that names no tier stays with the one before
+		{"The Personal plan keeps chats 30 days, and you can delete them sooner.", [][]string{{"personal"}}},
+	}
+	for _, c := range cases {
+		parts := splitByWhom(lex, sentence{text: c.text, norm: normalize(c.text)})
+		var got [][]string
+		for _, p := range parts {
+			got = append(got, p.tiers)
+		}
+		if !slices.EqualFunc(got, c.want, slices.Equal) {
+			t.Errorf("splitByWhom(%q) tiers = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
