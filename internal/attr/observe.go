@@ -159,7 +159,8 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 // reading wins; for a retention map or a set, scopes and items only the
 // page's unnamed sentences state are kept beside it (a sentence that sets
 // the API's default retention does not take away the page's deletion
-// period). ok is false when neither states anything.
+// period; see overlaySet for denied items). ok is false when neither
+// states anything.
 func combine(named, doc Reading) (Reading, bool, bool) {
 	nk := !named.Value.Unknown && !named.Value.IsZero()
 	dk := !doc.Value.Unknown && !doc.Value.IsZero()
@@ -171,7 +172,7 @@ func combine(named, doc Reading) (Reading, bool, bool) {
 		named.Sentences = append(slices.Clone(named.Sentences), doc.Sentences...)
 		return named, true, true
 	case nk && dk && named.Value.Set != nil && doc.Value.Set != nil:
-		named.Value = terms.SetOf(append(slices.Clone(named.Value.Set), doc.Value.Set...)...)
+		named.Value = overlaySet(named.Value, doc.Value)
 		named.Sentences = append(slices.Clone(named.Sentences), doc.Sentences...)
 		return named, true, true
 	case nk:
