@@ -127,6 +127,12 @@ var (
 	// clause before it ("…, while data from the Team plan is never used").
 	ellipticRe = regexp.MustCompile(`(?i)\b(is|are|be|been)\s+(\w+\s+)?used\b`)
 
+	// ellipticRestRe is what may follow the verb of an elliptical clause:
+	// nothing, or a condition or adverb ("…, while Team chats are used
+	// unless an admin opts out"), not a purpose of its own ("… is used to
+	// provide the service", which is no training).
+	ellipticRestRe = regexp.MustCompile(`(?i)^\s*(?:[.!;]?\s*$|\(|,|unless\b|except\b|if\b|only\s+(?:if|when|with|after|once|where)\b|until\b|when\b|once\b|by default\b|at all\b|either\b|too\b|as well\b|in any way\b|for (?:this|that|it)\b)`)
+
 	// ellipticEndRe is a clause that ends on its auxiliary, the verb left
 	// to the clause before it ("…, but Team chats are not").
 	ellipticEndRe = regexp.MustCompile(`(?i)\b(is|are|was|were|do|does|will|may|can|would)(\s+(not|never))?\s*[.!]?$|\b(isn't|aren't|don't|doesn't|won't|cannot|can't)\s*[.!]?$`)
@@ -625,7 +631,7 @@ func ellipticTraining(lex *Lexicon, u sentence) (string, bool) {
 	if lex.train.MatchString(trainingText(text)) {
 		return "", false
 	}
-	if loc := ellipticRe.FindStringIndex(text); loc != nil {
+	if loc := ellipticRe.FindStringIndex(text); loc != nil && ellipticRestRe.MatchString(text[loc[1]:]) {
 		return text[:loc[1]] + " for model training" + text[loc[1]:], true
 	}
 	if loc := ellipticEndRe.FindStringIndex(text); loc != nil {

@@ -27,11 +27,19 @@ var qualifierNegRe = regexp.MustCompile(`(?i)\bwithout\b|\b(?:not|no|never)\b|n'
 func newWhomPatterns(lex *Lexicon) whomPatterns {
 	names := lex.tierNames.String()
 	det := `(?:a|an|the|their|its|your|our)\s+(?:signed\s+|executed\s+|active\s+|separate\s+)?`
+	// group is the customers a qualifier narrows: "customers who …",
+	// "accounts with …" ("integrates with the API" narrows no one).
+	group := `\b(?:customers?|users?|organi[sz]ations?|accounts?|workspaces?|businesses|companies|developers?|subscribers?|those|anyone|plans?)\s+`
+	// holding is what a condition must say to narrow: that someone has an
+	// arrangement ("once a ZDR agreement is in place", "if you have signed
+	// a ZDR agreement"), not when something happens ("when the API key is
+	// revoked").
+	holding := `\b(?:have|has|hold|holds|signed|sign|signs|entered into|in place|in effect|enabled|covered by|are on|is on)\b`
 	return whomPatterns{
-		qualifier: regexp.MustCompile(`(?i)\b(?:who|that)\s+(?:also\s+|already\s+)?(?:(?:do|does|have|has)\s+not\s+|(?:don't|doesn't|haven't|hasn't)\s+)?(?:have|has|hold|holds|sign|signs|have signed|has signed|signed|have entered into|has entered into|entered into|enter into)\s+` + det + names +
-			`|\b(?:with|without|under|having)\s+` + det + names +
-			`|^\W*(?:once|if|when|whenever|after|provided that|as long as)\b[^,;]*,` +
-			`|\b(?:once|if|when|whenever|provided that|as long as)\b[^,;]*$`),
+		qualifier: regexp.MustCompile(`(?i)` + group + `(?:who|that)\s+(?:also\s+|already\s+)?(?:(?:do|does|have|has)\s+not\s+|(?:don't|doesn't|haven't|hasn't)\s+)?(?:have|has|hold|holds|sign|signs|have signed|has signed|signed|have entered into|has entered into|entered into|enter into)\s+` + det + names +
+			`|` + group + `(?:with|without|under|having)\s+` + det + names +
+			`|^\W*(?:once|if|when|whenever|after|provided that|as long as)\b[^,;]*?` + holding + `[^,;]*,` +
+			`|\b(?:once|if|when|whenever|provided that|as long as)\b[^,;]*?` + holding + `[^,;]*$`),
 		object: regexp.MustCompile(`(?i)\b(?:sign|signs|request|requests|obtain|obtains|get|gets|enter into|enters into|execute|executes|ask for|asks for|apply for|applies for|purchase|purchases|buy|buys|add|adds)\s+` + det + names +
 			`|` + names + `\s+(?:can|may|could|will)\s+(?:also\s+)?be\s+(?:signed|requested|obtained|entered into|executed|purchased|added)\b`),
 	}

@@ -32,6 +32,9 @@ func TestSpeaksFor(t *testing.T) {
 		{"The Enterprise plan and ZDR customers keep nothing.", []string{"enterprise", "api-zdr"}},
 		{"Lumen API inputs are kept 30 days unless you have a ZDR agreement.", []string{"api"}},
 		{"The weather is fine.", nil},
+		// no narrowing: a condition of time, a "with" that is no qualifier
+		{"Enterprise plan data is deleted when the Lumen API key is revoked.", []string{"enterprise", "api"}},
+		{"The Enterprise plan integrates with the Lumen API.", []string{"enterprise", "api"}},
 	}
 	for _, c := range cases {
 		if got := lex.speaksFor(normalize(c.text)); !slices.Equal(got, c.want) {
