@@ -15,6 +15,8 @@ func TestValueMarshalJSON(t *testing.T) {
 		{"scalar", Scalar("opt-out"), `"opt-out"`},
 		{"set", SetOf("sso", "soc2-type2"), `["soc2-type2","sso"]`},
 		{"empty set", SetOf(), `[]`},
+		{"set with denied items", DenySet([]string{"sso"}, []string{"scim", "iso42001"}), `{"confirmed":["sso"],"denied":["iso42001","scim"]}`},
+		{"only denied items", DenySet(nil, []string{"iso42001"}), `{"confirmed":[],"denied":["iso42001"]}`},
 		{"unknown", UnknownValue("clause gone"), `"unknown"`},
 		{"zero", Value{}, `null`},
 		{"days are numbers", MapOf(map[string]string{"default": "30", "training-opt-in": "1825", "zdr": "0"}),
