@@ -94,17 +94,18 @@ func (v Value) Equal(o Value) bool {
 
 // MarshalJSON writes a scalar as a string, a map as an object (whole-day
 // periods as numbers, the other periods as strings: {"default": 30,
-// "files": "until-deleted"}), a set as an array (a set with denied items as
-// the object {"confirmed": [...], "denied": [...]}) and an unknown value as
-// the string "unknown".
+// "files": "until-deleted"}), a set as the array of its confirmed items
+// (the change-event contract: sets are arrays; denied items are left out,
+// as they are not in the set) and an unknown value as the string
+// "unknown". StoredJSON keeps the denied items too.
 func (v Value) MarshalJSON() ([]byte, error) {
 	switch {
 	case v.Unknown:
 		return json.Marshal("unknown")
 	case v.Map != nil:
 		return marshalPeriods(v.Map)
-	case v.Set != nil && len(v.Denied) > 0:
-		return json.Marshal(deniedSet{Confirmed: v.Set, Denied: v.Denied})
+	case v.Set == nil && len(v.Denied) > 0:
+		return []byte("[]"), nil
 	case v.Set != nil:
 		return json.Marshal(v.Set)
 	case v.Scalar == "":
@@ -113,7 +114,25 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v.Scalar)
 }
 
-// UnmarshalJSON reads what MarshalJSON writes, and the maps of earlier
+// StoredJSON is the form the store keeps an observation's value in: that
+// of MarshalJSON, but a set with denied items is the object
+// {"confirmed": [...], "denied": [...]}, so that a denial read from a page
+// survives until the next reading. UnmarshalJSON reads both.
+func (v Value) StoredJSON() ([]byte, error) {
+	if !v.Unknown && v.Map == nil && len(v.Denied) > 0 {
+		return json.Marshal(deniedSet{Confirmed: nonNilSet(v.Set), Denied: v.Denied})
+	}
+	return json.Marshal(v)
+}
+
+func nonNilSet(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// UnmarshalJSON reads what MarshalJSON and StoredJSON write, and the maps of earlier
 // versions, whose whole-day periods were strings ({"default": "30"}): both
 // read as the period "30".
 func (v *Value) UnmarshalJSON(b []byte) error {
