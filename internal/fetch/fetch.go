@@ -97,6 +97,10 @@ type Request struct {
 	ETag         string            // sent as If-None-Match (HTTP only)
 	LastModified string            // sent as If-Modified-Since (HTTP only)
 	Render       string            // terms.RenderHTTP or terms.RenderBrowser
+	// BrowserAllow lists the hosts (and their subdomains), beside the
+	// site of URL, a rendered page may load scripts and data from
+	// (terms.Source.BrowserAllow).
+	BrowserAllow []string
 }
 
 // Result is a page that came back.
