@@ -20,7 +20,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/schedule"
@@ -86,6 +88,21 @@ type Options struct {
 	// RenderSettle is how long a rendered page may keep running scripts
 	// after its body is ready; default 500ms.
 	RenderSettle time.Duration
+	// MaxRenderRequests caps the requests a rendered page may make (those
+	// let through: images, media, fonts and other sites' resources are
+	// refused without counting); default DefaultMaxRenderRequests. More
+	// aborts the render: terms.ErrTooLarge.
+	MaxRenderRequests int
+	// MaxRenderBytes caps the bytes a render receives, counted both on the
+	// wire and decoded; default 4 × MaxBytes. One resource may not exceed
+	// MaxBytes decoded. More aborts the render: terms.ErrTooLarge.
+	MaxRenderBytes int64
+	// Warn receives the one-line warnings of a Fetcher, such as Chromium
+	// running without its sandbox; default: written to standard error.
+	Warn func(msg string)
+	// Euid is the effective user id, which decides whether Chromium can
+	// run sandboxed; default os.Geteuid.
+	Euid func() int
 	// Now is the clock, used for Retry-After dates; default time.Now.
 	Now func() time.Time
 }
@@ -119,6 +136,10 @@ type Result struct {
 type Fetcher struct {
 	opts   Options
 	client *http.Client
+
+	sandboxMu    sync.Mutex
+	noSandboxWhy string // why renders run without Chromium's sandbox, once found unusable
+	warned       bool   // the sandbox warning was given
 }
 
 var errTooManyRedirects = errors.New("too many redirects")
@@ -160,6 +181,18 @@ func New(opts Options) *Fetcher {
 	}
 	if opts.RenderSettle <= 0 {
 		opts.RenderSettle = DefaultRenderSettle
+	}
+	if opts.MaxRenderRequests <= 0 {
+		opts.MaxRenderRequests = DefaultMaxRenderRequests
+	}
+	if opts.MaxRenderBytes <= 0 {
+		opts.MaxRenderBytes = 4 * opts.MaxBytes
+	}
+	if opts.Warn == nil {
+		opts.Warn = func(msg string) { fmt.Fprintln(os.Stderr, "clausewatch: warning: "+msg) }
+	}
+	if opts.Euid == nil {
+		opts.Euid = os.Geteuid
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
