@@ -72,7 +72,7 @@ func (f *Fetcher) attemptBrowser(ctx context.Context, path string, req Request) 
 	defer abort(nil)
 
 	b := &budget{max: f.opts.MaxRenderBytes, maxResource: f.opts.MaxBytes, abort: abort}
-	guard := newAddrGuard(declared, f.opts.ConnectTimeout)
+	guard := newAddrGuard(declared, f.opts.ConnectTimeout, f.reachable)
 	proxy, err := startProxy(guard, b)
 	if err != nil {
 		return nil, &attemptError{category: terms.ErrBrowser, err: err, final: true}
@@ -96,7 +96,7 @@ func (f *Fetcher) attemptBrowser(ctx context.Context, path string, req Request) 
 	}
 
 	mainFrame := cdp.FrameID(chromedp.FromContext(bctx).Target.TargetID)
-	pol := newRequestPolicy(declared, req, mainFrame, f.opts.MaxRenderRequests)
+	pol := newRequestPolicy(declared, req, mainFrame, f.opts.MaxRenderRequests, f.opts.MaxBytes)
 	if err := chromedp.Listen(bctx, countBytes(b, mainFrame)); err != nil {
 		return nil, f.boundedError(actx, renderError(actx, fmt.Errorf("listen: %w", err)))
 	}
@@ -105,6 +105,9 @@ func (f *Fetcher) attemptBrowser(ctx context.Context, path string, req Request) 
 	}
 
 	resp, err := chromedp.Run(bctx, chromedp.NavigateResponse(req.URL))
+	if refused := pol.documentRefused(); refused != nil {
+		return nil, f.boundedError(actx, refused)
+	}
 	if err != nil {
 		return nil, f.boundedError(actx, navigateError(actx, guard, fmt.Errorf("navigate: %w", err)))
 	}
@@ -245,7 +248,7 @@ func (f *Fetcher) launch(actx context.Context, path, dir, proxy string) (bctx co
 // sandbox could not be set up.
 func sandboxFailure(output string) (string, bool) {
 	for line := range strings.SplitSeq(output, "\n") {
-		if l := strings.ToLower(line); strings.Contains(l, "sandbox") && !strings.Contains(l, "--no-sandbox is not supported") {
+		if strings.Contains(strings.ToLower(line), "sandbox") {
 			return strings.TrimSpace(line), true
 		}
 	}
@@ -306,6 +309,9 @@ func (f *Fetcher) newBrowser(actx context.Context, path, dir, proxy string, noSa
 		chromedp.Flag("disable-default-apps", true),
 		chromedp.Flag("dns-prefetch-disable", true),
 		chromedp.Flag("mute-audio", true),
+		// Images are not even requested (intercept.go refuses the
+		// requests that are made all the same, CSS backgrounds).
+		chromedp.Flag("blink-settings", "imagesEnabled=false"),
 		// Every connection through the guarding proxy, loopback included
 		// (Chromium bypasses a proxy for loopback unless told not to);
 		// no name resolved by Chromium itself; no WebRTC UDP around the
@@ -318,9 +324,9 @@ func (f *Fetcher) newBrowser(actx context.Context, path, dir, proxy string, noSa
 		chromedp.UserDataDir(dir),
 		chromedp.UserAgent(f.opts.UserAgent),
 	}
-	if noSandbox {
-		opts = append(opts, chromedp.NoSandbox)
-	}
+	// Said either way: chromedp adds --no-sandbox on its own as root
+	// unless the flag is set to false.
+	opts = append(opts, chromedp.Flag("no-sandbox", noSandbox))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(actx, opts...)
 	quiet := func(string, ...any) {}
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(quiet), chromedp.WithErrorf(quiet))
@@ -362,6 +368,12 @@ func renderError(actx context.Context, err error) *attemptError {
 		switch {
 		case strings.Contains(le.ErrorText, "TIMED_OUT"):
 			return &attemptError{category: terms.ErrTimeout, err: err}
+		case strings.Contains(le.ErrorText, "CONTENT_DECODING_FAILED"):
+			// A render asks for no content encoding (so that the browser
+			// never decodes a compressed bomb) and Chromium refuses a
+			// response compressed all the same.
+			return &attemptError{category: terms.ErrContentType, final: true,
+				err: fmt.Errorf("%w: the page came compressed though the render asks for no content encoding", err)}
 		case strings.Contains(le.ErrorText, "TOO_MANY_REDIRECTS"):
 			return &attemptError{category: terms.ErrRedirects, err: err, final: true}
 		case strings.Contains(le.ErrorText, "CERT_"), strings.Contains(le.ErrorText, "NAME_NOT_RESOLVED"):

@@ -140,6 +140,10 @@ type Fetcher struct {
 	sandboxMu    sync.Mutex
 	noSandboxWhy string // why renders run without Chromium's sandbox, once found unusable
 	warned       bool   // the sandbox warning was given
+
+	// reachable lists host:port a render may dial whatever their address,
+	// beside the declared URL's: a second local server in tests.
+	reachable []string
 }
 
 var errTooManyRedirects = errors.New("too many redirects")

@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,7 +98,8 @@ func hostOf(hostport string) string {
 // addrGuard dials for the proxy: the declared URL's own host:port
 // whatever its address, every other target only at public addresses.
 type addrGuard struct {
-	declared string // host:port of the declared URL, host lower-case
+	declared string   // host:port of the declared URL, host lower-case
+	also     []string // more host:port dialled whatever their address (tests)
 	resolver *net.Resolver
 	dialer   *net.Dialer
 
@@ -142,9 +144,10 @@ func chromiumText(err error) string {
 
 // newAddrGuard returns the guard of a render of declared (an absolute
 // http(s) URL).
-func newAddrGuard(declared *url.URL, connect time.Duration) *addrGuard {
+func newAddrGuard(declared *url.URL, connect time.Duration, also []string) *addrGuard {
 	return &addrGuard{
 		declared: hostPort(declared),
+		also:     also,
 		resolver: net.DefaultResolver,
 		dialer:   &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second},
 	}
@@ -190,7 +193,7 @@ func (g *addrGuard) dial1(ctx context.Context, target string) (net.Conn, error) 
 		return nil, err
 	}
 	host = strings.ToLower(host)
-	if net.JoinHostPort(host, port) == g.declared {
+	if hp := net.JoinHostPort(host, port); hp == g.declared || slices.Contains(g.also, hp) {
 		return g.dialer.DialContext(ctx, "tcp", target)
 	}
 	var addrs []netip.Addr

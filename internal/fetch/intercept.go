@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
 // DefaultMaxRenderRequests caps the requests one render lets through.
@@ -52,20 +55,37 @@ func skipped(rt network.ResourceType) bool {
 // most max requests. Declared headers go only to the declared URL's
 // scheme, host and port. It is safe for concurrent use.
 type requestPolicy struct {
-	declared  *url.URL
-	allow     []string          // browser_allow: hosts, each with its subdomains
-	headers   map[string]string // declared headers
-	mainFrame cdp.FrameID
-	max       int
+	declared    *url.URL
+	allow       []string          // browser_allow: hosts, each with its subdomains
+	headers     map[string]string // declared headers
+	mainFrame   cdp.FrameID
+	max         int   // requests
+	maxResource int64 // bytes announced by one response
 
 	mu       sync.Mutex
+	docErr   *attemptError   // why the main document's response was refused
 	sites    map[string]bool // sites of the main frame's documents
 	requests int             // requests let through
 }
 
-func newRequestPolicy(declared *url.URL, req Request, mainFrame cdp.FrameID, max int) *requestPolicy {
+func newRequestPolicy(declared *url.URL, req Request, mainFrame cdp.FrameID, max int, maxResource int64) *requestPolicy {
 	return &requestPolicy{declared: declared, allow: req.BrowserAllow, headers: req.Headers,
-		mainFrame: mainFrame, max: max, sites: map[string]bool{site(declared.Hostname()): true}}
+		mainFrame: mainFrame, max: max, maxResource: maxResource, sites: map[string]bool{site(declared.Hostname()): true}}
+}
+
+// refuseDocument records why the main document's response was refused.
+func (p *requestPolicy) refuseDocument(e *attemptError) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.docErr = e
+}
+
+// documentRefused is the reason the main document was refused, nil if it
+// was not.
+func (p *requestPolicy) documentRefused() *attemptError {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.docErr
 }
 
 // verdict is the decision on one request.
@@ -113,12 +133,15 @@ func (p *requestPolicy) allowed(host string) bool {
 	return false
 }
 
-// withDeclared returns the headers of a paused request with the declared
-// ones set over them (a declared Host is left to the URL).
-func withDeclared(h network.Headers, declared map[string]string) []*cdpfetch.HeaderEntry {
+// requestHeaders returns the headers of a paused request with
+// Accept-Encoding: identity and, when declared is not nil, the declared
+// headers set over them (a declared Host is left to the URL). Asking for
+// identity keeps a compressed bomb from being decoded by the browser: what
+// the proxy counts on the wire is what the page gets.
+func requestHeaders(h network.Headers, declared map[string]string) []*cdpfetch.HeaderEntry {
 	var out []*cdpfetch.HeaderEntry
 	for k, v := range h {
-		if _, ok := lookupFold(declared, k); ok {
+		if _, ok := lookupFold(declared, k); ok || strings.EqualFold(k, "Accept-Encoding") {
 			continue
 		}
 		s, ok := v.(string)
@@ -128,12 +151,31 @@ func withDeclared(h network.Headers, declared map[string]string) []*cdpfetch.Hea
 		out = append(out, &cdpfetch.HeaderEntry{Name: k, Value: s})
 	}
 	for k, v := range declared {
-		if strings.EqualFold(k, "Host") {
+		if strings.EqualFold(k, "Host") || strings.EqualFold(k, "Accept-Encoding") {
 			continue
 		}
 		out = append(out, &cdpfetch.HeaderEntry{Name: k, Value: v})
 	}
-	return out
+	return append(out, &cdpfetch.HeaderEntry{Name: "Accept-Encoding", Value: "identity"})
+}
+
+// refuseResponse says why a response may not reach the page: it is
+// compressed although identity was asked for (the browser would decode it
+// unbounded), or it announces more than max bytes.
+func refuseResponse(headers []*cdpfetch.HeaderEntry, max int64) (category, reason string) {
+	for _, h := range headers {
+		switch {
+		case strings.EqualFold(h.Name, "Content-Encoding"):
+			if enc := strings.ToLower(strings.TrimSpace(h.Value)); enc != "" && enc != "identity" {
+				return terms.ErrContentType, fmt.Sprintf("came with content encoding %q though the render asks for none", enc)
+			}
+		case strings.EqualFold(h.Name, "Content-Length"):
+			if n, err := strconv.ParseInt(strings.TrimSpace(h.Value), 10, 64); err == nil && n > max {
+				return terms.ErrTooLarge, fmt.Sprintf("is %d bytes, over the %d byte cap", n, max)
+			}
+		}
+	}
+	return "", ""
 }
 
 func lookupFold(m map[string]string, name string) (string, bool) {
@@ -153,7 +195,10 @@ func intercept(ctx context.Context, pol *requestPolicy, abort func(error)) error
 		if _, err := cdp.Call(ctx, t, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
 			return err
 		}
-		_, err := cdp.Call(ctx, t, cdpfetch.Enable, cdpfetch.EnableParams{Patterns: []*cdpfetch.RequestPattern{{URLPattern: "*"}}})
+		_, err := cdp.Call(ctx, t, cdpfetch.Enable, cdpfetch.EnableParams{Patterns: []*cdpfetch.RequestPattern{
+			{URLPattern: "*", RequestStage: cdpfetch.RequestStageRequest},
+			{URLPattern: "*", RequestStage: cdpfetch.RequestStageResponse},
+		}})
 		return err
 	}))
 	if err != nil {
@@ -161,11 +206,18 @@ func intercept(ctx context.Context, pol *requestPolicy, abort func(error)) error
 	}
 	go func() {
 		_ = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			// Answers go out concurrently (each is a round trip to the
+			// browser), a few at a time.
+			sem := make(chan struct{}, answerers)
 			for ev, err := range events {
 				if err != nil {
 					return err
 				}
-				answer(ctx, t, pol, &ev, abort)
+				sem <- struct{}{}
+				go func() {
+					defer func() { <-sem }()
+					answer(ctx, t, pol, &ev, abort)
+				}()
 			}
 			return nil
 		}))
@@ -173,10 +225,32 @@ func intercept(ctx context.Context, pol *requestPolicy, abort func(error)) error
 	return nil
 }
 
-// answer continues or fails one paused request.
+// answerers is how many paused requests are answered at once.
+const answerers = 16
+
+// answer continues or fails one paused request: at the request stage by
+// the policy, at the response stage by refuseResponse.
 func answer(ctx context.Context, t *chromedp.Target, pol *requestPolicy, ev *cdpfetch.EventRequestPaused, abort func(error)) {
 	fail := func() {
 		_, _ = cdp.Call(ctx, t, cdpfetch.FailRequest, cdpfetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+	}
+	if ev.ResponseErrorReason != "" {
+		// Let the browser's own error through (failRequest would name it
+		// only "Failed").
+		_, _ = cdp.Call(ctx, t, cdpfetch.ContinueRequest, cdpfetch.ContinueRequestParams{RequestID: ev.RequestID})
+		return
+	}
+	if ev.ResponseStatusCode != 0 {
+		if category, reason := refuseResponse(ev.ResponseHeaders, pol.maxResource); reason != "" {
+			if ev.ResourceType == network.ResourceTypeDocument && ev.FrameID == pol.mainFrame {
+				pol.refuseDocument(&attemptError{category: category, final: true,
+					err: fmt.Errorf("browser: the document %s", reason)})
+			}
+			fail()
+			return
+		}
+		_, _ = cdp.Call(ctx, t, cdpfetch.ContinueResponse, cdpfetch.ContinueResponseParams{RequestID: ev.RequestID})
+		return
 	}
 	u, err := url.Parse(ev.Request.URL + ev.Request.URLFragment)
 	if err != nil {
@@ -193,11 +267,12 @@ func answer(ctx context.Context, t *chromedp.Target, pol *requestPolicy, ev *cdp
 		fail()
 		return
 	}
-	params := cdpfetch.ContinueRequestParams{RequestID: ev.RequestID}
+	var declared map[string]string
 	if v.headers {
-		params.Headers = withDeclared(ev.Request.Headers, pol.headers)
+		declared = pol.headers
 	}
-	if _, err := cdp.Call(ctx, t, cdpfetch.ContinueRequest, params); err != nil && v.headers {
+	params := cdpfetch.ContinueRequestParams{RequestID: ev.RequestID, Headers: requestHeaders(ev.Request.Headers, declared)}
+	if _, err := cdp.Call(ctx, t, cdpfetch.ContinueRequest, params); err != nil {
 		fail()
 	}
 }
