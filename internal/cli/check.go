@@ -70,6 +70,7 @@ func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 			Timeout:     f.timeout,
 			Retries:     explicitZero(f.retries),
 			BrowserPath: a.g.browser,
+			Warn:        func(msg string) { fmt.Fprintln(a.env.Stderr, "clausewatch: warning: "+msg) },
 		}),
 		Vendors:   a.vendors,
 		Baselines: a.documented(),
