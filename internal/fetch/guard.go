@@ -283,15 +283,23 @@ func (b *budget) addDecoded(n, resource int64, what string) {
 	}
 }
 
-// countingReader passes reads through the budget.
+// countingReader passes reads through the budget; with perResource set
+// (a plain-http response, whose bytes are one resource) it also holds the
+// response to the budget's maxResource.
 type countingReader struct {
-	r io.ReadCloser
-	b *budget
+	r           io.ReadCloser
+	b           *budget
+	perResource bool
+	n           int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	if n > 0 {
+		c.n += int64(n)
+		if c.perResource && c.n > c.b.maxResource {
+			return n, c.b.exceed("browser: a response exceeded %d bytes", c.b.maxResource)
+		}
 		if berr := c.b.addEncoded(n); berr != nil {
 			return n, berr
 		}
@@ -342,7 +350,7 @@ func startProxy(g *addrGuard, b *budget) (*renderProxy, error) {
 			ResponseHeaderTimeout: time.Minute,
 		},
 		ModifyResponse: func(resp *http.Response) error {
-			resp.Body = &countingReader{r: resp.Body, b: b}
+			resp.Body = &countingReader{r: resp.Body, b: b, perResource: true}
 			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
