@@ -313,6 +313,20 @@ func TestRenderByteCaps(t *testing.T) {
 				return 0
 			}
 			return huge(w, "text/javascript")
+		}, terms.ErrTooLarge, "browser: a response exceeded 1048576 bytes"},
+		{"many scripts", func(w http.ResponseWriter, r *http.Request) int64 {
+			if r.URL.Path == "/terms" {
+				var b strings.Builder
+				b.WriteString(`<!DOCTYPE html><html><body><h1>Terms</h1>`)
+				for i := range 8 {
+					fmt.Fprintf(&b, `<script src="/s/%d.js"></script>`, i)
+				}
+				writeHTML(w, b.String()+`</body></html>`)
+				return 0
+			}
+			w.Header().Set("Content-Type", "text/javascript")
+			n, _ := io.WriteString(w, strings.Repeat("// just under a resource's cap\n", 900<<10/32))
+			return int64(n)
 		}, terms.ErrTooLarge, "browser: page exceeded 4194304 bytes received"},
 		{"script announcing too much", func(w http.ResponseWriter, r *http.Request) int64 {
 			if page(w, r) {
