@@ -72,7 +72,9 @@ func (f *Fetcher) attemptBrowser(ctx context.Context, path string, req Request) 
 	defer abort(nil)
 
 	b := &budget{max: f.opts.MaxRenderBytes, maxResource: f.opts.MaxBytes, abort: abort}
+	pol := newRequestPolicy(declared, req, "", f.opts.MaxRenderRequests, f.opts.MaxBytes)
 	guard := newAddrGuard(declared, f.opts.ConnectTimeout, f.reachable)
+	guard.hostOK = pol.hostOK
 	proxy, err := startProxy(guard, b)
 	if err != nil {
 		return nil, &attemptError{category: terms.ErrBrowser, err: err, final: true}
@@ -96,7 +98,7 @@ func (f *Fetcher) attemptBrowser(ctx context.Context, path string, req Request) 
 	}
 
 	mainFrame := cdp.FrameID(chromedp.FromContext(bctx).Target.TargetID)
-	pol := newRequestPolicy(declared, req, mainFrame, f.opts.MaxRenderRequests, f.opts.MaxBytes)
+	pol.setMainFrame(mainFrame)
 	if err := chromedp.Listen(bctx, countBytes(b, mainFrame)); err != nil {
 		return nil, f.boundedError(actx, renderError(actx, fmt.Errorf("listen: %w", err)))
 	}

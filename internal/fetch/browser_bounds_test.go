@@ -164,6 +164,31 @@ func TestRenderBlocksOtherLocalHosts(t *testing.T) {
 	}
 }
 
+// TestRenderOffSiteWebSocket: what request interception does not see (a
+// WebSocket) is still held to the page's sites by the proxy, even for a
+// host whose address the guard would let through.
+func TestRenderOffSiteWebSocket(t *testing.T) {
+	chromium := needChromium(t)
+	var other hits
+	o := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { other.add(r) }))
+	defer o.Close()
+	_, port, _ := net.SplitHostPort(o.Listener.Addr().String())
+	host := "localhost:" + port
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeHTML(w, `<!DOCTYPE html><html><body><h1>Terms</h1><iframe src="http://`+host+`/frame"></iframe>
+<script>new WebSocket("ws://`+host+`/ws");</script></body></html>`)
+	}))
+	defer page.Close()
+	f := quietFetcher(Options{BrowserPath: chromium, RenderSettle: 500 * time.Millisecond})
+	f.reachable = []string{host} // its address is not what stops it
+	if _, err := f.Fetch(context.Background(), Request{URL: page.URL + "/terms", Render: terms.RenderBrowser}); err != nil {
+		t.Fatalf("Fetch: %v", err)
+	}
+	if n := other.count("/"); n != 0 {
+		t.Errorf("the off-site server got %d requests (%v), want none", n, other.paths)
+	}
+}
+
 // TestRenderSkipsImages: a page of a thousand images loads none of them.
 func TestRenderSkipsImages(t *testing.T) {
 	chromium := needChromium(t)
@@ -621,6 +646,10 @@ func TestGuardDial(t *testing.T) {
 	}
 	if got := g.refused(); len(got) != 4 || !strings.Contains(got[1], "resolves to") {
 		t.Errorf("refused = %q", got)
+	}
+	g.hostOK = func(host string) bool { return host != "elsewhere.example" }
+	if _, err := g.dial(context.Background(), "elsewhere.example:443"); err == nil || err.Error() != "elsewhere.example:443 is not the page's site nor in browser_allow" {
+		t.Errorf("dial off-site host: %v", err)
 	}
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := closed.Addr().String()

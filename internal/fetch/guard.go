@@ -74,14 +74,20 @@ func blockedAddr(ip netip.Addr) bool {
 	return false
 }
 
-// blockedError is a connection the guard refused.
+// blockedError is a connection the guard refused: to an address in a
+// blocked range, or (offSite) to a host outside the page's sites and
+// browser_allow.
 type blockedError struct {
-	target string // host:port asked for
-	addr   netip.Addr
+	target  string // host:port asked for
+	addr    netip.Addr
+	offSite bool
 }
 
 func (e *blockedError) Error() string {
-	if e.target == e.addr.String() || strings.Trim(hostOf(e.target), "[]") == e.addr.String() {
+	switch {
+	case e.offSite:
+		return fmt.Sprintf("%s is not the page's site nor in browser_allow", e.target)
+	case e.target == e.addr.String() || strings.Trim(hostOf(e.target), "[]") == e.addr.String():
 		return fmt.Sprintf("%s is a loopback, private or link-local address", e.target)
 	}
 	return fmt.Sprintf("%s resolves to %s, a loopback, private or link-local address", e.target, e.addr)
@@ -98,6 +104,11 @@ func hostOf(hostport string) string {
 // addrGuard dials for the proxy: the declared URL's own host:port
 // whatever its address, every other target only at public addresses.
 type addrGuard struct {
+	// hostOK says whether the page may reach a host at all (the request
+	// policy's sites and browser_allow), so that what the interception
+	// does not see (WebSockets, a service worker, the browser's own
+	// connections) is held to the same hosts; nil admits every host.
+	hostOK   func(host string) bool
 	declared string   // host:port of the declared URL, host lower-case
 	also     []string // more host:port dialled whatever their address (tests)
 	resolver *net.Resolver
@@ -193,6 +204,9 @@ func (g *addrGuard) dial1(ctx context.Context, target string) (net.Conn, error) 
 		return nil, err
 	}
 	host = strings.ToLower(host)
+	if g.hostOK != nil && !g.hostOK(host) {
+		return nil, g.refuse(&blockedError{target: target, offSite: true})
+	}
 	if hp := net.JoinHostPort(host, port); hp == g.declared || slices.Contains(g.also, hp) {
 		return g.dialer.DialContext(ctx, "tcp", target)
 	}
@@ -207,13 +221,7 @@ func (g *addrGuard) dial1(ctx context.Context, target string) (net.Conn, error) 
 	}
 	for _, ip := range addrs {
 		if blockedAddr(ip) {
-			err := &blockedError{target: target, addr: ip.Unmap()}
-			g.mu.Lock()
-			if len(g.blocked) < 8 {
-				g.blocked = append(g.blocked, err.Error())
-			}
-			g.mu.Unlock()
-			return nil, err
+			return nil, g.refuse(&blockedError{target: target, addr: ip.Unmap()})
 		}
 	}
 	var last error
@@ -229,6 +237,16 @@ func (g *addrGuard) dial1(ctx context.Context, target string) (net.Conn, error) 
 		last = fmt.Errorf("no address for %s", host)
 	}
 	return nil, last
+}
+
+// refuse records a refusal and returns it.
+func (g *addrGuard) refuse(err *blockedError) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.blocked) < 8 {
+		g.blocked = append(g.blocked, err.Error())
+	}
+	return err
 }
 
 // refused returns the targets the guard refused so far.

@@ -73,6 +73,28 @@ func newRequestPolicy(declared *url.URL, req Request, mainFrame cdp.FrameID, max
 		mainFrame: mainFrame, max: max, maxResource: maxResource, sites: map[string]bool{site(declared.Hostname()): true}}
 }
 
+// setMainFrame names the main frame once the browser has started.
+func (p *requestPolicy) setMainFrame(id cdp.FrameID) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mainFrame = id
+}
+
+// hostOK reports whether the page may reach host at all: one of the sites
+// of its documents or a browser_allow host.
+func (p *requestPolicy) hostOK(host string) bool {
+	host = strings.ToLower(host)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sites[site(host)] || p.allowed(host)
+}
+
+func (p *requestPolicy) frame() cdp.FrameID {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.mainFrame
+}
+
 // refuseDocument records why the main document's response was refused.
 func (p *requestPolicy) refuseDocument(e *attemptError) {
 	p.mu.Lock()
@@ -242,7 +264,7 @@ func answer(ctx context.Context, t *chromedp.Target, pol *requestPolicy, ev *cdp
 	}
 	if ev.ResponseStatusCode != 0 {
 		if category, reason := refuseResponse(ev.ResponseHeaders, pol.maxResource); reason != "" {
-			if ev.ResourceType == network.ResourceTypeDocument && ev.FrameID == pol.mainFrame {
+			if ev.ResourceType == network.ResourceTypeDocument && ev.FrameID == pol.frame() {
 				pol.refuseDocument(&attemptError{category: category, final: true,
 					err: fmt.Errorf("browser: the document %s", reason)})
 			}
