@@ -61,8 +61,10 @@ type Options struct {
 	// ConnectTimeout bounds the dial and the TLS handshake of the built
 	// client; default 10s.
 	ConnectTimeout time.Duration
-	// Timeout bounds one attempt, headers and body (or one browser
-	// render); default 60s.
+	// Timeout bounds one attempt, headers and body, or one browser render
+	// from the start of the browser to the read of the page (the time box
+	// of a render: the browser is killed then, and a render that ran out
+	// of it is not retried); default 60s.
 	Timeout time.Duration
 	// MaxBytes caps the decoded body; default 10 MiB. Larger: terms.ErrTooLarge.
 	MaxBytes int64
@@ -254,17 +256,19 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 
 // sameHost reports whether two URLs name the same host and port (the
 // scheme's default port when none is given).
-func sameHost(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
+func sameHost(a, b *url.URL) bool { return hostPort(a) == hostPort(b) }
+
+// hostPort is u's host, lower-case, with its port or the scheme's default
+// one: "example.com:443" for https://Example.com/.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" || u.Scheme == "wss" {
+			port = "443"
 		}
-		if u.Scheme == "https" {
-			return "443"
-		}
-		return "80"
 	}
-	return strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // refusedRedirectError is a redirect to a scheme Fetch does not follow.

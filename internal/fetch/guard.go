@@ -164,19 +164,6 @@ func newAddrGuard(declared *url.URL, connect time.Duration, also []string) *addr
 	}
 }
 
-// hostPort is u's host, lower-case, with the scheme's default port when
-// none is given.
-func hostPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if u.Scheme == "https" || u.Scheme == "wss" {
-			port = "443"
-		}
-	}
-	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
-}
-
 // dial connects to target (host:port). A host that is an address in a
 // blocked range, or a name any of whose addresses is, is refused with a
 // *blockedError, unless target is the declared host:port. A failure is

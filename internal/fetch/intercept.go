@@ -142,7 +142,7 @@ func (p *requestPolicy) decide(u *url.URL, rt network.ResourceType, frame cdp.Fr
 	if p.requests > p.max {
 		return verdict{reason: "request cap", over: true}
 	}
-	return verdict{allow: true, headers: len(p.headers) > 0 && u.Scheme == p.declared.Scheme && hostPort(u) == hostPort(p.declared)}
+	return verdict{allow: true, headers: len(p.headers) > 0 && u.Scheme == p.declared.Scheme && sameHost(u, p.declared)}
 }
 
 // allowed reports whether host is a browser_allow host or under one.
