@@ -751,3 +751,61 @@ func TestCountBytes(t *testing.T) {
 		t.Errorf("101 bytes in all: %v", err)
 	}
 }
+
+// TestProxyTunnel: the render's proxy tunnels https to the declared host,
+// refuses a CONNECT to another local address, and cuts a tunnel that
+// brings more than the page's byte budget.
+func TestProxyTunnel(t *testing.T) {
+	body := strings.Repeat("terms text ", 100<<10) // 1.1 MB
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/big" {
+			io.WriteString(w, body)
+			return
+		}
+		io.WriteString(w, "small page")
+	}))
+	defer srv.Close()
+	other := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the other server got %s", r.URL)
+	}))
+	defer other.Close()
+
+	declared, _ := url.Parse(srv.URL)
+	var aborted atomic.Value
+	b := &budget{max: 1 << 20, maxResource: 1 << 20, abort: func(err error) { aborted.Store(err) }}
+	p, err := startProxy(newAddrGuard(declared, time.Second, nil), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	proxyURL, _ := url.Parse(p.URL())
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	tr.Proxy = http.ProxyURL(proxyURL)
+	client := &http.Client{Transport: tr}
+
+	resp, err := client.Get(srv.URL + "/small")
+	if err != nil {
+		t.Fatalf("GET through the tunnel: %v", err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(got) != "small page" {
+		t.Errorf("tunnelled body = %q", got)
+	}
+
+	if _, err := client.Get(other.URL + "/"); err == nil || !strings.Contains(err.Error(), "Forbidden") {
+		t.Errorf("CONNECT to another local address: %v, want refused", err)
+	}
+
+	resp, err = client.Get(srv.URL + "/big")
+	if err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	if err == nil {
+		t.Error("a body over the budget came through whole")
+	}
+	if e, _ := aborted.Load().(error); e == nil || e.Error() != "browser: page exceeded 1048576 bytes received" {
+		t.Errorf("abort cause = %v", e)
+	}
+}
