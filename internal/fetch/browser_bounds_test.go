@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	cdpfetch "github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -357,10 +358,13 @@ func TestRenderByteCaps(t *testing.T) {
 			if page(w, r) {
 				return 0
 			}
-			w.Header().Set("Content-Length", "2000000")
+			// Refused on its announced length before a byte is read (else
+			// the whole render would be aborted at the cap).
+			js := `document.getElementById("ran").textContent = "yes";` + strings.Repeat("\n", 2<<20)
+			w.Header().Set("Content-Length", fmt.Sprint(len(js)))
 			w.Header().Set("Content-Type", "text/javascript")
-			io.WriteString(w, `document.getElementById("ran").textContent = "yes";`)
-			return 0
+			n, _ := io.WriteString(w, js)
+			return int64(n)
 		}, "", `<p id="ran"></p>`},
 	}
 	for _, tc := range tests {
@@ -807,5 +811,65 @@ func TestProxyTunnel(t *testing.T) {
 	}
 	if e, _ := aborted.Load().(error); e == nil || e.Error() != "browser: page exceeded 1048576 bytes received" {
 		t.Errorf("abort cause = %v", e)
+	}
+}
+
+func TestRefuseResponse(t *testing.T) {
+	h := func(kv ...string) []*cdpfetch.HeaderEntry {
+		var out []*cdpfetch.HeaderEntry
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, &cdpfetch.HeaderEntry{Name: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	tests := []struct {
+		headers []*cdpfetch.HeaderEntry
+		cat     string
+	}{
+		{h("Content-Type", "text/html", "Content-Length", "1000"), ""},
+		{h("content-encoding", "identity"), ""},
+		{h("Content-Encoding", "gzip"), terms.ErrContentType},
+		{h("Content-Encoding", " BR "), terms.ErrContentType},
+		{h("Content-Length", "1001"), terms.ErrTooLarge},
+		{h("content-length", "not a number"), ""},
+	}
+	for _, tc := range tests {
+		cat, reason := refuseResponse(tc.headers, 1000)
+		if cat != tc.cat || (cat == "") != (reason == "") {
+			t.Errorf("refuseResponse(%v) = %q, %q; want category %q", tc.headers, cat, reason, tc.cat)
+		}
+	}
+}
+
+func TestRequestHeaders(t *testing.T) {
+	page := network.Headers{"User-Agent": "clausewatch/test", "Accept-Encoding": "gzip, br", "Referer": "https://a.example/"}
+	find := func(hs []*cdpfetch.HeaderEntry, name string) []string {
+		var out []string
+		for _, e := range hs {
+			if strings.EqualFold(e.Name, name) {
+				out = append(out, e.Value)
+			}
+		}
+		return out
+	}
+	got := requestHeaders(page, nil)
+	if v := find(got, "Accept-Encoding"); len(v) != 1 || v[0] != "identity" {
+		t.Errorf("Accept-Encoding = %q, want [identity]", v)
+	}
+	if v := find(got, "Referer"); len(v) != 1 {
+		t.Errorf("the page's own headers are lost: %v", got)
+	}
+	got = requestHeaders(page, map[string]string{"user-agent": "declared/1", "X-Key": "k", "Host": "other.example", "Accept-Encoding": "gzip"})
+	if v := find(got, "User-Agent"); len(v) != 1 || v[0] != "declared/1" {
+		t.Errorf("User-Agent = %q, want the declared one once", v)
+	}
+	if v := find(got, "X-Key"); len(v) != 1 || v[0] != "k" {
+		t.Errorf("X-Key = %q", v)
+	}
+	if v := find(got, "Host"); len(v) != 0 {
+		t.Errorf("Host = %q, want none", v)
+	}
+	if v := find(got, "Accept-Encoding"); len(v) != 1 || v[0] != "identity" {
+		t.Errorf("Accept-Encoding = %q, want [identity] over the declared one", v)
 	}
 }

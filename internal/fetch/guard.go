@@ -355,6 +355,11 @@ func startProxy(g *addrGuard, b *budget) (*renderProxy, error) {
 			ResponseHeaderTimeout: time.Minute,
 		},
 		ModifyResponse: func(resp *http.Response) error {
+			if resp.ContentLength > b.maxResource {
+				// Refused before a byte is read, as the interception
+				// refuses it for https (refuseResponse).
+				return fmt.Errorf("response of %d bytes is over the %d byte cap", resp.ContentLength, b.maxResource)
+			}
 			resp.Body = &countingReader{r: resp.Body, b: b, perResource: true}
 			return nil
 		},
