@@ -190,6 +190,34 @@ func TestRenderOffSiteWebSocket(t *testing.T) {
 	}
 }
 
+// TestRenderRedirectToLocalRefused: the page itself may not redirect the
+// browser to a loopback or private address: refused, not retried, and the
+// target sees nothing.
+func TestRenderRedirectToLocalRefused(t *testing.T) {
+	chromium := needChromium(t)
+	var inner hits
+	in := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { inner.add(r) }))
+	defer in.Close()
+	_, port, _ := net.SplitHostPort(in.Listener.Addr().String())
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://localhost:"+port+"/admin", http.StatusFound)
+	}))
+	defer page.Close()
+	f := quietFetcher(Options{BrowserPath: chromium, Retries: 2})
+	_, err := f.Fetch(context.Background(), Request{URL: page.URL + "/terms", Render: terms.RenderBrowser})
+	want := "navigation refused: localhost:" + port + " resolves to " // 127.0.0.1 or ::1
+	if Category(err) != ErrRedirectRefused || !strings.Contains(fmt.Sprint(err), want) {
+		t.Fatalf("Fetch = %v, want a %s error with %q", err, ErrRedirectRefused, want)
+	}
+	var fe *Error
+	if errors.As(err, &fe) && fe.Attempts != 1 {
+		t.Errorf("attempts = %d, want 1", fe.Attempts)
+	}
+	if n := inner.count("/"); n != 0 {
+		t.Errorf("the local server got %d requests, want none", n)
+	}
+}
+
 // TestRenderSkipsImages: a page of a thousand images loads none of them.
 func TestRenderSkipsImages(t *testing.T) {
 	chromium := needChromium(t)
