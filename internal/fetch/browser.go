@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -209,6 +210,10 @@ func countBytes(b *budget, mainFrame cdp.FrameID) func(ev any) {
 			b.addDecoded(ev.DataLength, per[ev.RequestID], what)
 		case *network.EventLoadingFinished:
 			delete(per, ev.RequestID)
+		case *inspector.EventTargetCrashed:
+			// Mostly a script over the heap bound (maxOldSpaceMB): end
+			// the render now rather than at the time box.
+			b.exceed("browser: the page's renderer crashed (a script over the %d MiB heap bound?)", maxOldSpaceMB)
 		}
 	}
 }

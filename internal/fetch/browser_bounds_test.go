@@ -901,3 +901,20 @@ func TestRequestHeaders(t *testing.T) {
 		t.Errorf("Accept-Encoding = %q, want [identity] over the declared one", v)
 	}
 }
+
+// TestRenderScriptMemory: a script that allocates without end crashes
+// against the heap bound, and the render ends then, not at the time box.
+func TestRenderScriptMemory(t *testing.T) {
+	chromium := needChromium(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeHTML(w, `<!DOCTYPE html><html><body><h1>Terms</h1><script>
+var a = []; for (;;) { a.push(new Array(1e6).fill(1.5)); }
+</script></body></html>`)
+	}))
+	defer srv.Close()
+	f := quietFetcher(Options{BrowserPath: chromium, Timeout: 5 * time.Minute})
+	_, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/terms", Render: terms.RenderBrowser})
+	if Category(err) != terms.ErrTooLarge || !strings.Contains(fmt.Sprint(err), "renderer crashed") {
+		t.Fatalf("Fetch = %v, want a %s error saying the renderer crashed", err, terms.ErrTooLarge)
+	}
+}
