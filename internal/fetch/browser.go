@@ -59,9 +59,11 @@ func FindBrowser(path string) (string, error) {
 // URL's own host:port (guard.go); requests are intercepted (intercept.go)
 // so that only the page's site and its browser_allow hosts are reached,
 // images, media and fonts are never loaded, declared headers go only to
-// the declared host, and at most MaxRenderRequests requests and
+// the declared host, no content encoding is accepted (the browser never
+// decodes a compressed bomb), and at most MaxRenderRequests requests and
 // MaxRenderBytes bytes (MaxBytes for one resource) are received, else the
-// render is aborted with a too-large error.
+// render is aborted with a too-large error; scripts get a bounded heap
+// (maxOldSpaceMB) and a renderer that crashes ends the render.
 func (f *Fetcher) attemptBrowser(ctx context.Context, path string, req Request) (*Result, *attemptError) {
 	declared, err := url.Parse(req.URL)
 	if err != nil {
