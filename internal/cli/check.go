@@ -61,6 +61,10 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 // attempts only keep a run (and the run lock) busy on a page that is down.
 const maxRetries = 10
 
+// fetchWarning writes a warning of the fetcher (Chromium running without
+// its sandbox) to stderr.
+func (a *app) fetchWarning(msg string) { fmt.Fprintln(a.env.Stderr, "clausewatch: warning: "+msg) }
+
 func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 	return &pipeline.Pipeline{
 		Store: a.db,
@@ -70,6 +74,7 @@ func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 			Timeout:     f.timeout,
 			Retries:     explicitZero(f.retries),
 			BrowserPath: a.g.browser,
+			Warn:        a.fetchWarning,
 		}),
 		Vendors:   a.vendors,
 		Baselines: a.documented(),

@@ -95,7 +95,7 @@ const (
 // A fetch or extraction failure is recorded and returned in Outcome.Err;
 // the error result is only for failures to record anything at all.
 func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (Outcome, error) {
-	req := fetch.Request{URL: src.URL, Headers: src.Headers, Render: src.Render}
+	req := fetch.Request{URL: src.URL, Headers: src.Headers, Render: src.Render, BrowserAllow: src.BrowserAllow}
 	if origin != OriginRecheck {
 		last, ok, err := p.Store.LastGood(ctx, src.ID)
 		if err != nil {

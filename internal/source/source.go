@@ -43,6 +43,7 @@ var (
 	ErrInvalidURL       = errors.New("invalid URL")
 	ErrInvalidSelector  = errors.New("invalid CSS selector")
 	ErrInvalidHeader    = errors.New("invalid header")
+	ErrInvalidHost      = errors.New("invalid host")
 	ErrInvalidRender    = errors.New("invalid render mode")
 	ErrInvalidDelay     = errors.New("invalid host delay")
 	ErrUnknownTier      = errors.New("undeclared tier")
