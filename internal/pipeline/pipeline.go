@@ -1,6 +1,8 @@
 // Package pipeline runs one pass over one source, in the order DESIGN.md
 // draws it: fetch → snapshot → extract → (same text as before? stop) →
-// observe → compare → store events. It owns no parsing, SQL or formatting:
+// observe → compare → store events. Before extracting, the page's
+// selection is keyed (SelectionHash): the version in force's key again
+// stops there too, as the same text, without extracting. It owns no parsing, SQL or formatting:
 // each step is another package's job.
 package pipeline
 
