@@ -28,6 +28,12 @@ type Prepared struct {
 	// without the page's tree, the whole decoded page. Two pages with the
 	// same Key read the same: the same Result, or the same error. "" when
 	// a selector does not compile (Read says which).
+	//
+	// When the selection gives no content by any selector, Read reads the
+	// whole page instead (to find the content without selectors, or to
+	// say what each selector gave), so what it read is more than the
+	// selection: Read then sets Key to the whole page's. A key recorded
+	// after Read always stands for what was read.
 	Key string
 
 	opts       Options
@@ -49,14 +55,10 @@ func Prepare(raw []byte, contentType string, opts Options) *Prepared {
 	p := &Prepared{opts: opts}
 	ct := strings.ToLower(contentType)
 	p.text = strings.HasPrefix(ct, "text/plain") || strings.HasPrefix(ct, "text/markdown")
-	h := sha256.New()
-	fmt.Fprintf(h, "clausewatch reading %d\nmin-text %d\nauto %t\n", ReadingVersion, opts.MinText, opts.Auto)
-	field(h, "select", opts.Select)
-	field(h, "remove", opts.Remove)
 	switch {
 	case p.text:
 		p.decoded = decodeText(raw, opts.Charset)
-		blob(h, "text", p.decoded)
+		p.Key = p.key("text", p.decoded)
 	default:
 		if p.sels, p.err = compile("select", opts.Select); p.err != nil {
 			return p
@@ -69,13 +71,23 @@ func Prepare(raw []byte, contentType string, opts Options) *Prepared {
 			p.mini, _ = streamSelect(p.decoded, opts.Select, p.sels)
 		}
 		if p.mini != nil {
-			blob(h, "selection", p.mini)
+			p.Key = p.key("selection", p.mini)
 		} else {
-			blob(h, "page", p.decoded)
+			p.Key = p.key("page", p.decoded)
 		}
 	}
-	p.Key = hex.EncodeToString(h.Sum(nil))
 	return p
+}
+
+// key hashes the options of the reading and the bytes it reads, named by
+// what they are.
+func (p *Prepared) key(what string, b []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "clausewatch reading %d\nmin-text %d\nauto %t\n", ReadingVersion, p.opts.MinText, p.opts.Auto)
+	field(h, "select", p.opts.Select)
+	field(h, "remove", p.opts.Remove)
+	blob(h, what, b)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // field writes a named list of strings to h, each length-prefixed, so that
@@ -108,5 +120,12 @@ func (p *Prepared) Read() (Result, error) {
 		}
 		return Result{Document: doc, Method: MethodText}, nil
 	}
-	return readHTML(p.decoded, p.mini, p.opts, p.sels, p.rems)
+	if p.mini != nil {
+		if x, final, err := extractFrom(p.mini, p.opts, p.sels, p.rems); final {
+			return x, err
+		}
+		p.Key = p.key("page", p.decoded) // read whole: see Key
+	}
+	x, _, err := extractFrom(p.decoded, p.opts, p.sels, p.rems)
+	return x, err
 }

@@ -111,3 +111,31 @@ func BenchmarkPrepare(b *testing.B) {
 		}
 	})
 }
+
+// TestPrepareKeyAfterWholeRead: a selection that gives no content makes
+// Read read the whole page (here: without selectors); the key then is the
+// whole page's, so noise outside the selection changes it.
+func TestPrepareKeyAfterWholeRead(t *testing.T) {
+	short := func(script string) []byte {
+		return []byte(`<html><head><title>T</title><script>var b="` + script + `";</script></head><body><aside>Menu</aside>` +
+			`<article><h1>Sample terms</h1><p>` + strings.Repeat("The service keeps what you send for thirty days. ", 6) + `</p></article>` +
+			`<main>Too short.</main></body></html>`)
+	}
+	o := Options{Select: []string{"main"}, Auto: true}
+	var keys []string
+	for _, script := range []string{"a1", "b2"} {
+		p := Prepare(short(script), "text/html", o)
+		before := p.Key
+		x, err := p.Read()
+		if err != nil || x.Method != MethodAuto {
+			t.Fatalf("Read = %s, %v; want a document found without selectors", x.Method, err)
+		}
+		if p.Key == before || p.Key == "" {
+			t.Errorf("key after a whole read %q, before %q: want the whole page's", p.Key, before)
+		}
+		keys = append(keys, p.Key)
+	}
+	if keys[0] == keys[1] {
+		t.Errorf("two pages that differ outside the selection, read whole: the same key %q", keys[0])
+	}
+}

@@ -191,7 +191,9 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 		snap.Error = fmt.Sprintf("extract %s: %v", src.ID, xerr)
 		return p.record(ctx, src, snap, raw, nil, xerr)
 	}
-	snap.ExtractedBy = x.Method
+	// What was read may be more than the selection (a page read whole
+	// when its selection gave no content): the key recorded is of that.
+	snap.ExtractedBy, snap.SelectionHash = x.Method, SelectionHash(src, pr)
 	return p.record(ctx, src, snap, raw, &x.Document, nil)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,5 +134,38 @@ func TestUnreadPageSettles(t *testing.T) {
 	}
 	if vs, err := r.p.Store.Versions(ctx, "acme-terms"); err != nil || len(vs) != 1 {
 		t.Errorf("versions %+v, %v: want the first page only", vs, err)
+	}
+}
+
+// TestPageReadWholeIsReadAgain: a page whose selection gave no content was
+// read whole (without selectors): what it read is more than the selection,
+// so the same selection with other bytes around it is read again.
+func TestPageReadWholeIsReadAgain(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	byMain := r.srcs[0]
+	byID := byMain
+	byID.Select = []string{"#terms"}
+	extractions := 0
+	r.p.OnExtract = func(terms.Source) { extractions++ }
+	// #terms holds too little; html's main holds the page; its script
+	// changes on every call. The first version is read by main, so that
+	// the pages read without selectors have one to be held against.
+	page := func() string {
+		return strings.Replace(html("We do not use your conversations to train our models."), "<main>", `<div id="terms">Terms.</div><main>`, 1)
+	}
+	for i, src := range []terms.Source{byMain, byID, byID} {
+		r.clock = r.clock.Add(time.Hour)
+		r.pages.set(src.URL, page())
+		o, err := r.p.Check(ctx, src, OriginCheck)
+		if err != nil || o.Err != nil {
+			t.Fatalf("check %d: %v, %v", i, err, o.Err)
+		}
+		if i > 0 && (o.Unread || o.Snapshot.ExtractedBy != "auto" || i == 2 && o.NewVersion) {
+			t.Errorf("check %d: unread %v, extracted by %q, new version %v; want read without selectors (the second time the same text)", i, o.Unread, o.Snapshot.ExtractedBy, o.NewVersion)
+		}
+	}
+	if extractions != 3 {
+		t.Errorf("%d extractions, want 3", extractions)
 	}
 }
