@@ -29,6 +29,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/inputfile"
 	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
 
@@ -120,7 +121,7 @@ func Load(fsys fs.FS, dir string) ([]Baseline, error) {
 		byName = map[string]string{} // vendor -> file
 	)
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+		data, err := inputfile.Read(fsys, name, inputfile.MaxDeclaration) // regular files only, bounded
 		if err != nil {
 			errs = append(errs, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
 			continue

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	"github.com/clausewatch/clausewatch/internal/inputfile"
 	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
 
@@ -89,11 +90,14 @@ func load(fsys fs.FS, dir string, fileName func(string) string) ([]terms.Vendor,
 	)
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || !isYAML(name) {
+		if strings.HasPrefix(name, ".") || !isYAML(name) {
 			continue
 		}
 		file := fileName(name)
-		data, err := fs.ReadFile(fsys, name)
+		// A declaration is a regular file of at most inputfile.MaxDeclaration: a
+		// named pipe, a device or a directory under a declaration's name is
+		// refused, naming the file, before anything is read.
+		data, err := inputfile.Read(fsys, name, inputfile.MaxDeclaration)
 		if err != nil {
 			errs = append(errs, &Error{File: file, Err: fmt.Errorf("%w: %w", ErrRead, err)})
 			continue
