@@ -15,8 +15,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/clausewatch/clausewatch/internal/compare"
-	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/inputfile"
+	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
 // Cells returns the cells of m to adopt, as observations with the

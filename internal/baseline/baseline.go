@@ -28,8 +28,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/inputfile"
+	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
 

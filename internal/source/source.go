@@ -19,8 +19,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/inputfile"
+	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
 
