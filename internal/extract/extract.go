@@ -32,6 +32,7 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -95,6 +96,10 @@ type Result struct {
 // the selector and the detail.
 var ErrNoContent = errors.New("declared content not found")
 
+// ErrTooLarge means the page makes more than MaxClauses clauses: it is not
+// read at all (the error names the count), however its selectors fare.
+var ErrTooLarge = errors.New("page too large to read")
+
 // challengeTitles are page titles of bot challenges and interstitials: such
 // a page is never a version of the terms, however much text it holds.
 var challengeTitles = []string{
@@ -110,7 +115,10 @@ var challengeTitles = []string{
 // MethodText), anything else as HTML with Extract. The content type's
 // charset parameter decodes a page that declares no charset itself
 // (Options.Charset).
-func Page(raw []byte, contentType string, opts Options) (Result, error) {
+//
+// Reading stops when ctx is done, returning its error; a page of more
+// than MaxClauses clauses is an error wrapping ErrTooLarge.
+func Page(ctx context.Context, raw []byte, contentType string, opts Options) (Result, error) {
 	ct := strings.ToLower(contentType)
 	if opts.Charset == "" {
 		if _, params, err := mime.ParseMediaType(contentType); err == nil {
@@ -118,13 +126,16 @@ func Page(raw []byte, contentType string, opts Options) (Result, error) {
 		}
 	}
 	if strings.HasPrefix(ct, "text/plain") || strings.HasPrefix(ct, "text/markdown") {
-		doc := ExtractText(string(decodeText(raw, opts.Charset)))
+		doc, err := extractText(ctx, string(decodeText(raw, opts.Charset)))
+		if err != nil {
+			return Result{}, err
+		}
 		if len(doc.Clauses) == 0 {
 			return Result{}, fmt.Errorf("%w: the text file holds no text", ErrNoContent)
 		}
 		return Result{Document: doc, Method: MethodText}, nil
 	}
-	return Extract(raw, opts)
+	return extractHTML(ctx, raw, opts)
 }
 
 // Extract reads the declared content of an HTML page into a Document.
@@ -148,8 +159,14 @@ func Page(raw []byte, contentType string, opts Options) (Result, error) {
 // when no way gives content: a selector matches nothing or too little text,
 // or the page is a bot challenge (never read any way). It never returns an
 // empty Document without an error. An invalid selector is an error naming
-// it.
+// it. A page of more than MaxClauses clauses is an error wrapping
+// ErrTooLarge and naming the count.
 func Extract(page []byte, opts Options) (Result, error) {
+	return extractHTML(context.Background(), page, opts)
+}
+
+// extractHTML is Extract, stopping with ctx's error when ctx is done.
+func extractHTML(ctx context.Context, page []byte, opts Options) (Result, error) {
 	sels, err := compile("select", opts.Select)
 	if err != nil {
 		return Result{}, err
@@ -173,24 +190,32 @@ func Extract(page []byte, opts Options) (Result, error) {
 			return Result{}, fmt.Errorf("select %q: challenge page %q: %w", name, pageTitle, ErrNoContent)
 		}
 	}
-	r := reader{doc: doc, rems: rems, title: pageTitle, minText: opts.MinText}
+	r := reader{ctx: ctx, doc: doc, rems: rems, title: pageTitle, minText: opts.MinText}
 	body := doc.Find("body").Nodes
 	if len(sels) == 0 {
-		d, short := r.read(body)
+		d, short, err := r.read(body)
+		if err != nil {
+			return Result{}, fmt.Errorf("select %q: %w", name, err)
+		}
 		if short != "" {
 			return Result{}, fmt.Errorf("select %q: %s: %w", name, short, ErrNoContent)
 		}
 		return Result{Document: d, Method: MethodBody}, nil
 	}
-	x, unmatched := r.first(root, sels, opts.Select)
+	x, unmatched, err := r.first(root, sels, opts.Select)
 	switch {
+	case err != nil:
+		return Result{}, err
 	case unmatched == "":
 		return x, nil
 	case !opts.Auto || len(body) == 0:
 		return Result{}, fmt.Errorf("%s: %w", unmatched, ErrNoContent)
 	}
 	stripFurniture(body[0])
-	d, short := r.read(body)
+	d, short, err := r.read(body)
+	if err != nil {
+		return Result{}, fmt.Errorf("%s; without selectors: %w", unmatched, err)
+	}
 	if short != "" {
 		return Result{}, fmt.Errorf("%s; without selectors: %s: %w", unmatched, short, ErrNoContent)
 	}
@@ -199,6 +224,7 @@ func Extract(page []byte, opts Options) (Result, error) {
 
 // reader reads selected nodes of one parsed page into a Document.
 type reader struct {
+	ctx     context.Context
 	doc     *goquery.Document
 	rems    []cascadia.Selector
 	title   string // the page's <title>, normalized
@@ -206,8 +232,9 @@ type reader struct {
 }
 
 // first reads the matches of the first of sels (named by names) that hold
-// content. When none does, unmatched says what each gave.
-func (r reader) first(root *html.Node, sels []cascadia.Selector, names []string) (x Result, unmatched string) {
+// content. When none does, unmatched says what each gave. err is a page
+// too large to read or ctx's error: no other selector is tried.
+func (r reader) first(root *html.Node, sels []cascadia.Selector, names []string) (x Result, unmatched string, err error) {
 	var misses []string
 	for i, m := range sels {
 		nodes := outermost(root, r.doc.FindMatcher(m).Nodes)
@@ -215,29 +242,39 @@ func (r reader) first(root *html.Node, sels []cascadia.Selector, names []string)
 			misses = append(misses, fmt.Sprintf("select %q matched nothing", names[i]))
 			continue
 		}
-		d, short := r.read(nodes)
+		d, short, err := r.read(nodes)
+		if err != nil {
+			return Result{}, "", fmt.Errorf("select %q: %w", names[i], err)
+		}
 		if short == "" {
-			return Result{Document: d, Method: MethodSelect + names[i]}, ""
+			return Result{Document: d, Method: MethodSelect + names[i]}, "", nil
 		}
 		misses = append(misses, fmt.Sprintf("select %q: %s", names[i], short))
 	}
-	return Result{}, strings.Join(misses, "; ")
+	return Result{}, strings.Join(misses, "; "), nil
 }
 
 // read reads nodes (in document order, none inside another) without what
 // the removals match. short is why they hold no content ("12 characters of
-// text, want at least 200"), or "".
-func (r reader) read(nodes []*html.Node) (d terms.Document, short string) {
+// text, want at least 200"), or "". err is ctx's error, or ErrTooLarge
+// with the count when the nodes make more than MaxClauses clauses.
+func (r reader) read(nodes []*html.Node) (d terms.Document, short string, err error) {
 	sel := r.doc.FindNodes(nodes...)
 	for _, m := range r.rems {
 		sel.FindMatcher(m).Remove()
 	}
-	w := newWalker()
+	w := newWalker(r.ctx)
 	for _, n := range nodes {
 		w.node(n)
 		// A new selected node starts afresh: headings of one match do not
 		// carry over to the next.
 		w.b.truncate(0)
+	}
+	if w.err != nil {
+		return terms.Document{}, "", w.err
+	}
+	if err := w.b.tooMany(); err != nil {
+		return terms.Document{}, "", err
 	}
 	d = w.b.finish()
 	if d.Title == "" {
@@ -252,9 +289,9 @@ func (r reader) read(nodes []*html.Node) (d terms.Document, short string) {
 		n += utf8.RuneCountInString(c.Text)
 	}
 	if len(d.Clauses) == 0 || n < minText {
-		return terms.Document{}, fmt.Sprintf("%d characters of text, want at least %d", n, max(minText, 1))
+		return terms.Document{}, fmt.Sprintf("%d characters of text, want at least %d", n, max(minText, 1)), nil
 	}
-	return d, ""
+	return d, "", nil
 }
 
 // compile parses CSS selectors; what names the option in errors.

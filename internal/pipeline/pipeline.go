@@ -302,18 +302,24 @@ func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {
 // Extract reads the document of a stored page (extract.Page): HTML through
 // the source's selectors, tried in order, or else without selectors
 // (extract.MethodAuto, which the caller must Accept); a plain-text or
-// markdown copy line by line.
-func Extract(src terms.Source, contentType string, raw []byte) (extract.Result, error) {
-	return extract.Page(raw, contentType, extract.Options{Select: src.Select, Remove: src.Remove, Auto: true})
+// markdown copy line by line. It stops with ctx's error when ctx is done;
+// a page of more than extract.MaxClauses clauses is an error.
+func Extract(ctx context.Context, src terms.Source, contentType string, raw []byte) (extract.Result, error) {
+	return extract.Page(ctx, raw, contentType, extract.Options{Select: src.Select, Remove: src.Remove, Auto: true})
 }
 
 // read extracts raw, the page of snap, and accepts a document found without
 // the declared selectors only when it holds most of the sentences of the
 // source's version nearest in time (extract.Accept): the one in force
 // before snap, or for a page older than every version, the first after it.
-// xerr is why the page holds no document; err a failure to read the store.
+// xerr is why the page holds no document; err a failure to read the store,
+// or ctx's error when the run was stopped (never recorded as the page's).
 func (p *Pipeline) read(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (x extract.Result, xerr, err error) {
-	if x, xerr = Extract(src, snap.ContentType, raw); xerr != nil || x.Method != extract.MethodAuto {
+	x, xerr = Extract(ctx, src, snap.ContentType, raw)
+	if err := ctx.Err(); err != nil {
+		return x, nil, err
+	}
+	if xerr != nil || x.Method != extract.MethodAuto {
 		return x, xerr, nil
 	}
 	near, ok, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)
