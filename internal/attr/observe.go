@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"regexp"
@@ -59,9 +60,27 @@ func (r *Reader) Vendor() terms.Vendor { return r.vendor }
 
 // Observe is the package's Observe with r's vendor.
 func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapshot) []terms.Observation {
+	obs, _ := r.ObserveContext(context.Background(), src, doc, snap)
+	return obs
+}
+
+// checkEvery is how many sentences are read between two looks at the
+// context.
+const checkEvery = 256
+
+// ObserveContext is Observe, stopping when ctx is done: it then returns
+// ctx's error and no observations. The context is looked at every
+// checkEvery sentences and before each attribute and tier is read, so a
+// stopped run waits for one reading, never for the whole page.
+func (r *Reader) ObserveContext(ctx context.Context, src terms.Source, doc terms.Document, snap terms.Snapshot) ([]terms.Observation, error) {
 	v, lex := r.vendor, r.lex
 	var sents []sentence
-	for _, s := range sentencesOf(doc.Clauses) {
+	for i, s := range sentencesOf(doc.Clauses) {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		sents = append(sents, splitByWhom(lex, s)...)
 	}
 	var out []terms.Observation
@@ -69,7 +88,11 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 		if a == SensitiveData {
 			continue
 		}
-		out = append(out, observeAttribute(lex, v, src, a, sents, snap)...)
+		obs, err := observeAttribute(ctx, lex, v, src, a, sents, snap)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, obs...)
 	}
 	tierRank := map[string]int{}
 	for i, t := range v.Tiers {
@@ -92,11 +115,11 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 		}
 		return terms.AttributeIndex(x.Attribute) - terms.AttributeIndex(y.Attribute)
 	})
-	return out
+	return out, nil
 }
 
-// observeAttribute is Observe for one attribute.
-func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot) []terms.Observation {
+// observeAttribute is Observe for one attribute; err is ctx's error.
+func observeAttribute(ctx context.Context, lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot) ([]terms.Observation, error) {
 	read := readerFor(attribute)
 	pool, unknown := narrow(v, src, attribute, sents)
 	evidence := func(rd Reading, named bool) terms.Evidence {
@@ -125,6 +148,9 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 	}
 	var out []terms.Observation
 	for _, t := range v.Tiers {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var named, docWide []int
 		for i, s := range pool {
 			switch {
@@ -150,7 +176,7 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 				Evidence: terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt}})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // combine decides a tier's reading from what the sentences naming it say

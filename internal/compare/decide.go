@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -106,6 +107,14 @@ func (d *Decision) Bind(id int64) {
 //     backfill is also compared with the version after it, and raises no
 //     drift and no recovery (those are about the pages of today).
 func Decide(h History, a Attempt, now time.Time) Decision {
+	d, _ := DecideContext(context.Background(), h, a, now)
+	return d
+}
+
+// DecideContext is Decide, stopping when ctx is done (it then returns ctx's
+// error and a decision to discard): reading a page of thousands of clauses
+// takes a while, and a stopped run must not wait for it.
+func DecideContext(ctx context.Context, h History, a Attempt, now time.Time) (Decision, error) {
 	if h.Reader == nil {
 		h.Reader = attr.NewReader(h.Vendor)
 	}
@@ -119,7 +128,7 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 			}
 			d.Events = append(d.Events, sourceEvent(kind, a, a.Snapshot.Error, now))
 		}
-		return d
+		return d, nil
 	case a.Snapshot.NotModified:
 		if h.LastGood != nil {
 			last := *h.LastGood
@@ -135,14 +144,14 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 		if h.Failing {
 			d.Events = append(d.Events, sourceEvent(terms.Recovered, a, "the source is readable again", now))
 		}
-		return d
+		return d, nil
 	case a.Doc == nil:
-		return d
+		return d, nil
 	}
-	return decidePage(h, a, now)
+	return decidePage(ctx, h, a, now)
 }
 
-func decidePage(h History, a Attempt, now time.Time) Decision {
+func decidePage(ctx context.Context, h History, a Attempt, now time.Time) (Decision, error) {
 	d := Decision{Snapshot: a.Snapshot, First: h.Last == nil}
 	prev := h.Last
 	if prev != nil && prev.Snapshot.Variant != a.Snapshot.Variant {
@@ -154,25 +163,33 @@ func decidePage(h History, a Attempt, now time.Time) Decision {
 		d.Events = append(d.Events, sourceEvent(terms.Recovered, a, "the source is readable again", now))
 	}
 	if prev != nil && prev.Snapshot.TextHash == a.Snapshot.TextHash {
-		return d
+		return d, nil
 	}
 	d.NewVersion, d.Prev = true, prev
 	doc := *a.Doc
-	read := h.Reader.Observe(a.Source, doc, a.Snapshot)
+	read, err := h.Reader.ObserveContext(ctx, a.Source, doc, a.Snapshot)
+	if err != nil {
+		return d, err
+	}
 	d.Observations = slices.Clone(read)
 	var prevObs []terms.Observation // the previous version read with today's rules, once
 	if prev != nil {
-		prevObs = h.Reader.Observe(a.Source, prev.Doc, prev.Snapshot)
+		if prevObs, err = h.Reader.ObserveContext(ctx, a.Source, prev.Doc, prev.Snapshot); err != nil {
+			return d, err
+		}
 	}
 	if newest && prev != nil {
 		d.Observations = append(d.Observations, lost(h, a, prevObs, d.Observations)...)
 	}
 	d.Events = append(d.Events, versionEvents(h, a.Source, prev, prevObs, Version{a.Snapshot, doc}, d.Observations, newest, now)...)
 	if next := h.Next; next != nil && next.Snapshot.TextHash != a.Snapshot.TextHash && next.Snapshot.Variant == a.Snapshot.Variant {
-		nextObs := h.Reader.Observe(a.Source, next.Doc, next.Snapshot)
+		nextObs, err := h.Reader.ObserveContext(ctx, a.Source, next.Doc, next.Snapshot)
+		if err != nil {
+			return d, err
+		}
 		d.Events = append(d.Events, versionEvents(h, a.Source, &Version{a.Snapshot, doc}, read, *next, nextObs, false, now)...)
 	}
-	return d
+	return d, nil
 }
 
 // lost keeps what the page stopped saying as unknown: every cell the

@@ -174,6 +174,7 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		}
 	}
 	out := Outcome{Source: src, Err: cause}
+	var prev *compare.Version // the version a new version was compared with
 	vendor, _ := p.vendor(src.Vendor)
 	err := p.Store.Transact(ctx, func(tx *store.Tx) error {
 		h, err := p.history(ctx, tx, vendor, src, snap, doc)
@@ -183,7 +184,10 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		if snap.NotModified && h.LastGood == nil {
 			return fmt.Errorf("304 Not Modified without a previous snapshot")
 		}
-		d := compare.Decide(h, compare.Attempt{Source: src, Snapshot: snap, Doc: doc}, p.Now().UTC())
+		d, err := decide(ctx, h, compare.Attempt{Source: src, Snapshot: snap, Doc: doc}, p.Now().UTC())
+		if err != nil {
+			return err // stopped: the transaction is rolled back, nothing is written
+		}
 		if raw != nil {
 			if d.Snapshot.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 				return err
@@ -210,15 +214,41 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 			}
 		}
 		out.Snapshot, out.NewVersion, out.First = d.Snapshot, d.NewVersion, d.First && d.NewVersion
-		if d.NewVersion && d.Prev != nil {
-			out.Changes = diff.Clauses(d.Prev.Doc.Clauses, doc.Clauses)
+		if d.NewVersion {
+			prev = d.Prev
 		}
 		return nil
 	})
 	if err != nil {
 		return Outcome{Source: src}, fmt.Errorf("record %s: %w", src.ID, err)
 	}
+	if prev != nil { // the clause diff is for the caller to show: computed once the write lock is released
+		out.Changes = diff.Clauses(prev.Doc.Clauses, doc.Clauses)
+	}
 	return out, nil
+}
+
+// decide is compare.DecideContext, returning ctx's error as soon as ctx is
+// done: reading a big page takes seconds, and a stopped run (SIGTERM) must
+// not wait for it. The reading in progress is abandoned; it stops at its
+// own next look at ctx and its result is dropped. It holds no transaction
+// or store handle, only the history already read.
+func decide(ctx context.Context, h compare.History, a compare.Attempt, now time.Time) (compare.Decision, error) {
+	type result struct {
+		d   compare.Decision
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		d, err := compare.DecideContext(ctx, h, a, now)
+		done <- result{d, err}
+	}()
+	select {
+	case r := <-done:
+		return r.d, r.err
+	case <-ctx.Done():
+		return compare.Decision{}, ctx.Err()
+	}
 }
 
 // history reads, inside the transaction, what compare.Decide needs to know

@@ -150,7 +150,10 @@ func (p *Pipeline) reobserve(ctx context.Context, tx *store.Tx, vendor terms.Ven
 	if err != nil {
 		return nil, err
 	}
-	next := p.reader(vendor).Observe(src, g.doc, s)
+	next, err := p.reader(vendor).ObserveContext(ctx, src, g.doc, s)
+	if err != nil {
+		return nil, err
+	}
 	changed := compare.RuleEvents(src, s, stored, next, now)
 	if len(changed) > 0 || len(stored) != len(next) {
 		res.ObsChanged++
