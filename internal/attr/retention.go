@@ -246,6 +246,9 @@ func sentenceStatements(lex *Lexicon, u sentence) []statement {
 		text, itemAt = lead+" "+u.norm, len(lead)+1
 	}
 	facts := periodFacts(text)
+	if len(facts) > maxFacts {
+		facts = facts[:maxFacts] // each fact is read against the others: bounded, so a sentence costs bounded time
+	}
 	if itemAt > 0 {
 		// An item's own periods, with the lead-in as their context; an item
 		// with none reads the lead-in's ("Within 30 days of termination we
@@ -280,6 +283,10 @@ func sentenceStatements(lex *Lexicon, u sentence) []statement {
 	}
 	return out
 }
+
+// maxFacts is the most retention periods read in one sentence (real
+// sentences state at most three or four); later ones are not read.
+const maxFacts = 16
 
 // fixScope keeps until-deleted and account-lifetime out of after-deletion:
 // "kept until you delete it" is how long data lives, not a period after

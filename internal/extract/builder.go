@@ -31,9 +31,10 @@ type builder struct {
 	stack   []frame
 	clauses []terms.Clause
 	title   string
-	// count is the number of clauses the page makes; past MaxClauses they
-	// are counted but not kept (read fails with ErrTooLarge).
-	count int
+	// count is the number of clauses the page makes and text the bytes of
+	// their text; past MaxClauses or MaxText clauses are counted but not
+	// kept (read fails with ErrTooLarge).
+	count, text int
 }
 
 // MaxClauses is the most clauses a page may make (20,000: the longest real
@@ -41,6 +42,11 @@ type builder struct {
 // (ErrTooLarge): it is not a terms page, and reading and comparing it
 // would hold up the run.
 const MaxClauses = 20_000
+
+// MaxText is the most clause text a page may hold, in bytes (1 MiB: five
+// times the text of the longest real terms page). Reading a page costs
+// time in proportion to its text; past this, it is not read (ErrTooLarge).
+const MaxText = 1 << 20
 
 // maxPathDepth caps the heading path: list items nested deeper than that
 // share their ancestors' path, so that a page of thousands of nested lists
@@ -64,7 +70,8 @@ func (b *builder) emit(kind, text string, extra ...string) {
 	for i := range b.stack {
 		b.stack[i].used = true
 	}
-	if b.count++; b.count > MaxClauses {
+	b.count++
+	if b.text += len(text); b.count > MaxClauses || b.text > MaxText {
 		return
 	}
 	b.clauses = append(b.clauses, terms.Clause{Path: b.path(extra...), Kind: kind, Text: text})
@@ -180,12 +187,16 @@ func (b *builder) pushList(label string) int {
 // popList restores the path saved by pushList.
 func (b *builder) popList(n int) { b.truncate(n) }
 
-// tooMany is the error of a page that made more than MaxClauses clauses,
-// counted once every heading is closed; nil otherwise.
+// tooMany is the error of a page that made more than MaxClauses clauses
+// or MaxText bytes of text, counted once every heading is closed; nil
+// otherwise.
 func (b *builder) tooMany() error {
 	b.truncate(0)
-	if b.count > MaxClauses {
+	switch {
+	case b.count > MaxClauses:
 		return fmt.Errorf("%d clauses, more than the %d a page may make: %w", b.count, MaxClauses, ErrTooLarge)
+	case b.text > MaxText:
+		return fmt.Errorf("%d bytes of text, more than the %d a page may hold: %w", b.text, MaxText, ErrTooLarge)
 	}
 	return nil
 }

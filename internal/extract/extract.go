@@ -96,8 +96,9 @@ type Result struct {
 // the selector and the detail.
 var ErrNoContent = errors.New("declared content not found")
 
-// ErrTooLarge means the page makes more than MaxClauses clauses: it is not
-// read at all (the error names the count), however its selectors fare.
+// ErrTooLarge means the page makes more than MaxClauses clauses or holds
+// more than MaxText bytes of text: it is not read at all (the error names
+// the count), however its selectors fare.
 var ErrTooLarge = errors.New("page too large to read")
 
 // challengeTitles are page titles of bot challenges and interstitials: such
@@ -117,7 +118,8 @@ var challengeTitles = []string{
 // (Options.Charset).
 //
 // Reading stops when ctx is done, returning its error; a page of more
-// than MaxClauses clauses is an error wrapping ErrTooLarge.
+// than MaxClauses clauses or MaxText bytes of text is an error wrapping
+// ErrTooLarge.
 func Page(ctx context.Context, raw []byte, contentType string, opts Options) (Result, error) {
 	ct := strings.ToLower(contentType)
 	if opts.Charset == "" {
@@ -159,8 +161,8 @@ func Page(ctx context.Context, raw []byte, contentType string, opts Options) (Re
 // when no way gives content: a selector matches nothing or too little text,
 // or the page is a bot challenge (never read any way). It never returns an
 // empty Document without an error. An invalid selector is an error naming
-// it. A page of more than MaxClauses clauses is an error wrapping
-// ErrTooLarge and naming the count.
+// it. A page of more than MaxClauses clauses or MaxText bytes of text is
+// an error wrapping ErrTooLarge and naming the count.
 func Extract(page []byte, opts Options) (Result, error) {
 	return extractHTML(context.Background(), page, opts)
 }
@@ -257,7 +259,8 @@ func (r reader) first(root *html.Node, sels []cascadia.Selector, names []string)
 // read reads nodes (in document order, none inside another) without what
 // the removals match. short is why they hold no content ("12 characters of
 // text, want at least 200"), or "". err is ctx's error, or ErrTooLarge
-// with the count when the nodes make more than MaxClauses clauses.
+// with the count when the nodes make more than MaxClauses clauses or
+// MaxText bytes of text.
 func (r reader) read(nodes []*html.Node) (d terms.Document, short string, err error) {
 	sel := r.doc.FindNodes(nodes...)
 	for _, m := range r.rems {

@@ -93,3 +93,17 @@ func TestDeepListsPathCap(t *testing.T) {
 		t.Errorf("deepest path has %d elements, want %d", len(last.Path), maxPathDepth)
 	}
 }
+
+func TestMaxText(t *testing.T) {
+	para := strings.Repeat("Our own words, said again and again. ", 1000) // ~37 KB
+	n := MaxText/len(para) + 2
+	page := "<main><h1>Terms</h1>" + strings.Repeat("<p>"+para+"</p>", n) + "</main>"
+	_, err := Page(context.Background(), []byte(page), "text/html", Options{Select: []string{"main"}})
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), fmt.Sprintf("more than the %d a page may hold", MaxText)) {
+		t.Errorf("%d paragraphs of %d bytes: %v; want ErrTooLarge naming the cap", n, len(para), err)
+	}
+	page = "<main><h1>Terms</h1>" + strings.Repeat("<p>"+para+"</p>", n-4) + "</main>"
+	if _, err := Page(context.Background(), []byte(page), "text/html", Options{Select: []string{"main"}}); err != nil {
+		t.Errorf("under the cap: %v", err)
+	}
+}

@@ -53,14 +53,15 @@ type textBlock struct {
 //
 // Title is the first level-1 heading, or the first heading. A text with
 // no clauses gives an empty Document; so does one of more than MaxClauses
-// clauses (Page, which reads text pages, refuses it).
+// clauses or MaxText bytes of text (Page, which reads text pages, refuses
+// it).
 func ExtractText(text string) terms.Document {
 	d, _ := extractText(context.Background(), text)
 	return d
 }
 
 // extractText is ExtractText, stopping with ctx's error when ctx is done,
-// and failing with ErrTooLarge past MaxClauses clauses.
+// and failing with ErrTooLarge past MaxClauses clauses or MaxText bytes.
 func extractText(ctx context.Context, text string) (terms.Document, error) {
 	blocks := textBlocks(text)
 	r := &textReader{}

@@ -333,7 +333,7 @@ func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {
 // the source's selectors, tried in order, or else without selectors
 // (extract.MethodAuto, which the caller must Accept); a plain-text or
 // markdown copy line by line. It stops with ctx's error when ctx is done;
-// a page of more than extract.MaxClauses clauses is an error.
+// a page past extract.MaxClauses or extract.MaxText is an error.
 func Extract(ctx context.Context, src terms.Source, contentType string, raw []byte) (extract.Result, error) {
 	return extract.Page(ctx, raw, contentType, extract.Options{Select: src.Select, Remove: src.Remove, Auto: true})
 }
