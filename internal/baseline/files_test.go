@@ -1,12 +1,14 @@
 package baseline
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"testing/fstest"
 
 	"github.com/clausewatch/clausewatch/internal/inputfile"
 )
@@ -53,5 +55,17 @@ func TestLoadRefusesIrregularFiles(t *testing.T) {
 				t.Errorf("Load = %v, %v; want no baselines and an error naming baselines/acme.yaml", bs, err)
 			}
 		})
+	}
+}
+
+func TestLoadContextStops(t *testing.T) {
+	fsys := fstest.MapFS{"baselines/acme.yaml": {Data: []byte(good)}}
+	if bs, err := LoadContext(context.Background(), fsys, "baselines"); err != nil || len(bs) != 1 {
+		t.Fatalf("LoadContext = %v, %v; want one baseline", bs, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if bs, err := LoadContext(ctx, fsys, "baselines"); !errors.Is(err, context.Canceled) || bs != nil {
+		t.Errorf("LoadContext = %v, %v; want nothing and context.Canceled", bs, err)
 	}
 }

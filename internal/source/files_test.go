@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -72,5 +73,20 @@ func TestLoadDirRefusesIrregularFiles(t *testing.T) {
 				t.Errorf("vendors = %v, want none on error", vendors)
 			}
 		})
+	}
+}
+
+func TestLoadDirContextStops(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(valid), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDirContext(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if vendors, err := LoadDirContext(ctx, dir); !errors.Is(err, context.Canceled) || vendors != nil {
+		t.Errorf("LoadDirContext = %v, %v; want nothing and context.Canceled", vendors, err)
 	}
 }
