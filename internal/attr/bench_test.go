@@ -37,24 +37,42 @@ func longSentence(size int) []terms.Clause {
 	return []terms.Clause{{Path: []string{"Terms", "Retention"}, Kind: terms.KindParagraph, Text: text}}
 }
 
+// oneClause is one clause (a table row, when row is set) of about size
+// bytes made of many short sentences.
+func oneClause(size int, row bool) []terms.Clause {
+	part := "We keep chats for 30 days. "
+	c := terms.Clause{Path: []string{"Terms", "Retention"}, Kind: terms.KindParagraph, Text: strings.Repeat(part, size/len(part))}
+	if row {
+		c.Kind = terms.KindTableRow
+	}
+	return []terms.Clause{c}
+}
+
 // BenchmarkObserve reads pages of growing size; ns/KB stays flat when the
-// reading is linear in the page (compare the sizes of one run).
+// reading is linear in the page (compare the sizes of one run). The
+// clause-of-sentences cases are read with a rule that matches clause text.
 func BenchmarkObserve(b *testing.B) {
 	v, src, _, snap := observeFixture()
 	r := NewReader(v)
+	ruled := v
+	ruled.Rules = []terms.Rule{{Source: src.ID, Attribute: "retention", Match: "keep"}}
+	rr := NewReader(ruled)
 	for _, c := range []struct {
-		name  string
-		doc   func(int) []terms.Clause
-		sizes []int // KB
+		name   string
+		doc    func(int) []terms.Clause
+		sizes  []int // KB
+		reader *Reader
 	}{
-		{"paragraphs", statementParagraphs, []int{64, 128, 256}},
-		{"one-sentence", longSentence, []int{16, 32, 64}},
+		{"paragraphs", statementParagraphs, []int{64, 128, 256}, r},
+		{"one-sentence", longSentence, []int{16, 32, 64}, r},
+		{"one-clause", func(n int) []terms.Clause { return oneClause(n, false) }, []int{16, 32, 64}, rr},
+		{"one-table-row", func(n int) []terms.Clause { return oneClause(n, true) }, []int{16, 32, 64}, rr},
 	} {
 		for _, kb := range c.sizes {
 			doc := terms.Document{Clauses: c.doc(kb << 10)}
 			b.Run(fmt.Sprintf("%s/%dKB", c.name, kb), func(b *testing.B) {
 				for b.Loop() {
-					r.Observe(src, doc, snap)
+					c.reader.Observe(src, doc, snap)
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(kb), "ns/KB")
 			})

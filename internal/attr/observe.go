@@ -374,11 +374,17 @@ func appendNew(list []string, items ...string) []string {
 }
 
 // selector tells which sentences rules select, their match patterns
-// compiled once.
-type selector map[string]*regexp.Regexp
+// compiled once. The sentences of one clause come in a row and share its
+// text, so a pattern is matched once per clause, not once per sentence (a
+// clause of thousands of sentences would cost their square).
+type selector struct {
+	res      map[string]*regexp.Regexp
+	lastText string          // the clause text of the memo
+	memo     map[string]bool // pattern → whether it matches lastText
+}
 
-func newSelector(rules []terms.Rule) selector {
-	res := selector{}
+func newSelector(rules []terms.Rule) *selector {
+	res := map[string]*regexp.Regexp{}
 	for _, r := range rules {
 		if r.Match == "" {
 			continue
@@ -389,17 +395,32 @@ func newSelector(rules []terms.Rule) selector {
 		}
 		res[r.Match] = re
 	}
-	return res
+	return &selector{res: res}
 }
 
 // selects reports whether rule r selects sentence s: its clause's heading
 // path matches r.Clause and its clause text matches r.Match.
-func (sel selector) selects(r terms.Rule, s sentence) bool {
-	return s.clause.Matches(r.Clause) && (r.Match == "" || sel[r.Match].MatchString(s.clause.Text))
+func (sel *selector) selects(r terms.Rule, s sentence) bool {
+	return s.clause.Matches(r.Clause) && (r.Match == "" || sel.matches(r.Match, s.clause.Text))
+}
+
+// matches reports whether pattern matches a clause's text, remembering
+// the answers for the last text. (Comparing a text with itself is cheap:
+// the sentences of a clause share its string.)
+func (sel *selector) matches(pattern, text string) bool {
+	if sel.memo == nil || text != sel.lastText {
+		sel.lastText, sel.memo = text, map[string]bool{}
+	}
+	v, ok := sel.memo[pattern]
+	if !ok {
+		v = sel.res[pattern].MatchString(text)
+		sel.memo[pattern] = v
+	}
+	return v
 }
 
 // any reports whether one of rules selects s.
-func (sel selector) any(rules []terms.Rule, s sentence) bool {
+func (sel *selector) any(rules []terms.Rule, s sentence) bool {
 	return slices.ContainsFunc(rules, func(r terms.Rule) bool { return sel.selects(r, s) })
 }
 
