@@ -137,7 +137,7 @@ func Page(ctx context.Context, raw []byte, contentType string, opts Options) (Re
 		}
 		return Result{Document: doc, Method: MethodText}, nil
 	}
-	return extractHTML(ctx, raw, opts)
+	return extract(ctx, raw, opts, true)
 }
 
 // Extract reads the declared content of an HTML page into a Document.
@@ -164,11 +164,15 @@ func Page(ctx context.Context, raw []byte, contentType string, opts Options) (Re
 // it. A page of more than MaxClauses clauses or MaxText bytes of text is
 // an error wrapping ErrTooLarge and naming the count.
 func Extract(page []byte, opts Options) (Result, error) {
-	return extractHTML(context.Background(), page, opts)
+	return extract(context.Background(), page, opts, true)
 }
 
-// extractHTML is Extract, stopping with ctx's error when ctx is done.
-func extractHTML(ctx context.Context, page []byte, opts Options) (Result, error) {
+// extract is Extract, stopping with ctx's error when ctx is done; stream says whether the selection may be read from
+// the token stream (streamSelect) rather than from the whole page's tree.
+// Both ways give the same Result (a test reads every fixture and corpus
+// page both ways); the full parse is kept for selectors that need context
+// and for pages where no selector gives content.
+func extract(ctx context.Context, page []byte, opts Options, stream bool) (Result, error) {
 	sels, err := compile("select", opts.Select)
 	if err != nil {
 		return Result{}, err
@@ -177,9 +181,26 @@ func extractHTML(ctx context.Context, page []byte, opts Options) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	root, err := html.Parse(bytes.NewReader(decode(page, opts.Charset)))
+	decoded := decode(page, opts.Charset)
+	if stream && len(sels) > 0 {
+		if mini, ok := streamSelect(decoded, opts.Select, sels); ok {
+			if x, final, err := extractFrom(ctx, mini, opts, sels, rems); final {
+				return x, err
+			}
+		}
+	}
+	x, _, err := extractFrom(ctx, decoded, opts, sels, rems)
+	return x, err
+}
+
+// extractFrom reads the parsed page; final is false when a selected page
+// (streamSelect's) gave no content by any selector, so that the whole
+// page must be read to say why or to find the content without selectors.
+// A page too large to read and a stopped context are final.
+func extractFrom(ctx context.Context, page []byte, opts Options, sels, rems []cascadia.Selector) (x Result, final bool, err error) {
+	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
-		return Result{}, fmt.Errorf("parse html: %w", err)
+		return Result{}, true, fmt.Errorf("parse html: %w", err)
 	}
 	doc := goquery.NewDocumentFromNode(root)
 	name := "body"
@@ -189,7 +210,7 @@ func extractHTML(ctx context.Context, page []byte, opts Options) (Result, error)
 	pageTitle := Normalize(doc.Find("title").First().Text())
 	for _, t := range challengeTitles {
 		if strings.EqualFold(pageTitle, t) {
-			return Result{}, fmt.Errorf("select %q: challenge page %q: %w", name, pageTitle, ErrNoContent)
+			return Result{}, true, fmt.Errorf("select %q: challenge page %q: %w", name, pageTitle, ErrNoContent)
 		}
 	}
 	r := reader{ctx: ctx, doc: doc, rems: rems, title: pageTitle, minText: opts.MinText}
@@ -197,31 +218,31 @@ func extractHTML(ctx context.Context, page []byte, opts Options) (Result, error)
 	if len(sels) == 0 {
 		d, short, err := r.read(body)
 		if err != nil {
-			return Result{}, fmt.Errorf("select %q: %w", name, err)
+			return Result{}, true, fmt.Errorf("select %q: %w", name, err)
 		}
 		if short != "" {
-			return Result{}, fmt.Errorf("select %q: %s: %w", name, short, ErrNoContent)
+			return Result{}, true, fmt.Errorf("select %q: %s: %w", name, short, ErrNoContent)
 		}
-		return Result{Document: d, Method: MethodBody}, nil
+		return Result{Document: d, Method: MethodBody}, true, nil
 	}
 	x, unmatched, err := r.first(root, sels, opts.Select)
 	switch {
 	case err != nil:
-		return Result{}, err
+		return Result{}, true, err
 	case unmatched == "":
-		return x, nil
+		return x, true, nil
 	case !opts.Auto || len(body) == 0:
-		return Result{}, fmt.Errorf("%s: %w", unmatched, ErrNoContent)
+		return Result{}, false, fmt.Errorf("%s: %w", unmatched, ErrNoContent)
 	}
 	stripFurniture(body[0])
 	d, short, err := r.read(body)
 	if err != nil {
-		return Result{}, fmt.Errorf("%s; without selectors: %w", unmatched, err)
+		return Result{}, true, fmt.Errorf("%s; without selectors: %w", unmatched, err)
 	}
 	if short != "" {
-		return Result{}, fmt.Errorf("%s; without selectors: %s: %w", unmatched, short, ErrNoContent)
+		return Result{}, false, fmt.Errorf("%s; without selectors: %s: %w", unmatched, short, ErrNoContent)
 	}
-	return Result{Document: d, Method: MethodAuto, Unmatched: unmatched}, nil
+	return Result{Document: d, Method: MethodAuto, Unmatched: unmatched}, false, nil
 }
 
 // reader reads selected nodes of one parsed page into a Document.
