@@ -39,7 +39,7 @@ var allowed = []string{
 	"fetch: schedule terms | net net/http os os/exec",
 	"fixture: textesc",
 	"inputfile:",
-	"notify: yamlx | net os",
+	"notify: inputfile yamlx | net os",
 	"notify/smtptest: | net",
 	"pipeline: attr compare diff extract fetch schedule source store terms",
 	"report: compare diff terms textesc",

@@ -76,3 +76,17 @@ func TestSourcesDirRefusesPipe(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 naming %s as a named pipe", code, errs, fifo)
 	}
 }
+
+// TestTryRefusesPipe: try FILE reads a saved page as import does.
+func TestTryRefusesPipe(t *testing.T) {
+	_, srv := newSite(t)
+	r := newRunner(t, srv, "/terms")
+	fifo := filepath.Join(t.TempDir(), "page.html")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	_, errs, code := r.run("try", "--source", "example-terms", fifo)
+	if code != 1 || !strings.Contains(errs, fifo) || !strings.Contains(errs, "not a regular file (a named pipe)") {
+		t.Errorf("exit %d, stderr %q; want 1 naming %s as a named pipe", code, errs, fifo)
+	}
+}
