@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"regexp"
@@ -60,9 +61,27 @@ func (r *Reader) Vendor() terms.Vendor { return r.vendor }
 
 // Observe is the package's Observe with r's vendor.
 func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapshot) []terms.Observation {
+	obs, _ := r.ObserveContext(context.Background(), src, doc, snap)
+	return obs
+}
+
+// checkEvery is how many sentences are read between two looks at the
+// context.
+const checkEvery = 256
+
+// ObserveContext is Observe, stopping when ctx is done: it then returns
+// ctx's error and no observations. The context is looked at every
+// checkEvery sentences and before each attribute and tier is read, so a
+// stopped run waits for one reading, never for the whole page.
+func (r *Reader) ObserveContext(ctx context.Context, src terms.Source, doc terms.Document, snap terms.Snapshot) ([]terms.Observation, error) {
 	v, lex := r.vendor, r.lex
 	var sents []sentence
-	for _, s := range sentencesOf(doc.Clauses) {
+	for i, s := range sentencesOf(doc.Clauses) {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		sents = append(sents, splitByWhom(lex, s)...)
 	}
 	var out []terms.Observation
@@ -70,7 +89,11 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 		if a == SensitiveData {
 			continue
 		}
-		out = append(out, observeAttribute(lex, v, src, a, sents, snap)...)
+		obs, err := observeAttribute(ctx, lex, v, src, a, sents, snap)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, obs...)
 	}
 	tierRank := map[string]int{}
 	for i, t := range v.Tiers {
@@ -93,11 +116,11 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 		}
 		return terms.AttributeIndex(x.Attribute) - terms.AttributeIndex(y.Attribute)
 	})
-	return out
+	return out, nil
 }
 
-// observeAttribute is Observe for one attribute.
-func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot) []terms.Observation {
+// observeAttribute is Observe for one attribute; err is ctx's error.
+func observeAttribute(ctx context.Context, lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot) ([]terms.Observation, error) {
 	read := readerFor(attribute)
 	pool, unknown := narrow(v, src, attribute, sents)
 	evidence := func(rd Reading, named bool) terms.Evidence {
@@ -126,6 +149,9 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 	}
 	var out []terms.Observation
 	for _, t := range v.Tiers {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var named, docWide []int
 		for i, s := range pool {
 			switch {
@@ -151,7 +177,7 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 				Evidence: terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt}})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // combine decides a tier's reading from what the sentences naming it say
@@ -357,11 +383,17 @@ func appendNew(list []string, items ...string) []string {
 }
 
 // selector tells which sentences rules select, their match patterns
-// compiled once.
-type selector map[string]*regexp.Regexp
+// compiled once. The sentences of one clause come in a row and share its
+// text, so a pattern is matched once per clause, not once per sentence (a
+// clause of thousands of sentences would cost their square).
+type selector struct {
+	res      map[string]*regexp.Regexp
+	lastText string          // the clause text of the memo
+	memo     map[string]bool // pattern → whether it matches lastText
+}
 
-func newSelector(rules []terms.Rule) selector {
-	res := selector{}
+func newSelector(rules []terms.Rule) *selector {
+	res := map[string]*regexp.Regexp{}
 	for _, r := range rules {
 		if r.Match == "" {
 			continue
@@ -372,17 +404,32 @@ func newSelector(rules []terms.Rule) selector {
 		}
 		res[r.Match] = re
 	}
-	return res
+	return &selector{res: res}
 }
 
 // selects reports whether rule r selects sentence s: its clause's heading
 // path matches r.Clause and its clause text matches r.Match.
-func (sel selector) selects(r terms.Rule, s sentence) bool {
-	return s.clause.Matches(r.Clause) && (r.Match == "" || sel[r.Match].MatchString(s.clause.Text))
+func (sel *selector) selects(r terms.Rule, s sentence) bool {
+	return s.clause.Matches(r.Clause) && (r.Match == "" || sel.matches(r.Match, s.clause.Text))
+}
+
+// matches reports whether pattern matches a clause's text, remembering
+// the answers for the last text. (Comparing a text with itself is cheap:
+// the sentences of a clause share its string.)
+func (sel *selector) matches(pattern, text string) bool {
+	if sel.memo == nil || text != sel.lastText {
+		sel.lastText, sel.memo = text, map[string]bool{}
+	}
+	v, ok := sel.memo[pattern]
+	if !ok {
+		v = sel.res[pattern].MatchString(text)
+		sel.memo[pattern] = v
+	}
+	return v
 }
 
 // any reports whether one of rules selects s.
-func (sel selector) any(rules []terms.Rule, s sentence) bool {
+func (sel *selector) any(rules []terms.Rule, s sentence) bool {
 	return slices.ContainsFunc(rules, func(r terms.Rule) bool { return sel.selects(r, s) })
 }
 

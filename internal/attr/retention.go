@@ -2,6 +2,7 @@ package attr
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,17 +199,17 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 	}
 	m := map[string]string{}
 	var r Reading
-	lastRow := ""
+	var lastRow *terms.Clause
 	for _, u := range sents {
 		var sts []statement
 		quote := u.withLeadIn()
 		if u.clause.Kind == terms.KindTableRow {
-			// A row is read once, cell by cell, whatever its sentences.
-			key := strings.Join(u.clause.Path, "\x00") + "\x01" + u.clause.Text
-			if key == lastRow {
+			// A row is read once, cell by cell, whatever its sentences. (The
+			// sentences of a row share its text: comparing it is cheap.)
+			if lastRow != nil && u.clause.Text == lastRow.Text && slices.Equal(u.clause.Path, lastRow.Path) {
 				continue
 			}
-			lastRow = key
+			lastRow = &u.clause
 			sts = rowStatements(lex, u)
 			quote = strings.TrimSpace(u.clause.Text)
 		} else {
@@ -246,6 +247,9 @@ func sentenceStatements(lex *Lexicon, u sentence) []statement {
 		text, itemAt = lead+" "+u.norm, len(lead)+1
 	}
 	facts := periodFacts(text)
+	if len(facts) > maxFacts {
+		facts = facts[:maxFacts] // each fact is read against the others: bounded, so a sentence costs bounded time
+	}
 	if itemAt > 0 {
 		// An item's own periods, with the lead-in as their context; an item
 		// with none reads the lead-in's ("Within 30 days of termination we
@@ -280,6 +284,10 @@ func sentenceStatements(lex *Lexicon, u sentence) []statement {
 	}
 	return out
 }
+
+// maxFacts is the most retention periods read in one sentence (real
+// sentences state at most three or four); later ones are not read.
+const maxFacts = 16
 
 // fixScope keeps until-deleted and account-lifetime out of after-deletion:
 // "kept until you delete it" is how long data lives, not a period after
@@ -317,6 +325,13 @@ func rowCells(row string) []string {
 			cells = append(cells, p)
 		}
 	}
+	for i := 0; i < len(cells); i++ {
+		if len(cells[i]) > maxSentence { // a cell is read like a sentence: in pieces of bounded length
+			pieces := cutLong(cells[i])
+			cells = slices.Insert(slices.Delete(cells, i, i+1), i, pieces...)
+			i += len(pieces) - 1
+		}
+	}
 	return cells
 }
 
@@ -343,6 +358,9 @@ func rowStatements(lex *Lexicon, u sentence) []statement {
 		facts := periodFacts(cell)
 		if len(facts) == 0 {
 			continue
+		}
+		if len(facts) > maxFacts {
+			facts = facts[:maxFacts]
 		}
 		cl := splitRetentionClauses(cell, facts)
 		for _, fi := range cl.keep(facts) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
@@ -23,17 +24,50 @@ import (
 // sentence ends at ".", "!" or "?" followed by space and an upper-case
 // letter, a digit, a quote or a bracket, and at every line break. Common
 // abbreviations ("e.g.", "i.e.", "etc.", "U.S.", "Inc.", "No.", "Sec.") and
-// decimal numbers do not end a sentence. Empty input gives nil.
+// decimal numbers do not end a sentence. A sentence longer than
+// maxSentence is read as pieces of at most that length. Empty input gives
+// nil.
 func sentencesIn(text string) []string {
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
 		for _, s := range splitLine(line) {
-			if s = strings.TrimSpace(markerRe.ReplaceAllString(s, "")); s != "" {
-				out = append(out, s)
+			for _, s := range cutLong(s) {
+				if s = strings.TrimSpace(markerRe.ReplaceAllString(s, "")); s != "" {
+					out = append(out, s)
+				}
 			}
 		}
 	}
 	return out
+}
+
+// maxSentence is the longest sentence read, in bytes (the longest of the
+// real pages is under 2.5 KB). Readers look at a sentence several times
+// over, so a longer run of text without a sentence break (a page's text in
+// one table cell, thousands of items joined by commas) is read as pieces of
+// at most that length: a page's reading then costs time linear in its
+// length.
+const maxSentence = 4096
+
+// cutLong cuts s into pieces of at most maxSentence bytes, each at the last
+// space before the limit (or, without one, at a rune boundary).
+func cutLong(s string) []string {
+	if len(s) <= maxSentence {
+		return []string{s}
+	}
+	var out []string
+	for len(s) > maxSentence {
+		cut := strings.LastIndexByte(s[:maxSentence], ' ')
+		if cut <= 0 {
+			cut = maxSentence
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimLeft(s[cut:], " ")
+	}
+	return append(out, s)
 }
 
 // markerRe is the list or heading markers at the start of a sentence, each
@@ -411,8 +445,10 @@ func anyMatch(s string, res ...*regexp.Regexp) bool {
 // texts returns the texts of sents, in order, without duplicates.
 func texts(sents []sentence) []string {
 	var out []string
+	seen := make(map[string]bool, len(sents))
 	for _, s := range sents {
-		if !slices.Contains(out, s.text) {
+		if !seen[s.text] {
+			seen[s.text] = true
 			out = append(out, s.text)
 		}
 	}

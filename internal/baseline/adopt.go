@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/clausewatch/clausewatch/internal/compare"
+	"github.com/clausewatch/clausewatch/internal/inputfile"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -58,7 +59,7 @@ func Cells(m compare.Matrix, tiers, attributes []string) []terms.Observation {
 // the vocabulary, or two observations give different values for one cell
 // (merge them first). The file is replaced atomically.
 func Adopt(path string, vendor string, obs []terms.Observation, now time.Time) error {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(os.DirFS(filepath.Dir(path)), filepath.Base(path), inputfile.MaxDeclaration)
 	exists := err == nil
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -19,6 +19,7 @@
 package baseline
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,6 +29,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/clausewatch/clausewatch/internal/inputfile"
 	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
@@ -109,6 +111,12 @@ func (b Baseline) Values() map[string]map[string]terms.Value {
 // without YAML files yields no baselines and no error. Load does not check
 // tiers against the vendor's declarations: see Validate.
 func Load(fsys fs.FS, dir string) ([]Baseline, error) {
+	return LoadContext(context.Background(), fsys, dir)
+}
+
+// LoadContext is Load, stopping with ctx's error when ctx is done (looked
+// at before each file).
+func LoadContext(ctx context.Context, fsys fs.FS, dir string) ([]Baseline, error) {
 	names, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, fmt.Errorf("list baselines in %s: %w", dir, err)
@@ -120,7 +128,10 @@ func Load(fsys fs.FS, dir string) ([]Baseline, error) {
 		byName = map[string]string{} // vendor -> file
 	)
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		data, err := inputfile.Read(fsys, name, inputfile.MaxDeclaration) // regular files only, bounded
 		if err != nil {
 			errs = append(errs, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
 			continue

@@ -155,7 +155,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 	if c == nil || err != nil {
 		return err // help was printed, or a usage error
 	}
-	if err := a.loadSources(); err != nil {
+	if err := a.loadSources(ctx); err != nil {
 		return err
 	}
 	if !c.noDB {
@@ -330,8 +330,9 @@ func (f dbFlag) Set(v string) error {
 	return nil
 }
 
-// loadSources reads and validates the declarations and baselines.
-func (a *app) loadSources() error {
+// loadSources reads and validates the declarations and baselines; it
+// stops when ctx is done.
+func (a *app) loadSources(ctx context.Context) error {
 	var fsys fs.FS
 	var err error
 	if a.g.sources != "" {
@@ -346,12 +347,12 @@ func (a *app) loadSources() error {
 		if !st.IsDir() {
 			return fmt.Errorf("%s %s: not a directory", from, a.g.sources)
 		}
-		a.vendors, err = source.LoadDir(a.g.sources)
+		a.vendors, err = source.LoadDirContext(ctx, a.g.sources)
 		fsys = os.DirFS(a.g.sources)
 
 	} else {
 		fsys = clausewatch.Sources()
-		a.vendors, err = source.Load(fsys)
+		a.vendors, err = source.LoadContext(ctx, fsys)
 		if err == nil {
 			a.noticeOtherSources(fsys)
 		}
@@ -360,7 +361,7 @@ func (a *app) loadSources() error {
 		return err
 	}
 	if _, serr := fs.Stat(fsys, "baselines"); serr == nil {
-		a.baselines, err = baseline.Load(fsys, "baselines")
+		a.baselines, err = baseline.LoadContext(ctx, fsys, "baselines")
 		if err != nil {
 			if a.g.sources != "" {
 				return fmt.Errorf("%s: %w", a.g.sources, err)

@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/extract"
+	"github.com/clausewatch/clausewatch/internal/fetch"
+	"github.com/clausewatch/clausewatch/internal/inputfile"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
 )
 
@@ -53,7 +57,12 @@ Examples:
 			if err != nil {
 				return err
 			}
-			raw, err := os.ReadFile(args[0])
+			// A page to import is a regular file no larger than a fetched body
+			// may be: a named pipe, a device or a huge file is refused unread.
+			raw, err := inputfile.Read(os.DirFS(filepath.Dir(args[0])), filepath.Base(args[0]), fetch.DefaultMaxBytes)
+			if errors.Is(err, inputfile.ErrTooLarge) {
+				return fmt.Errorf("import %s: %w (a fetched page's cap; nothing was recorded)", args[0], err)
+			}
 			if err != nil {
 				return fmt.Errorf("import %s: %w", args[0], err)
 			}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/extract"
 	"github.com/clausewatch/clausewatch/internal/fetch"
+	"github.com/clausewatch/clausewatch/internal/inputfile"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -77,12 +79,15 @@ Examples:
 			if err != nil {
 				return err
 			}
-			x, err := pipeline.Extract(s, ct, raw)
+			x, err := pipeline.Extract(ctx, s, ct, raw)
 			if err != nil {
 				return fmt.Errorf("try %s: the page does not hold the declared content of %s: %w", args[0], s.ID, err)
 			}
 			snap := terms.Snapshot{Source: s.ID, FetchedAt: a.env.Now().UTC(), ContentType: ct, Size: int64(len(raw)), ExtractedBy: x.Method}
-			obs := attr.NewReader(v).Observe(s, x.Document, snap)
+			obs, err := attr.NewReader(v).ObserveContext(ctx, s, x.Document, snap)
+			if err != nil {
+				return err
+			}
 			m := compare.Build(v, obs, a.documented()[v.ID])
 			e := explainPage(v, s, x.Document, snap, m, tier, attribute)
 			e.Read = what + ", not stored"
@@ -111,12 +116,14 @@ func (a *app) tryPage(ctx context.Context, src terms.Source, arg string, timeout
 		}
 		return res.Body, res.ContentType, "fetched " + fetch.Redact(arg) + " at " + a.env.Now().UTC().Format(time.RFC3339), nil
 	}
-	raw, err = os.ReadFile(arg)
+	// A saved page is read as import reads one: a regular file no larger
+	// than a fetched body may be.
+	raw, err = inputfile.Read(os.DirFS(filepath.Dir(arg)), filepath.Base(arg), fetch.DefaultMaxBytes)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, "", "", fmt.Errorf("try: %s: no such file (give a saved page or an http(s) URL)", arg)
 		}
-		return nil, "", "", fmt.Errorf("try: %w", err)
+		return nil, "", "", fmt.Errorf("try: %s: %w", arg, err)
 	}
 	if len(raw) == 0 {
 		return nil, "", "", fmt.Errorf("try: %s: file is empty", arg)

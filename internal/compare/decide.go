@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -170,6 +171,14 @@ func (d *Decision) Bind(id int64) {
 //     backfill is also compared with the version after it, and raises no
 //     drift and no recovery (those are about the pages of today).
 func Decide(h History, a Attempt, now time.Time) Decision {
+	d, _ := DecideContext(context.Background(), h, a, now)
+	return d
+}
+
+// DecideContext is Decide, stopping when ctx is done (it then returns ctx's
+// error and a decision to discard): reading a page of thousands of clauses
+// takes a while, and a stopped run must not wait for it.
+func DecideContext(ctx context.Context, h History, a Attempt, now time.Time) (Decision, error) {
 	if h.Reader == nil {
 		h.Reader = attr.NewReader(h.Vendor)
 	}
@@ -183,7 +192,7 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 			}
 			d.Events = append(d.Events, sourceEvent(kind, a, a.Snapshot.Error, now))
 		}
-		return d
+		return d, nil
 	case a.Snapshot.NotModified:
 		if h.LastGood != nil {
 			last := *h.LastGood
@@ -207,14 +216,14 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 				d.Events = append(d.Events, dismissEvent(a, h.Held.Snapshot, now))
 			}
 		}
-		return d
+		return d, nil
 	case a.Doc == nil && (a.Snapshot.TextHash == "" || h.Last == nil || h.Last.Snapshot.TextHash != a.Snapshot.TextHash || h.Last.Snapshot.Variant != a.Snapshot.Variant):
-		return d
+		return d, nil
 	}
 	// A page without Doc but with the version in force's text (and
 	// variant) was not read again: its selection is that version's. It is
 	// the same text again, which decidePage says without reading a.Doc.
-	return decidePage(h, a, now, true)
+	return decidePage(ctx, h, a, now, true)
 }
 
 // Accept is the decision to accept h.Held, the page held as suspect, as
@@ -224,34 +233,49 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 // Snapshot is the held page's, settled; no snapshot is to be recorded.
 // h.Held must be set.
 func Accept(h History, src terms.Source, now time.Time) Decision {
+	d, _ := accept(context.Background(), h, src, now)
+	return d
+}
+
+// accept is Accept, stopping when ctx is done.
+func accept(ctx context.Context, h History, src terms.Source, now time.Time) (Decision, error) {
 	if h.Reader == nil {
 		h.Reader = attr.NewReader(h.Vendor)
 	}
 	held := *h.Held
 	g := h
 	g.Held, g.Next, g.Failing = nil, nil, false
-	d := decidePage(g, Attempt{Source: src, Snapshot: held.Snapshot, Doc: &held.Doc}, now, false)
+	d, err := decidePage(ctx, g, Attempt{Source: src, Snapshot: held.Snapshot, Doc: &held.Doc}, now, false)
+	if err != nil {
+		return d, err
+	}
 	d.Snapshot.Suspect = terms.SuspectAccepted
 	d.Release = &Release{Version: held, Accepted: true, Observations: d.Observations}
 	d.Observations, d.NewVersion, d.First = nil, false, false
-	return d
+	return d, nil
 }
 
 // confirm accepts h.Held, confirmed by attempt a (the same page again),
 // then decides a against it.
-func confirm(h History, a Attempt, now time.Time) Decision {
-	acc := Accept(h, a.Source, now)
+func confirm(ctx context.Context, h History, a Attempt, now time.Time) (Decision, error) {
+	acc, err := accept(ctx, h, a.Source, now)
+	if err != nil {
+		return acc, err
+	}
 	g := h // g.Failing stays: a raises recovered when the source was failing
 	g.Last, g.LastOfVariant, g.Held = h.Held, nil, nil
 	g.Current = replaceSource(h.Current, a.Source.ID, acc.Release.Observations)
-	d := decidePage(g, a, now, false)
+	d, err := decidePage(ctx, g, a, now, false)
+	if err != nil {
+		return d, err
+	}
 	d.First = false
 	d.Release = acc.Release
 	d.Events = append(acc.Events, d.Events...)
 	if !d.NewVersion {
 		d.Prev = acc.Prev
 	}
-	return d
+	return d, nil
 }
 
 // shrunk reports whether next keeps so few of prev's sentences, and holds
@@ -280,7 +304,7 @@ func confirms(held Version, a Attempt) bool {
 
 // decidePage decides a page; hold says whether a shrunken page may be held
 // as suspect (not when a held page is being accepted).
-func decidePage(h History, a Attempt, now time.Time, hold bool) Decision {
+func decidePage(ctx context.Context, h History, a Attempt, now time.Time, hold bool) (Decision, error) {
 	d := Decision{Snapshot: a.Snapshot, First: h.Last == nil}
 	prev := h.Last
 	if prev != nil && prev.Snapshot.Variant != a.Snapshot.Variant {
@@ -309,12 +333,12 @@ func decidePage(h History, a Attempt, now time.Time, hold bool) Decision {
 	}
 	if prev != nil && prev.Snapshot.TextHash == a.Snapshot.TextHash {
 		dismiss()
-		return d
+		return d, nil
 	}
 	if held != nil && confirms(*held, a) {
 		// The held page's own comparison says a variant switch; the
 		// recovery, if any, is said by a's.
-		return confirm(h, a, now)
+		return confirm(ctx, h, a, now)
 	}
 	if hold && newest && prev != nil {
 		if suspect, kept, of := shrunk(prev.Doc, *a.Doc); suspect {
@@ -326,27 +350,35 @@ func decidePage(h History, a Attempt, now time.Time, hold bool) Decision {
 			} else {
 				d.Events = append(d.Events, suspectEvent(a, prev.Snapshot, kept, of, now))
 			}
-			return d
+			return d, nil
 		}
 	}
 	dismiss()
 	d.NewVersion, d.Prev = true, prev
 	doc := *a.Doc
-	read := h.Reader.Observe(a.Source, doc, a.Snapshot)
+	read, err := h.Reader.ObserveContext(ctx, a.Source, doc, a.Snapshot)
+	if err != nil {
+		return d, err
+	}
 	d.Observations = slices.Clone(read)
 	var prevObs []terms.Observation // the previous version read with today's rules, once
 	if prev != nil {
-		prevObs = h.Reader.Observe(a.Source, prev.Doc, prev.Snapshot)
+		if prevObs, err = h.Reader.ObserveContext(ctx, a.Source, prev.Doc, prev.Snapshot); err != nil {
+			return d, err
+		}
 	}
 	if newest && prev != nil {
 		d.Observations = append(d.Observations, lost(h, a, prevObs, d.Observations)...)
 	}
 	d.Events = append(d.Events, versionEvents(h, a.Source, prev, prevObs, Version{a.Snapshot, doc}, d.Observations, newest, now)...)
 	if next := h.Next; next != nil && next.Snapshot.TextHash != a.Snapshot.TextHash && next.Snapshot.Variant == a.Snapshot.Variant {
-		nextObs := h.Reader.Observe(a.Source, next.Doc, next.Snapshot)
+		nextObs, err := h.Reader.ObserveContext(ctx, a.Source, next.Doc, next.Snapshot)
+		if err != nil {
+			return d, err
+		}
 		d.Events = append(d.Events, versionEvents(h, a.Source, &Version{a.Snapshot, doc}, read, *next, nextObs, false, now)...)
 	}
-	return d
+	return d, nil
 }
 
 // lost keeps what the page stopped saying as unknown: every cell the

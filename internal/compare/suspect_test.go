@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -185,7 +186,7 @@ func corpusTerms(b *testing.B) terms.Document {
 	if err != nil {
 		b.Skipf("no corpus (../shared/corpus from the repository root): %v", err)
 	}
-	x, err := extract.Page(raw, "text/html", extract.Options{Select: []string{"main"}})
+	x, err := extract.Page(context.Background(), raw, "text/html", extract.Options{Select: []string{"main"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -84,7 +84,8 @@ const (
 //
 // The result is ordered by position in after; a Removed clause follows the
 // in-place clause that preceded it in before (or leads the list). The
-// result is deterministic.
+// result is deterministic. Word diffs are bounded per alignment (see
+// maxPageWordWork): past the bound, a changed clause's diff is coarse.
 func Clauses(before, after []terms.Clause) []Change {
 	al := &aligner{
 		before: before,
@@ -371,6 +372,7 @@ func (al *aligner) changes() []Change {
 		}
 	}
 	emitRemoved(-1)
+	work := 0 // word-diff work spent, see maxPageWordWork
 	for j := range al.after {
 		i := al.aMatch[j]
 		c := Change{After: &al.after[j], AfterIndex: j, BeforeIndex: i}
@@ -388,13 +390,26 @@ func (al *aligner) changes() []Change {
 				c.Op = Changed
 			}
 			if c.Before.Text != c.After.Text {
-				c.Words = Words(c.Before.Text, c.After.Text)
+				c.Words = boundedWords(c.Before.Text, c.After.Text, &work)
 			}
 		}
 		out = append(out, c)
 		emitRemoved(j)
 	}
 	return out
+}
+
+// boundedWords is Words of two different texts, charged to *work: once
+// the alignment's word-diff work passes maxPageWordWork, the diff is coarse
+// (common prefix and suffix, the rest one deletion and one insertion).
+func boundedWords(a, b string, work *int) []Segment {
+	ta, tb := tokenize(a), tokenize(b)
+	n := len(ta) + len(tb)
+	if n > maxWordTokens || *work+n*n > maxPageWordWork {
+		return coarse(ta, tb)
+	}
+	*work += n * n
+	return wordDiff(ta, tb)
 }
 
 // longestIncreasing returns the positions in seq of one longest strictly

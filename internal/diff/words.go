@@ -68,6 +68,14 @@ type Segment struct {
 // clause (a whole page in one table cell) cannot stall a run.
 const maxWordTokens = 20000
 
+// maxPageWordWork bounds the word diffs of one alignment (Clauses): the
+// sum, over the changed clauses, of the square of their token counts (a
+// word diff costs up to that). Past it, the remaining changed clauses get
+// the coarse diff of an oversized clause, so that a page of thousands of
+// reworded clauses costs time linear in its length; a real version's
+// changes stay far below it.
+const maxPageWordWork = 4 * maxWordTokens * maxWordTokens
+
 // Words diffs a and b at word granularity and returns the segments after
 // semantic clean-up, adjacent segments of the same operation merged, and in
 // each replaced run the deletion before the insertion. Words, runs of
@@ -85,6 +93,11 @@ func Words(a, b string) []Segment {
 	if len(ta)+len(tb) > maxWordTokens {
 		return coarse(ta, tb)
 	}
+	return wordDiff(ta, tb)
+}
+
+// wordDiff is Words of two token lists that differ.
+func wordDiff(ta, tb []string) []Segment {
 
 	// The DiffLinesToChars trick with words as "lines": each distinct token
 	// becomes one rune, the runes are diffed, and the result is mapped back.

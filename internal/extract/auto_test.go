@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -276,7 +277,7 @@ func TestPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			x, err := Page([]byte(tt.page), tt.ct, opts)
+			x, err := Page(context.Background(), []byte(tt.page), tt.ct, opts)
 			if tt.method == "" {
 				if !errors.Is(err, ErrNoContent) {
 					t.Errorf("err = %v, want ErrNoContent", err)

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,7 +31,27 @@ type builder struct {
 	stack   []frame
 	clauses []terms.Clause
 	title   string
+	// count is the number of clauses the page makes and text the bytes of
+	// their text; past MaxClauses or MaxText clauses are counted but not
+	// kept (read fails with ErrTooLarge).
+	count, text int
 }
+
+// MaxClauses is the most clauses a page may make (20,000: the longest real
+// terms pages make under a thousand). A page that makes more is not read
+// (ErrTooLarge): it is not a terms page, and reading and comparing it
+// would hold up the run.
+const MaxClauses = 20_000
+
+// MaxText is the most clause text a page may hold, in bytes (1 MiB: five
+// times the text of the longest real terms page). Reading a page costs
+// time in proportion to its text; past this, it is not read (ErrTooLarge).
+const MaxText = 1 << 20
+
+// maxPathDepth caps the heading path: list items nested deeper than that
+// share their ancestors' path, so that a page of thousands of nested lists
+// cannot make every clause carry thousands of path elements.
+const maxPathDepth = 32
 
 // path returns the current heading path plus extra elements.
 func (b *builder) path(extra ...string) []string {
@@ -48,6 +69,10 @@ func (b *builder) emit(kind, text string, extra ...string) {
 	}
 	for i := range b.stack {
 		b.stack[i].used = true
+	}
+	b.count++
+	if b.text += len(text); b.count > MaxClauses || b.text > MaxText {
+		return
 	}
 	b.clauses = append(b.clauses, terms.Clause{Path: b.path(extra...), Kind: kind, Text: text})
 }
@@ -149,7 +174,7 @@ func digits(s string) bool {
 // returns the depth to restore with popList.
 func (b *builder) pushList(label string) int {
 	n := len(b.stack)
-	if label = pathText(label); label != "" {
+	if label = pathText(label); label != "" && n < maxPathDepth {
 		level := 1
 		if n > 0 {
 			level = b.stack[n-1].level
@@ -161,6 +186,20 @@ func (b *builder) pushList(label string) int {
 
 // popList restores the path saved by pushList.
 func (b *builder) popList(n int) { b.truncate(n) }
+
+// tooMany is the error of a page that made more than MaxClauses clauses
+// or MaxText bytes of text, counted once every heading is closed; nil
+// otherwise.
+func (b *builder) tooMany() error {
+	b.truncate(0)
+	switch {
+	case b.count > MaxClauses:
+		return fmt.Errorf("%d clauses, more than the %d a page may make: %w", b.count, MaxClauses, ErrTooLarge)
+	case b.text > MaxText:
+		return fmt.Errorf("%d bytes of text, more than the %d a page may hold: %w", b.text, MaxText, ErrTooLarge)
+	}
+	return nil
+}
 
 // finish closes every open heading and returns the document.
 func (b *builder) finish() terms.Document {
@@ -206,24 +245,37 @@ func (b *builder) paragraph(kind string, runs []run) {
 // ".ai", "Privacy Policy" + ".").
 func joinRuns(runs []run) string {
 	var sb strings.Builder
+	var next []rune // next[i]: the first rune of the first text after runs[i], once a gap needs it
 	for i, r := range runs {
 		if !r.gap {
 			sb.WriteString(r.text)
 			continue
 		}
-		before, _ := utf8.DecodeLastRuneInString(sb.String())
-		var after rune
-		for _, n := range runs[i+1:] {
-			if n.text != "" {
-				after, _ = utf8.DecodeRuneInString(n.text)
-				break
-			}
+		if next == nil {
+			next = nextRunes(runs)
 		}
+		before, _ := utf8.DecodeLastRuneInString(sb.String())
+		after := next[i]
 		if (unicode.IsLetter(before) || unicode.IsDigit(before)) && (unicode.IsUpper(after) || unicode.IsDigit(after)) {
 			sb.WriteByte(' ')
 		}
 	}
 	return Normalize(sb.String())
+}
+
+// nextRunes returns, for each run, the first rune of the first non-empty
+// text after it (0 for none), in one pass from the end: a paragraph of many
+// adjacent empty elements costs linear time.
+func nextRunes(runs []run) []rune {
+	out := make([]rune, len(runs))
+	var r rune
+	for i := len(runs) - 1; i >= 0; i-- {
+		out[i] = r
+		if runs[i].text != "" {
+			r, _ = utf8.DecodeRuneInString(runs[i].text)
+		}
+	}
+	return out
 }
 
 // maxHeading is the longest text (in runes) taken for a lead-in;

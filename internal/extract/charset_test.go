@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -39,7 +40,7 @@ func TestPageCharsetFromHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := Page(tt.raw, tt.contentType, opts)
+			res, err := Page(context.Background(), tt.raw, tt.contentType, opts)
 			if err != nil {
 				t.Fatal(err)
 			}

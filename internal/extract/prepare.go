@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -108,24 +109,29 @@ func blob(h hash.Hash, name string, b []byte) {
 }
 
 // Read reads the prepared page: plain text and markdown line by line with
-// ExtractText (MethodText), HTML as Extract does.
-func (p *Prepared) Read() (Result, error) {
+// ExtractText (MethodText), HTML as Extract does. It stops with ctx's
+// error when ctx is done; a page past MaxClauses or MaxText is an error
+// wrapping ErrTooLarge.
+func (p *Prepared) Read(ctx context.Context) (Result, error) {
 	if p.err != nil {
 		return Result{}, p.err
 	}
 	if p.text {
-		doc := ExtractText(string(p.decoded))
+		doc, err := extractText(ctx, string(p.decoded))
+		if err != nil {
+			return Result{}, err
+		}
 		if len(doc.Clauses) == 0 {
 			return Result{}, fmt.Errorf("%w: the text file holds no text", ErrNoContent)
 		}
 		return Result{Document: doc, Method: MethodText}, nil
 	}
 	if p.mini != nil {
-		if x, final, err := extractFrom(p.mini, p.opts, p.sels, p.rems); final {
+		if x, final, err := extractFrom(ctx, p.mini, p.opts, p.sels, p.rems); final {
 			return x, err
 		}
 		p.Key = p.key("page", p.decoded) // read whole: see Key
 	}
-	x, _, err := extractFrom(p.decoded, p.opts, p.sels, p.rems)
+	x, _, err := extractFrom(ctx, p.decoded, p.opts, p.sels, p.rems)
 	return x, err
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -65,8 +66,8 @@ func declaredWays(t *testing.T) []readWays {
 // whole tree and fails when the two differ in anything.
 func sameBothWays(t *testing.T, name string, page []byte, opts Options) (streamed bool) {
 	t.Helper()
-	full, ferr := extract(page, opts, false)
-	fast, serr := extract(page, opts, true)
+	full, ferr := extract(context.Background(), page, opts, false)
+	fast, serr := extract(context.Background(), page, opts, true)
 	if (ferr == nil) != (serr == nil) || (ferr != nil && ferr.Error() != serr.Error()) {
 		t.Errorf("%s %q: errors differ: whole tree %v; stream %v", name, opts.Select, ferr, serr)
 		return false
@@ -205,7 +206,7 @@ func BenchmarkExtractBothWays(b *testing.B) {
 			b.SetBytes(int64(len(page)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := extract(page, opts, c.stream); err != nil {
+				if _, err := extract(context.Background(), page, opts, c.stream); err != nil {
 					b.Fatal(err)
 				}
 			}

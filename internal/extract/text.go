@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"unicode"
@@ -50,20 +51,37 @@ type textBlock struct {
 //     paragraph; markdown links keep their text, images, horizontal rules,
 //     lone markup tags and "Skip to main content" lines are dropped.
 //
-// Title is the first level-1 heading, or the first heading. ExtractText
-// never fails; a text with no clauses gives an empty Document.
+// Title is the first level-1 heading, or the first heading. A text with
+// no clauses gives an empty Document; so does one of more than MaxClauses
+// clauses or MaxText bytes of text (Page, which reads text pages, refuses
+// it).
 func ExtractText(text string) terms.Document {
+	d, _ := extractText(context.Background(), text)
+	return d
+}
+
+// extractText is ExtractText, stopping with ctx's error when ctx is done,
+// and failing with ErrTooLarge past MaxClauses clauses or MaxText bytes.
+func extractText(ctx context.Context, text string) (terms.Document, error) {
 	blocks := textBlocks(text)
 	r := &textReader{}
 	for i, blk := range blocks {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return terms.Document{}, err
+			}
+		}
 		r.block(blk, blocks[i+1:])
 	}
 	r.popItems(-1)
+	if err := r.b.tooMany(); err != nil {
+		return terms.Document{}, err
+	}
 	d := r.b.finish()
 	if d.Title == "" {
 		d.Title = r.title
 	}
-	return d
+	return d, nil
 }
 
 // textReader is ExtractText's state while it reads the blocks of a page.

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"context"
+
 	"golang.org/x/net/html"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -33,9 +35,30 @@ var blockTags = map[string]bool{
 type walker struct {
 	b        builder
 	hasBlock map[*html.Node]bool // memo: the subtree holds a block element
+	ctx      context.Context     // checked every checkEvery nodes; once done, the walk stops
+	steps    int
+	err      error // ctx's error once the walk stopped on it
 }
 
-func newWalker() *walker { return &walker{hasBlock: make(map[*html.Node]bool)} }
+func newWalker(ctx context.Context) *walker {
+	return &walker{hasBlock: make(map[*html.Node]bool), ctx: ctx}
+}
+
+// checkEvery is how many nodes (or text blocks) are read between two looks
+// at the context: often enough to stop within milliseconds, rarely enough
+// to cost nothing.
+const checkEvery = 1024
+
+// stopped reports whether the walk must stop: its context is done.
+func (w *walker) stopped() bool {
+	if w.err != nil {
+		return true
+	}
+	if w.steps++; w.steps%checkEvery == 0 {
+		w.err = w.ctx.Err()
+	}
+	return w.err != nil
+}
 
 func headingLevel(tag string) int {
 	if len(tag) == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6' {
@@ -69,7 +92,7 @@ func (w *walker) block(n *html.Node) bool {
 
 // node reads one block-level node.
 func (w *walker) node(n *html.Node) {
-	if skipped(n) {
+	if skipped(n) || w.stopped() {
 		return
 	}
 	if n.Type == html.TextNode {
@@ -99,7 +122,7 @@ func (w *walker) node(n *html.Node) {
 // in turn.
 func (w *walker) container(n *html.Node) {
 	var runs []run
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
+	for c := n.FirstChild; c != nil && !w.stopped(); c = c.NextSibling {
 		if skipped(c) {
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/clausewatch/clausewatch/internal/inputfile"
 	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
 
@@ -117,7 +118,9 @@ type LoadOptions struct {
 // the environment variable smtp.password_env; it may be left empty (NewSMTP
 // refuses a user without one, a dry run does not need it).
 func LoadConfig(path string, o LoadOptions) (*Config, error) {
-	data, err := os.ReadFile(path)
+	// A regular file of a declaration's size at most: a named pipe or a
+	// device under the settings' name is refused unread.
+	data, err := inputfile.Read(os.DirFS(filepath.Dir(path)), filepath.Base(path), inputfile.MaxDeclaration)
 	if err != nil {
 		return nil, &ConfigError{File: path, Err: fmt.Errorf("%w: %w", ErrRead, err)}
 	}

@@ -53,7 +53,7 @@ func html(paras ...string) string {
 }
 
 type rig struct {
-	t     *testing.T
+	t     testing.TB
 	p     *Pipeline
 	pages *pages
 	clock time.Time
@@ -62,7 +62,7 @@ type rig struct {
 
 // newRig opens a real SQLite file with two sources of one vendor that both
 // feed consumer training, and a guide that says "never".
-func newRig(t *testing.T) *rig {
+func newRig(t testing.TB) *rig {
 	t.Helper()
 	ctx := context.Background()
 	r := &rig{t: t, pages: &pages{body: map[string]string{}, fail: map[string]error{}}, clock: time.Date(2026, 5, 1, 6, 0, 0, 0, time.UTC)}

@@ -230,7 +230,10 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		if unread(snap, doc) && (h.Last == nil || h.Last.Snapshot.TextHash != snap.TextHash) {
 			return fmt.Errorf("another version was recorded while the page was being read: check it again")
 		}
-		d := compare.Decide(h, compare.Attempt{Source: src, Snapshot: snap, Doc: doc}, p.Now().UTC())
+		d, err := decide(ctx, h, compare.Attempt{Source: src, Snapshot: snap, Doc: doc}, p.Now().UTC())
+		if err != nil {
+			return err // stopped: the transaction is rolled back, nothing is written
+		}
 		if raw != nil {
 			if d.Snapshot.ContentHash, err = tx.PutPrepared(ctx, blob); err != nil {
 				return err
@@ -282,6 +285,29 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		return Outcome{Source: src}, fmt.Errorf("record %s: %w", src.ID, err)
 	}
 	return out, nil
+}
+
+// decide is compare.DecideContext, returning ctx's error as soon as ctx is
+// done: reading a big page takes seconds, and a stopped run (SIGTERM) must
+// not wait for it. The reading in progress is abandoned; it stops at its
+// own next look at ctx and its result is dropped. It holds no transaction
+// or store handle, only the history already read.
+func decide(ctx context.Context, h compare.History, a compare.Attempt, now time.Time) (compare.Decision, error) {
+	type result struct {
+		d   compare.Decision
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		d, err := compare.DecideContext(ctx, h, a, now)
+		done <- result{d, err}
+	}()
+	select {
+	case r := <-done:
+		return r.d, r.err
+	case <-ctx.Done():
+		return compare.Decision{}, ctx.Err()
+	}
 }
 
 // settle writes what becomes of a page held as suspect: its state and, when
@@ -461,9 +487,10 @@ func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {
 // Extract reads the document of a stored page (extract.Page): HTML through
 // the source's selectors, tried in order, or else without selectors
 // (extract.MethodAuto, which the caller must Accept); a plain-text or
-// markdown copy line by line.
-func Extract(src terms.Source, contentType string, raw []byte) (extract.Result, error) {
-	return Prepare(src, contentType, raw).Read()
+// markdown copy line by line. It stops with ctx's error when ctx is done;
+// a page past extract.MaxClauses or extract.MaxText is an error.
+func Extract(ctx context.Context, src terms.Source, contentType string, raw []byte) (extract.Result, error) {
+	return Prepare(src, contentType, raw).Read(ctx)
 }
 
 // Prepare makes a stored page ready to be read as Extract reads it
@@ -494,12 +521,17 @@ func SelectionHash(src terms.Source, pr *extract.Prepared) string {
 // the declared selectors only when it holds most of the sentences of the
 // source's version nearest in time (extract.Accept): the one in force
 // before snap, or for a page older than every version, the first after it.
-// xerr is why the page holds no document; err a failure to read the store.
+// xerr is why the page holds no document; err a failure to read the store,
+// or ctx's error when the run was stopped (never recorded as the page's).
 func (p *Pipeline) read(ctx context.Context, src terms.Source, snap terms.Snapshot, pr *extract.Prepared) (x extract.Result, xerr, err error) {
 	if p.OnExtract != nil {
 		p.OnExtract(src)
 	}
-	if x, xerr = pr.Read(); xerr != nil || x.Method != extract.MethodAuto {
+	x, xerr = pr.Read(ctx)
+	if err := ctx.Err(); err != nil {
+		return x, nil, err
+	}
+	if xerr != nil || x.Method != extract.MethodAuto {
 		return x, xerr, nil
 	}
 	near, ok, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)

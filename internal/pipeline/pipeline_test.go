@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -10,14 +11,14 @@ import (
 
 func TestExtractByContentType(t *testing.T) {
 	src := terms.Source{ID: "s", Select: []string{"main"}}
-	doc, err := Extract(src, "text/plain; charset=utf-8", []byte("# Title\n\nWe keep chats for 30 days.\n"))
+	doc, err := Extract(context.Background(), src, "text/plain; charset=utf-8", []byte("# Title\n\nWe keep chats for 30 days.\n"))
 	if err != nil || len(doc.Clauses) == 0 {
 		t.Fatalf("text page: %v, %+v", err, doc)
 	}
-	if _, err := Extract(src, "text/markdown", []byte("\n\n")); !errors.Is(err, extract.ErrNoContent) {
+	if _, err := Extract(context.Background(), src, "text/markdown", []byte("\n\n")); !errors.Is(err, extract.ErrNoContent) {
 		t.Errorf("empty text: %v, want ErrNoContent", err)
 	}
-	if _, err := Extract(src, "text/html", []byte("<html><body><div>app shell</div></body></html>")); !errors.Is(err, extract.ErrNoContent) {
+	if _, err := Extract(context.Background(), src, "text/html", []byte("<html><body><div>app shell</div></body></html>")); !errors.Is(err, extract.ErrNoContent) {
 		t.Errorf("HTML without main: %v, want ErrNoContent", err)
 	}
 }

@@ -92,7 +92,10 @@ func (p *Pipeline) reread(ctx context.Context, src terms.Source, res *ReprocessR
 		if err != nil {
 			return nil, fmt.Errorf("reprocess %s: snapshot %d: %w", src.ID, s.ID, err)
 		}
-		x, err := Extract(src, s.ContentType, raw)
+		x, err := Extract(ctx, src, s.ContentType, raw)
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
 		if err == nil && x.Method == extract.MethodAuto {
 			// Found without selectors: kept only if it still reads as what
 			// was recorded for this snapshot.
@@ -147,7 +150,10 @@ func (p *Pipeline) reobserve(ctx context.Context, tx *store.Tx, vendor terms.Ven
 	if err != nil {
 		return nil, err
 	}
-	next := p.reader(vendor).Observe(src, g.doc, s)
+	next, err := p.reader(vendor).ObserveContext(ctx, src, g.doc, s)
+	if err != nil {
+		return nil, err
+	}
 	changed := compare.RuleEvents(src, s, stored, next, now)
 	if len(changed) > 0 || len(stored) != len(next) {
 		res.ObsChanged++

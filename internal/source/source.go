@@ -10,6 +10,7 @@
 package source
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,6 +20,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/clausewatch/clausewatch/internal/inputfile"
 	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/yamlx"
 )
@@ -70,17 +72,28 @@ type Error = yamlx.Error
 // "sources/NAME". On any problem Load returns nil and every problem found,
 // joined; a directory without declaration files is an error (ErrNoFiles).
 func Load(fsys fs.FS) ([]terms.Vendor, error) {
-	return load(fsys, "sources", func(name string) string { return path.Join("sources", name) })
+	return LoadContext(context.Background(), fsys)
+}
+
+// LoadContext is Load, stopping with ctx's error when ctx is done (looked
+// at before each file).
+func LoadContext(ctx context.Context, fsys fs.FS) ([]terms.Vendor, error) {
+	return load(ctx, fsys, "sources", func(name string) string { return path.Join("sources", name) })
 }
 
 // LoadDir is Load(os.DirFS(dir)) with messages naming dir/file as given
 // ("sources/anthropic.yaml" for dir "sources"). Vendor.File, Source.File and
 // Rule.File carry the same names.
 func LoadDir(dir string) ([]terms.Vendor, error) {
-	return load(os.DirFS(dir), dir, func(name string) string { return filepath.Join(dir, name) })
+	return LoadDirContext(context.Background(), dir)
 }
 
-func load(fsys fs.FS, dir string, fileName func(string) string) ([]terms.Vendor, error) {
+// LoadDirContext is LoadDir, stopping with ctx's error when ctx is done.
+func LoadDirContext(ctx context.Context, dir string) ([]terms.Vendor, error) {
+	return load(ctx, os.DirFS(dir), dir, func(name string) string { return filepath.Join(dir, name) })
+}
+
+func load(ctx context.Context, fsys fs.FS, dir string, fileName func(string) string) ([]terms.Vendor, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read declarations directory %s: %w", dir, err)
@@ -91,11 +104,17 @@ func load(fsys fs.FS, dir string, fileName func(string) string) ([]terms.Vendor,
 	)
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || !isYAML(name) {
+		if strings.HasPrefix(name, ".") || !isYAML(name) {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		file := fileName(name)
-		data, err := fs.ReadFile(fsys, name)
+		// A declaration is a regular file of at most inputfile.MaxDeclaration: a
+		// named pipe, a device or a directory under a declaration's name is
+		// refused, naming the file, before anything is read.
+		data, err := inputfile.Read(fsys, name, inputfile.MaxDeclaration)
 		if err != nil {
 			errs = append(errs, &Error{File: file, Err: fmt.Errorf("%w: %w", ErrRead, err)})
 			continue

@@ -435,8 +435,7 @@ func TestLoadDir(t *testing.T) {
 	})
 	t.Run("unreadable file", func(t *testing.T) {
 		dir := t.TempDir()
-		// A directory named like a declaration is skipped; a dangling
-		// symlink is a file that cannot be read.
+		// A dangling symlink is a file that cannot be read.
 		if err := os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, "acme.yaml")); err != nil {
 			t.Skip("symlinks not supported:", err)
 		}
