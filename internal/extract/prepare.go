@@ -46,7 +46,7 @@ type Prepared struct {
 }
 
 // Prepare makes raw, of the given content type, ready to read by opts, as
-// Page reads it: Page is Prepare(…).Read().
+// Page reads it: Page is Prepare(…).Read(ctx).
 func Prepare(raw []byte, contentType string, opts Options) *Prepared {
 	if opts.Charset == "" {
 		if _, params, err := mime.ParseMediaType(contentType); err == nil {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,7 +23,7 @@ func BenchmarkPrepareCorpus(b *testing.B) {
 	b.Run("key+read", func(b *testing.B) {
 		b.SetBytes(int64(len(page)))
 		for b.Loop() {
-			if _, err := Prepare(page, "text/html", opts).Read(); err != nil {
+			if _, err := Prepare(page, "text/html", opts).Read(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -71,7 +72,7 @@ func TestPrepareKeyWholePage(t *testing.T) {
 func TestPrepareRead(t *testing.T) {
 	raw := keyPage("a1", "Home", "We may change these terms.")
 	o := Options{Select: []string{"main"}}
-	got, err := Prepare(raw, "text/html", o).Read()
+	got, err := Prepare(raw, "text/html", o).Read(context.Background())
 	want, werr := Extract(raw, o)
 	if err != nil || werr != nil {
 		t.Fatalf("Read: %v; Extract: %v", err, werr)
@@ -80,7 +81,7 @@ func TestPrepareRead(t *testing.T) {
 		t.Errorf("Read = %s by %s, Extract = %s by %s", got.Hash(), got.Method, want.Hash(), want.Method)
 	}
 	bad := Prepare(raw, "text/html", Options{Select: []string{"main["}})
-	if _, err := bad.Read(); bad.Key != "" || err == nil || !strings.Contains(err.Error(), `select[0] "main["`) {
+	if _, err := bad.Read(context.Background()); bad.Key != "" || err == nil || !strings.Contains(err.Error(), `select[0] "main["`) {
 		t.Errorf("bad selector: key %q, error %v; want no key and an error naming select[0]", bad.Key, err)
 	}
 }
@@ -105,7 +106,7 @@ func BenchmarkPrepare(b *testing.B) {
 		b.SetBytes(int64(len(page)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := Prepare(page, "text/html", opts).Read(); err != nil {
+			if _, err := Prepare(page, "text/html", opts).Read(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -126,7 +127,7 @@ func TestPrepareKeyAfterWholeRead(t *testing.T) {
 	for _, script := range []string{"a1", "b2"} {
 		p := Prepare(short(script), "text/html", o)
 		before := p.Key
-		x, err := p.Read()
+		x, err := p.Read(context.Background())
 		if err != nil || x.Method != MethodAuto {
 			t.Fatalf("Read = %s, %v; want a document found without selectors", x.Method, err)
 		}
