@@ -431,3 +431,29 @@ func tail(s string) string {
 	}
 	return out
 }
+
+func TestGCCPU(t *testing.T) {
+	log := "gc 1 @0.010s 2%: 0.010+1.2+0.003 ms clock, 0.020+0.50/1.0/0.25+0.006 ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"some other line\n" +
+		"gc 2 @0.020s 3%: 0.010+1.2+0.003 ms clock, 1+2/3/4+5 ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"gc 3 @0.030s 3%: garbled\n"
+	total, idle := gcCPU(log)
+	if want := time.Duration((0.020 + 0.50 + 1.0 + 0.25 + 0.006 + 15) * float64(time.Millisecond)); total < want-time.Microsecond || total > want+time.Microsecond {
+		t.Errorf("total = %v, want %v", total, want)
+	}
+	if want := time.Duration(4.25 * float64(time.Millisecond)); idle != want {
+		t.Errorf("idle = %v, want %v", idle, want)
+	}
+}
+
+func TestMedianSpread(t *testing.T) {
+	if m := median([]float64{3, 1, 2}); m != 2 {
+		t.Errorf("median of 3 = %v", m)
+	}
+	if m := median([]float64{4, 1, 2, 3}); m != 2.5 {
+		t.Errorf("median of 4 = %v", m)
+	}
+	if s := spread([]float64{1.5, 1.25, 2}); s != "1.50x [1.25-2.00]" {
+		t.Errorf("spread = %q", s)
+	}
+}
