@@ -2,6 +2,7 @@ package attr
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -199,7 +200,7 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 	m := map[string]string{}
 	var r Reading
 	lastRow := ""
-	for _, u := range sents {
+	for i, u := range sents {
 		var sts []statement
 		quote := u.withLeadIn()
 		if u.clause.Kind == terms.KindTableRow {
@@ -212,7 +213,11 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 			sts = rowStatements(lex, u)
 			quote = strings.TrimSpace(u.clause.Text)
 		} else {
-			sts = sentenceStatements(lex, u)
+			prev := ""
+			if i > 0 && sents[i-1].clause.Text == u.clause.Text && slices.Equal(sents[i-1].clause.Path, u.clause.Path) {
+				prev = sents[i-1].norm
+			}
+			sts = sentenceStatements(lex, u, prev)
 		}
 		used := false
 		for _, st := range sts {
@@ -236,9 +241,15 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 	return r
 }
 
+// continuesRe opens a sentence that carries on the one before it
+// ("Instead, they are kept for 3 years."): its period's scope may be named
+// there.
+var continuesRe = regexp.MustCompile(`(?i)^\W*(instead|rather|in that case|in this case|in such cases?)\b`)
+
 // sentenceStatements reads the periods of one sentence (a list item with
-// its lead-in).
-func sentenceStatements(lex *Lexicon, u sentence) []statement {
+// its lead-in); prev is the sentence before it in its paragraph ("" when
+// none), the context of a period in a sentence that continues it.
+func sentenceStatements(lex *Lexicon, u sentence, prev string) []statement {
 	text, itemAt := u.norm, 0
 	lead := ""
 	if u.leadIn != "" {
@@ -273,6 +284,9 @@ func sentenceStatements(lex *Lexicon, u sentence) []statement {
 			continue
 		}
 		scope := scopeOf(lex, cl.contexts(text, facts, fi)...)
+		if scope == ScopeDefault && prev != "" && continuesRe.MatchString(u.norm) {
+			scope = scopeOf(lex, prev)
+		}
 		if scope == ScopeDefault {
 			scope = scopeOf(lex, heading)
 		}

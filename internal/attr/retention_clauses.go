@@ -218,10 +218,16 @@ func (cl retClauses) keep(facts []fact) []int {
 	return out
 }
 
+// deletionConcessionRe is a concession of deletion after a period ("…
+// kept for 3 years, even if you delete your activity"): no exception, but
+// the deletion the period outlives.
+var deletionConcessionRe = regexp.MustCompile(`(?i)\beven (if|when|after|once) [^,;]{0,60}?\b(delete|deletes|deleted|remove|removes|erase|erases)\b[^,;]*`)
+
 // contexts are the texts that may name the scope of fact fi, nearest
 // first: the words leading up to it within its clause (a period word
 // itself left out: "kept until you delete it" names no deletion scope);
-// the rest of its clause outside its periods, without an exception tail;
+// the rest of its clause outside its periods, without an exception tail
+// (a concession of deletion kept);
 // the clauses before it in its group and the group's trailing words after
 // its last period.
 func (cl retClauses) contexts(text string, facts []fact, fi int) []string {
@@ -259,6 +265,9 @@ func (cl retClauses) contexts(text string, facts []fact, fi int) []string {
 	// scores for 7 years if flagged"), except for a period an "or" sets
 	// apart from the later one ("30 days, or 2 years if flagged").
 	tail := beforeException(text[facts[last].end:c.end])
+	if m := deletionConcessionRe.FindString(text[facts[last].end:c.end]); m != "" {
+		tail += " " + m // "kept for 3 years, even if you delete your activity"
+	}
 	for j := fi + 1; j <= last; j++ {
 		if cl.of[j] == ci && retAlternativeRe.MatchString(text[f.end:facts[j].start]) {
 			tail = ""
