@@ -23,6 +23,8 @@ func TestReadRetention(t *testing.T) {
 			map[string]string{"default": "30"}},
 		{"deleted conversations", paras("Data", "Deleted conversations are removed from our systems within 30 days."),
 			map[string]string{"after-deletion": "30"}},
+		{"rolling days", paras("API", "We keep your inputs and outputs for thirty (30) rolling days to monitor abuse."),
+			map[string]string{"default": "30"}},
 		{"a period outliving a deletion conceded", paras("Review", "Chats a reviewer has seen are kept for up to 2 years, even if you delete your history."),
 			map[string]string{"after-deletion": "730"}},
 		{"a sentence carrying on the one before it", paras("Keep in mind", "If you delete your history, chats a reviewer has seen are not deleted. Instead, they are kept for up to 3 years."),

@@ -70,7 +70,11 @@ var (
 	noOptInRe = regexp.MustCompile(`(?i)\bno\s+(programme|program|way|option|setting|mechanism|means)\b[^.;]{0,60}?\b(choose|opt|share|turn|enable|allow|volunteer)|\b(cannot|can't|can not|not able to|unable to)\s+(opt[- ]?in|choose to share|turn (it |this )?on|enable)\b`)
 
 	// unlessOptOutRe is an opt-out stated as the exception to training.
-	unlessOptOutRe = regexp.MustCompile(`(?i)\bunless\s+(you|the user|users|customer|an? admin\w*|administrators?|they|your organi[sz]ation)\s+(\w+\s+){0,2}(opt[- ]?out|opts[- ]?out|turn|turns|switch|switches|disable|disables|object|objects)`)
+	unlessOptOutRe = regexp.MustCompile(`(?i)\bunless\s+(\([a-z0-9]{1,3}\)\s+)?(you|the user|users|customer|an? admin\w*|administrators?|they|your organi[sz]ation)\s+(\w+\s+){0,2}(opt[- ]?out|opts[- ]?out|opted[- ]?out|turn|turns|switch|switches|disable|disables|object|objects)`)
+
+	// notOptedOutRe is an opt-out denied inside an exception: "not used …
+	// except when you have not opted out" is used unless you opt out.
+	notOptedOutRe = regexp.MustCompile(`(?i)\b(has|have|had|did|do|does)\s+not\s+(yet\s+)?opt(ed)?[- ]?out\b|\b(hasn't|haven't|hadn't|didn't|don't|doesn't)\s+(yet\s+)?opt(ed)?[- ]?out\b`)
 
 	// stateOffRe and stateOnRe are a training setting stated off or on
 	// ("model improvement is off", "on by default").
@@ -363,13 +367,18 @@ func readSignals(lex *Lexicon, text string, p statementParts) statementSignals {
 }
 
 // conditionOptsOut reports whether one of conds is an opt-out that is no
-// exception ("unless", "except", "only"): turning a setting off, or the
+// exception ("unless", "except", "only"), or an exception that holds only
+// while no opt-out was made ("except where you have not opted out"):
+// turning a setting off, or the
 // setting stated off ("if the history setting is off, your chats are not
 // used": the setting governs training and is turned off to stop it).
 func conditionOptsOut(conds []string) bool {
 	condOut := false
 	for _, c := range conds {
 		w := strings.ToLower(c)
+		if (strings.HasPrefix(w, "unless") || strings.HasPrefix(w, "except")) && notOptedOutRe.MatchString(c) {
+			condOut = true // "except where you have not opted out"
+		}
 		if (optOutRe.MatchString(c) || stateOffRe.MatchString(c)) && !strings.HasPrefix(w, "unless") && !strings.HasPrefix(w, "except") && !strings.HasPrefix(w, "only") {
 			condOut = true
 		}
