@@ -277,7 +277,10 @@ func newRightsVendorPattern(lex *Lexicon) *regexp.Regexp {
 
 // rightsAimRe is an aim or a plan, not a control in place ("we aim to
 // give customers control over…").
-var rightsAimRe = regexp.MustCompile(`\b(?:aims?|strives?|intends?|plans?|hopes?|expects?) to\b|\bworking (?:on|to|towards?)\b|\bin the future\b|\bcoming soon\b`)
+var rightsAimRe = regexp.MustCompile(`\b(?:aims?|strives?|intends?|plans?|hopes?|expects?) to\b|\bworking (?:on|to|towards?)\b|\bin the future\b|\bcoming soon\b` +
+	// a pointer to another document ("we encourage you to read it to
+	// understand how you can export your information") grants nothing here
+	`|\b(?:read|see|consult|review)\b[^;.]{0,60}?\bto (?:better )?(?:understand|learn|find out)\b`)
 
 // rightsGrantRe is the vendor granting the customer a right ("we let you
 // export", "we will give admins the option to…"): not the vendor acting
