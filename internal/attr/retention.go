@@ -63,7 +63,8 @@ var (
 		`|\bdeletion (of (your|the|an?|its) (account|conversation|chat|data|content)|requests?)\b|\brequest(s|ed|ing)? (the )?(deletion|erasure|removal)\b|\b(of|after|following|upon|on) (the )?(termination|expiration|expiry)\b` +
 		`|\b(after|following|upon|on|from) (the )?(termination|expiration|expiry|closure|cancell?ation|end) of (this |the |your |its |their )?(customer'?s? |user'?s? )?(agreement|contract|account|subscription|terms|services?|dpa|addendum|access)\b` +
 		`|\b(agreement|contract|account|subscription)s? (terminates|ends|expires|is (terminated|closed|deleted|cancell?ed))\b` +
-		`|\bremoved from (your|the) (chat|conversation) history\b`)
+		`|\bremoved from (your|the) (chat|conversation) history\b` +
+		`|\b(after|following|upon|on) (requesting |a request for )?(the |a |your |its )?account (closure|deletion|cancell?ation|termination)\b`)
 
 	// trainingOffRe is a context where the customer has not allowed
 	// training: the default retention applies.

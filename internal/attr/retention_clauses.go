@@ -16,14 +16,14 @@ var (
 	// retNotRetentionRe are uses of those words that say nothing of data
 	// being kept ("keep in mind", "hold harmless", "log in", "retain
 	// counsel", the name "zero data retention").
-	retNotRetentionRe = regexp.MustCompile(`\bkeep (in mind|track|up)\b|\bkeep (your |the )?(account|password|credentials|api keys?)( \w+)? (secure|safe|confidential)\b|\bhold(s|ing)? (\w+ )?harmless\b|\bheld (liable|responsible)\b|\blog(s|ged|ging)? (in|into|on|out)\b|\b(app|play) store\b|\bretain(s|ed)? (an amount|any amount|counsel|the right|ownership|all (right|title)|its rights|rights|title)\b|\bzero[- ](data[- ])?retention\b|\bsave (money|time)\b|\bremov(e|es|ed|ing) (apps?|the app|an app)\b|\bstorage (bucket|account)s? in your own\b|\bsave (for|where|as)\b|\bstorage (quota|space|limit|capacity|plan)s?\b|\bremains? in (full )?(force|effect)\b|\bremain (in )?(full force|effect)\b`)
+	retNotRetentionRe = regexp.MustCompile(`\bkeep (in mind|track|up)\b|\bkeep (your |the )?(account|password|credentials|api keys?)( \w+)? (secure|safe|confidential)\b|\bhold(s|ing)? (\w+ )?harmless\b|\bheld (liable|responsible)\b|\blog(s|ged|ging)? (in|into|on|out)\b|\b(app|play) store\b|\bretain(s|ed)? (an amount|any amount|counsel|the right|ownership|all (right|title)|its rights|rights|title)\b|\bzero[- ](data[- ])?retention\b|\bsave (money|time)\b|\bremov(e|es|ed|ing) (apps?|the app|an app)\b|\bstorage (bucket|account)s? in your own\b|\bsave (for|where|as)\b|\bstorage (quota|space|limit|capacity|plan)s?\b|\b(sufficient|additional|more|extra|enough|free) storage\b|\bremains? in (full )?(force|effect)\b|\bremain (in )?(full force|effect)\b`)
 	// retWeakRe is a word that says data is kept only when data is what it
 	// speaks of ("results remain available", "files expire").
 	retWeakRe = regexp.MustCompile(`\b(expire|expires|expired|available|accessible|downloadable|download|remain|remains|remained|stay|stays|stayed|maintain|maintains|maintained)\b`)
 	// retDataRe names data.
 	retDataRe = regexp.MustCompile(`\b(inputs?|outputs?|prompts?|completions?|conversations?|chats?|messages?|content|data|information|history|results?|files?|uploads?|sessions?|transcripts?|records?|logs?|submissions?|queries|projects?|documents?|materials|artifacts?|memor(y|ies))\b`)
 	// retPlaceRe is where kept data sits ("on our servers").
-	retPlaceRe = regexp.MustCompile(`\b(on|in|from) (our|the vendor's|its) (servers?|systems?|back-?end|storage|databases?|infrastructure)\b`)
+	retPlaceRe = regexp.MustCompile(`\b(on|in|from) (our|the vendor's|its) (servers?|systems?|back-?end|storage|databases?|infrastructure)\b|\b(in|on) (your|the user's|their) (account|history|workspace)\b`)
 	// retLastRe is "last" as a verb of duration, right before the period
 	// ("inputs last 30 days").
 	retLastRe = regexp.MustCompile(`\blasts?\s+(for\s+)?(up to\s+|about\s+|around\s+)?$`)
@@ -31,7 +31,7 @@ var (
 	// retOtherDataRe names data that is not the customer's content, whose
 	// periods are not the tier's retention (invoices, account and contact
 	// details, cookies, support requests, audit feeds).
-	retOtherDataRe = regexp.MustCompile(`\b(invoices?|billing|payments?|tax(es)?|account data|contact (data|details|information)|civil identity|identity data|leads (identity|data|information)|contracts|commercial licen[cs]es?|correspondence|support (data|tickets?|requests?)|technical support|privacy requests?|requests? to exercise|cookies?|activity feed|audit logs?|passwords?|api keys?|credentials?|phone numbers?|email address(es)?|bank account\w*)\b`)
+	retOtherDataRe = regexp.MustCompile(`\b(invoices?|billing|payments?|tax(es)?|account data|contact (data|details|information)|civil identity|identity data|leads (identity|data|information)|contracts|commercial licen[cs]es?|correspondence|support (data|tickets?|requests?)|technical support|privacy requests?|requests? to exercise|cookies?|activity feed|audit logs?|passwords?|api keys?|credentials?|phone numbers?|email address(es)?|bank account\w*|authori[sz]ations?|mandates?)\b`)
 	// retOtherModeRe names what keeps data apart from the tier's own
 	// retention: a temporary or incognito mode, a data-switching window, a
 	// cache of schemas, one class of models with a rule of its own ("covered
@@ -312,7 +312,13 @@ func retentionClause(text string, cl retClauses, ci int, f fact, item bool, lead
 	if retOtherModeRe.MatchString(text[cl.groups[c.group][0]:c.end]) || retCustomerDutyRe.MatchString(text[:f.start]) {
 		return false
 	}
-	if hasRetentionWord(ctext) || f.duration && retLastRe.MatchString(local) && retDataRe.MatchString(local) {
+	own := ctext
+	if f.period == PeriodUntilDeleted {
+		// a period word's own verb ("until you remove it") says nothing
+		// of keeping: "unable to send messages until you remove content"
+		own = text[c.start:f.start] + " " + text[f.end:c.end]
+	}
+	if hasRetentionWord(own) || f.duration && retLastRe.MatchString(local) && retDataRe.MatchString(local) {
 		return true
 	}
 	if item && hasRetentionWord(lead) {
