@@ -219,6 +219,9 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 				prev = sents[i-1].norm
 			}
 			sts = sentenceStatements(lex, u, prev)
+			if prev != "" && continuesRe.MatchString(u.norm) {
+				quote = sents[i-1].text + " " + quote // the sentence it carries on
+			}
 		}
 		used := false
 		for _, st := range sts {
