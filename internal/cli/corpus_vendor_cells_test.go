@@ -67,6 +67,7 @@ var vendorCells = []vendorCell{
 	{"mistral", "api-free", "rights", "[delete-conversations export opt-out-training]", "agrees", "mistral-consumer-terms", "export features provided on your Mistral AI Account"},
 	{"mistral", "partner-served", "training", "never", "agrees", "mistral-partner-served-terms", "do not use Your Data to train our Models"},
 	{"mistral", "partner-served", "output-ownership", "customer", "agrees", "mistral-partner-served-terms", "in and to Output that we may have"},
+	{"mistral", "partner-served", "data-processor", "cloud-provider", "agrees", "mistral-partner-served-terms", "contract with the Partner that governs"},
 	{"microsoft", "consumer", "output-ownership", "", "unverified", "", ""},
 	{"microsoft", "consumer", "data-processor", "vendor", "agrees", "microsoft-copilot-terms", "agreeing to the Microsoft Services Agreement"},
 	{"microsoft", "consumer", "sensitive-data", "", "unverified", "", ""},
@@ -82,7 +83,6 @@ var vendorCells = []vendorCell{
 // are left out of vendorCells until the readers improve, but must still
 // quote their evidence.
 var doubtfulVendorCells = map[[3]string]string{
-	{"mistral", "partner-served", "data-processor"}:  "the sentence names partner-served only to set it apart (it names Partner Infrastructure only as the use the clause is not about); the partner-served terms leave the data to the partner",
 	{"microsoft", "consumer", "training"}:            "a conflict made by a narrow product's denial (Copilot Health) against the opt-out; the pages agree on opt-out for chats",
 	{"microsoft", "consumer", "retention"}:           "a child-data deletion request and account closure, not the retention of Copilot conversations",
 	{"microsoft", "m365-consumer", "training"}:       "the denial is about Copilot Health, not Copilot in the Microsoft 365 apps",
