@@ -585,8 +585,8 @@ func underCondition(u sentence) string {
 // Conditions without a choice ("we use your chats if:") are left to the
 // list items that follow; a concession ("even if you opt out, …") offers no
 // choice. Table rows are read by the cell under a training column. The
-// exception sentences are kept in Sentences with the ones that decided the
-// value. No statement at all reads as unknown.
+// exception sentences are kept in Sentences after the ones that decided
+// the value. No statement at all reads as unknown.
 func readTraining(lex *Lexicon, sents []sentence) Reading {
 	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue("no clauses to read training from")}
@@ -635,15 +635,19 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 	r := Reading{Value: terms.Scalar(value)}
 	found := false
 	var kept []string
-	for _, h := range hits {
-		if !keep[h.class] {
-			continue
-		}
-		if h.class == primary && !found {
-			r.Clause, found = h.u.clause, true
-		}
-		if t := h.u.withLeadIn(); len(kept) == 0 || kept[len(kept)-1] != t {
-			kept = append(kept, t)
+	// The sentences of the deciding class come first, so that a quote cut
+	// short still shows what decided; the others follow in page order.
+	for _, first := range []bool{true, false} {
+		for _, h := range hits {
+			if !keep[h.class] || (h.class == primary) != first {
+				continue
+			}
+			if h.class == primary && !found {
+				r.Clause, found = h.u.clause, true
+			}
+			if t := h.u.withLeadIn(); !slices.Contains(kept, t) {
+				kept = append(kept, t)
+			}
 		}
 	}
 	r.Sentences = kept

@@ -21,6 +21,15 @@ func item(heading, text string) terms.Clause {
 	return terms.Clause{Path: []string{heading}, Kind: terms.KindListItem, Text: text}
 }
 
+func TestReadTrainingQuotesTheDecidingSentenceFirst(t *testing.T) {
+	r := onClauses(readTraining)(testLex, paras("Data",
+		"Your chats may be used to improve our services, including training our models.",
+		"If you switch History off, your chats are not used to train our models."))
+	if r.Value.String() != TrainingOptOut || len(r.Sentences) != 2 || !strings.Contains(r.Sentences[0], "switch History off") {
+		t.Errorf("readTraining = %v, sentences %q: want opt-out, the opt-out sentence quoted first", r.Value, r.Sentences)
+	}
+}
+
 func TestReadTraining(t *testing.T) {
 	tests := []struct {
 		name    string
