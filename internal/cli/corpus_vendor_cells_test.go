@@ -27,11 +27,11 @@ type vendorCell struct {
 var vendorCells = []vendorCell{
 	{"google", "consumer", "training", "opt-out", "agrees", "google-gemini-apps-privacy-hub", "used to train our AI models, unless"},
 	{"google", "consumer", "retention", "after-deletion=1095, default=540, feedback=1095", "agrees", "google-gemini-apps-privacy-hub", "the default of 18 months"},
-	{"google", "consumer", "output-ownership", "", "unverified", "", ""},
+	{"google", "consumer", "output-ownership", "customer", "agrees", "google-terms", "claim ownership over that content"},
 	{"google", "consumer", "data-processor", "vendor", "agrees", "google-gemini-apps-privacy-hub", "under the Google Terms of Service"},
 	{"google", "consumer", "sensitive-data", "no", "agrees", "", ""},
 	{"google", "consumer", "rights", "[delete-conversations export opt-out-training]", "agrees", "google-gemini-apps-privacy-hub", "You can also export your information"},
-	{"google", "enterprise-business", "output-ownership", "", "unverified", "", ""},
+	{"google", "enterprise-business", "output-ownership", "customer", "agrees", "google-terms", "claim ownership over that content"},
 	{"google", "enterprise-business", "data-processor", "vendor", "agrees", "google-gemini-enterprise-business-terms", "in accordance with the Google Data Processing Addendum"},
 	{"mistral", "consumer", "training", "opt-out", "agrees", "mistral-consumer-terms", "you have not opted-out of training"},
 	{"mistral", "consumer", "retention", "default=until-deleted", "agrees", "mistral-privacy-policy", "until you delete the conversation"},
