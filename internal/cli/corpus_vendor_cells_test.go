@@ -69,8 +69,9 @@ var vendorCells = []vendorCell{
 	{"mistral", "partner-served", "output-ownership", "customer", "agrees", "mistral-partner-served-terms", "in and to Output that we may have"},
 	{"mistral", "partner-served", "data-processor", "cloud-provider", "agrees", "mistral-partner-served-terms", "contract with the Partner that governs"},
 	{"microsoft", "consumer", "output-ownership", "", "unverified", "", ""},
+	{"microsoft", "consumer", "training", "opt-out", "agrees", "microsoft-privacy-statement", "help train our AI models in Microsoft Copilot"},
 	{"microsoft", "consumer", "data-processor", "vendor", "agrees", "microsoft-copilot-terms", "agreeing to the Microsoft Services Agreement"},
-	{"microsoft", "consumer", "sensitive-data", "", "unverified", "", ""},
+	{"microsoft", "consumer", "sensitive-data", "no", "agrees", "", ""},
 	{"microsoft", "consumer", "rights", "[delete-conversations export opt-out-training]", "agrees", "microsoft-privacy-statement", "export and delete Copilot activity history"},
 	{"microsoft", "m365-consumer", "output-ownership", "", "unverified", "", ""},
 	{"microsoft", "m365-consumer", "data-processor", "vendor", "agrees", "microsoft-services-agreement", "a separate agreement with Microsoft"},
@@ -83,11 +84,10 @@ var vendorCells = []vendorCell{
 // are left out of vendorCells until the readers improve, but must still
 // quote their evidence.
 var doubtfulVendorCells = map[[3]string]string{
-	{"microsoft", "consumer", "training"}:            "a conflict made by a narrow product's denial (Copilot Health) against the opt-out; the pages agree on opt-out for chats",
 	{"microsoft", "consumer", "retention"}:           "a child-data deletion request and account closure, not the retention of Copilot conversations",
-	{"microsoft", "m365-consumer", "training"}:       "the denial is about Copilot Health, not Copilot in the Microsoft 365 apps",
+	{"microsoft", "m365-consumer", "training"}:       "only the statement's general purposes (data may be used to train AI models) speak for Copilot in the Microsoft 365 apps; read as always, which the pages do not say of this tier and the guide leaves unspecified",
 	{"microsoft", "m365-consumer", "retention"}:      "a child-data deletion request and account closure, not the retention of Copilot conversations",
-	{"microsoft", "m365-consumer", "sensitive-data"}: "derived from the misread training cell",
+	{"microsoft", "m365-consumer", "sensitive-data"}: "derived from the doubtful training cell",
 	{"microsoft", "enterprise", "retention"}:         "a HoloLens feature processed on the device, under the enterprise heading",
 	{"microsoft", "enterprise", "rights"}:            "a sentence about personal Microsoft accounts that names Microsoft 365 Copilot, which stands for the enterprise tier too",
 }
