@@ -134,6 +134,7 @@ func periodFacts(s string) []fact {
 
 // scopeIn returns the scope named by one context, and whether it names one.
 func scopeIn(lex *Lexicon, ctx string) (string, bool) {
+	ctx = monitoringRe.ReplaceAllString(ctx, " ")
 	for _, r := range scopeRules {
 		if r.re.MatchString(ctx) {
 			return r.scope, true
@@ -152,6 +153,11 @@ func scopeIn(lex *Lexicon, ctx string) (string, bool) {
 	}
 	return "", false
 }
+
+// monitoringRe is the purpose of watching all traffic for misuse ("kept
+// 30 days to detect misuse"): the default retention, not that of content
+// flagged as a violation.
+var monitoringRe = regexp.MustCompile(`(?i)\b(detect|detecting|prevent|preventing|monitor|monitoring|identify|identifying|combat|combating)\s+(and\s+\w+\s+)?(misuse|abuse)\b`)
 
 // scopeOf ties a period to its scope: the first context, from the nearest
 // (the words leading up to the period) to the farthest (the heading path),
