@@ -45,11 +45,11 @@ var (
 	// period: a notice ("30 days' notice"), an age ("18 years old"), a
 	// deadline before an event ("30 days before the renewal"), a time
 	// after a posting, a notice, an invoice or a purchase.
-	retAfterNotRe = regexp.MustCompile(`^('s?|s')?\s*(of\s+)?((prior|advance|written|express)\s+)*(notice|notification)\b|^\s+(old|of age)\b|^\s+in advance\b|^\s+(prior to|before)\s+(the\s+|any\s+|such\s+|its\s+|each\s+|your\s+|an?\s+)?(start|end|renewal|expir\w*|effective|update|updates|change|changes|discontinu\w*|last|next|date|termination|cancell?ation|billing|charge|it|they)\b|^\s*(after|from|following|of)\s+(the\s+(date\s+(of\s+)?)?)?([\w']+\s+){0,4}?(post\w*|notice|notif\w*|publish\w*|invoice\w*|purchase|receipt of (the |such |this |a |any )?(notice|invoice|objection)|receiving (the |such |this |a )?(notice|invoice)|delivery of|accept\w*|entering into|the dispute)\b|^\s+(in which )?to (retrieve|export|download|object|respond|reply|cancel|pay|notify|cure|dispute|request|exercise|withdraw|claim|appeal)\b`)
+	retAfterNotRe = regexp.MustCompile(`^('s?|s')?\s*(of\s+)?((prior|advance|written|express)\s+)*(notice|notification)\b|^\s+in advance\b|^\s+(prior to|before)\s+(the\s+|any\s+|such\s+|its\s+|each\s+|your\s+|an?\s+)?(start|end|renewal|expir\w*|effective|update|updates|change|changes|discontinu\w*|last|next|date|termination|cancell?ation|billing|charge|it|they)\b|^\s*(after|from|following|of)\s+(the\s+(date\s+(of\s+)?)?)?([\w']+\s+){0,4}?(post\w*|notice|notif\w*|publish\w*|invoice\w*|purchase|receipt of (the |such |this |a |any )?(notice|invoice|objection)|receiving (the |such |this |a )?(notice|invoice)|delivery of|accept\w*|entering into|the dispute)\b|^\s+(in which )?to (retrieve|export|download|object|respond|reply|cancel|pay|notify|cure|dispute|request|exercise|withdraw|claim|appeal)\b`)
 	// retBeforeNotRe is what comes a few words before a period that is not
 	// a retention period: a notice, a payment, a refund, an objection, a
 	// cure, a dispute, liability, an audit, an age, inactivity, a renewal.
-	retBeforeNotRe = regexp.MustCompile(`\b(notice period of|notice of|at least every|once (in|per|every)|effective|payable|due|pay|paid|invoice\w*|refund\w*|cancel\w*|withdraw\w*|cure\w*|object|objects|objection\w*|respond|reply|acknowledge|notify|arbitrat\w*|disput\w*|liab\w*|warrant\w*|guarantee\w*|trial|audit\w*|inactive|age of|aged|older than|younger than|renew\w*|term of|initial term|minimum (notice )?period of|extend (that|the|this) period by|inform you|give you|prices?|fees?|rates?)\b(\s+[\w'()-]+){0,4}\s*$|\bthe (last|past|previous|preceding|first|next)\s*$|\b(change|switch)\b[^.;]{0,80}\b(to|or)\b[^.;]{0,30}$`)
+	retBeforeNotRe = regexp.MustCompile(`\b(notice period of|notice of|at least every|once (in|per|every)|effective|payable|due|pay|paid|invoice\w*|refund\w*|cancel\w*|withdraw\w*|cure\w*|object|objects|objection\w*|respond|reply|acknowledge|notify|arbitrat\w*|disput\w*|liab\w*|warrant\w*|guarantee\w*|trial|audit\w*|inactive|age of|aged|younger than|renew\w*|term of|initial term|minimum (notice )?period of|extend (that|the|this) period by|inform you|give you|prices?|fees?|rates?)\b(\s+[\w'()-]+){0,4}\s*$|\bthe (last|past|previous|preceding|first|next)\s*$|\b(change|switch)\b[^.;]{0,80}\b(to|or)\b[^.;]{0,30}$`)
 
 	// retVerbRe is a verb form that makes a clause a clause of its own; a
 	// clause with none continues the one before it ("…, and the scores for
@@ -338,5 +338,17 @@ func retentionClause(text string, cl retClauses, ci int, f fact, item bool, lead
 // something other than a retention period: "30 days' notice", "18 years
 // old", "payable within 30 days", "effective 30 days after posting".
 func disqualified(text string, c retClause, f fact) bool {
-	return retAfterNotRe.MatchString(text[f.end:c.end]) || retBeforeNotRe.MatchString(text[c.start:f.start])
+	if retAfterNotRe.MatchString(text[f.end:c.end]) || retBeforeNotRe.MatchString(text[c.start:f.start]) {
+		return true
+	}
+	// A person's age is told in years ("18 years old", "older than 16
+	// years"); data's in months or days ("once it is 18 months old").
+	return retYearsRe.MatchString(text[f.start:f.end]) &&
+		(retAgeAfterRe.MatchString(text[f.end:c.end]) || retAgeBeforeRe.MatchString(text[c.start:f.start]))
 }
+
+var (
+	retYearsRe     = regexp.MustCompile(`\by(ea)?rs?\b`)
+	retAgeAfterRe  = regexp.MustCompile(`^\s+(old|of age)\b`)
+	retAgeBeforeRe = regexp.MustCompile(`\bolder than\s*$`)
+)
