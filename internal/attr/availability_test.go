@@ -16,6 +16,7 @@ func TestReadBAA(t *testing.T) {
 		{name: "sign a BAA", clauses: []string{"Contact our sales team to sign a BAA before you send any PHI."}, want: avail},
 		{name: "openai style eligible api customers", clauses: []string{"We can enter into a Business Associate Agreement with API customers who are eligible for it."}, want: avail},
 		{name: "request a BAA", clauses: []string{"Eligible API customers may request a BAA by email."}, want: avail},
+		{name: "accept an amendment in the console", clauses: []string{"Customers subject to HIPAA can accept the Business Associate Amendment in the admin console."}, want: avail},
 		{name: "baa only available to qualifying", clauses: []string{"Our BAA is only available to customers that qualify for zero retention."}, want: avail},
 		{name: "hipaa ready with signed baa", clauses: []string{"Clinics can sign a BAA and then turn on HIPAA-ready mode for the API."}, want: avail},
 		// A BAA in force for a product, a condition or a definition offers
