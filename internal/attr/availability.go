@@ -104,7 +104,7 @@ var (
 const denialPrefix = `(?:do not|don't|does not|doesn't|did not|isn't|aren't|wasn't|weren't|cannot|can't|can not|could not|will not|won't|no longer|are not able to|is not able to|are unable to|is unable to|not)`
 
 // obtainVerbs are what a customer does to get an offering.
-const obtainVerbs = `(?:sign|accept|review and accept|request|obtain|get|ask for|ask us for|ask us to (?:sign|enter into|execute|turn on|enable|apply|provide)|enter into|execute|turn on|switch on|enable|set up|opt into|opt in to|activate|apply for|qualify for|be covered by|be covered under|have)`
+const obtainVerbs = `(?:sign|accept|review and accept|request|obtain|get|ask for|ask us for|ask (?:us|[\w-]+) to (?:sign|enter into|execute|turn on|enable|apply|provide)|enter into|execute|turn on|switch on|enable|set up|opt into|opt in to|activate|apply for|qualify for|be covered by|be covered under|have)`
 
 var (
 	// baaCanGet: a customer can get a BAA ("Enterprise customers can sign
@@ -114,7 +114,8 @@ var (
 	baaContact = regexp.MustCompile(`\bcontact\b[^;]{0,60}?\bto\s+` + obtainVerbs + `\b[^;]{0,40}?\b(?:baas?|business associate)`)
 	// zdrCanGet: a customer can get ZDR ("API customers can request zero
 	// data retention").
-	zdrCanGet = regexp.MustCompile(`\b(?:can|may|could|are able to|is able to|are eligible to|is eligible to|are welcome to)\s+(?:also\s+|now\s+|still\s+)?` + obtainVerbs + `\b[^;]{0,40}?\b` + zdrName + `\b`)
+	zdrCanGet = regexp.MustCompile(`\b(?:can|may|could|are able to|is able to|are eligible to|is eligible to|are welcome to)\s+(?:also\s+|now\s+|still\s+)?` + obtainVerbs + `\b[^;]{0,40}?\b` + zdrName + `\b` +
+		`|\b` + zdrName + `\b[^;]{0,20}?\b(?:can|may)\s+be\s+(?:enabled|activated|turned on|switched on|requested|granted|set up)\b`)
 	// zdrWillApply: the vendor will apply ZDR, or is to be contacted for it.
 	zdrWillApply = regexp.MustCompile(`\b(?:will|shall|can|may)\s+(?:\w+\s+)?(?:apply|enable|activate|provide|turn on|switch on|configure)\s+` + zdrName + `\b|\bcontact\b[^;]{0,60}?\bto\s+` + obtainVerbs + `\b[^;]{0,40}?\b` + zdrName + `\b`)
 	// zdrIfYouNeed: "if you require zero retention, set the mode to none".

@@ -97,6 +97,8 @@ func TestReadZDR(t *testing.T) {
 	runReaderCases(t, readZDR, []readerCase{
 		{name: "available for qualifying customers", clauses: []string{"Zero data retention (ZDR) is available for qualifying customers."}, want: avail},
 		{name: "offered", clauses: []string{"We offer ZDR to enterprise API customers after review."}, want: avail},
+		{name: "can be enabled on request", clauses: []string{"Zero data retention can be enabled for API customers on request."}, want: avail},
+		{name: "ask the vendor to turn it on", clauses: []string{"With a legitimate reason, you can ask Anthropic to turn on zero data retention."}, want: avail},
 		{name: "with a ZDR agreement", clauses: []string{"With a ZDR agreement, prompts are discarded once the response is sent."}, want: avail},
 		{name: "openai style eligible endpoints", clauses: []string{"ZDR is supported for eligible endpoints once your organization is approved."}, want: avail},
 		{name: "ask us to turn on zdr", clauses: []string{"Teams with a qualifying use case can ask us to turn on zero data retention for eligible endpoints."}, want: avail},
