@@ -211,6 +211,7 @@ var rightsItems = []setItem{
 	{name: "export",
 		mention: regexp.MustCompile(`\bexport|\bdownload\b|\bcopy of\b`),
 		assert: regexp.MustCompile(`\bexport(?:s|ing)?\b[^;.]{0,50}?\b(?:data|conversations?|chats?|history|content|workspace|logs?|account|information|archive|copy)\b` +
+			`|\b(?:conversations?|chats?|history)\b[^;.]{0,40}?\bexport(?:s|ing)?\s+(?:them|it)\b` +
 			`|\bdownload(?:s|ing)?\s+(?:a\s+copy\s+of\s+|an?\s+(?:\w+\s+)?(?:archive|file|export)\s+of\s+)?(?:your|all your|all of your|all|their|its|the organization's|the workspace's)\s+(?:\w+\s+){0,2}?(?:data|conversations?|chats?|history|content|information|archive)\b|\bdownload(?:s|ing)?\s+a\s+copy\b` +
 			`|\b(?:obtain|get|receive)\s+a\s+copy\s+of\s+(?:all\s+)?(?:your|their|its)\s+(?:data|conversations?|chats?|history|content|account data)\b` +
 			`|\b(?:data|conversations?|chats?|history|content)\b[^;.]{0,30}?\b(?:can|may)\s+(?:\w+\s+)?be\s+(?:exported|downloaded)\b` +
