@@ -15,8 +15,8 @@ var verbose = flag.Bool("eval.failures", false, "list every case read wrong")
 // suite's measured level when it was last raised (make eval prints it), so
 // that a change to a reader cannot quietly make the reading worse.
 var floor = map[string]float64{
-	"training": 0.96, "retention": 0.96, "output-ownership": 0.97, "hipaa-baa": 0.65, "zdr": 0.6,
-	"data-processor": 0.5, "sensitive-data": 0.75, "security": 0.95, "rights": 0.95,
+	"training": 0.96, "retention": 0.97, "output-ownership": 0.97, "hipaa-baa": 0.85, "zdr": 0.9,
+	"data-processor": 0.5, "sensitive-data": 0.75, "security": 0.95, "rights": 0.97,
 }
 
 func TestSuite(t *testing.T) {
