@@ -104,7 +104,7 @@ var (
 const denialPrefix = `(?:do not|don't|does not|doesn't|did not|isn't|aren't|wasn't|weren't|cannot|can't|can not|could not|will not|won't|no longer|are not able to|is not able to|are unable to|is unable to|not)`
 
 // obtainVerbs are what a customer does to get an offering.
-const obtainVerbs = `(?:sign|request|obtain|get|ask for|ask us for|ask us to (?:sign|enter into|execute|turn on|enable|apply|provide)|enter into|execute|turn on|switch on|enable|set up|opt into|opt in to|activate|apply for|qualify for|be covered by|be covered under|have)`
+const obtainVerbs = `(?:sign|accept|review and accept|request|obtain|get|ask for|ask us for|ask (?:us|[\w-]+) to (?:sign|enter into|execute|turn on|enable|apply|provide)|enter into|execute|turn on|switch on|enable|set up|opt into|opt in to|activate|apply for|qualify for|be covered by|be covered under|have)`
 
 var (
 	// baaCanGet: a customer can get a BAA ("Enterprise customers can sign
@@ -114,7 +114,8 @@ var (
 	baaContact = regexp.MustCompile(`\bcontact\b[^;]{0,60}?\bto\s+` + obtainVerbs + `\b[^;]{0,40}?\b(?:baas?|business associate)`)
 	// zdrCanGet: a customer can get ZDR ("API customers can request zero
 	// data retention").
-	zdrCanGet = regexp.MustCompile(`\b(?:can|may|could|are able to|is able to|are eligible to|is eligible to|are welcome to)\s+(?:also\s+|now\s+|still\s+)?` + obtainVerbs + `\b[^;]{0,40}?\b` + zdrName + `\b`)
+	zdrCanGet = regexp.MustCompile(`\b(?:can|may|could|are able to|is able to|are eligible to|is eligible to|are welcome to)\s+(?:also\s+|now\s+|still\s+)?` + obtainVerbs + `\b[^;]{0,40}?\b` + zdrName + `\b` +
+		`|\b` + zdrName + `\b[^;]{0,20}?\b(?:can|may)\s+be\s+(?:enabled|activated|turned on|switched on|requested|granted|set up)\b`)
 	// zdrWillApply: the vendor will apply ZDR, or is to be contacted for it.
 	zdrWillApply = regexp.MustCompile(`\b(?:will|shall|can|may)\s+(?:\w+\s+)?(?:apply|enable|activate|provide|turn on|switch on|configure)\s+` + zdrName + `\b|\bcontact\b[^;]{0,60}?\bto\s+` + obtainVerbs + `\b[^;]{0,40}?\b` + zdrName + `\b`)
 	// zdrIfYouNeed: "if you require zero retention, set the mode to none".
@@ -135,7 +136,7 @@ var (
 var baaSpec = availabilitySpec{
 	name:  "a business associate agreement or HIPAA",
 	firm:  []*regexp.Regexp{baaCanGet, baaContact, baaPassive, onRequestRe},
-	topic: regexp.MustCompile(`\bbaas?\b|\bbusiness associate (?:agreement|addendum|addenda)s?\b|\bhipaa\b|\bbaa-`),
+	topic: regexp.MustCompile(`\bbaas?\b|\bbusiness associate (?:agreement|addendum|addenda|amendment)s?\b|\bhipaa\b|\bbaa-`),
 	exclude: []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:not|aren't|isn't|never|no longer)\s+(?:be\s+|been\s+)?(?:covered|included|eligible|in scope)\s+(?:by|under|in|for)\b`),
 		regexp.MustCompile(`\b(?:does not|doesn't|do not|don't|would not|wouldn't|will not|won't|shall not|may not|cannot|can't)\s+(?:automatically\s+)?(?:apply|extend|cover)\b`),
@@ -146,32 +147,32 @@ var baaSpec = availabilitySpec{
 		baaPassiveDenied,
 		regexp.MustCompile(`\b` + denialPrefix + `\s+(?:currently\s+|yet\s+|\w+\s+)?(?:offer|offers|offered|sign|signs|signed|provide|provides|provided|enter into|enters into|entered into|execute|executes|executed|support|supports|supported|make available|makes available|agree to|agrees to)\b[^;]{0,60}?\b(?:baas?|business associate|hipaa)`),
 		regexp.MustCompile(`\b(?:cannot|can't|can not|could not|may not|are unable to|is unable to|are not able to|is not able to|are not eligible to|is not eligible to|no longer)\s+(?:\w+\s+)?` + obtainVerbs + `\b[^;]{0,40}?\b(?:baas?|business associate)`),
-		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}\b(?:is|are|will be)\s+(?:not|no longer|not currently)\s+(?:available|offered|provided|supported|an option)\b`),
-		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}\b(?:is|are)\s+unavailable\b|\b(?:isn't|aren't)\s+(?:available|offered)\b`),
+		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum|amendment)s?)\b[^;]{0,40}\b(?:is|are|will be)\s+(?:not|no longer|not currently)\s+(?:available|offered|provided|supported|an option)\b`),
+		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum|amendment)s?)\b[^;]{0,40}\b(?:is|are)\s+unavailable\b|\b(?:isn't|aren't)\s+(?:available|offered)\b`),
 		regexp.MustCompile(`\b(?:not|isn't|aren't|never)\s+(?:a\s+|an\s+)?(?:\w+\s+)?hipaa[\s-](?:compliant|eligible|ready|covered|certified)\b|\bnot\s+(?:\w+\s+)?(?:compliant|eligible)\s+(?:with|for|under)\s+hipaa\b|\bnot\s+(?:designed|intended|suitable)\s+for\s+(?:\w+\s+){0,3}?(?:hipaa|phi|protected health)`),
-		regexp.MustCompile(`\bno\s+(?:baas?|business associate)\b|\b(?:baas?|business associate (?:agreement|addendum)s?|hipaa[\s-]ready \w+)\b[^;]{0,40}?\b(?:discontinued|withdrawn|retired|terminated|ended)\b`),
+		regexp.MustCompile(`\bno\s+(?:baas?|business associate)\b|\b(?:baas?|business associate (?:agreement|addendum|amendment)s?|hipaa[\s-]ready \w+)\b[^;]{0,40}?\b(?:discontinued|withdrawn|retired|terminated|ended)\b`),
 		regexp.MustCompile(`^(?:this|that|the|such) (?:option|offer|offering|program|programme|arrangement|possibility) (?:has been|was|is being|will be|is) (?:withdrawn|discontinued|retired|ended|removed|no longer (?:available|offered))\b`),
 	},
 	offer: []*regexp.Regexp{
 		// the vendor (or a cloud) offers or signs one
-		regexp.MustCompile(`\b(?:offer|offers|offered|offering|provide|provides|sign|signs|signed|signing|execute|executes|enter into|enters into|make available|makes available|agree to|agrees to)\b[^;]{0,50}?\b(?:baas?|business associate (?:agreement|addendum))`),
-		regexp.MustCompile(`\b(?:makes?|made)\s+(?:a|an|the|its|our)\s+(?:baa|business associate (?:agreement|addendum))\s+available\b`),
+		regexp.MustCompile(`\b(?:offer|offers|offered|offering|provide|provides|sign|signs|signed|signing|execute|executes|enter into|enters into|make available|makes available|agree to|agrees to)\b[^;]{0,50}?\b(?:baas?|business associate (?:agreement|addendum|amendment))`),
+		regexp.MustCompile(`\b(?:makes?|made)\s+(?:a|an|the|its|our)\s+(?:baa|business associate (?:agreement|addendum|amendment))\s+available\b`),
 		// a customer can get one, or gets one on request
 		baaCanGet, baaContact, baaPassive, onRequestRe,
 		// it is available
-		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+|generally\s+)?(?:available|offered|provided|included)\b|\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}?\bavailable\b|\bwhich (?:is|are) (?:only\s+|also\s+)?available\b`),
+		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum|amendment)s?)\b[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+|generally\s+)?(?:available|offered|provided|included)\b|\b(?:baas?|business associate (?:agreement|addendum|amendment)s?)\b[^;]{0,40}?\bavailable\b|\bwhich (?:is|are) (?:only\s+|also\s+)?available\b`),
 		// a service or plan is HIPAA-eligible or HIPAA-ready
 		regexp.MustCompile(`\b(?:is|are)\s+(?:a\s+|an\s+|one of (?:our|the)\s+)?(?:\w+\s+)?hipaa[\s-](?:eligible|ready|enabled|compliant)\b|\bhipaa[\s-](?:eligible|ready|enabled)\s+(?:services?|products?|offerings?|plans?|api|apis|access|integrations?|tiers?|versions?|mode|service)\b`),
 		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|supporting|enable|enables)\s+(?:\w+\s+){0,4}?hipaa(?:[\s-](?:ready|readiness|eligible|compliance|compliant|workloads))?\b|\b(?:offer|offers|offered|provide|provides)\b[^;.]{0,80}?\bhipaa[\s-](?:ready|readiness|eligible)\b`),
 		// a BAA covers something the sentence names, or may be relied on
 		regexp.MustCompile(`\b(?:can|may)\s+(?:also\s+)?(?:cover|include)\b[^;]{0,40}?\b(?:under|with|by)\s+(?:a|an|the|your|our|its)?\s*(?:\w+\s+){0,3}?(?:baa|business associate)`),
-		regexp.MustCompile(`\b(?:who|that)\s+(?:have|has)\s+(?:signed|executed|entered into)?\s*(?:a|an|the|our|their)?\s*(?:\w+\s+){0,3}?(?:baa|business associate (?:agreement|addendum))\b[^;]{0,40}?\b(?:can|may)\s+(?:\w+\s+)?(?:use|process|submit|send|store|handle|turn on|enable)\b`),
-		regexp.MustCompile(`\bwith\s+(?:a|an|the)\s+signed\s+(?:baa|business associate (?:agreement|addendum))\b[^;]{0,60}?\b(?:can|may)\s+(?:\w+\s+)?(?:use|process|submit|send|store|handle)\b`),
+		regexp.MustCompile(`\b(?:who|that)\s+(?:have|has)\s+(?:signed|executed|entered into)?\s*(?:a|an|the|our|their)?\s*(?:\w+\s+){0,3}?(?:baa|business associate (?:agreement|addendum|amendment))\b[^;]{0,40}?\b(?:can|may)\s+(?:\w+\s+)?(?:use|process|submit|send|store|handle|turn on|enable)\b`),
+		regexp.MustCompile(`\bwith\s+(?:a|an|the)\s+signed\s+(?:baa|business associate (?:agreement|addendum|amendment))\b[^;]{0,60}?\b(?:can|may)\s+(?:\w+\s+)?(?:use|process|submit|send|store|handle)\b`),
 		regexp.MustCompile(`^(?:[\w'-]+\s+){1,6}?(?:is|are)\s+(?:also\s+|now\s+)?covered\s+(?:by|under)\s+(?:a|an|the|our|its|your)?\s*(?:\w+\s+){0,3}?(?:baa|business associate)`),
 	},
 	inForce: []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:under|with|covered by|covered under|pursuant to|per)\s+(?:a|an|the|our|your|its|their|[a-z]+'s)?\s*(?:signed\s+|executed\s+)?(?:baas?|business associate)\b`),
-		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum))\b[^;]{0,40}?\b(?:extend|extends|cover|covers|apply|applies|applicable)\b|\bbaa-covered\b`),
+		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum|amendment))\b[^;]{0,40}?\b(?:extend|extends|cover|covers|apply|applies|applicable)\b|\bbaa-covered\b`),
 		regexp.MustCompile(`\b(?:have|has|having)\s+(?:signed\s+|executed\s+)?(?:a|an|the|our|their)\s+(?:signed\s+)?(?:baa|business associate)\b|\bhipaa[\s-](?:ready|eligible|enabled|configuration|readiness|setting)\b`),
 	},
 }

@@ -16,6 +16,7 @@ func TestReadBAA(t *testing.T) {
 		{name: "sign a BAA", clauses: []string{"Contact our sales team to sign a BAA before you send any PHI."}, want: avail},
 		{name: "openai style eligible api customers", clauses: []string{"We can enter into a Business Associate Agreement with API customers who are eligible for it."}, want: avail},
 		{name: "request a BAA", clauses: []string{"Eligible API customers may request a BAA by email."}, want: avail},
+		{name: "accept an amendment in the console", clauses: []string{"Customers subject to HIPAA can accept the Business Associate Amendment in the admin console."}, want: avail},
 		{name: "baa only available to qualifying", clauses: []string{"Our BAA is only available to customers that qualify for zero retention."}, want: avail},
 		{name: "hipaa ready with signed baa", clauses: []string{"Clinics can sign a BAA and then turn on HIPAA-ready mode for the API."}, want: avail},
 		// A BAA in force for a product, a condition or a definition offers
@@ -96,6 +97,8 @@ func TestReadZDR(t *testing.T) {
 	runReaderCases(t, readZDR, []readerCase{
 		{name: "available for qualifying customers", clauses: []string{"Zero data retention (ZDR) is available for qualifying customers."}, want: avail},
 		{name: "offered", clauses: []string{"We offer ZDR to enterprise API customers after review."}, want: avail},
+		{name: "can be enabled on request", clauses: []string{"Zero data retention can be enabled for API customers on request."}, want: avail},
+		{name: "ask the vendor to turn it on", clauses: []string{"With a legitimate reason, you can ask Anthropic to turn on zero data retention."}, want: avail},
 		{name: "with a ZDR agreement", clauses: []string{"With a ZDR agreement, prompts are discarded once the response is sent."}, want: avail},
 		{name: "openai style eligible endpoints", clauses: []string{"ZDR is supported for eligible endpoints once your organization is approved."}, want: avail},
 		{name: "ask us to turn on zdr", clauses: []string{"Teams with a qualifying use case can ask us to turn on zero data retention for eligible endpoints."}, want: avail},

@@ -130,7 +130,14 @@ func readOwnership(lex *Lexicon, sents []sentence) Reading {
 	}
 	var votes []vote
 	var open []sentence
-	for _, s := range sents {
+	for i, s := range sents {
+		if i > 0 && thatContentRe.MatchString(s.norm) && !outputRe.MatchString(s.norm) &&
+			sents[i-1].clause.Text == s.clause.Text && generatesRe.MatchString(sents[i-1].norm) {
+			// "Some services let you generate content. We claim no
+			// ownership of that content.": that content is the output.
+			s.norm = thatContentRe.ReplaceAllString(s.norm, "generated content")
+			s.text = sents[i-1].text + " " + s.text
+		}
 		if v, ok := ownerRow(lex, s.norm); ok {
 			if v != "" {
 				votes = append(votes, vote{s, v})
@@ -199,6 +206,11 @@ func ownerRow(lex *Lexicon, norm string) (string, bool) {
 }
 
 var (
+	// thatContentRe points back at content named in the sentence before;
+	// generatesRe is a sentence about content the service generates.
+	thatContentRe = regexp.MustCompile(`\b(?:that|this|such) content\b`)
+	generatesRe   = regexp.MustCompile(`\bgenerat(?:e|es|ed|ing)\b[^.;]{0,40}?\bcontent\b`)
+
 	// ownColumnRe is a column about who owns outputs.
 	ownColumnRe = regexp.MustCompile(`\bown(?:s|er|ers|ership)?\b.*\b(?:` + outputWords + `|content|generations?)\b|\b(?:` + outputWords + `|content)\s+(?:ownership|owner|rights)\b`)
 	// customerCellRe, sharedCellRe and openCellRe are a cell naming the

@@ -71,6 +71,8 @@ func TestReadOwnership(t *testing.T) {
 		{name: "retain ownership of inputs and outputs", clauses: []string{"You retain ownership of your inputs and outputs."}, want: customer},
 		{name: "vendor hereby assigns to customer", clauses: []string{"The Provider hereby assigns to Customer any rights it may hold in Output."}, want: customer},
 		{name: "we claim no ownership", clauses: []string{"We do not claim ownership of the outputs you create with the service."}, want: customer},
+		{name: "that content, generated in the sentence before", clauses: []string{"Some features let you generate new content. We do not claim ownership of that content."}, want: customer},
+		{name: "that content, not generated", clauses: []string{"Some features let you upload content. We do not claim ownership of that content."}, want: unknown},
 		{name: "vendor name claims no rights", clauses: []string{"OpenAI claims no rights in completions generated for your application."}, want: customer, vendor: "openai"},
 		{name: "outputs belong to the developer", clauses: []string{"All outputs belong entirely to the developer who requested them."}, want: customer},
 		{name: "outputs are your property", clauses: []string{"Outputs are your property and you may use them for any lawful purpose."}, want: customer},

@@ -63,7 +63,8 @@ var (
 		`|\bdeletion (of (your|the|an?|its) (account|conversation|chat|data|content)|requests?)\b|\brequest(s|ed|ing)? (the )?(deletion|erasure|removal)\b|\b(of|after|following|upon|on) (the )?(termination|expiration|expiry)\b` +
 		`|\b(after|following|upon|on|from) (the )?(termination|expiration|expiry|closure|cancell?ation|end) of (this |the |your |its |their )?(customer'?s? |user'?s? )?(agreement|contract|account|subscription|terms|services?|dpa|addendum|access)\b` +
 		`|\b(agreement|contract|account|subscription)s? (terminates|ends|expires|is (terminated|closed|deleted|cancell?ed))\b` +
-		`|\bremoved from (your|the) (chat|conversation) history\b`)
+		`|\bremoved from (your|the) (chat|conversation) history\b` +
+		`|\b(after|following|upon|on) (requesting |a request for )?(the |a |your |its )?account (closure|deletion|cancell?ation|termination)\b`)
 
 	// trainingOffRe is a context where the customer has not allowed
 	// training: the default retention applies.
@@ -77,7 +78,7 @@ var (
 	// before untilDeletedRe ("until your account is deleted").
 	accountLifetimeRe = regexp.MustCompile(`(?i)\bthe (life|lifetime|duration) of (your|the|their|its) ([\w-]+ ){0,2}(account|subscription|workspace)\b|\b(for )?as long as (your|the|their|its) ([\w-]+ ){0,3}(account|subscription|workspace|organi[sz]ation)s? (is|remains|stays|exists|is kept)( open| active| in place)?\b|\bas long as (your|the|their) (account|subscription|workspace)\b|\bwhile (your|the|their|its) ([\w-]+ ){0,3}(account|subscription|workspace)s? (is|are|remains?|stays?) (open|active|in place|in good standing)\b|\buntil (you close (your|the) ([\w-]+ )?account|(your|the) ([\w-]+ )?account is (closed|deleted|terminated))\b|\b(for|during) the account'?s (active )?(life|status|lifetime)\b|\bfor the duration of the account\b`)
 	untilDeletedRe    = regexp.MustCompile(`(?i)\buntil\s+(you|the customer|customer|the user|customers?|users?|the developer|developers?|an? \w+|the \w+|your \w+|they|someone)?\s*(explicitly\s+|manually\s+|choose to\s+|chooses to\s+|decide to\s+)?(delete|deletes|remove|removes|erase|erases)\b|\buntil\s+(it is |they are |explicitly |manually )*(deleted|removed|erased)\b|\buntil\s+(explicit\s+)?deletion\b|\b(for )?as long as you (choose to |decide to |want to |wish to |like to )?(keep|retain|need) (it|them|your \w+|the \w+)\b|\buntil you do\b`)
-	configurableRe    = regexp.MustCompile(`(?i)\bas configured by\b|\bconfigured by (your|an?|the) (admin\w*|organi[sz]ation|owner)\b|\bcustom retention\b|\bconfigurable\b|\b(admins?|administrators?|owners?|you|customers?|organi[sz]ations?)\s+(can\s+|may\s+)?(configure|set|control|choose|customi[sz]e|manage|define|decide|determine)\s+(the\s+|your\s+|their\s+|its\s+|a\s+|custom\s+)*(data\s+)?retention\b|\b(configure|set)\s+(the\s+|your\s+)?(data\s+)?retention\b|\b(you|admins?|administrators?|owners?|customers?|organi[sz]ations?|users?|members?)\s+(\w+\s+){0,2}(control|controls|choose|chooses|decide|decides|set|sets|determine|determines|configure|configures|manage|manages)\s+(over\s+)?how long\b|\bfollows? (your|the) organi[sz]ation'?s (data )?retention\b|\b(retention )?(periods?|windows?|durations?)\W{0,3}(is |are )?(set|configured|controlled|chosen|determined|defined) by\b|\bretention\W{0,3}(is |are )?(set|configured|controlled|chosen|determined|defined) by\b|\bhow long\b[^.;]{0,80}\b(is|are)\s+(up to|decided by|set by|determined by|controlled by|chosen by)\s+(your|the|its|their|an?)\b|^\W*(set|configured|chosen|controlled) by (your|the|an?) (admin\w*|owners?|organi[sz]ation)`)
+	configurableRe    = regexp.MustCompile(`(?i)\bretention (policy|policies|period|periods|settings?) (that )?(your|the|an?|its) (admin\w*|organi[sz]ation|owner)s? (sets?|chooses?|configures?|defines?)\b|\bas configured by\b|\bconfigured by (your|an?|the) (admin\w*|organi[sz]ation|owner)\b|\bcustom retention\b|\bconfigurable\b|\b(admins?|administrators?|owners?|you|customers?|organi[sz]ations?)\s+(can\s+|may\s+)?(configure|set|control|choose|customi[sz]e|manage|define|decide|determine)\s+(the\s+|your\s+|their\s+|its\s+|a\s+|custom\s+)*(data\s+)?retention\b|\b(configure|set)\s+(the\s+|your\s+)?(data\s+)?retention\b|\b(you|admins?|administrators?|owners?|customers?|organi[sz]ations?|users?|members?)\s+(\w+\s+){0,2}(control|controls|choose|chooses|decide|decides|set|sets|determine|determines|configure|configures|manage|manages)\s+(over\s+)?how long\b|\bfollows? (your|the) organi[sz]ation'?s (data )?retention\b|\b(retention )?(periods?|windows?|durations?)\W{0,3}(is |are )?(set|configured|controlled|chosen|determined|defined) by\b|\bretention\W{0,3}(is |are )?(set|configured|controlled|chosen|determined|defined) by\b|\bhow long\b[^.;]{0,80}\b(is|are)\s+(up to|decided by|set by|determined by|controlled by|chosen by)\s+(your|the|its|their|an?)\b|^\W*(set|configured|chosen|controlled) by (your|the|an?) (admin\w*|owners?|organi[sz]ation)`)
 	noneRe            = regexp.MustCompile(`(?i)\b(is|are|be|gets?)\s+(not|never)\s+(stored|retained|logged|kept|persisted|saved|written)\b|\bnot (stored|retained|logged|persisted)\b|\bnever (stored|retained|written|logged|persisted|kept)\b|\bno (logging|storage|retention|persistent storage)\b|\b(do|does|will)\s+not\s+(store|retain|log|keep|persist)\b|\b(don't|doesn't|won't)\s+(store|retain|log|keep)\b|\b(immediately|promptly) discarded\b|\bnot written to (durable|persistent|disk|storage)\b|\bconfigured for zero[- ]data[- ]retention\b|\b(set|enabled?)\s+(to|with|for)\s+zero[- ]data[- ]retention\b|^\W*zero[- ]data[- ]retention\W*$|\bzero[- ](data[- ])?retention is the default\b` +
 		`|\bdiscard(s|ed|ing)?\b[^.;]{0,80}?\b(once|as soon as|immediately|right after|after (the|a|each) (response|request|answer|reply|call))\b|\bkeeps? no (copy|copies|record|records|trace)\b|\b(keep|keeps|retain|retains|store|stores|hold|holds|save|saves|log|logs)\s+(none|nothing)\b|\bnone of (them|it|those|these|your [\w ]{1,30}?|the [\w ]{1,30}?) (is|are|gets?) (ever )?(kept|stored|retained|logged|saved|persisted)\b|\bno (copy|copies|record|trace) (of [^.;]{0,60})?(is|are) (kept|retained|stored)\b|\bnothing ([\w' ]{0,30})(is|gets) (kept|stored|retained|saved)\b|\b(kept|stored|retained|held) (beyond|past|longer than) (the time|the request|the response|the session|what it takes)\b|\boutlives? the (request|response|session|call)\b|\b(only )?in memory only\b|\bonly in memory\b|\bnothing is written to (disk|storage)\b|\bneither\b[^.;]{0,80}\bnor\b[^.;]{0,60}\b(is|are)\s+(ever\s+)?(stored|retained|logged|kept|saved|persisted)\b|\b(retained|stored|kept|held|logged) only (for|during) the (duration|length|life|lifetime) of (the|each|a|your) (request|session|call|api call|connection)\b|\bno ([\w-]+ ){0,4}(data|content|prompts?|inputs?|outputs?|requests?|responses?|completions?) (is|are|gets?) (ever )?(written|stored|retained|logged|kept|persisted|saved)\b`)
 )
@@ -133,6 +134,7 @@ func periodFacts(s string) []fact {
 
 // scopeIn returns the scope named by one context, and whether it names one.
 func scopeIn(lex *Lexicon, ctx string) (string, bool) {
+	ctx = monitoringRe.ReplaceAllString(ctx, " ")
 	for _, r := range scopeRules {
 		if r.re.MatchString(ctx) {
 			return r.scope, true
@@ -151,6 +153,11 @@ func scopeIn(lex *Lexicon, ctx string) (string, bool) {
 	}
 	return "", false
 }
+
+// monitoringRe is the purpose of watching all traffic for misuse ("kept
+// 30 days to detect misuse"): the default retention, not that of content
+// flagged as a violation.
+var monitoringRe = regexp.MustCompile(`(?i)\b(detect|detecting|prevent|preventing|monitor|monitoring|identify|identifying|combat|combating)\s+(and\s+\w+\s+)?(misuse|abuse)\b`)
 
 // scopeOf ties a period to its scope: the first context, from the nearest
 // (the words leading up to the period) to the farthest (the heading path),
@@ -200,7 +207,7 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 	m := map[string]string{}
 	var r Reading
 	var lastRow *terms.Clause
-	for _, u := range sents {
+	for i, u := range sents {
 		var sts []statement
 		quote := u.withLeadIn()
 		if u.clause.Kind == terms.KindTableRow {
@@ -213,7 +220,14 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 			sts = rowStatements(lex, u)
 			quote = strings.TrimSpace(u.clause.Text)
 		} else {
-			sts = sentenceStatements(lex, u)
+			prev := ""
+			if i > 0 && sents[i-1].clause.Text == u.clause.Text && slices.Equal(sents[i-1].clause.Path, u.clause.Path) {
+				prev = sents[i-1].norm
+			}
+			sts = sentenceStatements(lex, u, prev)
+			if prev != "" && continuesRe.MatchString(u.norm) {
+				quote = sents[i-1].text + " " + quote // the sentence it carries on
+			}
 		}
 		used := false
 		for _, st := range sts {
@@ -237,9 +251,15 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 	return r
 }
 
+// continuesRe opens a sentence that carries on the one before it
+// ("Instead, they are kept for 3 years."): its period's scope may be named
+// there.
+var continuesRe = regexp.MustCompile(`(?i)^\W*(instead|rather|in that case|in this case|in such cases?)\b`)
+
 // sentenceStatements reads the periods of one sentence (a list item with
-// its lead-in).
-func sentenceStatements(lex *Lexicon, u sentence) []statement {
+// its lead-in); prev is the sentence before it in its paragraph ("" when
+// none), the context of a period in a sentence that continues it.
+func sentenceStatements(lex *Lexicon, u sentence, prev string) []statement {
 	text, itemAt := u.norm, 0
 	lead := ""
 	if u.leadIn != "" {
@@ -277,6 +297,9 @@ func sentenceStatements(lex *Lexicon, u sentence) []statement {
 			continue
 		}
 		scope := scopeOf(lex, cl.contexts(text, facts, fi)...)
+		if scope == ScopeDefault && prev != "" && continuesRe.MatchString(u.norm) {
+			scope = scopeOf(lex, prev)
+		}
 		if scope == ScopeDefault {
 			scope = scopeOf(lex, heading)
 		}

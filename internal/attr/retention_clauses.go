@@ -16,14 +16,14 @@ var (
 	// retNotRetentionRe are uses of those words that say nothing of data
 	// being kept ("keep in mind", "hold harmless", "log in", "retain
 	// counsel", the name "zero data retention").
-	retNotRetentionRe = regexp.MustCompile(`\bkeep (in mind|track|up)\b|\bkeep (your |the )?(account|password|credentials|api keys?)( \w+)? (secure|safe|confidential)\b|\bhold(s|ing)? (\w+ )?harmless\b|\bheld (liable|responsible)\b|\blog(s|ged|ging)? (in|into|on|out)\b|\b(app|play) store\b|\bretain(s|ed)? (an amount|any amount|counsel|the right|ownership|all (right|title)|its rights|rights|title)\b|\bzero[- ](data[- ])?retention\b|\bsave (money|time)\b|\bremov(e|es|ed|ing) (apps?|the app|an app)\b|\bstorage (bucket|account)s? in your own\b|\bsave (for|where|as)\b|\bstorage (quota|space|limit|capacity|plan)s?\b|\bremains? in (full )?(force|effect)\b|\bremain (in )?(full force|effect)\b`)
+	retNotRetentionRe = regexp.MustCompile(`\bkeep (in mind|track|up)\b|\bkeep (your |the )?(account|password|credentials|api keys?)( \w+)? (secure|safe|confidential)\b|\bhold(s|ing)? (\w+ )?harmless\b|\bheld (liable|responsible)\b|\blog(s|ged|ging)? (in|into|on|out)\b|\b(app|play) store\b|\bretain(s|ed)? (an amount|any amount|counsel|the right|ownership|all (right|title)|its rights|rights|title)\b|\bzero[- ](data[- ])?retention\b|\bsave (money|time)\b|\bremov(e|es|ed|ing) (apps?|the app|an app)\b|\bstorage (bucket|account)s? in your own\b|\bsave (for|where|as)\b|\bstorage (quota|space|limit|capacity|plan)s?\b|\b(sufficient|additional|more|extra|enough|free) storage\b|\bremains? in (full )?(force|effect)\b|\bremain (in )?(full force|effect)\b`)
 	// retWeakRe is a word that says data is kept only when data is what it
 	// speaks of ("results remain available", "files expire").
 	retWeakRe = regexp.MustCompile(`\b(expire|expires|expired|available|accessible|downloadable|download|remain|remains|remained|stay|stays|stayed|maintain|maintains|maintained)\b`)
 	// retDataRe names data.
 	retDataRe = regexp.MustCompile(`\b(inputs?|outputs?|prompts?|completions?|conversations?|chats?|messages?|content|data|information|history|results?|files?|uploads?|sessions?|transcripts?|records?|logs?|submissions?|queries|projects?|documents?|materials|artifacts?|memor(y|ies))\b`)
 	// retPlaceRe is where kept data sits ("on our servers").
-	retPlaceRe = regexp.MustCompile(`\b(on|in|from) (our|the vendor's|its) (servers?|systems?|back-?end|storage|databases?|infrastructure)\b`)
+	retPlaceRe = regexp.MustCompile(`\b(on|in|from) (our|the vendor's|its) (servers?|systems?|back-?end|storage|databases?|infrastructure)\b|\b(in|on) (your|the user's|their) (account|history|workspace)\b`)
 	// retLastRe is "last" as a verb of duration, right before the period
 	// ("inputs last 30 days").
 	retLastRe = regexp.MustCompile(`\blasts?\s+(for\s+)?(up to\s+|about\s+|around\s+)?$`)
@@ -31,7 +31,7 @@ var (
 	// retOtherDataRe names data that is not the customer's content, whose
 	// periods are not the tier's retention (invoices, account and contact
 	// details, cookies, support requests, audit feeds).
-	retOtherDataRe = regexp.MustCompile(`\b(invoices?|billing|payments?|tax(es)?|account data|contact (data|details|information)|civil identity|identity data|leads (identity|data|information)|contracts|commercial licen[cs]es?|correspondence|support (data|tickets?|requests?)|technical support|privacy requests?|requests? to exercise|cookies?|activity feed|audit logs?|passwords?|api keys?|credentials?|phone numbers?|email address(es)?|bank account\w*)\b`)
+	retOtherDataRe = regexp.MustCompile(`\b(invoices?|billing|payments?|tax(es)?|account data|contact (data|details|information)|civil identity|identity data|leads (identity|data|information)|contracts|commercial licen[cs]es?|correspondence|support (data|tickets?|requests?)|technical support|privacy requests?|requests? to exercise|cookies?|activity feed|audit logs?|passwords?|api keys?|credentials?|phone numbers?|email address(es)?|bank account\w*|authori[sz]ations?|mandates?)\b`)
 	// retOtherModeRe names what keeps data apart from the tier's own
 	// retention: a temporary or incognito mode, a data-switching window, a
 	// cache of schemas, one class of models with a rule of its own ("covered
@@ -45,11 +45,11 @@ var (
 	// period: a notice ("30 days' notice"), an age ("18 years old"), a
 	// deadline before an event ("30 days before the renewal"), a time
 	// after a posting, a notice, an invoice or a purchase.
-	retAfterNotRe = regexp.MustCompile(`^('s?|s')?\s*(of\s+)?((prior|advance|written|express)\s+)*(notice|notification)\b|^\s+(old|of age)\b|^\s+in advance\b|^\s+(prior to|before)\s+(the\s+|any\s+|such\s+|its\s+|each\s+|your\s+|an?\s+)?(start|end|renewal|expir\w*|effective|update|updates|change|changes|discontinu\w*|last|next|date|termination|cancell?ation|billing|charge|it|they)\b|^\s*(after|from|following|of)\s+(the\s+(date\s+(of\s+)?)?)?([\w']+\s+){0,4}?(post\w*|notice|notif\w*|publish\w*|invoice\w*|purchase|receipt of (the |such |this |a |any )?(notice|invoice|objection)|receiving (the |such |this |a )?(notice|invoice)|delivery of|accept\w*|entering into|the dispute)\b|^\s+(in which )?to (retrieve|export|download|object|respond|reply|cancel|pay|notify|cure|dispute|request|exercise|withdraw|claim|appeal)\b`)
+	retAfterNotRe = regexp.MustCompile(`^('s?|s')?\s*(of\s+)?((prior|advance|written|express)\s+)*(notice|notification)\b|^\s+in advance\b|^\s+(prior to|before)\s+(the\s+|any\s+|such\s+|its\s+|each\s+|your\s+|an?\s+)?(start|end|renewal|expir\w*|effective|update|updates|change|changes|discontinu\w*|last|next|date|termination|cancell?ation|billing|charge|it|they)\b|^\s*(after|from|following|of)\s+(the\s+(date\s+(of\s+)?)?)?([\w']+\s+){0,4}?(post\w*|notice|notif\w*|publish\w*|invoice\w*|purchase|receipt of (the |such |this |a |any )?(notice|invoice|objection)|receiving (the |such |this |a )?(notice|invoice)|delivery of|accept\w*|entering into|the dispute)\b|^\s+(in which )?to (retrieve|export|download|object|respond|reply|cancel|pay|notify|cure|dispute|request|exercise|withdraw|claim|appeal)\b`)
 	// retBeforeNotRe is what comes a few words before a period that is not
 	// a retention period: a notice, a payment, a refund, an objection, a
 	// cure, a dispute, liability, an audit, an age, inactivity, a renewal.
-	retBeforeNotRe = regexp.MustCompile(`\b(notice period of|notice of|at least every|once (in|per|every)|effective|payable|due|pay|paid|invoice\w*|refund\w*|cancel\w*|withdraw\w*|cure\w*|object|objects|objection\w*|respond|reply|acknowledge|notify|arbitrat\w*|disput\w*|liab\w*|warrant\w*|guarantee\w*|trial|audit\w*|inactive|age of|aged|older than|younger than|renew\w*|term of|initial term|minimum (notice )?period of|extend (that|the|this) period by|inform you|give you|prices?|fees?|rates?)\b(\s+[\w'()-]+){0,4}\s*$|\bthe (last|past|previous|preceding|first|next)\s*$|\b(change|switch)\b[^.;]{0,80}\b(to|or)\b[^.;]{0,30}$`)
+	retBeforeNotRe = regexp.MustCompile(`\b(notice period of|notice of|at least every|once (in|per|every)|effective|payable|due|pay|paid|invoice\w*|refund\w*|cancel\w*|withdraw\w*|cure\w*|object|objects|objection\w*|respond|reply|acknowledge|notify|arbitrat\w*|disput\w*|liab\w*|warrant\w*|guarantee\w*|trial|audit\w*|inactive|age of|aged|younger than|renew\w*|term of|initial term|minimum (notice )?period of|extend (that|the|this) period by|inform you|give you|prices?|fees?|rates?)\b(\s+[\w'()-]+){0,4}\s*$|\bthe (last|past|previous|preceding|first|next)\s*$|\b(change|switch)\b[^.;]{0,80}\b(to|or)\b[^.;]{0,30}$`)
 
 	// retVerbRe is a verb form that makes a clause a clause of its own; a
 	// clause with none continues the one before it ("…, and the scores for
@@ -218,10 +218,16 @@ func (cl retClauses) keep(facts []fact) []int {
 	return out
 }
 
+// deletionConcessionRe is a concession of deletion after a period ("…
+// kept for 3 years, even if you delete your activity"): no exception, but
+// the deletion the period outlives.
+var deletionConcessionRe = regexp.MustCompile(`(?i)\beven (if|when|after|once) [^,;]{0,60}?\b(delete|deletes|deleted|remove|removes|erase|erases)\b[^,;]*`)
+
 // contexts are the texts that may name the scope of fact fi, nearest
 // first: the words leading up to it within its clause (a period word
 // itself left out: "kept until you delete it" names no deletion scope);
-// the rest of its clause outside its periods, without an exception tail;
+// the rest of its clause outside its periods, without an exception tail
+// (a concession of deletion kept);
 // the clauses before it in its group and the group's trailing words after
 // its last period.
 func (cl retClauses) contexts(text string, facts []fact, fi int) []string {
@@ -259,6 +265,9 @@ func (cl retClauses) contexts(text string, facts []fact, fi int) []string {
 	// scores for 7 years if flagged"), except for a period an "or" sets
 	// apart from the later one ("30 days, or 2 years if flagged").
 	tail := beforeException(text[facts[last].end:c.end])
+	if m := deletionConcessionRe.FindString(text[facts[last].end:c.end]); m != "" {
+		tail += " " + m // "kept for 3 years, even if you delete your activity"
+	}
 	for j := fi + 1; j <= last; j++ {
 		if cl.of[j] == ci && retAlternativeRe.MatchString(text[f.end:facts[j].start]) {
 			tail = ""
@@ -303,7 +312,13 @@ func retentionClause(text string, cl retClauses, ci int, f fact, item bool, lead
 	if retOtherModeRe.MatchString(text[cl.groups[c.group][0]:c.end]) || retCustomerDutyRe.MatchString(text[:f.start]) {
 		return false
 	}
-	if hasRetentionWord(ctext) || f.duration && retLastRe.MatchString(local) && retDataRe.MatchString(local) {
+	own := ctext
+	if f.period == PeriodUntilDeleted {
+		// a period word's own verb ("until you remove it") says nothing
+		// of keeping: "unable to send messages until you remove content"
+		own = text[c.start:f.start] + " " + text[f.end:c.end]
+	}
+	if hasRetentionWord(own) || f.duration && retLastRe.MatchString(local) && retDataRe.MatchString(local) {
 		return true
 	}
 	if item && hasRetentionWord(lead) {
@@ -323,5 +338,17 @@ func retentionClause(text string, cl retClauses, ci int, f fact, item bool, lead
 // something other than a retention period: "30 days' notice", "18 years
 // old", "payable within 30 days", "effective 30 days after posting".
 func disqualified(text string, c retClause, f fact) bool {
-	return retAfterNotRe.MatchString(text[f.end:c.end]) || retBeforeNotRe.MatchString(text[c.start:f.start])
+	if retAfterNotRe.MatchString(text[f.end:c.end]) || retBeforeNotRe.MatchString(text[c.start:f.start]) {
+		return true
+	}
+	// A person's age is told in years ("18 years old", "older than 16
+	// years"); data's in months or days ("once it is 18 months old").
+	return retYearsRe.MatchString(text[f.start:f.end]) &&
+		(retAgeAfterRe.MatchString(text[f.end:c.end]) || retAgeBeforeRe.MatchString(text[c.start:f.start]))
 }
+
+var (
+	retYearsRe     = regexp.MustCompile(`\by(ea)?rs?\b`)
+	retAgeAfterRe  = regexp.MustCompile(`^\s+(old|of age)\b`)
+	retAgeBeforeRe = regexp.MustCompile(`\bolder than\s*$`)
+)

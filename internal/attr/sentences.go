@@ -155,7 +155,7 @@ var numberWords = map[string]int{
 // Group 1: the number (digits or words); group 2: a bracketed digit
 // restatement; group 3: "calendar"/"business"; group 4: the unit; group 5:
 // "and a half".
-var durationRe = regexp.MustCompile(`(?i)\b(\d{1,5}(?:\.\d{1,2})?|(?:(?:a|one|two|three|four|five|six|seven|eight|nine)[\s-]+hundred(?:[\s-]+(?:and[\s-]+)?(?:` + tensWords + `(?:[- ]` + unitWords + `)?|` + teenWords + `|` + unitWords + `))?)|` + tensWords + `(?:[- ]` + unitWords + `)?|` + teenWords + `|` + unitWords + `|an?)(?:\s*\((\d{1,5})\))?[\s-]*(calendar[\s-]+|business[\s-]+)?(days?|weeks?|months?|years?|yrs?|hours?|hrs?)\b(\s+and\s+a\s+half\b)?`)
+var durationRe = regexp.MustCompile(`(?i)\b(\d{1,5}(?:\.\d{1,2})?|(?:(?:a|one|two|three|four|five|six|seven|eight|nine)[\s-]+hundred(?:[\s-]+(?:and[\s-]+)?(?:` + tensWords + `(?:[- ]` + unitWords + `)?|` + teenWords + `|` + unitWords + `))?)|` + tensWords + `(?:[- ]` + unitWords + `)?|` + teenWords + `|` + unitWords + `|an?)(?:\s*\((\d{1,5})\))?[\s-]*(calendar[\s-]+|business[\s-]+|rolling[\s-]+|consecutive[\s-]+)?(days?|weeks?|months?|years?|yrs?|hours?|hrs?)\b(\s+and\s+a\s+half\b)?`)
 
 // Number words durationRe knows, as alternations.
 const (

@@ -214,6 +214,7 @@ var rightsItems = []setItem{
 	{name: "export",
 		mention: regexp.MustCompile(`\bexport|\bdownload\b|\bcopy of\b`),
 		assert: regexp.MustCompile(`\bexport(?:s|ing)?\b[^;.]{0,50}?\b(?:data|conversations?|chats?|history|content|workspace|logs?|account|information|archive|copy)\b` +
+			`|\b(?:conversations?|chats?|history)\b[^;.]{0,40}?\bexport(?:s|ing)?\s+(?:them|it)\b` +
 			`|\bdownload(?:s|ing)?\s+(?:a\s+copy\s+of\s+|an?\s+(?:\w+\s+)?(?:archive|file|export)\s+of\s+)?(?:your|all your|all of your|all|their|its|the organization's|the workspace's)\s+(?:\w+\s+){0,2}?(?:data|conversations?|chats?|history|content|information|archive)\b|\bdownload(?:s|ing)?\s+a\s+copy\b` +
 			`|\b(?:obtain|get|receive)\s+a\s+copy\s+of\s+(?:all\s+)?(?:your|their|its)\s+(?:data|conversations?|chats?|history|content|account data)\b` +
 			`|\b(?:data|conversations?|chats?|history|content)\b[^;.]{0,30}?\b(?:can|may)\s+(?:\w+\s+)?be\s+(?:exported|downloaded)\b` +
@@ -280,7 +281,10 @@ func newRightsVendorPattern(lex *Lexicon) *regexp.Regexp {
 
 // rightsAimRe is an aim or a plan, not a control in place ("we aim to
 // give customers control over…").
-var rightsAimRe = regexp.MustCompile(`\b(?:aims?|strives?|intends?|plans?|hopes?|expects?) to\b|\bworking (?:on|to|towards?)\b|\bin the future\b|\bcoming soon\b`)
+var rightsAimRe = regexp.MustCompile(`\b(?:aims?|strives?|intends?|plans?|hopes?|expects?) to\b|\bworking (?:on|to|towards?)\b|\bin the future\b|\bcoming soon\b` +
+	// a pointer to another document ("we encourage you to read it to
+	// understand how you can export your information") grants nothing here
+	`|\b(?:read|see|consult|review)\b[^;.]{0,60}?\bto (?:better )?(?:understand|learn|find out)\b`)
 
 // rightsGrantRe is the vendor granting the customer a right ("we let you
 // export", "we will give admins the option to…"): not the vendor acting

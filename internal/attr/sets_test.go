@@ -174,6 +174,8 @@ func TestReadRights(t *testing.T) {
 		{name: "option to opt out of training", clauses: []string{"To keep your chats out of training, you have the option to opt out in settings."}, want: set("opt-out-training")},
 		{name: "no option to opt out of training", clauses: []string{"If you want your chats kept out of training, you have no option to opt out."}, want: deny([]string{}, "opt-out-training")},
 		{name: "delete chats from settings", clauses: []string{"Users may delete individual chats from the sidebar."}, want: set("delete-conversations")},
+		{name: "export them, the chats", clauses: []string{"You can delete your chats or export them from your settings."}, want: set("delete-conversations", "export")},
+		{name: "a pointer to the privacy policy", clauses: []string{"We encourage you to read our privacy policy to understand how you can export and delete your information."}, want: unknown},
 		{name: "when you delete a conversation", clauses: []string{"When you delete a conversation, it disappears from your history at once."}, want: set("delete-conversations")},
 		{name: "conversations can be deleted", clauses: []string{"Conversations can be deleted by their owner."}, want: set("delete-conversations")},
 		{name: "developers delete data via api", clauses: []string{"API developers are able to delete stored data with a DELETE request."}, want: set("delete-conversations")},

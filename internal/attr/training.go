@@ -31,13 +31,15 @@ const (
 
 var (
 	// staffTrainRe is training of people (staff, reviewers, security
-	// awareness courses), which is no training of models: it is cut out of
+	// awareness courses, "training and onboarding materials" sent by
+	// email), which is no training of models: it is cut out of
 	// a sentence before the sentence is asked whether it speaks of training.
 	staffTrainRe = regexp.MustCompile(`(?i)\b(personnel|employees?|staff|workforce|team members?|reviewers?|contractors?|workers|support team|everyone)\b[^.;]{0,80}?\b(are|is|be|been|get|gets|receive|receives|complete|completes|undergo|undergoes|attend|attends|take|takes)\s+(\w+,?\s+){0,6}?(trained|training)\b` +
 		`|\btrain(s|ed|ing)?\s+(our|its|their|all|the|relevant|new)?\s*(staff|employees|personnel|support team|team members|people|reviewers|workforce|team|contractors|workers)\b` +
 		`|\b(privacy|security|awareness|compliance|hipaa|confidentiality|data protection|annual|onboarding|mandatory|relevant|regular|appropriate|ethics|professional)\s+(and\s+\w+\s+)?(awareness\s+)?training\b` +
 		`|\btrained\s+(in|to handle|on how|to recognize|to follow|and obligated)\b|\b(properly|appropriately|adequately|regularly|specially|suitably)\s+trained\b` +
-		`|\btraining (courses?|sessions?|programs? for (staff|employees)|materials? for (your|staff))|\b(human|expert)\s+trainers?\b`)
+		`|\btraining (courses?|sessions?|programs? for (staff|employees)|materials? for (your|staff))|\b(human|expert)\s+trainers?\b` +
+		`|\btraining\s+(and\s+[\w-]+\s+)?(materials|resources|webinars?|videos|guides|tutorials)\b`)
 
 	// excludingRe is training named only to be left out of a purpose
 	// ("to improve the services (excluding model training)").
@@ -68,7 +70,11 @@ var (
 	noOptInRe = regexp.MustCompile(`(?i)\bno\s+(programme|program|way|option|setting|mechanism|means)\b[^.;]{0,60}?\b(choose|opt|share|turn|enable|allow|volunteer)|\b(cannot|can't|can not|not able to|unable to)\s+(opt[- ]?in|choose to share|turn (it |this )?on|enable)\b`)
 
 	// unlessOptOutRe is an opt-out stated as the exception to training.
-	unlessOptOutRe = regexp.MustCompile(`(?i)\bunless\s+(you|the user|users|customer|an? admin\w*|administrators?|they|your organi[sz]ation)\s+(\w+\s+){0,2}(opt[- ]?out|opts[- ]?out|turn|turns|switch|switches|disable|disables|object|objects)`)
+	unlessOptOutRe = regexp.MustCompile(`(?i)\bunless\s+(\([a-z0-9]{1,3}\)\s+)?(you|the user|users|customer|an? admin\w*|administrators?|they|your organi[sz]ation)\s+(\w+\s+){0,2}(opt[- ]?out|opts[- ]?out|opted[- ]?out|turn|turns|switch|switches|disable|disables|object|objects)`)
+
+	// notOptedOutRe is an opt-out denied inside an exception: "not used …
+	// except when you have not opted out" is used unless you opt out.
+	notOptedOutRe = regexp.MustCompile(`(?i)\b(has|have|had|did|do|does)\s+not\s+(yet\s+)?opt(ed)?[- ]?out\b|\b(hasn't|haven't|hadn't|didn't|don't|doesn't)\s+(yet\s+)?opt(ed)?[- ]?out\b`)
 
 	// stateOffRe and stateOnRe are a training setting stated off or on
 	// ("model improvement is off", "on by default").
@@ -87,6 +93,20 @@ var (
 	// obligations.
 	exceptionCaseRe = regexp.MustCompile(`(?i)\bfeedback\b|\bbug reports?\b|\bflag(s|ged)?\b|\bsafety\b|\btrust (and|&) safety\b|\bsafeguards\b|\busage polic|\bacceptable use\b|\bmisuse\b|\babuse\b|\bharmful\b|\bpolicy violations?\b|\brequired by law\b|\btrusted tester|\breport(s|ed)?\s+(a|an|the|bugs?)\b`)
 
+	// usageCondRe is a condition that is only the use of the service
+	// ("When you use the API, we use your prompts to train"): no condition
+	// of training at all.
+	usageCondRe = regexp.MustCompile(`(?i)^\W*(when|whenever|while|if|as)\s+(you|users?|customers?|your users)\s+(use|access|interact with|chat with)\b[^,;]*$`)
+
+	// feedbackChoiceRe is the customer choosing to send feedback or a
+	// report, a narrow exception and never the way training is switched on.
+	feedbackChoiceRe = regexp.MustCompile(`(?i)\b(choose|chooses|chose|decide|decides|elect|elects)\s+to\s+(send|submit|give|provide|share|report)\b[^,;]{0,30}?\b(feedback|bug reports?|a report)\b`)
+
+	// condHeadingRe is a heading that states a condition ("If you turn
+	// history off", "When the setting is on"): the sentences under it are
+	// read as if they opened with it.
+	condHeadingRe = regexp.MustCompile(`(?i)^\W*(if|when|once)\b[^?]*$`)
+
 	// trainingDataRe is "training data", which names no data of the
 	// customer's.
 	trainingDataRe = regexp.MustCompile(`(?i)\b(pre-?)?training data(sets?)?\b`)
@@ -100,9 +120,9 @@ var (
 	introRe = regexp.MustCompile(`(?i)\bthis (article|page|section|guide|faq)\b|\bfor more (information|details)\b|\b(explains?|describes?)\b|\bfind out\b|\bread on\b|\blearn (more )?about\b|\bwhether\b[^,;]{0,60}\b(used|train\w*|improve)\b`)
 
 	// anaphorRe marks a sentence that points back at a previous one ("this
-	// setting", "it"), so that a choice without a training word can attach
+	// setting", "it", "switch Save History off"), so that a choice without a training word can attach
 	// to the training sentence before it.
-	anaphorRe = regexp.MustCompile(`(?i)\b(this|that|it|these|the)\s+(setting|choice|option|toggle|preference)s?\b|\b(turn|switch)\s+(it|this|that)\s+(off|on)\b|\bsharing\b|\bvolunteer\w*|\bprogram(me)?s?\b`)
+	anaphorRe = regexp.MustCompile(`(?i)\b(this|that|it|these|the)\s+(setting|choice|option|toggle|preference)s?\b|\b(turn|switch)\s+(it|this|that)\s+(off|on)\b|\b(turn|switch)\s+([\w"'“”‘’-]+\s+){1,4}?(off|on)\b|\bsharing\b|\bvolunteer\w*|\bprogram(me)?s?\b`)
 
 	// choiceWhetherRe is a choice put as a question ("you can choose
 	// whether your chats are used"): no introduction but a choice, its
@@ -161,7 +181,7 @@ var (
 // newTrainingPattern finds a sentence about training or improving models,
 // the vendor's products among them ("improve Claude").
 func newTrainingPattern(lex *Lexicon) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+)?(models?\b|` + lex.products.String() + `)|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bimprov(e|es|ing)\s+(the\s+|our\s+)?model\s+performance\b|\bto\s+(help\s+)?(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b|\b(develop|developing|build|building)\s+(our|its|the|their|future|new)\s+(ai\s+|language\s+|generative\s+|foundation\s+)?models\b|\bmake\s+our\s+models\s+better\b`)
+	return regexp.MustCompile(`(?i)\btrain(s|ed|ing)?\b|\bimprov(e|es|ing)\s+(our\s+|the\s+|future\s+|its\s+)?(ai\s+|language\s+|generative\s+|foundation\s+)?(models?\b|` + lex.products.String() + `)|\bmodel\s+(improvement|development)\b|\bimprove the model\b|\bimprov(e|es|ing)\s+(the\s+|our\s+)?model\s+performance\b|\bto\s+(help\s+)?(develop|improve)\s+(or|and)\s+(develop|improve)\s+(the|our|its)\s+(services?|products?|models?)\b|\b(develop|developing|build|building)\s+(our|its|the|their|future|new)\s+(ai\s+|language\s+|generative\s+|foundation\s+)?models\b|\bmake\s+our\s+models\s+better\b`)
 }
 
 // trainingText is the text of a sentence (with its lead-in) in which talk
@@ -337,6 +357,10 @@ type statementSignals struct {
 // readSignals reads the signals of statement text split into p.
 func readSignals(lex *Lexicon, text string, p statementParts) statementSignals {
 	choice := p.main + " ; " + strings.Join(p.conds, " ; ")
+	// Sending feedback is a narrow exception, not a path by which the
+	// customer allows training: "not used unless you choose to send us
+	// feedback" offers no opt-in.
+	inText := feedbackChoiceRe.ReplaceAllString(choice, " ")
 	off := stateOffRe.MatchString(p.main)
 	outText := choice
 	if off {
@@ -345,7 +369,7 @@ func readSignals(lex *Lexicon, text string, p statementParts) statementSignals {
 	return statementSignals{
 		text:    text,
 		choice:  choice,
-		in:      optInRe.MatchString(choice) && !noOptInRe.MatchString(choice),
+		in:      optInRe.MatchString(inText) && !noOptInRe.MatchString(inText),
 		out:     optOutRe.MatchString(outText),
 		neg:     off || mainNegated(lex, p.main),
 		condOut: conditionOptsOut(p.conds),
@@ -353,12 +377,19 @@ func readSignals(lex *Lexicon, text string, p statementParts) statementSignals {
 }
 
 // conditionOptsOut reports whether one of conds is an opt-out that is no
-// exception ("unless", "except", "only").
+// exception ("unless", "except", "only"), or an exception that holds only
+// while no opt-out was made ("except where you have not opted out"):
+// turning a setting off, or the
+// setting stated off ("if the history setting is off, your chats are not
+// used": the setting governs training and is turned off to stop it).
 func conditionOptsOut(conds []string) bool {
 	condOut := false
 	for _, c := range conds {
 		w := strings.ToLower(c)
-		if optOutRe.MatchString(c) && !strings.HasPrefix(w, "unless") && !strings.HasPrefix(w, "except") && !strings.HasPrefix(w, "only") {
+		if (strings.HasPrefix(w, "unless") || strings.HasPrefix(w, "except")) && notOptedOutRe.MatchString(c) {
+			condOut = true // "except where you have not opted out"
+		}
+		if (optOutRe.MatchString(c) || stateOffRe.MatchString(c)) && !strings.HasPrefix(w, "unless") && !strings.HasPrefix(w, "except") && !strings.HasPrefix(w, "only") {
 			condOut = true
 		}
 	}
@@ -414,7 +445,7 @@ func plainUseClass(p statementParts) trainingClass {
 			return trainException
 		}
 		return trainNone
-	case len(p.conds) > 0:
+	case len(slices.DeleteFunc(slices.Clone(p.conds), usageCondRe.MatchString)) > 0:
 		if exceptionCaseRe.MatchString(strings.Join(p.conds, " ")) || exceptionCaseRe.MatchString(p.main) {
 			return trainException
 		}
@@ -531,6 +562,21 @@ func labelledCells(text string) []rowCell {
 	return out
 }
 
+// underCondition is the text a sentence is classed by: with its lead-in,
+// and opened by the condition its nearest heading states, if it does
+// ("If the history setting is off" > "Your chats are not used to train
+// our models" reads as one conditional statement). A sentence that already
+// opens with a condition keeps its own.
+func underCondition(u sentence) string {
+	text := u.normWithLeadIn()
+	if n := len(u.clause.Path); n > 0 && u.leadIn == "" {
+		if h := u.clause.Path[n-1]; condHeadingRe.MatchString(h) && !condHeadingRe.MatchString(text) {
+			return normalize(strings.TrimRight(h, " :")) + ", " + text
+		}
+	}
+	return text
+}
+
 // readTraining reads whether a tier's customer data is used to train the
 // vendor's models: "never", "opt-in" (only if the customer chooses to allow
 // it), "opt-out" (used unless the customer turns it off) or "always" (used,
@@ -542,13 +588,15 @@ func labelledCells(text string) []rowCell {
 // introductions say nothing. A plain denial reads as never, even with
 // narrow exceptions (feedback the customer sends, content flagged for
 // safety review); a denial together with a path by which the customer opts
-// in reads as opt-in. Sentences about other data (public or licensed data,
+// in reads as opt-in, unless another sentence of the page offers an
+// opt-out: data used unless the customer opts out is the weaker position
+// (chats on by default, voice recordings only if switched on: opt-out). Sentences about other data (public or licensed data,
 // feedback alone, aggregated or de-identified data) never change the value.
 // Conditions without a choice ("we use your chats if:") are left to the
 // list items that follow; a concession ("even if you opt out, …") offers no
 // choice. Table rows are read by the cell under a training column. The
-// exception sentences are kept in Sentences with the ones that decided the
-// value. No statement at all reads as unknown.
+// exception sentences are kept in Sentences after the ones that decided
+// the value. No statement at all reads as unknown.
 func readTraining(lex *Lexicon, sents []sentence) Reading {
 	if len(sents) == 0 {
 		return Reading{Value: terms.UnknownValue("no clauses to read training from")}
@@ -561,7 +609,7 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 	seen := map[trainingClass]bool{}
 	prevTraining := false
 	for _, u := range sents {
-		cs := classifyTraining(lex, u.normWithLeadIn(), prevTraining)
+		cs := classifyTraining(lex, underCondition(u), prevTraining)
 		if len(cs) == 0 {
 			if t, ok := ellipticTraining(lex, u); ok {
 				cs = classifyTraining(lex, t, prevTraining)
@@ -581,12 +629,12 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 	var primary trainingClass
 	keep := map[trainingClass]bool{trainException: true}
 	switch {
-	case seen[trainNever] && seen[trainOptIn]:
-		value, primary = TrainingOptIn, trainOptIn
-		keep[trainNever], keep[trainOptIn] = true, true
 	case seen[trainOptOut]:
 		value, primary = TrainingOptOut, trainOptOut
 		keep[trainOptOut], keep[trainAlways] = true, true
+	case seen[trainNever] && seen[trainOptIn]:
+		value, primary = TrainingOptIn, trainOptIn
+		keep[trainNever], keep[trainOptIn] = true, true
 	case seen[trainNever]:
 		value, primary = TrainingNever, trainNever
 		keep[trainNever] = true
@@ -602,15 +650,19 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 	r := Reading{Value: terms.Scalar(value)}
 	found := false
 	var kept []string
-	for _, h := range hits {
-		if !keep[h.class] {
-			continue
-		}
-		if h.class == primary && !found {
-			r.Clause, found = h.u.clause, true
-		}
-		if t := h.u.withLeadIn(); len(kept) == 0 || kept[len(kept)-1] != t {
-			kept = append(kept, t)
+	// The sentences of the deciding class come first, so that a quote cut
+	// short still shows what decided; the others follow in page order.
+	for _, first := range []bool{true, false} {
+		for _, h := range hits {
+			if !keep[h.class] || (h.class == primary) != first {
+				continue
+			}
+			if h.class == primary && !found {
+				r.Clause, found = h.u.clause, true
+			}
+			if t := h.u.withLeadIn(); !slices.Contains(kept, t) {
+				kept = append(kept, t)
+			}
 		}
 	}
 	r.Sentences = kept

@@ -21,6 +21,15 @@ func item(heading, text string) terms.Clause {
 	return terms.Clause{Path: []string{heading}, Kind: terms.KindListItem, Text: text}
 }
 
+func TestReadTrainingQuotesTheDecidingSentenceFirst(t *testing.T) {
+	r := onClauses(readTraining)(testLex, paras("Data",
+		"Your chats may be used to improve our services, including training our models.",
+		"If you switch History off, your chats are not used to train our models."))
+	if r.Value.String() != TrainingOptOut || len(r.Sentences) != 2 || !strings.Contains(r.Sentences[0], "switch History off") {
+		t.Errorf("readTraining = %v, sentences %q: want opt-out, the opt-out sentence quoted first", r.Value, r.Sentences)
+	}
+}
+
 func TestReadTraining(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -38,6 +47,23 @@ func TestReadTraining(t *testing.T) {
 			"We may use your content to train our models.",
 			"You can turn off model improvement for everyone in your data controls."), TrainingOptOut},
 		{"may use content to train, no choice", paras("Content", "We may use your content to train our models."), TrainingAlways},
+		{"denial under a heading that turns the setting off", paras("If you switch History off",
+			"Your later chats are not used to train our models, unless you choose to send us feedback."), TrainingOptOut},
+		{"choosing to send feedback is no opt-in", paras("Data",
+			"Your chats are not used to train our models unless you choose to send us feedback on an answer."), TrainingNever},
+		{"opt-out for chats outranks opt-in for recordings", append(paras("If History is off",
+			"Your chats are not used to train our models."), paras("Voice",
+			"Your voice recordings are not used to train our models unless you opt in.")...), TrainingOptOut},
+		{"training materials by email are no model training", paras("Communications",
+			"You may receive emails such as training and onboarding materials; you can opt out of them."), ""},
+		{"use of the service is no condition", paras("Paid services",
+			"When you use the API, we use your prompts to train our models."), TrainingAlways},
+		{"not used except while no opt-out was made", paras("Training",
+			"We do not use your data to train our models except (a) where you use a free plan and have not opted out of training, or (b) where you send feedback."), TrainingOptOut},
+		{"used unless (a) the customer opted out", paras("Controller",
+			"We may process personal data to train our models, unless (a) Customer opted-out of training or (b) the product is off by default and Customer has not opted in."), TrainingOptOut},
+		{"switching a named setting off after a training sentence", paras("History",
+			"We use your saved chats to train our models.", "You can switch History off at any time."), TrainingOptOut},
 		{"contract: no use to develop or improve the products unless the customer agrees", paras("4. Customer Data",
 			"The Provider will not use Customer Content to improve or develop the products unless Customer expressly agrees in writing."), TrainingOptIn},
 		{"contract: never used to develop and improve the services", paras("Customer Data",

@@ -81,17 +81,23 @@ func importInto(t *testing.T, r *runner) {
 
 // TestCorpusDump prints, with CLAUSEWATCH_DUMP=1 (and optionally
 // CLAUSEWATCH_DUMP_ATTRIBUTE=retention), every statement the real pages
-// make, source by source, and the status matrix: the view a reader author
+// make, source by source, and the status matrix of every vendor (the
+// pages of corpusVendors included): the view a reader author
 // checks a change against. It asserts nothing.
 func TestCorpusDump(t *testing.T) {
 	if os.Getenv("CLAUSEWATCH_DUMP") == "" {
 		t.Skip("set CLAUSEWATCH_DUMP=1 to print what the real pages state")
 	}
 	r := importCorpus(t)
+	vendors := []string{"anthropic", "openai"}
+	for _, cv := range corpusVendors {
+		importVendorPages(t, r, cv.vendor)
+		vendors = append(vendors, cv.vendor)
+	}
 	only := os.Getenv("CLAUSEWATCH_DUMP_ATTRIBUTE")
 	db := openDB(t, r.db)
 	var lines []string
-	for _, vendor := range []string{"anthropic", "openai"} {
+	for _, vendor := range vendors {
 		obs, err := db.LatestObservations(context.Background(), vendor)
 		if err != nil {
 			t.Fatal(err)
@@ -113,7 +119,7 @@ func TestCorpusDump(t *testing.T) {
 	}
 	sort.Strings(lines)
 	fmt.Println(strings.Join(lines, "\n"))
-	for _, vendor := range []string{"anthropic", "openai"} {
+	for _, vendor := range vendors {
 		args := []string{"status", "--vendor", vendor}
 		if only != "" {
 			args = append(args, "--attribute", only)

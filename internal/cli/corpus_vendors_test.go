@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,13 +18,17 @@ type vendorPage struct {
 	source, file, at string
 }
 
-// corpusVendors are the vendors declared from their pages alone (no
-// published analysis), with their tiers and the pages held for them.
-var corpusVendors = []struct {
+// corpusVendor is a vendor declared from its pages alone, its tiers and the
+// real pages held for it.
+type corpusVendor struct {
 	vendor string
 	tiers  []string
 	pages  []vendorPage
-}{
+}
+
+// corpusVendors are the vendors declared from their pages alone (no
+// published analysis), with their tiers and the pages held for them.
+var corpusVendors = []corpusVendor{
 	{
 		vendor: "google",
 		tiers:  []string{"consumer", "workspace", "enterprise-business", "api", "vertex"},
@@ -68,6 +73,35 @@ var corpusVendors = []struct {
 	},
 }
 
+// importVendorPages imports the real pages held for vendor (one of
+// corpusVendors) into r's database, or skips the test when the corpus is
+// absent. It reports whether every page was imported; a page that is
+// missing or that its selectors do not read fails the test.
+func importVendorPages(t *testing.T, r *runner, vendor string) bool {
+	t.Helper()
+	latest := filepath.Join(corpusDir, "latest")
+	if _, err := os.Stat(latest); err != nil {
+		t.Skipf("no real pages to read: %s is absent (it sits beside the repository on the project's machines)", latest)
+	}
+	i := slices.IndexFunc(corpusVendors, func(cv corpusVendor) bool { return cv.vendor == vendor })
+	if i < 0 {
+		t.Fatalf("no pages are listed for vendor %q", vendor)
+	}
+	ok := true
+	for _, p := range corpusVendors[i].pages {
+		file := filepath.Join(latest, p.file)
+		if _, err := os.Stat(file); err != nil {
+			t.Fatalf("%s: the page the test imports as %s is missing: %v", p.file, p.source, err)
+		}
+		out, errs, code := r.run("import", "--source", p.source, "--fetched-at", p.at, file)
+		if code != 0 && code != 3 {
+			t.Errorf("import %s %q: exit %d (do its selectors find the content?)\n%s\n%s", p.source, p.file, code, out, errs)
+			ok = false
+		}
+	}
+	return ok
+}
+
 // TestRealCorpusVendors imports, vendor by vendor, the real pages held for
 // the google, mistral and microsoft declarations and checks that each is
 // read (its selectors find the content) and that status lists every tier ×
@@ -76,22 +110,8 @@ var corpusVendors = []struct {
 func TestRealCorpusVendors(t *testing.T) {
 	for _, cv := range corpusVendors {
 		t.Run(cv.vendor, func(t *testing.T) {
-			latest := filepath.Join(corpusDir, "latest")
-			if _, err := os.Stat(latest); err != nil {
-				t.Skipf("no real pages to read: %s is absent (it sits beside the repository on the project's machines)", latest)
-			}
 			r := &runner{t: t, db: filepath.Join(t.TempDir(), "cw.db"), sources: "", now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
-			for _, p := range cv.pages {
-				file := filepath.Join(latest, p.file)
-				if _, err := os.Stat(file); err != nil {
-					t.Fatalf("%s: the page the test imports as %s is missing: %v", p.file, p.source, err)
-				}
-				out, errs, code := r.run("import", "--source", p.source, "--fetched-at", p.at, file)
-				if code != 0 && code != 3 {
-					t.Errorf("import %s %q: exit %d (do its selectors find the content?)\n%s\n%s", p.source, p.file, code, out, errs)
-				}
-			}
-			if t.Failed() {
+			if !importVendorPages(t, r, cv.vendor) {
 				return
 			}
 

@@ -38,7 +38,7 @@ type Case struct {
 	Text      string               `yaml:"text"`
 	Want      map[string]yaml.Node `yaml:"want"`
 	Note      string               `yaml:"note"`
-	Attribute string               `yaml:"-"` // the file's attribute
+	Attribute string               `yaml:"attribute"` // the file's attribute; each case of a styles/ file names its own
 	File      string               `yaml:"-"`
 }
 
@@ -79,25 +79,55 @@ func Load(fsys fs.FS) (Suite, error) {
 		s.Vendor.Tiers = append(s.Vendor.Tiers, terms.Tier{ID: t.ID, Label: t.Label, Names: t.Names})
 	}
 	for _, a := range terms.Attributes {
-		file := a + ".yaml"
-		data, err := fs.ReadFile(fsys, file)
+		cs, err := loadCases(fsys, a+".yaml", a, s.Vendor)
 		if err != nil {
 			return s, err
 		}
-		var cs []Case
-		if err := yaml.Unmarshal(data, &cs); err != nil {
-			return s, fmt.Errorf("%s: %w", file, err)
-		}
-		for i := range cs {
-			cs[i].Attribute, cs[i].File = a, file
-			if _, err := cs[i].want(s.Vendor); err != nil {
-				return s, fmt.Errorf("%s: case %s: %w", file, cs[i].ID, err)
-			}
+		s.Cases = append(s.Cases, cs...)
+	}
+	styles, err := fs.Glob(fsys, "styles/*.yaml")
+	if err != nil {
+		return s, err
+	}
+	for _, file := range styles {
+		cs, err := loadCases(fsys, file, "", s.Vendor)
+		if err != nil {
+			return s, err
 		}
 		s.Cases = append(s.Cases, cs...)
 	}
 	s.reader = attr.NewReader(s.Vendor)
 	return s, nil
+}
+
+// loadCases reads the cases of one file. An attribute file (attribute
+// set) holds cases of that attribute only; a styles/ file (attribute "")
+// holds the cases of one register or page style, each naming its
+// attribute.
+func loadCases(fsys fs.FS, file, attribute string, v terms.Vendor) ([]Case, error) {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, err
+	}
+	var cs []Case
+	if err := yaml.Unmarshal(data, &cs); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	for i := range cs {
+		switch a := cs[i].Attribute; {
+		case attribute == "" && terms.AttributeIndex(a) == len(terms.Attributes):
+			return nil, fmt.Errorf("%s: case %s: attribute %q is none of DESIGN.md's", file, cs[i].ID, a)
+		case attribute != "" && a != "" && a != attribute:
+			return nil, fmt.Errorf("%s: case %s: attribute %q in the file of %s", file, cs[i].ID, a, attribute)
+		case attribute != "":
+			cs[i].Attribute = attribute
+		}
+		cs[i].File = file
+		if _, err := cs[i].want(v); err != nil {
+			return nil, fmt.Errorf("%s: case %s: %w", file, cs[i].ID, err)
+		}
+	}
+	return cs, nil
 }
 
 // want is the expected value per tier.
@@ -217,15 +247,21 @@ type Failure struct {
 	Want, Got map[string]terms.Value
 }
 
-// Run reads every case and scores it.
+// Run reads every case and scores it, per attribute.
 func (s Suite) Run() (map[string]*Score, []Failure) {
+	return s.RunBy(func(c Case) string { return c.Attribute })
+}
+
+// RunBy reads every case and scores it, per group that key puts it in
+// (its attribute, its file).
+func (s Suite) RunBy(key func(Case) string) (map[string]*Score, []Failure) {
 	scores := map[string]*Score{}
 	var fails []Failure
 	for _, c := range s.Cases {
-		sc := scores[c.Attribute]
+		sc := scores[key(c)]
 		if sc == nil {
 			sc = &Score{ByEdit: map[string][2]int{}}
-			scores[c.Attribute] = sc
+			scores[key(c)] = sc
 		}
 		want, _ := c.want(s.Vendor)
 		got := s.Read(c)
@@ -262,17 +298,23 @@ func (s Suite) Run() (map[string]*Score, []Failure) {
 	return scores, fails
 }
 
-// Report writes the table of scores per attribute and in all.
+// Report writes the table of scores per attribute (or other group, in
+// name order after the attributes) and in all.
 func Report(w io.Writer, scores map[string]*Score) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "attribute\tcases\tpassed\tprecision\trecall\tkeeps\tchanges\tbase\t")
+	fmt.Fprintln(tw, "group\tcases\tpassed\tprecision\trecall\tkeeps\tchanges\tbase\t")
 	var all Score
 	all.ByEdit = map[string][2]int{}
 	names := make([]string, 0, len(scores))
 	for a := range scores {
 		names = append(names, a)
 	}
-	sort.Slice(names, func(i, j int) bool { return terms.AttributeIndex(names[i]) < terms.AttributeIndex(names[j]) })
+	sort.Slice(names, func(i, j int) bool {
+		if ai, aj := terms.AttributeIndex(names[i]), terms.AttributeIndex(names[j]); ai != aj {
+			return ai < aj
+		}
+		return names[i] < names[j]
+	})
 	edit := func(s Score, k string) string {
 		e := s.ByEdit[k]
 		return strconv.Itoa(e[0]) + "/" + strconv.Itoa(e[1])
