@@ -168,6 +168,13 @@ type Prepared struct {
 	base   string
 	data   []byte
 	exists bool // already stored: nothing to write
+
+	// source, index and indexBase, when index is set, are the source's base
+	// index to record with the page (table source_bases).
+	source    string
+	index     []byte
+	indexBase string
+	indexSize int
 }
 
 // smallDelta is the share of the raw size under which a delta is taken
@@ -176,21 +183,29 @@ type Prepared struct {
 const smallDelta = 32
 
 // PrepareRaw hashes and compresses raw, a page fetched for source: nothing
-// when the bytes are already stored; else a zstd frame using the raw bytes of
-// the source's most recent full blob as dictionary (codec "zstd-delta") when
-// that is under 1/32 of the raw size or smaller than half the standalone
-// compression, and the standalone compression (codec "zstd") otherwise.
-// Deltas never chain: their base is always a full blob. Reads see the last
-// committed state; the caller holds the run lock, so the base cannot change
-// before Tx.PutPrepared.
+// when the bytes are already stored; else, when the page is its source's
+// base with only bytes replaced, the list of replaced runs (codec
+// "zstd-patch"), found through the source's base index without reading the
+// base when the replaced runs are where noise was before; else a zstd frame
+// using the raw bytes of the source's most recent full blob as dictionary
+// (codec "zstd-delta") when that is under 1/32 of the raw size or smaller
+// than half the standalone compression, and the standalone compression
+// (codec "zstd") otherwise. Deltas never chain: their base is always a full
+// blob. Reads see the last committed state; the caller holds the run lock,
+// so the base cannot change before Tx.PutPrepared.
 func (db *DB) PrepareRaw(ctx context.Context, source string, raw []byte) (Prepared, error) {
-	return prepareRaw(ctx, db.sql, db.codec, source, raw)
+	return prepareRaw(ctx, db, db.sql, source, raw)
 }
 
-func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []byte) (Prepared, error) {
-	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw)}
+func prepareRaw(ctx context.Context, db *DB, q querier, source string, raw []byte) (Prepared, error) {
+	c := db.codec
+	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw), source: source}
+	exists, err := db.stmt(ctx, q, `SELECT 1 FROM blobs WHERE hash = ?`)
+	if err != nil {
+		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+	}
 	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM blobs WHERE hash = ?`, p.Hash).Scan(&one)
+	err = exists.QueryRowContext(ctx, p.Hash).Scan(&one)
 	if err == nil {
 		p.exists = true
 		return p, nil
@@ -198,7 +213,21 @@ func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []b
 	if !errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
-	baseHash, err := latestFullBlob(ctx, q, source)
+	limit := len(raw) / smallDelta
+	// Most noise (nonces, build ids, hashed class names, tracking ids)
+	// replaces bytes without moving the rest, and in the same places each
+	// time: the base index finds them without the base.
+	ix, ixBase, err := loadBaseIndex(ctx, db, q, source)
+	if err != nil {
+		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+	}
+	if ixBase != "" {
+		if patch, ok := ix.patch(raw, limit); ok {
+			p.codec, p.base, p.data = codecPatch, ixBase, c.compress(patch)
+			return p, nil
+		}
+	}
+	baseHash, err := latestFullBlob(ctx, db, q, source)
 	if err != nil {
 		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
@@ -208,17 +237,25 @@ func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []b
 		if err != nil {
 			return p, fmt.Errorf("put raw %s of %s: base: %w", p.Hash, source, err)
 		}
-		// Most noise (nonces, build ids, hashed class names, tracking ids)
-		// replaces bytes without moving the rest: a list of replaced runs,
-		// found in one pass, is far cheaper than a dictionary compression.
-		if patch, ok := makePatch(baseRaw, raw, len(raw)/smallDelta); ok {
+		if ixBase != baseHash {
+			ix = baseIndex{} // none, or of another base: start over
+		}
+		if patch, ok := makePatch(baseRaw, raw, limit); ok {
 			p.codec, p.base, p.data = codecPatch, baseHash, c.compress(patch)
+			vol, err := learn(len(baseRaw), ix.vol, patch)
+			if err != nil {
+				return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+			}
+			p.setIndex(c, baseHash, baseRaw, vol)
 			return p, nil
+		}
+		if ixBase != baseHash {
+			p.setIndex(c, baseHash, baseRaw, nil)
 		}
 		if delta, err = c.compressDelta(raw, baseRaw); err != nil {
 			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 		}
-		if len(delta) < len(raw)/smallDelta {
+		if len(delta) < limit {
 			p.codec, p.base, p.data = codecDelta, baseHash, delta
 			return p, nil
 		}
@@ -227,8 +264,48 @@ func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []b
 	p.codec, p.data = codecZstd, full
 	if delta != nil && len(delta) < len(full)/2 {
 		p.codec, p.base, p.data = codecDelta, baseHash, delta
+		return p, nil
 	}
+	p.setIndex(c, p.Hash, raw, nil) // the page is the source's new base
 	return p, nil
+}
+
+// setIndex has PutPrepared record the index of the full blob base (raw
+// bytes raw) with the volatile runs vol as the source's base index.
+func (p *Prepared) setIndex(c *codec, base string, raw []byte, vol []span) {
+	p.index = c.compress(newBaseIndex(raw, vol).encode())
+	p.indexBase, p.indexSize = base, len(raw)
+}
+
+// loadBaseIndex returns the source's base index and its base, "" when the
+// source has none that can be used: no row, a base that is not a full blob
+// (gone, or damaged), an index that does not decode.
+func loadBaseIndex(ctx context.Context, db *DB, q querier, source string) (baseIndex, string, error) {
+	st, err := db.stmt(ctx, q, `SELECT sb.base, sb.size, sb.idx FROM source_bases sb
+		JOIN blobs b ON b.hash = sb.base AND b.codec = 'zstd' AND b.size = sb.size
+		WHERE sb.source = ?`)
+	if err != nil {
+		return baseIndex{}, "", fmt.Errorf("base index: %w", err)
+	}
+	var base string
+	var size int
+	var data []byte
+	err = st.QueryRowContext(ctx, source).Scan(&base, &size, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return baseIndex{}, "", nil
+	}
+	if err != nil {
+		return baseIndex{}, "", fmt.Errorf("base index: %w", err)
+	}
+	b, err := db.codec.decompress(data) // the frame's checksum catches damage
+	if err != nil {
+		return baseIndex{}, "", nil
+	}
+	ix, err := decodeBaseIndex(b, size)
+	if err != nil {
+		return baseIndex{}, "", nil
+	}
+	return ix, base, nil
 }
 
 // PutPrepared writes a prepared page (nothing when its bytes are already
@@ -240,9 +317,22 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 	if p.codec == "" {
 		return "", fmt.Errorf("put raw %s: not prepared", p.Hash)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`,
-		p.Hash, p.size, p.codec, p.base, p.data); err != nil {
+	ins, err := tx.db.stmt(ctx, tx.tx, `INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`)
+	if err != nil {
 		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
+	}
+	if _, err := ins.ExecContext(ctx, p.Hash, p.size, p.codec, p.base, p.data); err != nil {
+		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
+	}
+	if p.index != nil {
+		up, err := tx.db.stmt(ctx, tx.tx, `INSERT INTO source_bases (source, base, size, idx) VALUES (?, ?, ?, ?)
+			ON CONFLICT (source) DO UPDATE SET base = excluded.base, size = excluded.size, idx = excluded.idx`)
+		if err != nil {
+			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
+		}
+		if _, err := up.ExecContext(ctx, p.source, p.indexBase, p.indexSize, p.index); err != nil {
+			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
+		}
 	}
 	return p.Hash, nil
 }
@@ -251,7 +341,7 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 // hex SHA-256: PrepareRaw and PutPrepared in the transaction. Bytes already
 // stored are not stored again.
 func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, error) {
-	p, err := prepareRaw(ctx, tx.tx, tx.db.codec, source, raw)
+	p, err := prepareRaw(ctx, tx.db, tx.tx, source, raw)
 	if err != nil {
 		return "", err
 	}
@@ -261,12 +351,16 @@ func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, er
 // latestFullBlob returns the hash of the full blob behind the source's most
 // recent (by fetched_at) snapshot with content: the blob itself, or its base
 // when it is a delta. "" when the source has no stored page.
-func latestFullBlob(ctx context.Context, q querier, source string) (string, error) {
-	var hash, codecName, base string
-	err := q.QueryRowContext(ctx, `SELECT b.hash, b.codec, b.base
+func latestFullBlob(ctx context.Context, db *DB, q querier, source string) (string, error) {
+	st, err := db.stmt(ctx, q, `SELECT b.hash, b.codec, b.base
 		FROM snapshots s JOIN blobs b ON b.hash = s.content_hash
 		WHERE s.source = ?
-		ORDER BY s.fetched_at DESC, s.id DESC LIMIT 1`, source).Scan(&hash, &codecName, &base)
+		ORDER BY s.fetched_at DESC, s.id DESC LIMIT 1`)
+	if err != nil {
+		return "", fmt.Errorf("latest blob: %w", err)
+	}
+	var hash, codecName, base string
+	err = st.QueryRowContext(ctx, source).Scan(&hash, &codecName, &base)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

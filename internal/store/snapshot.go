@@ -70,9 +70,13 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 	if err := tx.versionRecorded(ctx, s); err != nil {
 		return 0, err
 	}
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
+	ins, err := tx.db.stmt(ctx, tx.tx, `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
 		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by, suspect)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, fmt.Errorf("insert snapshot of %s: %w", s.Source, err)
+	}
+	res, err := ins.ExecContext(ctx,
 		s.Source, formatTime(s.FetchedAt), s.Status, s.ETag, s.LastModified, s.ContentType,
 		nullString(s.ContentHash), s.Size, nullString(s.TextHash), s.ErrorCategory, s.Error,
 		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant, s.ExtractedBy, s.Suspect)

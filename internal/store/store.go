@@ -63,6 +63,7 @@ type DB struct {
 	lockPath string
 	now      func() time.Time
 	codec    *codec
+	stmts    stmts     // the hot path's prepared statements, see stmt
 	current  obsCache  // current observations per vendor, see obsCache
 	read     readCache // the sources with a recorded version, see readCache
 }
@@ -295,6 +296,7 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmts.close()
 	db.codec.close()
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", db.path, err)
