@@ -200,12 +200,13 @@ func (db *DB) PrepareRaw(ctx context.Context, source string, raw []byte) (Prepar
 func prepareRaw(ctx context.Context, db *DB, q querier, source string, raw []byte) (Prepared, error) {
 	c := db.codec
 	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw), source: source}
-	exists, err := db.stmt(ctx, q, `SELECT 1 FROM blobs WHERE hash = ?`)
+	exists, done, err := db.stmt(ctx, q, sqlBlobExists)
 	if err != nil {
 		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
 	var one int
 	err = exists.QueryRowContext(ctx, p.Hash).Scan(&one)
+	done()
 	if err == nil {
 		p.exists = true
 		return p, nil
@@ -281,9 +282,7 @@ func (p *Prepared) setIndex(c *codec, base string, raw []byte, vol []span) {
 // source has none that can be used: no row, a base that is not a full blob
 // (gone, or damaged), an index that does not decode.
 func loadBaseIndex(ctx context.Context, db *DB, q querier, source string) (baseIndex, string, error) {
-	st, err := db.stmt(ctx, q, `SELECT sb.base, sb.size, sb.idx FROM source_bases sb
-		JOIN blobs b ON b.hash = sb.base AND b.codec = 'zstd' AND b.size = sb.size
-		WHERE sb.source = ?`)
+	st, done, err := db.stmt(ctx, q, sqlBaseIndex)
 	if err != nil {
 		return baseIndex{}, "", fmt.Errorf("base index: %w", err)
 	}
@@ -291,6 +290,7 @@ func loadBaseIndex(ctx context.Context, db *DB, q querier, source string) (baseI
 	var size int
 	var data []byte
 	err = st.QueryRowContext(ctx, source).Scan(&base, &size, &data)
+	done()
 	if errors.Is(err, sql.ErrNoRows) {
 		return baseIndex{}, "", nil
 	}
@@ -317,20 +317,23 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 	if p.codec == "" {
 		return "", fmt.Errorf("put raw %s: not prepared", p.Hash)
 	}
-	ins, err := tx.db.stmt(ctx, tx.tx, `INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`)
+	ins, done, err := tx.db.stmt(ctx, tx.tx, sqlInsertBlob)
 	if err != nil {
 		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
 	}
-	if _, err := ins.ExecContext(ctx, p.Hash, p.size, p.codec, p.base, p.data); err != nil {
+	_, err = ins.ExecContext(ctx, p.Hash, p.size, p.codec, p.base, p.data)
+	done()
+	if err != nil {
 		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
 	}
 	if p.index != nil {
-		up, err := tx.db.stmt(ctx, tx.tx, `INSERT INTO source_bases (source, base, size, idx) VALUES (?, ?, ?, ?)
-			ON CONFLICT (source) DO UPDATE SET base = excluded.base, size = excluded.size, idx = excluded.idx`)
+		up, done, err := tx.db.stmt(ctx, tx.tx, sqlPutIndex)
 		if err != nil {
 			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
 		}
-		if _, err := up.ExecContext(ctx, p.source, p.indexBase, p.indexSize, p.index); err != nil {
+		_, err = up.ExecContext(ctx, p.source, p.indexBase, p.indexSize, p.index)
+		done()
+		if err != nil {
 			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
 		}
 	}
@@ -352,15 +355,13 @@ func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, er
 // recent (by fetched_at) snapshot with content: the blob itself, or its base
 // when it is a delta. "" when the source has no stored page.
 func latestFullBlob(ctx context.Context, db *DB, q querier, source string) (string, error) {
-	st, err := db.stmt(ctx, q, `SELECT b.hash, b.codec, b.base
-		FROM snapshots s JOIN blobs b ON b.hash = s.content_hash
-		WHERE s.source = ?
-		ORDER BY s.fetched_at DESC, s.id DESC LIMIT 1`)
+	st, done, err := db.stmt(ctx, q, sqlLatestBlob)
 	if err != nil {
 		return "", fmt.Errorf("latest blob: %w", err)
 	}
 	var hash, codecName, base string
 	err = st.QueryRowContext(ctx, source).Scan(&hash, &codecName, &base)
+	done()
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -70,12 +70,11 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 	if err := tx.versionRecorded(ctx, s); err != nil {
 		return 0, err
 	}
-	ins, err := tx.db.stmt(ctx, tx.tx, `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
-		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by, suspect)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	ins, done, err := tx.db.stmt(ctx, tx.tx, sqlInsertSnapshot)
 	if err != nil {
 		return 0, fmt.Errorf("insert snapshot of %s: %w", s.Source, err)
 	}
+	defer done()
 	res, err := ins.ExecContext(ctx,
 		s.Source, formatTime(s.FetchedAt), s.Status, s.ETag, s.LastModified, s.ContentType,
 		nullString(s.ContentHash), s.Size, nullString(s.TextHash), s.ErrorCategory, s.Error,

@@ -7,34 +7,78 @@ import (
 	"sync"
 )
 
-// stmts holds the statements of the hot path (storing a page and its
-// snapshot), prepared once per DB on first use instead of on every call.
+// Hot statements: storing a page and its snapshot. A writable DB prepares
+// them once when it opens (stmts) instead of on every call.
+const (
+	sqlBlobExists = `SELECT 1 FROM blobs WHERE hash = ?`
+	sqlBaseIndex  = `SELECT sb.base, sb.size, sb.idx FROM source_bases sb
+		JOIN blobs b ON b.hash = sb.base AND b.codec = 'zstd' AND b.size = sb.size
+		WHERE sb.source = ?`
+	sqlLatestBlob = `SELECT b.hash, b.codec, b.base
+		FROM snapshots s JOIN blobs b ON b.hash = s.content_hash
+		WHERE s.source = ?
+		ORDER BY s.fetched_at DESC, s.id DESC LIMIT 1`
+	sqlInsertBlob = `INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`
+	sqlPutIndex   = `INSERT INTO source_bases (source, base, size, idx) VALUES (?, ?, ?, ?)
+		ON CONFLICT (source) DO UPDATE SET base = excluded.base, size = excluded.size, idx = excluded.idx`
+	sqlInsertSnapshot = `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
+		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by, suspect)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+var hotStatements = []string{sqlBlobExists, sqlBaseIndex, sqlLatestBlob, sqlInsertBlob, sqlPutIndex, sqlInsertSnapshot}
+
+// stmts holds the hot statements prepared on the DB's pool.
 type stmts struct {
 	mu     sync.Mutex
 	byText map[string]*sql.Stmt
 }
 
-// stmt returns query prepared on db, for q: the statement itself when q
-// is the DB's pool, the transaction's use of it when q is a transaction.
-func (db *DB) stmt(ctx context.Context, q querier, query string) (*sql.Stmt, error) {
+// prepareHot prepares the hot statements on the pool.
+func (db *DB) prepareHot(ctx context.Context) error {
+	m := make(map[string]*sql.Stmt, len(hotStatements))
+	for _, q := range hotStatements {
+		s, err := db.sql.PrepareContext(ctx, q)
+		if err != nil {
+			for _, s := range m {
+				s.Close()
+			}
+			return fmt.Errorf("prepare: %w", err)
+		}
+		m[q] = s
+	}
+	db.stmts.mu.Lock()
+	db.stmts.byText = m
+	db.stmts.mu.Unlock()
+	return nil
+}
+
+// stmt returns query ready to run on q: for a transaction, the pool's
+// prepared statement bound to it (prepared again only on a connection
+// that has not seen it yet); for the pool, the statement itself. A query
+// the DB has not prepared (a read-only DB prepares none) is prepared on q
+// for this use.
+func (db *DB) stmt(ctx context.Context, q querier, query string) (*sql.Stmt, func(), error) {
 	db.stmts.mu.Lock()
 	s, ok := db.stmts.byText[query]
-	if !ok {
-		var err error
-		if s, err = db.sql.PrepareContext(ctx, query); err != nil {
-			db.stmts.mu.Unlock()
-			return nil, fmt.Errorf("prepare: %w", err)
-		}
-		if db.stmts.byText == nil {
-			db.stmts.byText = map[string]*sql.Stmt{}
-		}
-		db.stmts.byText[query] = s
-	}
 	db.stmts.mu.Unlock()
-	if tx, ok := q.(*sql.Tx); ok {
-		return tx.StmtContext(ctx, s), nil
+	tx, isTx := q.(*sql.Tx)
+	switch {
+	case ok && isTx:
+		return tx.StmtContext(ctx, s), func() {}, nil
+	case ok:
+		return s, func() {}, nil
 	}
-	return s, nil
+	var err error
+	if isTx {
+		s, err = tx.PrepareContext(ctx, query)
+	} else {
+		s, err = db.sql.PrepareContext(ctx, query)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("prepare: %w", err)
+	}
+	return s, func() { s.Close() }, nil
 }
 
 // close closes the prepared statements.

@@ -125,6 +125,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, corrupt(err))
 	}
+	if err := db.prepareHot(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, corrupt(err))
+	}
 	return db, nil
 }
 
