@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -50,6 +51,8 @@ type codec struct {
 	deltaDecBase string
 	bases        map[string][]byte // hash → raw bytes of full blobs
 	baseOrder    []string          // insertion order of bases, for eviction
+
+	decoded atomic.Int64 // blobs read from the database and decoded
 }
 
 func newCodec() (*codec, error) {
@@ -397,6 +400,7 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
+	c.decoded.Add(1)
 	var raw []byte
 	switch codecName {
 	case codecZstd:
@@ -410,6 +414,7 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 			if err != nil {
 				return nil, fmt.Errorf("raw %s: base: %w", hash, err)
 			}
+			c.decoded.Add(1)
 			if baseCodec != codecZstd {
 				return nil, fmt.Errorf("raw %s: base %s is a %s blob, want %s", hash, base, baseCodec, codecZstd)
 			}
