@@ -25,6 +25,7 @@ type baseIndex struct {
 	size int
 	vol  []span   // volatile runs, in order, not touching
 	fps  []uint64 // fingerprints of the stable segments: len(vol)+1
+	old  []byte   // the base's bytes in the volatile runs, end to end
 }
 
 // span is the byte range [start, stop).
@@ -32,7 +33,7 @@ type span struct{ start, stop int }
 
 // volSlack widens each learnt run on both sides, so that a noise byte
 // that happened to equal the base's at a run's edge is covered next time.
-const volSlack = 4
+const volSlack = 8
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -47,6 +48,7 @@ func newBaseIndex(raw []byte, vol []span) baseIndex {
 	end := 0
 	for _, v := range vol {
 		ix.fps = append(ix.fps, fingerprint(raw[end:v.start]))
+		ix.old = append(ix.old, raw[v.start:v.stop]...)
 		end = v.stop
 	}
 	ix.fps = append(ix.fps, fingerprint(raw[end:]))
@@ -70,18 +72,16 @@ func (ix baseIndex) patch(next []byte, limit int) ([]byte, bool) {
 	if fingerprint(next[end:]) != ix.fps[len(ix.vol)] {
 		return nil, false
 	}
-	var out []byte
-	end = 0
+	w := patchWriter{limit: limit}
+	old := ix.old
 	for _, v := range ix.vol {
-		out = binary.AppendUvarint(out, uint64(v.start-end))
-		out = binary.AppendUvarint(out, uint64(v.stop-v.start))
-		out = append(out, next[v.start:v.stop]...)
-		if len(out) > limit {
+		n := v.stop - v.start
+		if !w.diff(old[:n], next[v.start:v.stop], v.start) {
 			return nil, false
 		}
-		end = v.stop
+		old = old[n:]
 	}
-	return out, true
+	return w.out, true
 }
 
 // learn returns the volatile runs of a base of size bytes: old and the
@@ -134,8 +134,8 @@ func patchSpans(patch []byte) ([]span, error) {
 }
 
 // encode renders the index: size, the number of runs, each run as the gap
-// since the previous one and its length (uvarints), then the fingerprints
-// (8 bytes each, big-endian).
+// since the previous one and its length (uvarints), the fingerprints (8
+// bytes each, big-endian), then the base's bytes in the runs.
 func (ix baseIndex) encode() []byte {
 	out := binary.AppendUvarint(nil, uint64(ix.size))
 	out = binary.AppendUvarint(out, uint64(len(ix.vol)))
@@ -148,7 +148,7 @@ func (ix baseIndex) encode() []byte {
 	for _, fp := range ix.fps {
 		out = binary.BigEndian.AppendUint64(out, fp)
 	}
-	return out
+	return append(out, ix.old...)
 }
 
 // decodeBaseIndex reads what encode writes and checks that it describes
@@ -177,7 +177,7 @@ func decodeBaseIndex(b []byte, size int) (baseIndex, error) {
 	if nvol > ix.size {
 		return baseIndex{}, errors.New("corrupt base index: too many runs")
 	}
-	end := 0
+	end, volBytes := 0, 0
 	for range nvol {
 		gap, err := next()
 		if err != nil {
@@ -193,12 +193,14 @@ func decodeBaseIndex(b []byte, size int) (baseIndex, error) {
 		}
 		ix.vol = append(ix.vol, span{start, start + n})
 		end = start + n
+		volBytes += n
 	}
-	if len(b) != 8*(nvol+1) {
-		return baseIndex{}, errors.New("corrupt base index: fingerprints")
+	if len(b) != 8*(nvol+1)+volBytes {
+		return baseIndex{}, errors.New("corrupt base index: length")
 	}
 	for i := 0; i <= nvol; i++ {
 		ix.fps = append(ix.fps, binary.BigEndian.Uint64(b[8*i:]))
 	}
+	ix.old = b[8*(nvol+1):]
 	return ix, nil
 }

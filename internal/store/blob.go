@@ -468,8 +468,24 @@ func makePatch(base, next []byte, limit int) ([]byte, bool) {
 	if len(base) != len(next) {
 		return nil, false
 	}
-	var out []byte
-	end := 0 // end of the previous run
+	w := patchWriter{limit: limit}
+	if !w.diff(base, next, 0) {
+		return nil, false
+	}
+	return w.out, true
+}
+
+// patchWriter builds a patch from left to right.
+type patchWriter struct {
+	out   []byte
+	end   int // end of the previous run in the page
+	limit int
+}
+
+// diff adds the runs where next, the bytes of the page at offset (past
+// every run added so far), differs from base, the base's bytes there. It
+// reports false when the patch would take more than limit bytes.
+func (w *patchWriter) diff(base, next []byte, offset int) bool {
 	for i := 0; i < len(next); {
 		if next[i] == base[i] {
 			i++
@@ -485,15 +501,15 @@ func makePatch(base, next []byte, limit int) ([]byte, bool) {
 			j++
 		}
 		stop := j - same
-		out = binary.AppendUvarint(out, uint64(start-end))
-		out = binary.AppendUvarint(out, uint64(stop-start))
-		out = append(out, next[start:stop]...)
-		if len(out) > limit {
-			return nil, false
+		w.out = binary.AppendUvarint(w.out, uint64(offset+start-w.end))
+		w.out = binary.AppendUvarint(w.out, uint64(stop-start))
+		w.out = append(w.out, next[start:stop]...)
+		if len(w.out) > w.limit {
+			return false
 		}
-		end, i = stop, j
+		w.end, i = offset+stop, j
 	}
-	return out, true
+	return true
 }
 
 // applyPatch rebuilds the bytes makePatch described.
