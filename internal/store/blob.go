@@ -172,9 +172,10 @@ type Prepared struct {
 	data   []byte
 	exists bool // already stored: nothing to write
 
-	// source, index and indexBase, when index is set, are the source's base
-	// index to record with the page (table source_bases).
+	// source, vendor, index and indexBase, when index is set, are the
+	// source's base index to record with the page (table source_bases).
 	source    string
+	vendor    string
 	index     []byte
 	indexBase string
 	indexSize int
@@ -193,16 +194,20 @@ const smallDelta = 32
 // using the raw bytes of the source's most recent full blob as dictionary
 // (codec "zstd-delta") when that is under 1/32 of the raw size or smaller
 // than half the standalone compression, and the standalone compression
-// (codec "zstd") otherwise. Deltas never chain: their base is always a full
-// blob. Reads see the last committed state; the caller holds the run lock,
-// so the base cannot change before Tx.PutPrepared.
-func (db *DB) PrepareRaw(ctx context.Context, source string, raw []byte) (Prepared, error) {
-	return prepareRaw(ctx, db, db.sql, source, raw)
+// (codec "zstd") otherwise. The first page of a source is compressed with
+// the base of another source of its vendor as dictionary, when there is
+// one (codec "zstd-delta"): their templates repeat. A base is a "zstd" blob
+// or such a first page, and only "zstd" blobs serve as dictionaries, so
+// no page is more than two steps from a "zstd" blob. Reads see the last
+// committed state; the caller holds the run lock, so the base cannot
+// change before Tx.PutPrepared.
+func (db *DB) PrepareRaw(ctx context.Context, source, vendor string, raw []byte) (Prepared, error) {
+	return prepareRaw(ctx, db, db.sql, source, vendor, raw)
 }
 
-func prepareRaw(ctx context.Context, db *DB, q querier, source string, raw []byte) (Prepared, error) {
+func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, raw []byte) (Prepared, error) {
 	c := db.codec
-	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw), source: source}
+	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw), source: source, vendor: vendor}
 	exists, done, err := db.stmt(ctx, q, sqlBlobExists)
 	if err != nil {
 		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
@@ -221,19 +226,27 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source string, raw []byt
 	// Most noise (nonces, build ids, hashed class names, tracking ids)
 	// replaces bytes without moving the rest, and in the same places each
 	// time: the base index finds them without the base.
-	ix, ixBase, err := loadBaseIndex(ctx, db, q, source)
+	ix, ixBase, ixOK, err := loadBaseIndex(ctx, db, q, source)
 	if err != nil {
 		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
-	if ixBase != "" {
+	if ixOK {
 		if patch, ok := ix.patch(raw, limit); ok {
 			p.codec, p.base, p.data = codecPatch, ixBase, c.compress(patch)
 			return p, nil
 		}
 	}
-	baseHash, err := latestFullBlob(ctx, db, q, source)
-	if err != nil {
-		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+	baseHash := ixBase
+	if baseHash == "" {
+		if baseHash, err = latestFullBlob(ctx, db, q, source); err != nil {
+			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+		}
+	}
+	if !ixOK {
+		ix = baseIndex{}
+	}
+	if baseHash == "" {
+		return prepareFirst(ctx, db, q, p, raw)
 	}
 	var delta []byte
 	if baseHash != "" {
@@ -242,7 +255,7 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source string, raw []byt
 			return p, fmt.Errorf("put raw %s of %s: base: %w", p.Hash, source, err)
 		}
 		if ixBase != baseHash {
-			ix = baseIndex{} // none, or of another base: start over
+			ix = baseIndex{} // of another base: start over
 		}
 		if patch, ok := makePatch(baseRaw, raw, limit); ok {
 			p.codec, p.base, p.data = codecPatch, baseHash, c.compress(patch)
@@ -253,7 +266,7 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source string, raw []byt
 			p.setIndex(c, baseHash, baseRaw, vol)
 			return p, nil
 		}
-		if ixBase != baseHash {
+		if !ixOK || ixBase != baseHash {
 			p.setIndex(c, baseHash, baseRaw, nil)
 		}
 		if delta, err = c.compressDelta(raw, baseRaw); err != nil {
@@ -274,6 +287,42 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source string, raw []byt
 	return p, nil
 }
 
+// prepareFirst prepares the first page of p's source: compressed with the
+// vendor's dictionary when there is one, else on its own. Either way it is
+// the source's base.
+func prepareFirst(ctx context.Context, db *DB, q querier, p Prepared, raw []byte) (Prepared, error) {
+	c := db.codec
+	p.codec, p.data = codecZstd, nil
+	if p.vendor != "" {
+		st, done, err := db.stmt(ctx, q, sqlVendorDict)
+		if err != nil {
+			return p, fmt.Errorf("put raw %s of %s: vendor dictionary: %w", p.Hash, p.source, err)
+		}
+		var dict string
+		err = st.QueryRowContext(ctx, p.vendor, p.source).Scan(&dict)
+		done()
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return p, fmt.Errorf("put raw %s of %s: vendor dictionary: %w", p.Hash, p.source, err)
+		default:
+			dictRaw, err := readRaw(ctx, q, c, dict)
+			if err != nil {
+				return p, fmt.Errorf("put raw %s of %s: vendor dictionary: %w", p.Hash, p.source, err)
+			}
+			if p.data, err = c.compressDelta(raw, dictRaw); err != nil {
+				return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, p.source, err)
+			}
+			p.codec, p.base = codecDelta, dict
+		}
+	}
+	if p.data == nil {
+		p.data = c.compress(raw)
+	}
+	p.setIndex(c, p.Hash, raw, nil)
+	return p, nil
+}
+
 // setIndex has PutPrepared record the index of the full blob base (raw
 // bytes raw) with the volatile runs vol as the source's base index.
 func (p *Prepared) setIndex(c *codec, base string, raw []byte, vol []span) {
@@ -281,34 +330,33 @@ func (p *Prepared) setIndex(c *codec, base string, raw []byte, vol []span) {
 	p.indexBase, p.indexSize = base, len(raw)
 }
 
-// loadBaseIndex returns the source's base index and its base, "" when the
-// source has none that can be used: no row, a base that is not a full blob
-// (gone, or damaged), an index that does not decode.
-func loadBaseIndex(ctx context.Context, db *DB, q querier, source string) (baseIndex, string, error) {
+// loadBaseIndex returns the source's base and its index: base "" when the
+// source has none that can be used (no row, or a base that is not a base:
+// gone, damaged, of another size), ok false when the index cannot be used
+// (it does not decode).
+func loadBaseIndex(ctx context.Context, db *DB, q querier, source string) (ix baseIndex, base string, ok bool, err error) {
 	st, done, err := db.stmt(ctx, q, sqlBaseIndex)
 	if err != nil {
-		return baseIndex{}, "", fmt.Errorf("base index: %w", err)
+		return baseIndex{}, "", false, fmt.Errorf("base index: %w", err)
 	}
-	var base string
 	var size int
 	var data []byte
 	err = st.QueryRowContext(ctx, source).Scan(&base, &size, &data)
 	done()
 	if errors.Is(err, sql.ErrNoRows) {
-		return baseIndex{}, "", nil
+		return baseIndex{}, "", false, nil
 	}
 	if err != nil {
-		return baseIndex{}, "", fmt.Errorf("base index: %w", err)
+		return baseIndex{}, "", false, fmt.Errorf("base index: %w", err)
 	}
 	b, err := db.codec.decompress(data) // the frame's checksum catches damage
 	if err != nil {
-		return baseIndex{}, "", nil
+		return baseIndex{}, base, false, nil
 	}
-	ix, err := decodeBaseIndex(b, size)
-	if err != nil {
-		return baseIndex{}, "", nil
+	if ix, err = decodeBaseIndex(b, size); err != nil {
+		return baseIndex{}, base, false, nil
 	}
-	return ix, base, nil
+	return ix, base, true, nil
 }
 
 // PutPrepared writes a prepared page (nothing when its bytes are already
@@ -334,7 +382,7 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
 		}
-		_, err = up.ExecContext(ctx, p.source, p.indexBase, p.indexSize, p.index)
+		_, err = up.ExecContext(ctx, p.source, p.vendor, p.indexBase, p.indexSize, p.index)
 		done()
 		if err != nil {
 			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
@@ -344,10 +392,11 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 }
 
 // PutRaw stores the raw bytes of a page fetched for source and returns their
-// hex SHA-256: PrepareRaw and PutPrepared in the transaction. Bytes already
+// hex SHA-256: PrepareRaw (with no vendor) and PutPrepared in the
+// transaction. Bytes already
 // stored are not stored again.
 func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, error) {
-	p, err := prepareRaw(ctx, tx.db, tx.tx, source, raw)
+	p, err := prepareRaw(ctx, tx.db, tx.tx, source, "", raw)
 	if err != nil {
 		return "", err
 	}
@@ -393,6 +442,18 @@ func (tx *Tx) Raw(ctx context.Context, contentHash string) ([]byte, error) {
 // readRaw returns the raw bytes of hash; the slice may be shared with the
 // base cache and must not be modified.
 func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, error) {
+	return readRawAt(ctx, q, c, hash, 0)
+}
+
+// maxBaseDepth is how far a blob may be from a "zstd" blob: a patch or
+// delta on a first page compressed with a vendor dictionary, itself a
+// delta on a "zstd" blob.
+const maxBaseDepth = 2
+
+// readRawAt is readRaw of a blob depth steps down from the one asked for.
+// Every step is checked against its hash, and a chain longer than
+// maxBaseDepth is refused: the store never writes one.
+func readRawAt(ctx context.Context, q querier, c *codec, hash string, depth int) ([]byte, error) {
 	if b, ok := c.cachedBase(hash); ok {
 		return b, nil
 	}
@@ -408,23 +469,12 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 			return nil, fmt.Errorf("raw %s: %w", hash, err)
 		}
 	case codecDelta, codecPatch:
-		baseRaw, ok := c.cachedBase(base)
-		if !ok {
-			baseCodec, _, baseData, err := loadBlob(ctx, q, base)
-			if err != nil {
-				return nil, fmt.Errorf("raw %s: base: %w", hash, err)
-			}
-			c.decoded.Add(1)
-			if baseCodec != codecZstd {
-				return nil, fmt.Errorf("raw %s: base %s is a %s blob, want %s", hash, base, baseCodec, codecZstd)
-			}
-			if baseRaw, err = c.decompress(baseData); err != nil {
-				return nil, fmt.Errorf("raw %s: base %s: %w", hash, base, err)
-			}
-			if terms.HashBytes(baseRaw) != base {
-				return nil, fmt.Errorf("raw %s: base %s: stored bytes do not match their hash", hash, base)
-			}
-			c.cacheBase(base, baseRaw)
+		if depth >= maxBaseDepth {
+			return nil, fmt.Errorf("raw %s: a %s blob %d steps from the page asked for, want a %s blob", hash, codecName, depth, codecZstd)
+		}
+		baseRaw, err := readRawAt(ctx, q, c, base, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("raw %s: base: %w", hash, err)
 		}
 		if codecName == codecDelta {
 			raw, err = c.decompressDelta(data, base, baseRaw)
@@ -443,8 +493,8 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 	if terms.HashBytes(raw) != hash {
 		return nil, fmt.Errorf("raw %s: stored bytes do not match their hash", hash)
 	}
-	if codecName == codecZstd {
-		c.cacheBase(hash, raw)
+	if codecName == codecZstd || depth > 0 {
+		c.cacheBase(hash, raw) // a base, or one that may be asked for again as one
 	}
 	return raw, nil
 }

@@ -11,22 +11,30 @@ import (
 // them once when it opens (stmts) instead of on every call.
 const (
 	sqlBlobExists = `SELECT 1 FROM blobs WHERE hash = ?`
-	sqlBaseIndex  = `SELECT sb.base, sb.size, sb.idx FROM source_bases sb
-		JOIN blobs b ON b.hash = sb.base AND b.codec = 'zstd' AND b.size = sb.size
-		WHERE sb.source = ?`
+	// a base is a 'zstd' blob, or a first page compressed with a vendor
+	// dictionary: a 'zstd-delta' on a 'zstd' blob
+	sqlBaseIndex = `SELECT sb.base, sb.size, sb.idx FROM source_bases sb
+		JOIN blobs b ON b.hash = sb.base AND b.size = sb.size
+		WHERE sb.source = ? AND (b.codec = 'zstd' OR (b.codec = 'zstd-delta' AND
+			EXISTS (SELECT 1 FROM blobs d WHERE d.hash = b.base AND d.codec = 'zstd')))`
+	// the newest base that is a 'zstd' blob among the vendor's other sources
+	sqlVendorDict = `SELECT sb.base FROM source_bases sb
+		JOIN blobs b ON b.hash = sb.base AND b.codec = 'zstd'
+		WHERE sb.vendor = ? AND sb.vendor <> '' AND sb.source <> ?
+		ORDER BY sb.rowid DESC LIMIT 1`
 	sqlLatestBlob = `SELECT b.hash, b.codec, b.base
 		FROM snapshots s JOIN blobs b ON b.hash = s.content_hash
 		WHERE s.source = ?
 		ORDER BY s.fetched_at DESC, s.id DESC LIMIT 1`
 	sqlInsertBlob = `INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`
-	sqlPutIndex   = `INSERT INTO source_bases (source, base, size, idx) VALUES (?, ?, ?, ?)
-		ON CONFLICT (source) DO UPDATE SET base = excluded.base, size = excluded.size, idx = excluded.idx`
+	sqlPutIndex   = `INSERT INTO source_bases (source, vendor, base, size, idx) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (source) DO UPDATE SET vendor = excluded.vendor, base = excluded.base, size = excluded.size, idx = excluded.idx`
 	sqlInsertSnapshot = `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
 		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by, suspect)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-var hotStatements = []string{sqlBlobExists, sqlBaseIndex, sqlLatestBlob, sqlInsertBlob, sqlPutIndex, sqlInsertSnapshot}
+var hotStatements = []string{sqlBlobExists, sqlBaseIndex, sqlVendorDict, sqlLatestBlob, sqlInsertBlob, sqlPutIndex, sqlInsertSnapshot}
 
 // stmts holds the hot statements prepared on the DB's pool.
 type stmts struct {

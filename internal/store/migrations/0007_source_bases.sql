@@ -6,9 +6,18 @@
 -- fingerprint of each stable segment between them. A missing, mismatched
 -- or damaged row only means the next page is encoded against the
 -- decompressed base, and the row written again.
+--
+-- vendor is the source's vendor: the first page of a source is compressed
+-- with the base of another source of its vendor as dictionary (their
+-- templates repeat), a 'zstd-delta' blob on that base. Only 'zstd' blobs
+-- serve as dictionaries, so such a first page may itself be a base (of its
+-- source's later pages) and no blob is more than two steps from a 'zstd'
+-- one.
 CREATE TABLE source_bases (
 	source TEXT PRIMARY KEY,
+	vendor TEXT NOT NULL DEFAULT '',
 	base   TEXT NOT NULL REFERENCES blobs (hash),
 	size   INTEGER NOT NULL,
 	idx    BLOB NOT NULL
 );
+CREATE INDEX source_bases_vendor ON source_bases (vendor);
