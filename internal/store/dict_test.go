@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clausewatch/clausewatch/internal/fixture"
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
@@ -152,5 +153,32 @@ func TestRawRefusesLongChains(t *testing.T) {
 	resetBaseCache(db)
 	if _, err := db.Raw(ctx, hashes[2]); err == nil || !strings.Contains(err.Error(), "steps") {
 		t.Errorf("Raw three steps from a zstd blob = %v, want refused", err)
+	}
+}
+
+// BenchmarkFirstSnapshot prepares the first page of a source (the 570 KB
+// bench page) per op, on its own and with the base of another page of
+// its vendor (a help article on the same site: same bundled scripts,
+// other words) as dictionary, and reports the bytes it would store.
+func BenchmarkFirstSnapshot(b *testing.B) {
+	for _, c := range []struct{ name, vendor string }{{"alone", ""}, {"vendor-dictionary", "bench"}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			db := MustOpen(b)
+			sibling := fixture.RetentionArticle(true)
+			sibling.Pad, sibling.Noise = 570<<10, 1
+			putVendorFetch(b, db, "bench-retention", "bench", t0, sibling.HTML())
+			raw := benchPage(2)
+			var stored int
+			b.ResetTimer()
+			for range b.N {
+				p, err := db.PrepareRaw(ctx, "bench-terms", c.vendor, raw)
+				if err != nil {
+					b.Fatal(err)
+				}
+				stored = len(p.data)
+			}
+			b.ReportMetric(float64(stored), "B/page")
+		})
 	}
 }

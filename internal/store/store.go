@@ -488,6 +488,17 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	return s, nil
 }
 
+// UsedBytes returns the bytes of the database's pages in use (SQLite's
+// dbstat): what the rows, indexes and their page overhead take on disk,
+// free pages left out.
+func (db *DB) UsedBytes(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(SUM(pgsize - unused), 0) FROM dbstat`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("used bytes of %s: %w", db.path, err)
+	}
+	return n, nil
+}
+
 // GetState returns the value stored under key and whether there is one.
 func (db *DB) GetState(ctx context.Context, key string) (string, bool, error) {
 	return getState(ctx, db.sql, key)
