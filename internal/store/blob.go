@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -43,8 +44,11 @@ type codec struct {
 	plainDec *zstd.Decoder
 
 	// deltaEncs pools dictionary encoders so that several sources can be
-	// delta-compressed at once; each is re-armed with its base per call.
-	deltaEncs chan *zstd.Encoder
+	// delta-compressed at once, each with the hash of the base it is armed
+	// with: one armed with the base asked for is used as it is (the first
+	// pages of a vendor share one), another is re-armed.
+	encMu     sync.Mutex
+	deltaEncs []armedEncoder
 
 	mu           sync.Mutex
 	deltaDec     *zstd.Decoder
@@ -56,7 +60,7 @@ type codec struct {
 }
 
 func newCodec() (*codec, error) {
-	c := &codec{bases: map[string][]byte{}, deltaEncs: make(chan *zstd.Encoder, runtime.GOMAXPROCS(0))}
+	c := &codec{bases: map[string][]byte{}}
 	var err error
 	if c.plainEnc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest)); err != nil {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
@@ -72,9 +76,12 @@ func (c *codec) close() {
 	defer c.mu.Unlock()
 	c.plainEnc.Close()
 	c.plainDec.Close()
-	for len(c.deltaEncs) > 0 {
-		(<-c.deltaEncs).Close()
+	c.encMu.Lock()
+	for _, e := range c.deltaEncs {
+		e.enc.Close()
 	}
+	c.deltaEncs = nil
+	c.encMu.Unlock()
 	if c.deltaDec != nil {
 		c.deltaDec.Close()
 	}
@@ -86,30 +93,52 @@ func (c *codec) compress(b []byte) []byte { return c.plainEnc.EncodeAll(b, nil) 
 // decompress reverses compress.
 func (c *codec) decompress(b []byte) ([]byte, error) { return c.plainDec.DecodeAll(b, nil) }
 
-// compressDelta compresses b with the raw bytes base as dictionary. It is
-// safe for concurrent use: encoders come from a small pool.
-func (c *codec) compressDelta(b []byte, base []byte) ([]byte, error) {
+// armedEncoder is a dictionary encoder and the hash of its dictionary.
+type armedEncoder struct {
+	enc  *zstd.Encoder
+	base string
+}
+
+// compressDelta compresses b with the raw bytes base (of hash baseHash)
+// as dictionary. It is safe for concurrent use: encoders come from a
+// small pool.
+func (c *codec) compressDelta(b []byte, baseHash string, base []byte) ([]byte, error) {
+	c.encMu.Lock()
+	var e armedEncoder
+	i := slices.IndexFunc(c.deltaEncs, func(e armedEncoder) bool { return e.base == baseHash })
+	if i < 0 && len(c.deltaEncs) > 0 {
+		i = 0
+	}
+	if i >= 0 {
+		e = c.deltaEncs[i]
+		c.deltaEncs = slices.Delete(c.deltaEncs, i, i+1)
+	}
+	c.encMu.Unlock()
 	dict := zstd.WithEncoderDictRaw(0, base)
-	var enc *zstd.Encoder
-	select {
-	case enc = <-c.deltaEncs:
-		if err := enc.ResetWithOptions(nil, dict); err != nil {
-			enc.Close()
-			return nil, fmt.Errorf("zstd delta encoder: %w", err)
-		}
-	default:
+	switch {
+	case e.enc == nil:
 		var err error
-		enc, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1),
+		e.enc, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1),
 			zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(deltaWindow), dict)
 		if err != nil {
 			return nil, fmt.Errorf("zstd delta encoder: %w", err)
 		}
+	case e.base != baseHash:
+		if err := e.enc.ResetWithOptions(nil, dict); err != nil {
+			e.enc.Close()
+			return nil, fmt.Errorf("zstd delta encoder: %w", err)
+		}
 	}
-	out := enc.EncodeAll(b, nil)
-	select {
-	case c.deltaEncs <- enc:
-	default:
-		enc.Close()
+	e.base = baseHash
+	out := e.enc.EncodeAll(b, nil)
+	c.encMu.Lock()
+	if len(c.deltaEncs) < runtime.GOMAXPROCS(0) {
+		c.deltaEncs = append(c.deltaEncs, e)
+		e.enc = nil
+	}
+	c.encMu.Unlock()
+	if e.enc != nil {
+		e.enc.Close()
 	}
 	return out, nil
 }
@@ -269,7 +298,7 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, r
 		if !ixOK || ixBase != baseHash {
 			p.setIndex(c, baseHash, baseRaw, nil)
 		}
-		if delta, err = c.compressDelta(raw, baseRaw); err != nil {
+		if delta, err = c.compressDelta(raw, baseHash, baseRaw); err != nil {
 			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 		}
 		if len(delta) < limit {
@@ -310,7 +339,7 @@ func prepareFirst(ctx context.Context, db *DB, q querier, p Prepared, raw []byte
 			if err != nil {
 				return p, fmt.Errorf("put raw %s of %s: vendor dictionary: %w", p.Hash, p.source, err)
 			}
-			if p.data, err = c.compressDelta(raw, dictRaw); err != nil {
+			if p.data, err = c.compressDelta(raw, dict, dictRaw); err != nil {
 				return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, p.source, err)
 			}
 			p.codec, p.base = codecDelta, dict
