@@ -251,3 +251,24 @@ func makeTestPatch(raw []byte, runs []span) []byte {
 	p, _ := makePatch(raw, next, len(raw))
 	return p
 }
+
+// An old page imported after the current one does not displace the
+// current base: the next fetch is still a patch on it.
+func TestOldImportKeepsTheBase(t *testing.T) {
+	db := MustOpen(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	a, b := newNoisyPage(60_000, 12), newNoisyPage(60_000, 13)
+	putFetch(t, db, "s", t0, a.fill(rng))
+	hb := putFetch(t, db, "s", t0.Add(2*time.Hour), b.fill(rng)) // redesign
+	putFetch(t, db, "s", t0.Add(3*time.Hour), b.fill(rng))
+	old := putFetch(t, db, "s", t0.Add(time.Hour), a.fill(rng)) // imported later
+	if c, _ := blobCodec(t, db, old); c != codecZstd {
+		t.Fatalf("setup: old import stored as %s", c)
+	}
+	for i := range 3 {
+		h := putFetch(t, db, "s", t0.Add(time.Duration(4+i)*time.Hour), b.fill(rng))
+		if c, base := blobCodec(t, db, h); c != codecPatch || base != hb {
+			t.Errorf("fetch %d after the import stored as %s on %.8s, want %s on %.8s", i, c, base, codecPatch, hb)
+		}
+	}
+}

@@ -265,11 +265,9 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, r
 			return p, nil
 		}
 	}
-	baseHash := ixBase
-	if baseHash == "" {
-		if baseHash, err = latestFullBlob(ctx, db, q, source); err != nil {
-			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
-		}
+	baseHash, err := latestFullBlob(ctx, db, q, source)
+	if err != nil {
+		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
 	if !ixOK {
 		ix = baseIndex{}
@@ -432,16 +430,19 @@ func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, er
 	return tx.PutPrepared(ctx, p)
 }
 
-// latestFullBlob returns the hash of the full blob behind the source's most
-// recent (by fetched_at) snapshot with content: the blob itself, or its base
-// when it is a delta. "" when the source has no stored page.
+// latestFullBlob returns the hash of the base behind the source's most
+// recent (by fetched_at) snapshot with content: the blob itself when it is
+// a "zstd" blob or the source's recorded base (a first page compressed
+// with a vendor dictionary), else its base. "" when the source has no
+// stored page.
 func latestFullBlob(ctx context.Context, db *DB, q querier, source string) (string, error) {
 	st, done, err := db.stmt(ctx, q, sqlLatestBlob)
 	if err != nil {
 		return "", fmt.Errorf("latest blob: %w", err)
 	}
 	var hash, codecName, base string
-	err = st.QueryRowContext(ctx, source).Scan(&hash, &codecName, &base)
+	var recorded bool
+	err = st.QueryRowContext(ctx, source).Scan(&hash, &codecName, &base, &recorded)
 	done()
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
@@ -449,7 +450,7 @@ func latestFullBlob(ctx context.Context, db *DB, q querier, source string) (stri
 	if err != nil {
 		return "", fmt.Errorf("latest blob: %w", err)
 	}
-	if codecName != codecZstd {
+	if codecName != codecZstd && !recorded {
 		return base, nil // a delta or patch: its base is the full blob
 	}
 	return hash, nil

@@ -22,7 +22,8 @@ const (
 		JOIN blobs b ON b.hash = sb.base AND b.codec = 'zstd'
 		WHERE sb.vendor = ? AND sb.vendor <> '' AND sb.source <> ?
 		ORDER BY sb.rowid DESC LIMIT 1`
-	sqlLatestBlob = `SELECT b.hash, b.codec, b.base
+	sqlLatestBlob = `SELECT b.hash, b.codec, b.base,
+			EXISTS (SELECT 1 FROM source_bases sb WHERE sb.source = s.source AND sb.base = b.hash)
 		FROM snapshots s JOIN blobs b ON b.hash = s.content_hash
 		WHERE s.source = ?
 		ORDER BY s.fetched_at DESC, s.id DESC LIMIT 1`
