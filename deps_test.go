@@ -91,6 +91,7 @@ var owners = map[string][]string{
 	"github.com/PuerkitoBio/goquery":     {"extract"},
 	"github.com/andybalholm/cascadia":    {"extract", "source"},
 	"golang.org/x/net/html":              {"extract"},
+	"golang.org/x/net/publicsuffix":      {"fetch"},
 	"golang.org/x/text/":                 {"extract"},
 	"github.com/sergi/go-diff":           {"diff"},
 	"github.com/chromedp/":               {"fetch"},

@@ -322,6 +322,11 @@ type sentence struct {
 	norm   string       // normalize(text): what the reader patterns match
 	leadIn string       // the lead-in sentence ending in ":" that introduces its list, or ""
 	tiers  []string     // the tiers it names (see whom), nil when it names none
+	// antecedent is, for a clause splitByWhom cut from a sentence whose
+	// clauses name different tiers, the clause before it in normal form:
+	// what an elliptical clause ("…, while Team data is never used") leaves
+	// its verb to. "" for a whole sentence.
+	antecedent string
 }
 
 // withLeadIn is the sentence prefixed with its lead-in, as quoted in evidence.

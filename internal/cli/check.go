@@ -50,7 +50,7 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 		fs.StringVar(&f.site, "site", "", "after the run, rewrite the static site in `DIR` (see 'clausewatch help site')")
 	}
 	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `n` fetches at once")
-	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host")
+	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host (a declaration's host_delay sets its host's)")
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "total `time` allowed for one request")
 	fs.IntVar(&f.retries, "retries", 2, fmt.Sprintf("extra attempts on timeouts, network errors, 5xx and 429 (never on other 4xx), at most %d", maxRetries))
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing when nothing notable happened (for cron)")
@@ -61,6 +61,10 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 // attempts only keep a run (and the run lock) busy on a page that is down.
 const maxRetries = 10
 
+// fetchWarning writes a warning of the fetcher (Chromium running without
+// its sandbox) to stderr.
+func (a *app) fetchWarning(msg string) { fmt.Fprintln(a.env.Stderr, "clausewatch: warning: "+msg) }
+
 func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 	return &pipeline.Pipeline{
 		Store: a.db,
@@ -70,6 +74,7 @@ func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 			Timeout:     f.timeout,
 			Retries:     explicitZero(f.retries),
 			BrowserPath: a.g.browser,
+			Warn:        a.fetchWarning,
 		}),
 		Vendors:   a.vendors,
 		Baselines: a.documented(),
@@ -112,6 +117,16 @@ such a source decides as stale.
 
 Before fetching anything, check runs SQLite's quick_check over the
 database: a damaged file is an error (exit 1) saying what to do.
+
+How long a run takes: requests to one host are strictly serial, with a
+pause between two (--host-delay, default 1s; a vendor's or document's
+host_delay sets its host's instead), so the pages of one host take at
+least that pause each: with the defaults, 1,000 pages on one host take
+over 1,000 s (about 17 minutes), however high --concurrency is, since
+--concurrency only runs different hosts at once. A page whose selected
+content is byte for byte the one read last time is not read again. On a
+terminal the progress line says about how long the rest takes, from the
+pages left on each host, their pauses and the time pages took so far.
 
 The text summary opens with the absolute path of the database used (--db
 or $CLAUSEWATCH_DB; a relative path is relative to the working directory).
@@ -508,18 +523,48 @@ func plural(n int) string {
 	return "s"
 }
 
-// progress draws "[ 3/12] source-id status" on one terminal line.
+// progress draws "[ 3/12] source-id status, about 2m10s left" on one
+// terminal line.
 type progress struct {
 	w  io.Writer
 	mu sync.Mutex
 	n  int
 }
 
-func (p *progress) update(done, total int, o pipeline.Outcome) {
+func (p *progress) update(done, total int, o pipeline.Outcome, left time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.n = total
-	fmt.Fprintf(p.w, "\r\x1b[K[%*d/%d] %s %s", len(fmt.Sprint(total)), done, total, o.Source.ID, outcomeStatus(o))
+	fmt.Fprint(p.w, "\r\x1b[K"+progressLine(done, total, o, left))
+}
+
+// progressLine is the text of the progress line: the count, the source
+// just done (none before the first) and the estimate of the time left.
+func progressLine(done, total int, o pipeline.Outcome, left time.Duration) string {
+	line := fmt.Sprintf("[%*d/%d]", len(fmt.Sprint(total)), done, total)
+	if o.Source.ID != "" {
+		line += " " + o.Source.ID + " " + outcomeStatus(o)
+	} else {
+		line += " starting"
+	}
+	if done < total {
+		line += ", about " + roughDuration(left) + " left"
+	}
+	return line
+}
+
+// roughDuration says d to the second under a minute, to the second in
+// minutes under an hour, to the minute beyond: "45s", "16m39s", "2h05m".
+func roughDuration(d time.Duration) string {
+	d = max(d.Round(time.Second), 0)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
 func (p *progress) finish() {

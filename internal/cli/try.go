@@ -101,8 +101,8 @@ Examples:
 // settings, or a file. what names it for the output.
 func (a *app) tryPage(ctx context.Context, src terms.Source, arg string, timeout time.Duration) (raw []byte, contentType, what string, err error) {
 	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
-		f := fetch.New(fetch.Options{Client: a.env.HTTPClient, Version: Version, Timeout: timeout, BrowserPath: a.g.browser})
-		res, err := f.Fetch(ctx, fetch.Request{URL: arg, Headers: src.Headers, Render: src.Render})
+		f := fetch.New(fetch.Options{Client: a.env.HTTPClient, Version: Version, Timeout: timeout, BrowserPath: a.g.browser, Warn: a.fetchWarning})
+		res, err := f.Fetch(ctx, fetch.Request{URL: arg, Headers: src.Headers, Render: src.Render, BrowserAllow: src.BrowserAllow})
 		if err != nil {
 			return nil, "", "", fmt.Errorf("try %s: %w", src.ID, err) // a fetch error names the URL
 		}

@@ -149,7 +149,9 @@ func (d *Decision) Bind(id int64) {
 //   - A page of another regional variant than the version before raises
 //     variant-changed and is compared with what its own variant said last.
 //   - A page whose text is the version in force's is no new version: only
-//     recovered, when the source was failing. It dismisses a page held as
+//     recovered, when the source was failing. So is a page recorded
+//     without a document but with the version in force's TextHash and
+//     Variant (its selection was that version's: it was not read again). It dismisses a page held as
 //     suspect (one recovered event says so).
 //   - A page that loses most of the sentences of the version in force at
 //     once and shrinks to under half (SuspectCoverage, SuspectMinLost) is
@@ -186,7 +188,7 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 		if h.LastGood != nil {
 			last := *h.LastGood
 			d.Snapshot.ContentHash, d.Snapshot.TextHash, d.Snapshot.Size, d.Snapshot.Variant = last.ContentHash, last.TextHash, last.Size, last.Variant
-			d.Snapshot.ExtractedBy = last.ExtractedBy
+			d.Snapshot.ExtractedBy, d.Snapshot.SelectionHash = last.ExtractedBy, last.SelectionHash
 			if d.Snapshot.ETag == "" {
 				d.Snapshot.ETag = last.ETag
 			}
@@ -206,9 +208,12 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 			}
 		}
 		return d
-	case a.Doc == nil:
+	case a.Doc == nil && (a.Snapshot.TextHash == "" || h.Last == nil || h.Last.Snapshot.TextHash != a.Snapshot.TextHash || h.Last.Snapshot.Variant != a.Snapshot.Variant):
 		return d
 	}
+	// A page without Doc but with the version in force's text (and
+	// variant) was not read again: its selection is that version's. It is
+	// the same text again, which decidePage says without reading a.Doc.
 	return decidePage(h, a, now, true)
 }
 

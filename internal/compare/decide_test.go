@@ -48,6 +48,14 @@ func attempt(day int, doc terms.Document, variant string) Attempt {
 		Snapshot: terms.Snapshot{Source: "acme-terms", FetchedAt: at(day), TextHash: doc.Hash(), Variant: variant, ContentHash: "raw"}}
 }
 
+// unreadAttempt is a page fetched on day and not read again: its selection
+// is the version in force's, whose text hash the pipeline gives it.
+func unreadAttempt(day int, doc terms.Document, variant string) Attempt {
+	a := attempt(day, doc, variant)
+	a.Doc = nil
+	return a
+}
+
 // current is what the vendor's pages say, as the store reads it: the
 // observations of the version in force.
 func current(v *Version) []terms.Observation {
@@ -119,6 +127,13 @@ func TestDecide(t *testing.T) {
 			events: []string{"extraction-failed/high"}},
 		{name: "still failing: nothing new", h: History{Last: version(1, 1, never, ""), Failing: true},
 			a: Attempt{Source: decideSource, Snapshot: terms.Snapshot{FetchedAt: at(2), ErrorCategory: terms.ErrTimeout}}},
+		{name: "not read again (the version in force's selection)", h: History{Last: version(1, 1, never, "")}, a: unreadAttempt(2, never, "")},
+		{name: "not read again after a failure: recovered", h: History{Last: version(1, 1, never, ""), Failing: true}, a: unreadAttempt(2, never, ""),
+			events: []string{"recovered/info"}},
+		{name: "not read again, the page whole again: the held page dismissed", h: History{Last: version(1, 1, never, ""), Held: version(2, 2, page(optOutText), "")},
+			a: unreadAttempt(3, never, ""), events: []string{"recovered/info"}},
+		{name: "no document and not the version in force's text: nothing decided", h: History{Last: version(1, 1, never, ""), Failing: true}, a: unreadAttempt(2, optOut, "")},
+		{name: "no document and no version in force: nothing decided", h: History{}, a: unreadAttempt(2, never, "")},
 		{name: "304 after a failure: recovered", h: History{LastGood: &terms.Snapshot{ID: 1, TextHash: "t", ContentHash: "c"}, Failing: true},
 			a: Attempt{Source: decideSource, Snapshot: terms.Snapshot{FetchedAt: at(2), NotModified: true}}, events: []string{"recovered/info"}},
 	}
@@ -149,11 +164,11 @@ func TestDecide(t *testing.T) {
 }
 
 func TestDecideNotModifiedRepeatsTheLastGoodSnapshot(t *testing.T) {
-	last := terms.Snapshot{ID: 7, ContentHash: "c", TextHash: "t", Size: 42, Variant: "eea", ETag: `"v1"`, LastModified: "Mon"}
+	last := terms.Snapshot{ID: 7, ContentHash: "c", TextHash: "t", Size: 42, Variant: "eea", ETag: `"v1"`, LastModified: "Mon", SelectionHash: "k"}
 	d := Decide(History{Vendor: decideVendor(), LastGood: &last},
 		Attempt{Source: decideSource, Snapshot: terms.Snapshot{FetchedAt: at(3), NotModified: true, ETag: `"v2"`}}, detected)
 	s := d.Snapshot
-	if s.ContentHash != "c" || s.TextHash != "t" || s.Size != 42 || s.Variant != "eea" || s.ETag != `"v2"` || s.LastModified != "Mon" {
+	if s.ContentHash != "c" || s.TextHash != "t" || s.Size != 42 || s.Variant != "eea" || s.ETag != `"v2"` || s.LastModified != "Mon" || s.SelectionHash != "k" {
 		t.Errorf("304 snapshot = %+v", s)
 	}
 	if d.NewVersion || len(d.Events) != 0 {

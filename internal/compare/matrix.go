@@ -253,7 +253,8 @@ func primaries(v terms.Vendor) map[string][]string {
 }
 
 // disagree reports whether two known statements of one rank contradict
-// each other: different scalars, or different periods for one scope.
+// each other: different scalars, different periods for one scope, or a set
+// item one confirms and the other denies.
 func disagree(a, b terms.Value) bool {
 	switch {
 	case a.Unknown || b.Unknown:
@@ -266,6 +267,9 @@ func disagree(a, b terms.Value) bool {
 				return true
 			}
 		}
+	case a.Set != nil && b.Set != nil:
+		return slices.ContainsFunc(a.Set, func(it string) bool { return slices.Contains(b.Denied, it) }) ||
+			slices.ContainsFunc(b.Set, func(it string) bool { return slices.Contains(a.Denied, it) })
 	}
 	return false
 }

@@ -34,7 +34,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"mime"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -111,20 +110,7 @@ var challengeTitles = []string{
 // charset parameter decodes a page that declares no charset itself
 // (Options.Charset).
 func Page(raw []byte, contentType string, opts Options) (Result, error) {
-	ct := strings.ToLower(contentType)
-	if opts.Charset == "" {
-		if _, params, err := mime.ParseMediaType(contentType); err == nil {
-			opts.Charset = params["charset"]
-		}
-	}
-	if strings.HasPrefix(ct, "text/plain") || strings.HasPrefix(ct, "text/markdown") {
-		doc := ExtractText(string(decodeText(raw, opts.Charset)))
-		if len(doc.Clauses) == 0 {
-			return Result{}, fmt.Errorf("%w: the text file holds no text", ErrNoContent)
-		}
-		return Result{Document: doc, Method: MethodText}, nil
-	}
-	return Extract(raw, opts)
+	return Prepare(raw, contentType, opts).Read()
 }
 
 // Extract reads the declared content of an HTML page into a Document.
@@ -168,11 +154,19 @@ func extract(page []byte, opts Options, stream bool) (Result, error) {
 		return Result{}, err
 	}
 	decoded := decode(page, opts.Charset)
+	var mini []byte
 	if stream && len(sels) > 0 {
-		if mini, ok := streamSelect(decoded, opts.Select, sels); ok {
-			if x, final, err := extractFrom(mini, opts, sels, rems); final {
-				return x, err
-			}
+		mini, _ = streamSelect(decoded, opts.Select, sels)
+	}
+	return readHTML(decoded, mini, opts, sels, rems)
+}
+
+// readHTML reads a decoded page, from mini (streamSelect's small page of
+// its selection) when there is one and it gives content.
+func readHTML(decoded, mini []byte, opts Options, sels, rems []cascadia.Selector) (Result, error) {
+	if mini != nil {
+		if x, final, err := extractFrom(mini, opts, sels, rems); final {
+			return x, err
 		}
 	}
 	x, _, err := extractFrom(decoded, opts, sels, rems)

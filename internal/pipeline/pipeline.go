@@ -1,11 +1,15 @@
 // Package pipeline runs one pass over one source, in the order DESIGN.md
 // draws it: fetch → snapshot → extract → (same text as before? stop) →
-// observe → compare → store events. It owns no parsing, SQL or formatting:
+// observe → compare → store events. Before extracting, the page's
+// selection is keyed (SelectionHash): the version in force's key again
+// stops there too, as the same text, without extracting. It owns no parsing, SQL or formatting:
 // each step is another package's job.
 package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -39,6 +43,10 @@ type Pipeline struct {
 	Vendors   []terms.Vendor
 	Baselines map[string]map[string]map[string]terms.Value // vendor → tier → attribute → documented value
 	Now       func() time.Time
+	// OnExtract, when set, is called before each extraction of a page
+	// (tests count them: a page whose selection is the version in force's
+	// is not extracted again).
+	OnExtract func(src terms.Source)
 }
 
 // Outcome is what one pass over one source did.
@@ -58,6 +66,10 @@ type Outcome struct {
 	Summary diff.Summary  // counts of Changes
 	Events  []terms.Event // events written
 	Err     error         // the fetch or extraction failure that was recorded, if any
+	// Unread: the page's selection was the version in force's (the same
+	// Snapshot.SelectionHash), so it was recorded as the same text without
+	// being extracted or compared again.
+	Unread bool
 }
 
 // ErrNoneHeld is why AcceptHeld has nothing to accept.
@@ -85,7 +97,7 @@ const (
 // A fetch or extraction failure is recorded and returned in Outcome.Err;
 // the error result is only for failures to record anything at all.
 func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (Outcome, error) {
-	req := fetch.Request{URL: src.URL, Headers: src.Headers, Render: src.Render}
+	req := fetch.Request{URL: src.URL, Headers: src.Headers, Render: src.Render, BrowserAllow: src.BrowserAllow}
 	if origin != OriginRecheck {
 		last, ok, err := p.Store.LastGood(ctx, src.ID)
 		if err != nil {
@@ -127,14 +139,15 @@ func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (
 // and time again is a no-op.
 func (p *Pipeline) Import(ctx context.Context, src terms.Source, raw []byte, fetchedAt time.Time, contentType string) (Outcome, error) {
 	snap := terms.Snapshot{Source: src.ID, FetchedAt: fetchedAt.UTC(), Origin: OriginImport, Status: 200, ContentType: contentType, Size: int64(len(raw))}
-	x, xerr, err := p.read(ctx, src, snap, raw)
+	pr := Prepare(src, contentType, raw)
+	x, xerr, err := p.read(ctx, src, snap, pr)
 	if err != nil {
 		return Outcome{Source: src}, err
 	}
 	if xerr != nil {
 		return Outcome{Source: src}, fmt.Errorf("the page does not hold the declared content of %s: %w", src.ID, xerr)
 	}
-	snap.ExtractedBy = x.Method
+	snap.ExtractedBy, snap.SelectionHash = x.Method, SelectionHash(src, pr)
 	snaps, err := p.Store.Snapshots(ctx, src.ID)
 	if err != nil {
 		return Outcome{Source: src}, err
@@ -149,19 +162,38 @@ func (p *Pipeline) Import(ctx context.Context, src terms.Source, raw []byte, fet
 }
 
 // process extracts raw and records the attempt: a new version, the same
-// text again, or an extraction failure.
+// text again, or an extraction failure. A page whose selection is the
+// version in force's (the same SelectionHash: the same selected bytes read
+// by the same declaration and rules) is the same text again without
+// extracting it: nothing it holds can change the outcome.
 func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (Outcome, error) {
 	snap.Size = int64(len(raw))
-	x, xerr, err := p.read(ctx, src, snap, raw)
+	pr := Prepare(src, snap.ContentType, raw)
+	snap.SelectionHash = SelectionHash(src, pr)
+	if snap.SelectionHash != "" {
+		last, ok, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)
+		if err != nil {
+			return Outcome{Source: src}, err
+		}
+		if ok && last.SelectionHash == snap.SelectionHash {
+			snap.TextHash, snap.Variant, snap.ExtractedBy = last.TextHash, last.Variant, last.ExtractedBy
+			out, err := p.record(ctx, src, snap, raw, nil, nil)
+			out.Unread = err == nil
+			return out, err
+		}
+	}
+	x, xerr, err := p.read(ctx, src, snap, pr)
 	if err != nil {
 		return Outcome{Source: src}, err
 	}
 	if xerr != nil {
-		snap.ErrorCategory = terms.ErrExtraction
+		snap.ErrorCategory, snap.SelectionHash = terms.ErrExtraction, ""
 		snap.Error = fmt.Sprintf("extract %s: %v", src.ID, xerr)
 		return p.record(ctx, src, snap, raw, nil, xerr)
 	}
-	snap.ExtractedBy = x.Method
+	// What was read may be more than the selection (a page read whole
+	// when its selection gave no content): the key recorded is of that.
+	snap.ExtractedBy, snap.SelectionHash = x.Method, SelectionHash(src, pr)
 	return p.record(ctx, src, snap, raw, &x.Document, nil)
 }
 
@@ -171,7 +203,8 @@ func (p *Pipeline) process(ctx context.Context, src terms.Source, snap terms.Sna
 // sees the others' writes), the source's history is read, compare.Decide
 // says what the attempt means, and the decision is written. raw is nil for
 // a failure without a page and for a 304; doc is nil unless the page was
-// extracted; cause is the fetch or extraction failure, if any.
+// extracted (or its selection is the version in force's: snap then carries
+// that version's TextHash); cause is the fetch or extraction failure, if any.
 func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte, doc *terms.Document, cause error) (Outcome, error) {
 	if doc != nil {
 		snap.TextHash = doc.Hash()
@@ -193,6 +226,9 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		}
 		if snap.NotModified && h.LastGood == nil {
 			return fmt.Errorf("304 Not Modified without a previous snapshot")
+		}
+		if unread(snap, doc) && (h.Last == nil || h.Last.Snapshot.TextHash != snap.TextHash) {
+			return fmt.Errorf("another version was recorded while the page was being read: check it again")
 		}
 		d := compare.Decide(h, compare.Attempt{Source: src, Snapshot: snap, Doc: doc}, p.Now().UTC())
 		if raw != nil {
@@ -334,7 +370,7 @@ func (p *Pipeline) history(ctx context.Context, tx *store.Tx, vendor terms.Vendo
 		return h, err
 	}
 	h.Failing = n > 0
-	if doc == nil && !snap.NotModified {
+	if doc == nil && !snap.NotModified && !unread(snap, doc) {
 		return h, nil
 	}
 	// A page held as suspect before the attempt is settled by it.
@@ -393,6 +429,12 @@ func (p *Pipeline) history(ctx context.Context, tx *store.Tx, vendor terms.Vendo
 	return h, nil
 }
 
+// unread reports whether snap is a page recorded without being extracted:
+// its selection is the version in force's, whose TextHash it carries.
+func unread(snap terms.Snapshot, doc *terms.Document) bool {
+	return doc == nil && snap.OK() && !snap.NotModified && snap.TextHash != ""
+}
+
 // reader returns the compiled reading of v's pages.
 func (p *Pipeline) reader(v terms.Vendor) *attr.Reader {
 	p.readersOnce.Do(func() {
@@ -421,16 +463,43 @@ func (p *Pipeline) vendor(id string) (terms.Vendor, bool) {
 // (extract.MethodAuto, which the caller must Accept); a plain-text or
 // markdown copy line by line.
 func Extract(src terms.Source, contentType string, raw []byte) (extract.Result, error) {
-	return extract.Page(raw, contentType, extract.Options{Select: src.Select, Remove: src.Remove, Auto: true})
+	return Prepare(src, contentType, raw).Read()
 }
 
-// read extracts raw, the page of snap, and accepts a document found without
+// Prepare makes a stored page ready to be read as Extract reads it
+// (extract.Prepare).
+func Prepare(src terms.Source, contentType string, raw []byte) *extract.Prepared {
+	return extract.Prepare(raw, contentType, extract.Options{Select: src.Select, Remove: src.Remove, Auto: true})
+}
+
+// SelectionHash identifies what reading the prepared page of src sees: the
+// page's selection and the declaration that reads it (extract.Prepared.Key)
+// and what reads its text afterwards (the regional variants, matched on the
+// text). Two pages with the same one read the same document, found the same
+// way, of the same variant. "" when the page has no key (a selector does not
+// compile).
+func SelectionHash(src terms.Source, pr *extract.Prepared) string {
+	if pr.Key == "" {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\nvariants %d\n", pr.Key, len(src.Variants))
+	for _, v := range src.Variants {
+		fmt.Fprintf(h, "%d:%s %d:%s\n", len(v.ID), v.ID, len(v.Match), v.Match)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// read extracts pr, the page of snap, and accepts a document found without
 // the declared selectors only when it holds most of the sentences of the
 // source's version nearest in time (extract.Accept): the one in force
 // before snap, or for a page older than every version, the first after it.
 // xerr is why the page holds no document; err a failure to read the store.
-func (p *Pipeline) read(ctx context.Context, src terms.Source, snap terms.Snapshot, raw []byte) (x extract.Result, xerr, err error) {
-	if x, xerr = Extract(src, snap.ContentType, raw); xerr != nil || x.Method != extract.MethodAuto {
+func (p *Pipeline) read(ctx context.Context, src terms.Source, snap terms.Snapshot, pr *extract.Prepared) (x extract.Result, xerr, err error) {
+	if p.OnExtract != nil {
+		p.OnExtract(src)
+	}
+	if x, xerr = pr.Read(); xerr != nil || x.Method != extract.MethodAuto {
 		return x, xerr, nil
 	}
 	near, ok, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)

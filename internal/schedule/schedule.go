@@ -24,6 +24,9 @@ type Options struct {
 	// HostDelay is the least time between the end of one item and the start
 	// of the next on the same host; default 1s, negative means no pause.
 	HostDelay time.Duration
+	// HostDelays set the pause of some hosts instead of HostDelay (a
+	// declaration's host_delay); a value of 0 or less means no pause.
+	HostDelays map[string]time.Duration
 	// Sleep waits d; it must return ctx.Err() when ctx ends first. Default:
 	// a timer that honours ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -41,9 +44,6 @@ type Options struct {
 func Run[T any](ctx context.Context, items []T, host func(T) string, opts Options, fn func(ctx context.Context, item T)) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
-	}
-	if opts.HostDelay == 0 {
-		opts.HostDelay = DefaultHostDelay
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = Sleep
@@ -66,18 +66,18 @@ func Run[T any](ctx context.Context, items []T, host func(T) string, opts Option
 	slots := make(chan struct{}, opts.Concurrency)
 	var wg sync.WaitGroup
 	for _, h := range order {
-		wg.Go(func() { runHost(ctx, groups[h], opts, slots, fn) })
+		wg.Go(func() { runHost(ctx, groups[h], opts.Delay(h), opts, slots, fn) })
 	}
 	wg.Wait()
 }
 
 // runHost runs one host's items in order, each holding a slot of the
 // global limit while it runs (not while it waits out the host delay).
-func runHost[T any](ctx context.Context, items []T, opts Options, slots chan struct{}, fn func(context.Context, T)) {
+func runHost[T any](ctx context.Context, items []T, delay time.Duration, opts Options, slots chan struct{}, fn func(context.Context, T)) {
 	var lastEnd time.Time
 	for i, it := range items {
-		if i > 0 && opts.HostDelay > 0 {
-			if wait := opts.HostDelay - opts.Now().Sub(lastEnd); wait > 0 {
+		if i > 0 && delay > 0 {
+			if wait := delay - opts.Now().Sub(lastEnd); wait > 0 {
 				if err := opts.Sleep(ctx, wait); err != nil {
 					return
 				}
@@ -97,6 +97,19 @@ func runHost[T any](ctx context.Context, items []T, opts Options, slots chan str
 		lastEnd = opts.Now()
 		<-slots
 	}
+}
+
+// Delay is the pause between two items of host: its HostDelays entry, or
+// else HostDelay (0: DefaultHostDelay); never negative (0: no pause).
+func (o Options) Delay(host string) time.Duration {
+	d, ok := o.HostDelays[host]
+	if !ok {
+		d = o.HostDelay
+		if d == 0 {
+			d = DefaultHostDelay
+		}
+	}
+	return max(d, 0)
 }
 
 // Sleep waits d or until ctx ends, whichever comes first, and returns

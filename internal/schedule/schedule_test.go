@@ -316,3 +316,30 @@ func TestSleep(t *testing.T) {
 		t.Errorf("sleep = %v, want nil", err)
 	}
 }
+
+// TestRunHostDelays: a host's own pause (a declaration's host_delay)
+// replaces HostDelay for that host only; 0 there means no pause.
+func TestRunHostDelays(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)}
+	var mu sync.Mutex
+	slept := map[string][]time.Duration{}
+	host := ""
+	fn := func(ctx context.Context, it item) {}
+	opts := Options{Concurrency: 1, HostDelay: time.Second,
+		HostDelays: map[string]time.Duration{"slow": 7 * time.Second, "own": 0},
+		Now:        clock.Now,
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			slept[host] = append(slept[host], d)
+			mu.Unlock()
+			return nil
+		}}
+	for _, h := range []string{"slow", "own", "other"} {
+		host = h
+		Run(context.Background(), makeItems([]string{h}, 3), hostOf, opts, fn)
+	}
+	want := map[string][]time.Duration{"slow": {7 * time.Second, 7 * time.Second}, "other": {time.Second, time.Second}}
+	if diff := cmp.Diff(want, slept); diff != "" {
+		t.Errorf("pauses by host (-want +got):\n%s", diff)
+	}
+}

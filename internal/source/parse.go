@@ -1,12 +1,15 @@
 package source
 
 import (
+	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
@@ -17,9 +20,9 @@ import (
 
 // Field names of each mapping of a declaration file, in documentation order.
 var (
-	vendorFields   = []string{"vendor", "name", "names", "products", "clouds", "tiers", "documents", "attributes"}
+	vendorFields   = []string{"vendor", "name", "names", "products", "clouds", "host_delay", "tiers", "documents", "attributes"}
 	tierFields     = []string{"id", "label", "names"}
-	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "primary", "headers", "render", "variants"}
+	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "primary", "headers", "render", "browser_allow", "host_delay", "variants"}
 	variantFields  = []string{"id", "match"}
 	ruleFields     = []string{"source", "tiers", "attribute", "clause", "match", "exclude"}
 )
@@ -88,6 +91,7 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 		v.Name = v.ID
 	}
 	p.vendorNames(v, f)
+	vendorDelay := p.hostDelay(f["host_delay"], root, "host_delay")
 
 	if t := f["tiers"]; t.Val != nil && !yamlx.IsNull(t.Val) && yamlx.Resolve(t.Val).Kind != yaml.SequenceNode {
 		p.tiersBroken = true // reported by seq; references to tiers would only repeat it
@@ -125,6 +129,9 @@ func (p *fileParser) vendor(root *yaml.Node) *parsed {
 	for i, n := range docs {
 		at := fmt.Sprintf("documents[%d]", i)
 		s, idLine, ok := p.document1(n, at, v.ID)
+		if s.HostDelay == 0 {
+			s.HostDelay = vendorDelay
+		}
 		if !ok {
 			p.badSources[s.ID] = true
 			continue
@@ -251,8 +258,42 @@ func (p *fileParser) document1(n *yaml.Node, at, vendor string) (s terms.Source,
 		p.fail(yamlx.LineOf(f["render"], n), at+".render",
 			fmt.Errorf("%w %q (want %q, or no render field for a plain HTTP GET)", ErrInvalidRender, s.Render, terms.RenderBrowser))
 	}
+	s.BrowserAllow = p.browserAllow(f["browser_allow"], at+".browser_allow", s.Render)
+	s.HostDelay = p.hostDelay(f["host_delay"], n, at+".host_delay")
 	s.Variants = p.variants(f["variants"], at+".variants")
 	return s, idLine, ok
+}
+
+// MaxHostDelay is the longest pause a declaration may ask for between two
+// requests to one host.
+const MaxHostDelay = 10 * time.Minute
+
+// hostDelay reads a host_delay field (of the vendor or of a document of
+// it): a Go duration ("2s", "1m30s"), above zero and at most
+// MaxHostDelay. 0 when the field is absent or wrong (reported).
+func (p *fileParser) hostDelay(e yamlx.Entry, parent *yaml.Node, field string) time.Duration {
+	if e.Key == nil {
+		return 0
+	}
+	line := yamlx.LineOf(e, parent)
+	if isEmpty(e.Val) {
+		p.fail(line, field, fmt.Errorf("%w: want a duration such as 2s (omit the field for the run's --host-delay)", ErrEmpty))
+		return 0
+	}
+	str := p.Str(e, field)
+	if str == "" {
+		return 0 // not a string: reported
+	}
+	d, err := time.ParseDuration(str)
+	switch {
+	case err != nil:
+		p.fail(line, field, fmt.Errorf("%w %q: want a duration such as 2s, 500ms or 1m", ErrInvalidDelay, str))
+	case d <= 0 || d > MaxHostDelay:
+		p.fail(line, field, fmt.Errorf("%w %q: want more than 0s and at most %s", ErrInvalidDelay, str, MaxHostDelay))
+	default:
+		return d
+	}
+	return 0
 }
 
 // variants reads the regional variants of a document: a list of {id, match}
@@ -493,6 +534,59 @@ func (p *fileParser) headers(e yamlx.Entry, field string) map[string]string {
 		out[name] = val
 	}
 	return out
+}
+
+// browserAllow reads the hosts a rendered page may load scripts and data
+// from besides its own site: host names (lower-cased) or IP addresses, no
+// scheme, port, path or wildcard, each once. The field applies only to
+// render: browser documents.
+func (p *fileParser) browserAllow(e yamlx.Entry, field, render string) []string {
+	items := p.StrList(e, field)
+	if len(items) > 0 && render != terms.RenderBrowser {
+		p.fail(items[0].Line, field, fmt.Errorf("%w: browser_allow applies only to a document with render: %s", ErrInvalidValue, terms.RenderBrowser))
+		return nil
+	}
+	var out []string
+	for _, it := range items {
+		host := strings.ToLower(strings.TrimSuffix(it.Val, "."))
+		if err := checkAllowHost(host); err != nil {
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q: %w", ErrInvalidHost, it.Val, err))
+			continue
+		}
+		if slices.Contains(out, host) {
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q: listed twice", ErrInvalidHost, it.Val))
+			continue
+		}
+		out = append(out, host)
+	}
+	return out
+}
+
+// checkAllowHost accepts an IP address or a host name of dot-separated
+// labels of letters, digits and inner hyphens.
+func checkAllowHost(host string) error {
+	const want = "want a host name such as cdn.example.com (no scheme, port, path or wildcard)"
+	if host == "" {
+		return errors.New("empty host: " + want)
+	}
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return nil
+	}
+	if len(host) > 253 {
+		return errors.New("host name longer than 253 characters")
+	}
+	for label := range strings.SplitSeq(host, ".") {
+		ok := label != "" && len(label) <= 63 && label[0] != '-' && label[len(label)-1] != '-'
+		for _, c := range []byte(label) {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				ok = false
+			}
+		}
+		if !ok {
+			return errors.New(want)
+		}
+	}
+	return nil
 }
 
 // checkURL accepts absolute http and https URLs with a host.

@@ -78,7 +78,7 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 	res, err := ins.ExecContext(ctx,
 		s.Source, formatTime(s.FetchedAt), s.Status, s.ETag, s.LastModified, s.ContentType,
 		nullString(s.ContentHash), s.Size, nullString(s.TextHash), s.ErrorCategory, s.Error,
-		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant, s.ExtractedBy, s.Suspect)
+		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant, s.ExtractedBy, s.Suspect, s.SelectionHash)
 	if err != nil {
 		return 0, fmt.Errorf("insert snapshot of %s at %s: %w", s.Source, formatTime(s.FetchedAt), err)
 	}
@@ -91,13 +91,13 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 
 // snapshotColumns are the columns scanSnapshot reads, in its order.
 const snapshotColumns = `id, source, fetched_at, status, etag, last_modified, content_type,
-	COALESCE(content_hash, ''), size, COALESCE(text_hash, ''), error_category, error, not_modified, origin, variant, extracted_by, suspect`
+	COALESCE(content_hash, ''), size, COALESCE(text_hash, ''), error_category, error, not_modified, origin, variant, extracted_by, suspect, selection_hash`
 
 func scanSnapshot(sc interface{ Scan(...any) error }) (terms.Snapshot, error) {
 	var s terms.Snapshot
 	var fetched string
 	if err := sc.Scan(&s.ID, &s.Source, &fetched, &s.Status, &s.ETag, &s.LastModified, &s.ContentType,
-		&s.ContentHash, &s.Size, &s.TextHash, &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin, &s.Variant, &s.ExtractedBy, &s.Suspect); err != nil {
+		&s.ContentHash, &s.Size, &s.TextHash, &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin, &s.Variant, &s.ExtractedBy, &s.Suspect, &s.SelectionHash); err != nil {
 		return terms.Snapshot{}, err
 	}
 	t, err := parseTime(fetched)

@@ -31,8 +31,8 @@ const (
 	sqlPutIndex   = `INSERT INTO source_bases (source, vendor, base, size, idx) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (source) DO UPDATE SET vendor = excluded.vendor, base = excluded.base, size = excluded.size, idx = excluded.idx`
 	sqlInsertSnapshot = `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
-		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by, suspect)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by, suspect, selection_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 var hotStatements = []string{sqlBlobExists, sqlBaseIndex, sqlVendorDict, sqlLatestBlob, sqlInsertBlob, sqlPutIndex, sqlInsertSnapshot}

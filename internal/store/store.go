@@ -206,15 +206,22 @@ func openReadOnly(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	pending := 0
+	if version <= latest(ms) {
+		if pending, err = db.pending(ctx, ms); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+	}
 	switch {
-	case version > len(ms):
+	case version > latest(ms):
 		db.Close()
-		return nil, fmt.Errorf("open database %s: schema version %d is newer than this clausewatch knows (%d): use a newer clausewatch", path, version, len(ms))
-	case version < len(ms):
+		return nil, fmt.Errorf("open database %s: schema version %d is newer than this clausewatch knows (%d): use a newer clausewatch", path, version, latest(ms))
+	case pending > 0:
 		db.Close()
 		w, err := Open(ctx, path, Options{Now: opts.Now})
 		if err != nil {
-			return nil, fmt.Errorf("%w (schema version %d is older than this clausewatch's %d; run 'clausewatch check' once with write access to upgrade it)", err, version, len(ms))
+			return nil, fmt.Errorf("%w (schema version %d is older than this clausewatch's %d; run 'clausewatch check' once with write access to upgrade it)", err, version, latest(ms))
 		}
 		w.Close()
 		return openReadOnly(ctx, path, opts)
@@ -324,7 +331,9 @@ type migration struct {
 }
 
 // migrations returns the embedded migrations in version order. Versions
-// must be 1, 2, 3… without gaps.
+// are positive and distinct; they may have gaps (migrations written in
+// parallel take numbers apart and each adds what it adds on its own, so
+// that they apply in any order: migrate applies every one not recorded).
 func migrations() ([]migration, error) {
 	entries, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
@@ -345,12 +354,61 @@ func migrations() ([]migration, error) {
 		ms = append(ms, migration{version: v, name: name, sql: string(b)})
 	}
 	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: version %d, want %d", m.name, m.version, i+1)
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s: same version %d", ms[i-1].name, ms[i].name, ms[i].version)
 		}
 	}
 	return ms, nil
+}
+
+// latest is the highest version of ms (sorted), 0 when there is none.
+func latest(ms []migration) int {
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// pending counts the migrations of ms the database has not recorded; 0 for
+// a database that has every one.
+func (db *DB) pending(ctx context.Context, ms []migration) (int, error) {
+	done, err := db.recorded(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range ms {
+		if !done[m.version] {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// recorded is the set of migration versions the database has recorded
+// (none for a new or foreign file).
+func (db *DB) recorded(ctx context.Context) (map[int]bool, error) {
+	done := map[int]bool{}
+	rows, err := db.sql.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		if strings.Contains(err.Error(), "no such table") {
+			return done, nil
+		}
+		return nil, fmt.Errorf("read schema migrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema migrations: %w", err)
+		}
+		done[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read schema migrations: %w", err)
+	}
+	return done, nil
 }
 
 // migrate applies the migrations the database has not recorded yet, each in
@@ -370,10 +428,17 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if cur > len(ms) {
-		return fmt.Errorf("schema version %d is newer than this clausewatch knows (%d): use a newer clausewatch", cur, len(ms))
+	if cur > latest(ms) {
+		return fmt.Errorf("schema version %d is newer than this clausewatch knows (%d): use a newer clausewatch", cur, latest(ms))
 	}
-	for _, m := range ms[cur:] {
+	done, err := db.recorded(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if done[m.version] {
+			continue
+		}
 		if err := db.apply(ctx, m); err != nil {
 			return err
 		}

@@ -53,21 +53,29 @@ type Tier struct {
 
 // Source is one watched document.
 type Source struct {
-	ID       string            // stable id ("anthropic-consumer-terms")
-	Vendor   string            // Vendor.ID
-	Title    string            // display title
-	URL      string            // absolute http(s) URL
-	Select   []string          // CSS selectors tried in order: the first whose matches hold content is the document; empty: <body>
-	Remove   []string          // CSS selectors removed from the selection
-	Tiers    []string          // tier ids the document speaks for
-	Headers  map[string]string // extra request headers (Accept-Language, cookies for a region…)
-	Render   string            // RenderHTTP or RenderBrowser
-	Variants []Variant         // regional variants the URL may serve, in match order; empty: one variant
-	File     string            // declaration file, for messages
-	Line     int               // line of the declaration in File, for messages
+	ID      string            // stable id ("anthropic-consumer-terms")
+	Vendor  string            // Vendor.ID
+	Title   string            // display title
+	URL     string            // absolute http(s) URL
+	Select  []string          // CSS selectors tried in order: the first whose matches hold content is the document; empty: <body>
+	Remove  []string          // CSS selectors removed from the selection
+	Tiers   []string          // tier ids the document speaks for
+	Headers map[string]string // extra request headers (Accept-Language, cookies for a region…)
+	Render  string            // RenderHTTP or RenderBrowser
+	// BrowserAllow lists the hosts, beside the page's own site, whose
+	// scripts and data a render: browser page may load ("cdn.example.net"
+	// allows it and its subdomains). Lower-case host names or IP addresses.
+	BrowserAllow []string
+	Variants     []Variant // regional variants the URL may serve, in match order; empty: one variant
+	File         string    // declaration file, for messages
+	Line         int       // line of the declaration in File, for messages
 	// Primary lists the attributes this page is the primary source of: its
 	// statements outrank those of the vendor's other pages for them.
 	Primary []string
+	// HostDelay is the least pause between two requests to the URL's host
+	// that its declaration asks for (host_delay, of the document or its
+	// vendor); 0: the run's default (--host-delay).
+	HostDelay time.Duration
 }
 
 // Variant is a regional variant of a page — EEA, UK, rest of world —
@@ -255,6 +263,9 @@ type Snapshot struct {
 	Origin        string    `json:"origin"`                 // "check", "recheck", "import"
 	ExtractedBy   string    `json:"extracted_by,omitempty"` // how the document was found: "select:main", "auto", … (extract.Result.Method); "" without one
 	Suspect       string    `json:"suspect,omitempty"`      // SuspectHeld, SuspectDismissed, SuspectAccepted; "" for a page never held as suspect
+	// SelectionHash identifies what the reading saw (extract.Prepared.Key):
+	// a later page with the same one reads the same. "" without one.
+	SelectionHash string `json:"selection_hash,omitempty"`
 }
 
 // States of a page held as suspect (Snapshot.Suspect): a page that lost
