@@ -84,12 +84,25 @@ func (ix baseIndex) patch(next []byte, limit int) ([]byte, bool) {
 	return w.out, true
 }
 
+// maxVolatile is the share of a base its volatile runs may cover: past
+// it, what was learnt before is dropped, so that noise that wanders does
+// not grow the index into a copy of the base.
+const maxVolatile = 8
+
 // learn returns the volatile runs of a base of size bytes: old and the
-// runs of a patch of it, each widened by volSlack, merged.
+// runs of a patch of it, each widened by volSlack, merged; only the
+// patch's when old already covers 1/maxVolatile of the base.
 func learn(size int, old []span, patch []byte) ([]span, error) {
 	runs, err := patchSpans(patch)
 	if err != nil {
 		return nil, err
+	}
+	covered := 0
+	for _, v := range old {
+		covered += v.stop - v.start
+	}
+	if covered > size/maxVolatile {
+		old = nil
 	}
 	all := make([]span, 0, len(old)+len(runs))
 	all = append(all, old...)

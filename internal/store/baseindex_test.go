@@ -202,6 +202,10 @@ func TestBaseIndexCodec(t *testing.T) {
 			t.Fatalf("learnt %v, want %v", vol, want)
 		}
 	}
+	if wide, err := learn(len(raw), []span{{0, len(raw)/maxVolatile + 1}}, makeTestPatch(raw, []span{{500, 501}})); err != nil ||
+		len(wide) != 1 || wide[0] != (span{500 - volSlack, 501 + volSlack}) {
+		t.Errorf("learnt over a base mostly volatile = %v, %v: want only the new run", wide, err)
+	}
 	ix := newBaseIndex(raw, vol)
 	got, err := decodeBaseIndex(ix.encode(), len(raw))
 	if err != nil {

@@ -35,7 +35,8 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-var hotStatements = []string{sqlBlobExists, sqlBaseIndex, sqlVendorDict, sqlLatestBlob, sqlInsertBlob, sqlPutIndex, sqlInsertSnapshot}
+var hotStatements = []string{sqlBlobExists, sqlBaseIndex, sqlVendorDict, sqlLatestBlob, sqlInsertBlob, sqlPutIndex, sqlInsertSnapshot,
+	sqlLastGood, sqlVersionBefore, sqlVersionBeforeVariant, sqlVersionAfter, sqlHeldSuspect, sqlConsecutiveFailures, sqlDocument}
 
 // stmts holds the hot statements prepared on the DB's pool.
 type stmts struct {
@@ -98,4 +99,51 @@ func (s *stmts) close() {
 		st.Close()
 	}
 	s.byText = nil
+}
+
+// hotQuerier runs the statements the DB prepared as such, bound to the
+// transaction when q is one, and any other query as q runs it.
+type hotQuerier struct {
+	db *DB
+	q  querier
+}
+
+func (db *DB) hot() hotQuerier { return hotQuerier{db, db.sql} }
+func (tx *Tx) hot() hotQuerier { return hotQuerier{tx.db, tx.tx} }
+
+// prepared returns the DB's statement of query bound to q, nil when the
+// DB has not prepared it. A statement bound to a transaction is closed
+// with it.
+func (h hotQuerier) prepared(ctx context.Context, query string) *sql.Stmt {
+	h.db.stmts.mu.Lock()
+	s, ok := h.db.stmts.byText[query]
+	h.db.stmts.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	if tx, ok := h.q.(*sql.Tx); ok {
+		return tx.StmtContext(ctx, s)
+	}
+	return s
+}
+
+func (h hotQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := h.prepared(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return h.q.ExecContext(ctx, query, args...)
+}
+
+func (h hotQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := h.prepared(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return h.q.QueryContext(ctx, query, args...)
+}
+
+func (h hotQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := h.prepared(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return h.q.QueryRowContext(ctx, query, args...)
 }
