@@ -48,4 +48,8 @@ func BenchmarkNoiseSnapshot(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(usedBytes(b, db)-before)/float64(b.N), "B/snapshot")
+	var idx int
+	if err := db.sql.QueryRow(`SELECT COALESCE(SUM(LENGTH(idx)), 0) FROM source_bases`).Scan(&idx); err == nil {
+		b.ReportMetric(float64(idx), "B/base-index") // kept once per source
+	}
 }
