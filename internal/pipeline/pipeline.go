@@ -213,7 +213,7 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 	var blob store.Prepared
 	if raw != nil {
 		var err error
-		if blob, err = p.Store.PrepareRaw(ctx, src.ID, raw); err != nil {
+		if blob, err = p.Store.PrepareRaw(ctx, src.ID, src.Vendor, raw); err != nil {
 			return Outcome{Source: src}, err
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -42,18 +44,23 @@ type codec struct {
 	plainDec *zstd.Decoder
 
 	// deltaEncs pools dictionary encoders so that several sources can be
-	// delta-compressed at once; each is re-armed with its base per call.
-	deltaEncs chan *zstd.Encoder
+	// delta-compressed at once, each with the hash of the base it is armed
+	// with: one armed with the base asked for is used as it is (the first
+	// pages of a vendor share one), another is re-armed.
+	encMu     sync.Mutex
+	deltaEncs []armedEncoder
 
 	mu           sync.Mutex
 	deltaDec     *zstd.Decoder
 	deltaDecBase string
 	bases        map[string][]byte // hash → raw bytes of full blobs
 	baseOrder    []string          // insertion order of bases, for eviction
+
+	decoded atomic.Int64 // blobs read from the database and decoded
 }
 
 func newCodec() (*codec, error) {
-	c := &codec{bases: map[string][]byte{}, deltaEncs: make(chan *zstd.Encoder, runtime.GOMAXPROCS(0))}
+	c := &codec{bases: map[string][]byte{}}
 	var err error
 	if c.plainEnc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest)); err != nil {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
@@ -69,9 +76,12 @@ func (c *codec) close() {
 	defer c.mu.Unlock()
 	c.plainEnc.Close()
 	c.plainDec.Close()
-	for len(c.deltaEncs) > 0 {
-		(<-c.deltaEncs).Close()
+	c.encMu.Lock()
+	for _, e := range c.deltaEncs {
+		e.enc.Close()
 	}
+	c.deltaEncs = nil
+	c.encMu.Unlock()
 	if c.deltaDec != nil {
 		c.deltaDec.Close()
 	}
@@ -83,30 +93,52 @@ func (c *codec) compress(b []byte) []byte { return c.plainEnc.EncodeAll(b, nil) 
 // decompress reverses compress.
 func (c *codec) decompress(b []byte) ([]byte, error) { return c.plainDec.DecodeAll(b, nil) }
 
-// compressDelta compresses b with the raw bytes base as dictionary. It is
-// safe for concurrent use: encoders come from a small pool.
-func (c *codec) compressDelta(b []byte, base []byte) ([]byte, error) {
+// armedEncoder is a dictionary encoder and the hash of its dictionary.
+type armedEncoder struct {
+	enc  *zstd.Encoder
+	base string
+}
+
+// compressDelta compresses b with the raw bytes base (of hash baseHash)
+// as dictionary. It is safe for concurrent use: encoders come from a
+// small pool.
+func (c *codec) compressDelta(b []byte, baseHash string, base []byte) ([]byte, error) {
+	c.encMu.Lock()
+	var e armedEncoder
+	i := slices.IndexFunc(c.deltaEncs, func(e armedEncoder) bool { return e.base == baseHash })
+	if i < 0 && len(c.deltaEncs) > 0 {
+		i = 0
+	}
+	if i >= 0 {
+		e = c.deltaEncs[i]
+		c.deltaEncs = slices.Delete(c.deltaEncs, i, i+1)
+	}
+	c.encMu.Unlock()
 	dict := zstd.WithEncoderDictRaw(0, base)
-	var enc *zstd.Encoder
-	select {
-	case enc = <-c.deltaEncs:
-		if err := enc.ResetWithOptions(nil, dict); err != nil {
-			enc.Close()
-			return nil, fmt.Errorf("zstd delta encoder: %w", err)
-		}
-	default:
+	switch {
+	case e.enc == nil:
 		var err error
-		enc, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1),
+		e.enc, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1),
 			zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(deltaWindow), dict)
 		if err != nil {
 			return nil, fmt.Errorf("zstd delta encoder: %w", err)
 		}
+	case e.base != baseHash:
+		if err := e.enc.ResetWithOptions(nil, dict); err != nil {
+			e.enc.Close()
+			return nil, fmt.Errorf("zstd delta encoder: %w", err)
+		}
 	}
-	out := enc.EncodeAll(b, nil)
-	select {
-	case c.deltaEncs <- enc:
-	default:
-		enc.Close()
+	e.base = baseHash
+	out := e.enc.EncodeAll(b, nil)
+	c.encMu.Lock()
+	if len(c.deltaEncs) < runtime.GOMAXPROCS(0) {
+		c.deltaEncs = append(c.deltaEncs, e)
+		e.enc = nil
+	}
+	c.encMu.Unlock()
+	if e.enc != nil {
+		e.enc.Close()
 	}
 	return out, nil
 }
@@ -168,6 +200,14 @@ type Prepared struct {
 	base   string
 	data   []byte
 	exists bool // already stored: nothing to write
+
+	// source, vendor, index and indexBase, when index is set, are the
+	// source's base index to record with the page (table source_bases).
+	source    string
+	vendor    string
+	index     []byte
+	indexBase string
+	indexSize int
 }
 
 // smallDelta is the share of the raw size under which a delta is taken
@@ -176,21 +216,34 @@ type Prepared struct {
 const smallDelta = 32
 
 // PrepareRaw hashes and compresses raw, a page fetched for source: nothing
-// when the bytes are already stored; else a zstd frame using the raw bytes of
-// the source's most recent full blob as dictionary (codec "zstd-delta") when
-// that is under 1/32 of the raw size or smaller than half the standalone
-// compression, and the standalone compression (codec "zstd") otherwise.
-// Deltas never chain: their base is always a full blob. Reads see the last
-// committed state; the caller holds the run lock, so the base cannot change
-// before Tx.PutPrepared.
-func (db *DB) PrepareRaw(ctx context.Context, source string, raw []byte) (Prepared, error) {
-	return prepareRaw(ctx, db.sql, db.codec, source, raw)
+// when the bytes are already stored; else, when the page is its source's
+// base with only bytes replaced, the list of replaced runs (codec
+// "zstd-patch"), found through the source's base index without reading the
+// base when the replaced runs are where noise was before; else a zstd frame
+// using the raw bytes of the source's most recent full blob as dictionary
+// (codec "zstd-delta") when that is under 1/32 of the raw size or smaller
+// than half the standalone compression, and the standalone compression
+// (codec "zstd") otherwise. The first page of a source is compressed with
+// the base of another source of its vendor as dictionary, when there is
+// one (codec "zstd-delta"): their templates repeat. A base is a "zstd" blob
+// or such a first page, and only "zstd" blobs serve as dictionaries, so
+// no page is more than two steps from a "zstd" blob. Reads see the last
+// committed state; the caller holds the run lock, so the base cannot
+// change before Tx.PutPrepared.
+func (db *DB) PrepareRaw(ctx context.Context, source, vendor string, raw []byte) (Prepared, error) {
+	return prepareRaw(ctx, db, db.sql, source, vendor, raw)
 }
 
-func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []byte) (Prepared, error) {
-	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw)}
+func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, raw []byte) (Prepared, error) {
+	c := db.codec
+	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw), source: source, vendor: vendor}
+	exists, done, err := db.stmt(ctx, q, sqlBlobExists)
+	if err != nil {
+		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+	}
 	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM blobs WHERE hash = ?`, p.Hash).Scan(&one)
+	err = exists.QueryRowContext(ctx, p.Hash).Scan(&one)
+	done()
 	if err == nil {
 		p.exists = true
 		return p, nil
@@ -198,9 +251,29 @@ func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []b
 	if !errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
-	baseHash, err := latestFullBlob(ctx, q, source)
+	limit := len(raw) / smallDelta
+	// Most noise (nonces, build ids, hashed class names, tracking ids)
+	// replaces bytes without moving the rest, and in the same places each
+	// time: the base index finds them without the base.
+	ix, ixBase, ixOK, err := loadBaseIndex(ctx, db, q, source)
 	if err != nil {
 		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+	}
+	if ixOK {
+		if patch, ok := ix.patch(raw, limit); ok {
+			p.codec, p.base, p.data = codecPatch, ixBase, c.compress(patch)
+			return p, nil
+		}
+	}
+	baseHash, err := latestFullBlob(ctx, db, q, source)
+	if err != nil {
+		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+	}
+	if !ixOK {
+		ix = baseIndex{}
+	}
+	if baseHash == "" {
+		return prepareFirst(ctx, db, q, p, raw)
 	}
 	var delta []byte
 	if baseHash != "" {
@@ -208,17 +281,25 @@ func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []b
 		if err != nil {
 			return p, fmt.Errorf("put raw %s of %s: base: %w", p.Hash, source, err)
 		}
-		// Most noise (nonces, build ids, hashed class names, tracking ids)
-		// replaces bytes without moving the rest: a list of replaced runs,
-		// found in one pass, is far cheaper than a dictionary compression.
-		if patch, ok := makePatch(baseRaw, raw, len(raw)/smallDelta); ok {
+		if ixBase != baseHash {
+			ix = baseIndex{} // of another base: start over
+		}
+		if patch, ok := makePatch(baseRaw, raw, limit); ok {
 			p.codec, p.base, p.data = codecPatch, baseHash, c.compress(patch)
+			vol, err := learn(len(baseRaw), ix.vol, patch)
+			if err != nil {
+				return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
+			}
+			p.setIndex(c, baseHash, baseRaw, vol)
 			return p, nil
 		}
-		if delta, err = c.compressDelta(raw, baseRaw); err != nil {
+		if !ixOK || ixBase != baseHash {
+			p.setIndex(c, baseHash, baseRaw, nil)
+		}
+		if delta, err = c.compressDelta(raw, baseHash, baseRaw); err != nil {
 			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 		}
-		if len(delta) < len(raw)/smallDelta {
+		if len(delta) < limit {
 			p.codec, p.base, p.data = codecDelta, baseHash, delta
 			return p, nil
 		}
@@ -227,8 +308,82 @@ func prepareRaw(ctx context.Context, q querier, c *codec, source string, raw []b
 	p.codec, p.data = codecZstd, full
 	if delta != nil && len(delta) < len(full)/2 {
 		p.codec, p.base, p.data = codecDelta, baseHash, delta
+		return p, nil
 	}
+	p.setIndex(c, p.Hash, raw, nil) // the page is the source's new base
 	return p, nil
+}
+
+// prepareFirst prepares the first page of p's source: compressed with the
+// vendor's dictionary when there is one, else on its own. Either way it is
+// the source's base.
+func prepareFirst(ctx context.Context, db *DB, q querier, p Prepared, raw []byte) (Prepared, error) {
+	c := db.codec
+	p.codec, p.data = codecZstd, nil
+	if p.vendor != "" {
+		st, done, err := db.stmt(ctx, q, sqlVendorDict)
+		if err != nil {
+			return p, fmt.Errorf("put raw %s of %s: vendor dictionary: %w", p.Hash, p.source, err)
+		}
+		var dict string
+		err = st.QueryRowContext(ctx, p.vendor, p.source).Scan(&dict)
+		done()
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return p, fmt.Errorf("put raw %s of %s: vendor dictionary: %w", p.Hash, p.source, err)
+		default:
+			dictRaw, err := readRaw(ctx, q, c, dict)
+			if err != nil {
+				return p, fmt.Errorf("put raw %s of %s: vendor dictionary: %w", p.Hash, p.source, err)
+			}
+			if p.data, err = c.compressDelta(raw, dict, dictRaw); err != nil {
+				return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, p.source, err)
+			}
+			p.codec, p.base = codecDelta, dict
+		}
+	}
+	if p.data == nil {
+		p.data = c.compress(raw)
+	}
+	p.setIndex(c, p.Hash, raw, nil)
+	return p, nil
+}
+
+// setIndex has PutPrepared record the index of the full blob base (raw
+// bytes raw) with the volatile runs vol as the source's base index.
+func (p *Prepared) setIndex(c *codec, base string, raw []byte, vol []span) {
+	p.index = c.compress(newBaseIndex(raw, vol).encode())
+	p.indexBase, p.indexSize = base, len(raw)
+}
+
+// loadBaseIndex returns the source's base and its index: base "" when the
+// source has none that can be used (no row, or a base that is not a base:
+// gone, damaged, of another size), ok false when the index cannot be used
+// (it does not decode).
+func loadBaseIndex(ctx context.Context, db *DB, q querier, source string) (ix baseIndex, base string, ok bool, err error) {
+	st, done, err := db.stmt(ctx, q, sqlBaseIndex)
+	if err != nil {
+		return baseIndex{}, "", false, fmt.Errorf("base index: %w", err)
+	}
+	var size int
+	var data []byte
+	err = st.QueryRowContext(ctx, source).Scan(&base, &size, &data)
+	done()
+	if errors.Is(err, sql.ErrNoRows) {
+		return baseIndex{}, "", false, nil
+	}
+	if err != nil {
+		return baseIndex{}, "", false, fmt.Errorf("base index: %w", err)
+	}
+	b, err := db.codec.decompress(data) // the frame's checksum catches damage
+	if err != nil {
+		return baseIndex{}, base, false, nil
+	}
+	if ix, err = decodeBaseIndex(b, size); err != nil {
+		return baseIndex{}, base, false, nil
+	}
+	return ix, base, true, nil
 }
 
 // PutPrepared writes a prepared page (nothing when its bytes are already
@@ -240,40 +395,62 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 	if p.codec == "" {
 		return "", fmt.Errorf("put raw %s: not prepared", p.Hash)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`,
-		p.Hash, p.size, p.codec, p.base, p.data); err != nil {
+	ins, done, err := tx.db.stmt(ctx, tx.tx, sqlInsertBlob)
+	if err != nil {
 		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
+	}
+	_, err = ins.ExecContext(ctx, p.Hash, p.size, p.codec, p.base, p.data)
+	done()
+	if err != nil {
+		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
+	}
+	if p.index != nil {
+		up, done, err := tx.db.stmt(ctx, tx.tx, sqlPutIndex)
+		if err != nil {
+			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
+		}
+		_, err = up.ExecContext(ctx, p.source, p.vendor, p.indexBase, p.indexSize, p.index)
+		done()
+		if err != nil {
+			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
+		}
 	}
 	return p.Hash, nil
 }
 
 // PutRaw stores the raw bytes of a page fetched for source and returns their
-// hex SHA-256: PrepareRaw and PutPrepared in the transaction. Bytes already
+// hex SHA-256: PrepareRaw (with no vendor) and PutPrepared in the
+// transaction. Bytes already
 // stored are not stored again.
 func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, error) {
-	p, err := prepareRaw(ctx, tx.tx, tx.db.codec, source, raw)
+	p, err := prepareRaw(ctx, tx.db, tx.tx, source, "", raw)
 	if err != nil {
 		return "", err
 	}
 	return tx.PutPrepared(ctx, p)
 }
 
-// latestFullBlob returns the hash of the full blob behind the source's most
-// recent (by fetched_at) snapshot with content: the blob itself, or its base
-// when it is a delta. "" when the source has no stored page.
-func latestFullBlob(ctx context.Context, q querier, source string) (string, error) {
+// latestFullBlob returns the hash of the base behind the source's most
+// recent (by fetched_at) snapshot with content: the blob itself when it is
+// a "zstd" blob or the source's recorded base (a first page compressed
+// with a vendor dictionary), else its base. "" when the source has no
+// stored page.
+func latestFullBlob(ctx context.Context, db *DB, q querier, source string) (string, error) {
+	st, done, err := db.stmt(ctx, q, sqlLatestBlob)
+	if err != nil {
+		return "", fmt.Errorf("latest blob: %w", err)
+	}
 	var hash, codecName, base string
-	err := q.QueryRowContext(ctx, `SELECT b.hash, b.codec, b.base
-		FROM snapshots s JOIN blobs b ON b.hash = s.content_hash
-		WHERE s.source = ?
-		ORDER BY s.fetched_at DESC, s.id DESC LIMIT 1`, source).Scan(&hash, &codecName, &base)
+	var recorded bool
+	err = st.QueryRowContext(ctx, source).Scan(&hash, &codecName, &base, &recorded)
+	done()
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("latest blob: %w", err)
 	}
-	if codecName != codecZstd {
+	if codecName != codecZstd && !recorded {
 		return base, nil // a delta or patch: its base is the full blob
 	}
 	return hash, nil
@@ -295,6 +472,18 @@ func (tx *Tx) Raw(ctx context.Context, contentHash string) ([]byte, error) {
 // readRaw returns the raw bytes of hash; the slice may be shared with the
 // base cache and must not be modified.
 func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, error) {
+	return readRawAt(ctx, q, c, hash, 0)
+}
+
+// maxBaseDepth is how far a blob may be from a "zstd" blob: a patch or
+// delta on a first page compressed with a vendor dictionary, itself a
+// delta on a "zstd" blob.
+const maxBaseDepth = 2
+
+// readRawAt is readRaw of a blob depth steps down from the one asked for.
+// Every step is checked against its hash, and a chain longer than
+// maxBaseDepth is refused: the store never writes one.
+func readRawAt(ctx context.Context, q querier, c *codec, hash string, depth int) ([]byte, error) {
 	if b, ok := c.cachedBase(hash); ok {
 		return b, nil
 	}
@@ -302,6 +491,7 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
+	c.decoded.Add(1)
 	var raw []byte
 	switch codecName {
 	case codecZstd:
@@ -309,22 +499,12 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 			return nil, fmt.Errorf("raw %s: %w", hash, err)
 		}
 	case codecDelta, codecPatch:
-		baseRaw, ok := c.cachedBase(base)
-		if !ok {
-			baseCodec, _, baseData, err := loadBlob(ctx, q, base)
-			if err != nil {
-				return nil, fmt.Errorf("raw %s: base: %w", hash, err)
-			}
-			if baseCodec != codecZstd {
-				return nil, fmt.Errorf("raw %s: base %s is a %s blob, want %s", hash, base, baseCodec, codecZstd)
-			}
-			if baseRaw, err = c.decompress(baseData); err != nil {
-				return nil, fmt.Errorf("raw %s: base %s: %w", hash, base, err)
-			}
-			if terms.HashBytes(baseRaw) != base {
-				return nil, fmt.Errorf("raw %s: base %s: stored bytes do not match their hash", hash, base)
-			}
-			c.cacheBase(base, baseRaw)
+		if depth >= maxBaseDepth {
+			return nil, fmt.Errorf("raw %s: a %s blob %d steps from the page asked for, want a %s blob", hash, codecName, depth, codecZstd)
+		}
+		baseRaw, err := readRawAt(ctx, q, c, base, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("raw %s: base: %w", hash, err)
 		}
 		if codecName == codecDelta {
 			raw, err = c.decompressDelta(data, base, baseRaw)
@@ -343,8 +523,8 @@ func readRaw(ctx context.Context, q querier, c *codec, hash string) ([]byte, err
 	if terms.HashBytes(raw) != hash {
 		return nil, fmt.Errorf("raw %s: stored bytes do not match their hash", hash)
 	}
-	if codecName == codecZstd {
-		c.cacheBase(hash, raw)
+	if codecName == codecZstd || depth > 0 {
+		c.cacheBase(hash, raw) // a base, or one that may be asked for again as one
 	}
 	return raw, nil
 }
@@ -368,8 +548,24 @@ func makePatch(base, next []byte, limit int) ([]byte, bool) {
 	if len(base) != len(next) {
 		return nil, false
 	}
-	var out []byte
-	end := 0 // end of the previous run
+	w := patchWriter{limit: limit}
+	if !w.diff(base, next, 0) {
+		return nil, false
+	}
+	return w.out, true
+}
+
+// patchWriter builds a patch from left to right.
+type patchWriter struct {
+	out   []byte
+	end   int // end of the previous run in the page
+	limit int
+}
+
+// diff adds the runs where next, the bytes of the page at offset (past
+// every run added so far), differs from base, the base's bytes there. It
+// reports false when the patch would take more than limit bytes.
+func (w *patchWriter) diff(base, next []byte, offset int) bool {
 	for i := 0; i < len(next); {
 		if next[i] == base[i] {
 			i++
@@ -385,15 +581,15 @@ func makePatch(base, next []byte, limit int) ([]byte, bool) {
 			j++
 		}
 		stop := j - same
-		out = binary.AppendUvarint(out, uint64(start-end))
-		out = binary.AppendUvarint(out, uint64(stop-start))
-		out = append(out, next[start:stop]...)
-		if len(out) > limit {
-			return nil, false
+		w.out = binary.AppendUvarint(w.out, uint64(offset+start-w.end))
+		w.out = binary.AppendUvarint(w.out, uint64(stop-start))
+		w.out = append(w.out, next[start:stop]...)
+		if len(w.out) > w.limit {
+			return false
 		}
-		end, i = stop, j
+		w.end, i = offset+stop, j
 	}
-	return out, true
+	return true
 }
 
 // applyPatch rebuilds the bytes makePatch described.

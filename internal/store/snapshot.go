@@ -29,17 +29,17 @@ func (tx *Tx) PutDocument(ctx context.Context, doc terms.Document) (string, erro
 // Document returns the extracted document stored under textHash; it fails
 // with ErrNotFound when there is none.
 func (db *DB) Document(ctx context.Context, textHash string) (terms.Document, error) {
-	return readDocument(ctx, db.sql, db.codec, textHash)
+	return readDocument(ctx, db.hot(), db.codec, textHash)
 }
 
 // Document is DB.Document inside the transaction.
 func (tx *Tx) Document(ctx context.Context, textHash string) (terms.Document, error) {
-	return readDocument(ctx, tx.tx, tx.db.codec, textHash)
+	return readDocument(ctx, tx.hot(), tx.db.codec, textHash)
 }
 
 func readDocument(ctx context.Context, q querier, c *codec, hash string) (terms.Document, error) {
 	var data []byte
-	err := q.QueryRowContext(ctx, `SELECT data FROM documents WHERE hash = ?`, hash).Scan(&data)
+	err := q.QueryRowContext(ctx, sqlDocument, hash).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return terms.Document{}, fmt.Errorf("document %s: %w", hash, ErrNotFound)
 	}
@@ -70,9 +70,12 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 	if err := tx.versionRecorded(ctx, s); err != nil {
 		return 0, err
 	}
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
-		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by, suspect, selection_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	ins, done, err := tx.db.stmt(ctx, tx.tx, sqlInsertSnapshot)
+	if err != nil {
+		return 0, fmt.Errorf("insert snapshot of %s: %w", s.Source, err)
+	}
+	defer done()
+	res, err := ins.ExecContext(ctx,
 		s.Source, formatTime(s.FetchedAt), s.Status, s.ETag, s.LastModified, s.ContentType,
 		nullString(s.ContentHash), s.Size, nullString(s.TextHash), s.ErrorCategory, s.Error,
 		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant, s.ExtractedBy, s.Suspect, s.SelectionHash)
@@ -85,6 +88,29 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 	}
 	return id, nil
 }
+
+// Statements of the reads of a source's history, one per check (hot).
+const (
+	sqlLastGood = `SELECT ` + snapshotColumns + ` FROM snapshots WHERE source = ? AND error_category = '' AND ` + notWithheld + `
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`
+	sqlVersionBefore = `SELECT ` + snapshotColumns + ` FROM snapshots WHERE source = ? AND ` + goodVersion + ` AND fetched_at < ?
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`
+	sqlVersionBeforeVariant = `SELECT ` + snapshotColumns + ` FROM snapshots WHERE source = ? AND ` + goodVersion + ` AND fetched_at < ? AND variant = ?
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`
+	sqlVersionAfter = `SELECT ` + snapshotColumns + ` FROM snapshots WHERE source = ? AND ` + goodVersion + ` AND fetched_at > ?
+		ORDER BY fetched_at, id LIMIT 1`
+	sqlHeldSuspect = `SELECT ` + snapshotColumns + ` FROM snapshots WHERE source = ? AND suspect = 'held'
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`
+	sqlConsecutiveFailures = `
+		WITH good AS (
+			SELECT fetched_at, id FROM snapshots WHERE source = ?1 AND error_category = ''
+			ORDER BY fetched_at DESC, id DESC LIMIT 1
+		)
+		SELECT COUNT(*) FROM snapshots s
+		WHERE s.source = ?1 AND s.error_category <> ''
+		  AND NOT EXISTS (SELECT 1 FROM good g WHERE (s.fetched_at, s.id) < (g.fetched_at, g.id))`
+	sqlDocument = `SELECT data FROM documents WHERE hash = ?`
+)
 
 // snapshotColumns are the columns scanSnapshot reads, in its order.
 const snapshotColumns = `id, source, fetched_at, status, etag, last_modified, content_type,
@@ -170,18 +196,17 @@ func (db *DB) LastSnapshot(ctx context.Context, source string) (terms.Snapshot, 
 // with no error category that is not a page held as suspect or dismissed
 // (terms.Snapshot.Withheld), and false when there is none.
 func (db *DB) LastGood(ctx context.Context, source string) (terms.Snapshot, bool, error) {
-	return lastGood(ctx, db.sql, source)
+	return lastGood(ctx, db.hot(), source)
 }
 
 // LastGood is DB.LastGood inside the transaction.
 func (tx *Tx) LastGood(ctx context.Context, source string) (terms.Snapshot, bool, error) {
-	return lastGood(ctx, tx.tx, source)
+	return lastGood(ctx, tx.hot(), source)
 }
 
 func lastGood(ctx context.Context, q querier, source string) (terms.Snapshot, bool, error) {
 	return querySnapshot(ctx, q, "last good snapshot of "+source,
-		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND error_category = '' AND `+notWithheld+`
-		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source)
+		sqlLastGood, source)
 }
 
 // notWithheld leaves out the pages held as suspect and those dismissed
@@ -216,66 +241,62 @@ func (db *DB) Versions(ctx context.Context, source string) ([]terms.Snapshot, er
 // text hash) with the greatest fetched_at strictly before t: its TextHash is
 // the version in force just before t. False when there is none.
 func (db *DB) VersionBefore(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
-	return versionBefore(ctx, db.sql, source, t)
+	return versionBefore(ctx, db.hot(), source, t)
 }
 
 // VersionBefore is DB.VersionBefore inside the transaction.
 func (tx *Tx) VersionBefore(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
-	return versionBefore(ctx, tx.tx, source, t)
+	return versionBefore(ctx, tx.hot(), source, t)
 }
 
 func versionBefore(ctx context.Context, q querier, source string, t time.Time) (terms.Snapshot, bool, error) {
 	return querySnapshot(ctx, q, "version of "+source+" before "+formatTime(t),
-		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at < ?
-		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source, formatTime(t))
+		sqlVersionBefore, source, formatTime(t))
 }
 
 // VersionBeforeVariant is VersionBefore among the snapshots of one regional
 // variant: what that variant said last, before t.
 func (tx *Tx) VersionBeforeVariant(ctx context.Context, source string, t time.Time, variant string) (terms.Snapshot, bool, error) {
-	return versionBeforeVariant(ctx, tx.tx, source, t, variant)
+	return versionBeforeVariant(ctx, tx.hot(), source, t, variant)
 }
 
 func versionBeforeVariant(ctx context.Context, q querier, source string, t time.Time, variant string) (terms.Snapshot, bool, error) {
 	return querySnapshot(ctx, q, "version of "+source+" ("+variant+") before "+formatTime(t),
-		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at < ? AND variant = ?
-		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source, formatTime(t), variant)
+		sqlVersionBeforeVariant, source, formatTime(t), variant)
 }
 
 // VersionAfter returns the good snapshot of source (no error category, a
 // text hash) with the smallest fetched_at strictly after t. False when there
 // is none.
 func (db *DB) VersionAfter(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
-	return versionAfter(ctx, db.sql, source, t)
+	return versionAfter(ctx, db.hot(), source, t)
 }
 
 // VersionAfter is DB.VersionAfter inside the transaction.
 func (tx *Tx) VersionAfter(ctx context.Context, source string, t time.Time) (terms.Snapshot, bool, error) {
-	return versionAfter(ctx, tx.tx, source, t)
+	return versionAfter(ctx, tx.hot(), source, t)
 }
 
 func versionAfter(ctx context.Context, q querier, source string, t time.Time) (terms.Snapshot, bool, error) {
 	return querySnapshot(ctx, q, "version of "+source+" after "+formatTime(t),
-		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at > ?
-		ORDER BY fetched_at, id LIMIT 1`, source, formatTime(t))
+		sqlVersionAfter, source, formatTime(t))
 }
 
 // HeldSuspect returns the page of source held as suspect (suspect 'held'),
 // and false when none is held. At most one is held at a time: holding
 // another dismisses it (SetSuspect).
 func (db *DB) HeldSuspect(ctx context.Context, source string) (terms.Snapshot, bool, error) {
-	return heldSuspect(ctx, db.sql, source)
+	return heldSuspect(ctx, db.hot(), source)
 }
 
 // HeldSuspect is DB.HeldSuspect inside the transaction.
 func (tx *Tx) HeldSuspect(ctx context.Context, source string) (terms.Snapshot, bool, error) {
-	return heldSuspect(ctx, tx.tx, source)
+	return heldSuspect(ctx, tx.hot(), source)
 }
 
 func heldSuspect(ctx context.Context, q querier, source string) (terms.Snapshot, bool, error) {
 	return querySnapshot(ctx, q, "page of "+source+" held as suspect",
-		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND suspect = 'held'
-		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source)
+		sqlHeldSuspect, source)
 }
 
 // HeldSuspects returns every page held as suspect, ordered by source.
@@ -306,24 +327,17 @@ func (tx *Tx) SetSuspect(ctx context.Context, snapshotID int64, state string) er
 // of source after its latest good one by fetched_at (all of them when it
 // never succeeded).
 func (db *DB) ConsecutiveFailures(ctx context.Context, source string) (int, error) {
-	return consecutiveFailures(ctx, db.sql, source)
+	return consecutiveFailures(ctx, db.hot(), source)
 }
 
 // ConsecutiveFailures is DB.ConsecutiveFailures inside the transaction.
 func (tx *Tx) ConsecutiveFailures(ctx context.Context, source string) (int, error) {
-	return consecutiveFailures(ctx, tx.tx, source)
+	return consecutiveFailures(ctx, tx.hot(), source)
 }
 
 func consecutiveFailures(ctx context.Context, q querier, source string) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `
-		WITH good AS (
-			SELECT fetched_at, id FROM snapshots WHERE source = ?1 AND error_category = ''
-			ORDER BY fetched_at DESC, id DESC LIMIT 1
-		)
-		SELECT COUNT(*) FROM snapshots s
-		WHERE s.source = ?1 AND s.error_category <> ''
-		  AND NOT EXISTS (SELECT 1 FROM good g WHERE (s.fetched_at, s.id) < (g.fetched_at, g.id))`,
+	err := q.QueryRowContext(ctx, sqlConsecutiveFailures,
 		source).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("consecutive failures of %s: %w", source, err)

@@ -63,6 +63,7 @@ type DB struct {
 	lockPath string
 	now      func() time.Time
 	codec    *codec
+	stmts    stmts     // the hot path's prepared statements, see stmt
 	current  obsCache  // current observations per vendor, see obsCache
 	read     readCache // the sources with a recorded version, see readCache
 }
@@ -121,6 +122,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, corrupt(err))
+	}
+	if err := db.prepareHot(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, corrupt(err))
 	}
@@ -302,6 +307,7 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmts.close()
 	db.codec.close()
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", db.path, err)
@@ -545,6 +551,17 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		return Stats{}, fmt.Errorf("stats of %s: %w", db.path, err)
 	}
 	return s, nil
+}
+
+// UsedBytes returns the bytes of the database's pages in use (SQLite's
+// dbstat): what the rows, indexes and their page overhead take on disk,
+// free pages left out.
+func (db *DB) UsedBytes(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(SUM(pgsize - unused), 0) FROM dbstat`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("used bytes of %s: %w", db.path, err)
+	}
+	return n, nil
 }
 
 // GetState returns the value stored under key and whether there is one.
