@@ -45,7 +45,7 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 		fs.Var(&f.sources, "source", "check only this source `id` (repeatable, or comma-separated)")
 		fs.Func("webhook", "after the run, POST its notable events as JSON to `URL` (signed with $"+webhookSecretEnv+" when set), through the outbox", webhookFlag(&f.webhook))
 		fs.DurationVar(&f.hookTimeout, "webhook-timeout", webhook.DefaultTimeout, "wait at most `time` for the webhook's answer (one attempt per run; the next run retries)")
-		fs.BoolVar(&f.notify, "notify", false, "then email the reports of new changes (see 'clausewatch help notify')")
+		fs.BoolVar(&f.notify, "notify", false, "then send the reports of new changes by email and to chat outlets (see 'clausewatch help notify')")
 		f.mail.register(fs, a)
 		fs.StringVar(&f.site, "site", "", "after the run, rewrite the static site in `DIR` (see 'clausewatch help site')")
 	}

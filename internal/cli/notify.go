@@ -479,7 +479,7 @@ func notifyCmd() *command {
 	var dryRun, status bool
 	return &command{
 		name:     "notify",
-		summary:  "email the reports of changes not reported yet",
+		summary:  "send the reports of changes not reported yet (email, chat outlets)",
 		usage:    "notify [--config FILE] [--dry-run | --status] [--smtp-host H --mail-from A --mail-to A]...",
 		formats:  []string{"text"},
 		mutating: false, // takes the run lock itself, except to read
