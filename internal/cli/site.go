@@ -87,6 +87,39 @@ func (a *app) writeSite(ctx context.Context, dir string, th staleAfter) error {
 	return site.Write(dir, d)
 }
 
+// gridVendors groups status rows into the site's vendor grids, in
+// declaration order, with the guide's notes and the analysis they come
+// from.
+func (a *app) gridVendors(rows []report.Row) []site.Vendor {
+	var out []site.Vendor
+	for _, vd := range a.vendors {
+		var vrows []report.Row
+		for _, r := range rows {
+			if r.Vendor == vd.ID {
+				vrows = append(vrows, r)
+			}
+		}
+		if len(vrows) == 0 {
+			continue
+		}
+		v := site.Vendor{Vendor: vd, Rows: vrows, Notes: map[string]map[string]string{}}
+		for _, b := range a.baselines {
+			if b.Vendor != vd.ID {
+				continue
+			}
+			v.Analysis = b.Analysis
+			for tier, attrs := range b.Tiers {
+				v.Notes[tier] = map[string]string{}
+				for attr, e := range attrs {
+					v.Notes[tier][attr] = e.Note
+				}
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
 func (a *app) siteData(ctx context.Context, th staleAfter) (site.Data, error) {
 	o := a.reportOptions()
 	o.Color = false
@@ -99,24 +132,12 @@ func (a *app) siteData(ctx context.Context, th staleAfter) (site.Data, error) {
 	if err != nil {
 		return d, err
 	}
+	var rows []report.Row
 	for _, m := range ms {
-		rows := report.Rows(m)
-		markStale(rows, stale)
-		v := site.Vendor{Vendor: m.Vendor, Rows: rows, Notes: map[string]map[string]string{}}
-		for _, b := range a.baselines {
-			if b.Vendor != m.Vendor.ID {
-				continue
-			}
-			v.Analysis = b.Analysis
-			for tier, attrs := range b.Tiers {
-				v.Notes[tier] = map[string]string{}
-				for attr, e := range attrs {
-					v.Notes[tier][attr] = e.Note
-				}
-			}
-		}
-		d.Vendors = append(d.Vendors, v)
+		rows = append(rows, report.Rows(m)...)
 	}
+	markStale(rows, stale)
+	d.Vendors = a.gridVendors(rows)
 	evs, err := a.db.Events(ctx, store.EventFilter{})
 	if err != nil {
 		return d, err

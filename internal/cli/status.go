@@ -7,6 +7,7 @@ import (
 
 	"github.com/clausewatch/clausewatch/internal/compare"
 	"github.com/clausewatch/clausewatch/internal/report"
+	"github.com/clausewatch/clausewatch/internal/site"
 )
 
 func statusCmd() *command {
@@ -35,7 +36,10 @@ the date of the source's last good read: what it says may be out of date.
 As JSON such a row has "stale": true, "stale_source", "last_good",
 "failing_since" and "failures".
 
-Formats: text, html and json list one cell per row. markdown writes a grid
+Formats: text and json list one cell per row. html writes the site's grid
+(clausewatch site) as one page that stands on its own: every vendor's
+attributes as rows and tiers as columns, each cell opening on its evidence.
+markdown writes a grid
 for each vendor shaped like the published analysis (attributes as rows,
 tiers as columns, values in words with their agreement, the guide's value
 where it differs, and footnotes quoting the evidence with a link to the
@@ -99,7 +103,9 @@ Examples:
 			case "csv":
 				err = report.StatusCSV(w, rows, a.reportOptions())
 			case "html":
-				err = report.StatusHTML(w, rows)
+				o := a.reportOptions()
+				o.Color = false
+				err = site.WriteGrid(w, site.Data{Generated: a.env.Now(), Options: o, Vendors: a.gridVendors(rows)})
 			default:
 				err = report.StatusText(w, rows)
 			}

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"html/template"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -141,25 +140,7 @@ func StatusMarkdown(w io.Writer, rows []Row) error {
 	return nil
 }
 
-const statusHTML = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>clausewatch status</title>
-<style>body{font-family:system-ui,sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
-.drift{background:#fde7e9}.conflict{background:#fff1d6}.unknown{background:#eee}.agrees{background:#e9f7ec}.q{color:#555;font-size:.9em}.stale{font-weight:bold;color:#8a4b00}</style></head><body>
-<h1>clausewatch status</h1>
-<table><tr><th>vendor</th><th>tier</th><th>attribute</th><th>documented</th><th>observed</th><th>agreement</th><th>evidence</th></tr>
-{{range .}}<tr class="{{.Agreement}}"><td>{{.Vendor}}</td><td>{{.Tier}}</td><td>{{.Attribute}}</td><td>{{show .Documented}}</td><td>{{show .Observed}}</td><td>{{.Agreement}}</td><td>{{with .StaleNote}}<div class="stale">{{.}}</div>{{end}}{{if .Reason}}unknown: {{term .Reason}}{{end}}{{if .Conflicting}}pages disagree:{{range .Conflicting}}<div>{{evidence .}}<div class="q">{{term .Text}}</div></div>{{end}}{{else}}{{with .Evidence}}{{evidence .}}<div class="q">{{term .Text}}</div>{{end}}{{end}}</td></tr>
-{{end}}</table></body></html>
-`
-
-// StatusHTML writes the matrix as an HTML page; evidence text is escaped
-// and its control characters replaced.
-func StatusHTML(w io.Writer, rows []Row) error {
-	t := template.Must(template.New("status").Funcs(template.FuncMap{"show": show, "term": textesc.Terminal,
-		"evidence": func(e *terms.Evidence) string { return textesc.Terminal(evidence(e)) }}).Parse(statusHTML))
-	return t.Execute(w, rows)
-}
-
-// StaleNote is the note the HTML table shows on a stale row ("" on
+// StaleNote is the note the site's grid shows on a stale cell ("" on
 // others).
 func (r Row) StaleNote() string { return textesc.Terminal(r.staleNote()) }
 

@@ -21,7 +21,6 @@ func TestStatusShowsConflictsAndReasons(t *testing.T) {
 	for name, write := range map[string]func(*bytes.Buffer) error{
 		"text":     func(b *bytes.Buffer) error { return StatusText(b, rows) },
 		"markdown": func(b *bytes.Buffer) error { return StatusMarkdown(b, rows) },
-		"html":     func(b *bytes.Buffer) error { return StatusHTML(b, rows) },
 		"json":     func(b *bytes.Buffer) error { return StatusJSON(b, rows) },
 	} {
 		var b bytes.Buffer

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -168,6 +169,33 @@ func render(root string, d Data) error {
 		return err
 	}
 	return w.err
+}
+
+// WriteGrid writes the grids of d's vendors as one HTML page that stands
+// on its own (its styles inline, no script, no other file): the site's
+// index without its timeline, sources and feeds, for status --format html.
+// Evidence links go to the vendors' pages, not to the site's.
+func WriteGrid(out io.Writer, d Data) error {
+	t, err := template.New("pages").Funcs(template.FuncMap{
+		"lower": strings.ToLower,
+	}).ParseFS(assets, "assets/pages.html")
+	if err != nil {
+		return err
+	}
+	css, err := assets.ReadFile("assets/style.css")
+	if err != nil {
+		return err
+	}
+	var vendors []gridVendor
+	for _, v := range d.Vendors {
+		vendors = append(vendors, grid(v, d.Options, nil))
+	}
+	return t.ExecuteTemplate(out, "standalone", struct {
+		Layout
+		CSS     template.CSS
+		Vendors []gridVendor
+		Legend  []countView
+	}{Layout{"", "clausewatch: the guide and the pages", d.Generated.UTC().Format("2006-01-02 15:04 UTC")}, template.CSS(css), vendors, legendView()})
 }
 
 func label(t terms.Tier) string {

@@ -141,3 +141,25 @@ func TestPairs(t *testing.T) {
 		}
 	}
 }
+
+// The grid page of status --format html stands on its own: styles inline,
+// no script and no other file, the cell's value in words and its evidence
+// (escaped) with the page link, the guide's note.
+func TestWriteGridStandsAlone(t *testing.T) {
+	var b strings.Builder
+	if err := WriteGrid(&b, testData()); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{"<!DOCTYPE html>", "<style>", "Acme AI", "never used for training", "Team section",
+		"&lt;script&gt;alert(1)&lt;/script&gt;", `href="https://acme.test/terms#:~:text=`, "no training, but no HIPAA BAA on offer"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("grid page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "<link", "style.css", "timeline.html", "secret@"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("grid page holds %q", bad)
+		}
+	}
+}
