@@ -49,10 +49,14 @@ func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Sn
 type Reader struct {
 	vendor terms.Vendor
 	lex    *Lexicon
+	gates  map[string]*gate // by attribute: the sentences its reader may read something from (gate.go)
 }
 
 // NewReader compiles the reading of vendor v's pages.
-func NewReader(v terms.Vendor) *Reader { return &Reader{vendor: v, lex: LexiconOf(v)} }
+func NewReader(v terms.Vendor) *Reader {
+	lex := LexiconOf(v)
+	return &Reader{vendor: v, lex: lex, gates: newGates(lex)}
+}
 
 // Vendor is the vendor r reads for.
 func (r *Reader) Vendor() terms.Vendor { return r.vendor }
@@ -64,12 +68,17 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 	for _, s := range sentencesOf(doc.Clauses) {
 		sents = append(sents, splitByWhom(lex, s)...)
 	}
+	if r.gates != nil {
+		for i := range sents {
+			sents[i].gate = gateTextOf(sents[i])
+		}
+	}
 	var out []terms.Observation
 	for _, a := range terms.Attributes {
 		if a == SensitiveData {
 			continue
 		}
-		out = append(out, observeAttribute(lex, v, src, a, sents, snap)...)
+		out = append(out, observeAttribute(lex, v, src, a, sents, snap, r.gates[a])...)
 	}
 	tierRank := map[string]int{}
 	for i, t := range v.Tiers {
@@ -95,10 +104,16 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 	return out
 }
 
-// observeAttribute is Observe for one attribute.
-func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot) []terms.Observation {
+// observeAttribute is Observe for one attribute. The attribute's reader
+// reads only the sentences gt passes; a group of which it passes none
+// reads as nothing stated, as the reader would read it.
+func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot, gt *gate) []terms.Observation {
 	read := readerFor(attribute)
 	pool, unknown := narrow(v, src, attribute, sents)
+	passes := make([]bool, len(pool))
+	for i, s := range pool {
+		passes[i] = gt.passes(s.gate)
+	}
 	evidence := func(rd Reading, named bool) terms.Evidence {
 		ev := terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt, Named: named}
 		if !rd.Value.Unknown {
@@ -115,11 +130,16 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 		if rd, ok := memo[key]; ok {
 			return rd
 		}
-		group := make([]sentence, len(idx))
-		for i, j := range idx {
-			group[i] = pool[j].sentence
+		group := make([]sentence, 0, len(idx))
+		for _, j := range idx {
+			if passes[j] {
+				group = append(group, pool[j].sentence)
+			}
 		}
-		rd := read(lex, group)
+		var rd Reading
+		if len(group) > 0 {
+			rd = read(lex, group)
+		}
 		memo[key] = rd
 		return rd
 	}
