@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"cmp"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -16,12 +17,12 @@ import (
 // gate, and a sentence the gate turns away is left out of the group. A
 // gate turns a sentence away only when none of the patterns through which
 // the reader could read anything from it can match: every match of those
-// patterns contains one of a few words (found from the patterns
-// themselves, see pieces), and the sentence contains none of them. So the
-// gates follow the patterns as they are edited; what they must be kept in
-// step with by hand is which patterns a reader's reading starts from
-// (newGates), which TestGatesReadAsUngated checks on every evaluation case
-// and corpus page.
+// patterns holds certain words (found from the patterns themselves, see
+// triggerOf), and the sentence lacks them. So the gates follow the
+// patterns as they are edited; what must be kept in step with the readers
+// by hand is which patterns a reader's reading starts from (newGates),
+// which TestGatesReadAsUngated checks on every evaluation case and corpus
+// page.
 //
 // A gate looks at the sentence's gate text (gateTextOf): its normal form,
 // its lead-in's and, for a table row, its row's, folded. The readers read
@@ -30,107 +31,154 @@ import (
 // them puts white space inside a word: every word of what they match is a
 // word of the gate text.
 
-// trigger is a necessary condition for a set of patterns to match a text:
-// the text contains one of words (folded, no white space). always is set
-// when the patterns may match a text that holds none of them.
+// conj is a condition on a text: each of its sets has a word in the text.
+// Words are numbered in the gates' dictionary.
+type conj [][]int
+
+// trigger is a necessary condition for some patterns to match a text: one
+// of alts holds. always is set when nothing is known.
 type trigger struct {
-	words  []string
+	alts   []conj
 	always bool
 }
 
-// may reports whether the patterns of t may match somewhere in gate text g.
-func (t trigger) may(g string) bool {
-	if t.always {
-		return true
-	}
-	for _, w := range t.words {
-		if strings.Contains(g, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// triggerOf is the trigger of res: what any of them needs in order to
-// match.
-func triggerOf(res ...*regexp.Regexp) trigger {
-	var t trigger
-	for _, re := range res {
-		if re == nil {
-			continue
-		}
-		words, ok := pieces(re)
-		if !ok {
-			return trigger{always: true}
-		}
-		for _, w := range words {
-			if !slices.Contains(t.words, w) {
-				t.words = append(t.words, w)
-			}
-		}
-	}
-	return t
-}
-
 // gate is when a reader may read something from a sentence: when one of
-// any's triggers may match, or all of one of all's sets do.
+// any may match, or all of one of all's sets do.
 type gate struct {
 	any []trigger
 	all [][]trigger
 }
 
-// passes reports whether the reader behind gt may read something from the
-// sentence with gate text g. A nil gate passes everything.
-func (gt *gate) passes(g string) bool {
-	if gt == nil {
+// gates are the gates of the readers that have one, over one dictionary
+// of words.
+type gates struct {
+	words []string       // the dictionary: folded, without white space
+	index map[string]int // word → its number
+	by    map[string]int // attribute → its gate's place in list
+	list  []*gate        // the gates
+}
+
+// wordsIn tells which words of a dictionary a gate text holds, each word
+// looked for once.
+type wordsIn struct {
+	g     string
+	words []string
+	seen  []uint8 // 0 not looked for, 1 held, 2 not held
+}
+
+func (w *wordsIn) reset(g string) {
+	w.g = g
+	clear(w.seen)
+}
+
+func (w *wordsIn) holds(i int) bool {
+	switch w.seen[i] {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	if strings.Contains(w.g, w.words[i]) {
+		w.seen[i] = 1
 		return true
 	}
-	for _, t := range gt.any {
-		if t.may(g) {
-			return true
-		}
-	}
-	for _, ts := range gt.all {
-		if !slices.ContainsFunc(ts, func(t trigger) bool { return !t.may(g) }) {
-			return true
-		}
-	}
+	w.seen[i] = 2
 	return false
+}
+
+func (c conj) holds(w *wordsIn) bool {
+	for _, set := range c {
+		if !slices.ContainsFunc(set, w.holds) {
+			return false
+		}
+	}
+	return true
+}
+
+func (t trigger) may(w *wordsIn) bool {
+	return t.always || slices.ContainsFunc(t.alts, func(c conj) bool { return c.holds(w) })
+}
+
+func (gt *gate) passes(w *wordsIn) bool {
+	if slices.ContainsFunc(gt.any, func(t trigger) bool { return t.may(w) }) {
+		return true
+	}
+	return slices.ContainsFunc(gt.all, func(ts []trigger) bool {
+		return !slices.ContainsFunc(ts, func(t trigger) bool { return !t.may(w) })
+	})
 }
 
 // newGates builds the gates of the readers that have one, by attribute,
 // from the patterns their readings start from. A reader without a gate
 // reads every sentence.
-func newGates(lex *Lexicon) map[string]*gate {
+func newGates(lex *Lexicon) *gates {
+	gs := &gates{index: map[string]int{}, by: map[string]int{}}
+	on := gs.triggerOf
 	setWords := func(items []setItem) trigger {
 		var res []*regexp.Regexp
 		for _, it := range items {
 			res = append(res, it.mention, it.assert, it.self)
 		}
-		return triggerOf(res...)
+		return on(res...)
 	}
 	pp := lex.proc
-	return map[string]*gate{
+	for _, g := range []struct {
+		attribute string
+		gate      gate
+	}{
 		// periodFacts finds nothing (in the sentence with its lead-in, or
 		// in a row's cells): no statement.
-		"retention": {any: []trigger{triggerOf(durationRe, accountLifetimeRe, untilDeletedRe, configurableRe, noneRe)}},
+		{"retention", gate{any: []trigger{on(durationRe, accountLifetimeRe, untilDeletedRe, configurableRe, noneRe)}}},
 		// A fragment or a cell speaks of a member only when it mentions or
 		// asserts it (readItem, readLabel).
-		"security": {any: []trigger{setWords(securityItems)}},
-		"rights":   {any: []trigger{setWords(rightsItems)}},
+		{"security", gate{any: []trigger{setWords(securityItems)}}},
+		{"rights", gate{any: []trigger{setWords(rightsItems)}}},
 		// A row with an ownership column, or a sentence that names outputs
 		// and an ownership word.
-		"output-ownership": {
-			any: []trigger{triggerOf(ownColumnRe)},
-			all: [][]trigger{{triggerOf(outputRe), triggerOf(ownershipWordRe)}},
-		},
+		{"output-ownership", gate{
+			any: []trigger{on(ownColumnRe)},
+			all: [][]trigger{{on(outputRe), on(ownershipWordRe)}},
+		}},
 		// A row with a governing column, a role or access statement, or
 		// terms that govern data.
-		"data-processor": {
-			any: []trigger{triggerOf(govCellRe, processorRowRe, pp.noAccess, pp.noShare, pp.roleAfter, roleRe, pp.elided, pp.onBehalf)},
-			all: [][]trigger{{triggerOf(governRe), triggerOf(dataWordRe)}},
-		},
+		{"data-processor", gate{
+			any: []trigger{on(govCellRe, processorRowRe, pp.noAccess, pp.noShare, pp.roleAfter, roleRe, pp.elided, pp.onBehalf)},
+			all: [][]trigger{{on(governRe), on(dataWordRe)}},
+		}},
+	} {
+		gs.by[g.attribute] = len(gs.list)
+		gs.list = append(gs.list, &g.gate)
 	}
+	return gs
+}
+
+// bit is the bit of attribute's gate in what passing returns, 0 when its
+// reader has none.
+func (gs *gates) bit(attribute string) uint64 {
+	if gs == nil {
+		return 0
+	}
+	if i, ok := gs.by[attribute]; ok {
+		return 1 << i
+	}
+	return 0
+}
+
+// passing returns, for every gate of gs in order, whether sentence gate
+// text g passes it, as bits.
+func (gs *gates) passing(w *wordsIn, g string) uint64 {
+	w.reset(g)
+	var bits uint64
+	for i, gt := range gs.list {
+		if gt.passes(w) {
+			bits |= 1 << i
+		}
+	}
+	return bits
+}
+
+func (gs *gates) wordsIn() *wordsIn {
+	return &wordsIn{words: gs.words, seen: make([]uint8, len(gs.words))}
 }
 
 // gateTextOf is the text the gates look at for sentence s: its normal
@@ -147,34 +195,156 @@ func gateTextOf(s sentence) string {
 	return foldText(g)
 }
 
-// maxExact bounds the strings a pattern part is tracked as matching
-// exactly before only a necessary word is kept of it.
-const maxExact = 16
+// Bounds of the analysis of a pattern.
+const (
+	maxExact    = 16 // strings a part is tracked as matching exactly
+	maxBranches = 256 // branches a pattern is read as
+	maxSets     = 3  // sets of words kept of a sequence
+)
 
-// pieces returns words (folded, without white space) such that every
-// match of re, or of any text that folds to a match, contains one of them.
-// ok is false when re may match without any.
-func pieces(re *regexp.Regexp) ([]string, bool) {
-	n, err := syntax.Parse(re.String(), syntax.Perl)
-	if err != nil {
-		return nil, false
+// triggerOf is the trigger of res: what one of them needs in order to
+// match some text (or a text that folds to the same, see foldRune). Each
+// pattern is read as its branches (alternatives, with the sequences around
+// them distributed), each branch as the words every match of it holds.
+func (gs *gates) triggerOf(res ...*regexp.Regexp) trigger {
+	var t trigger
+	for _, re := range res {
+		if re == nil {
+			continue
+		}
+		n, err := syntax.Parse(re.String(), syntax.Perl)
+		if err != nil {
+			return trigger{always: true}
+		}
+		for _, b := range branches(n.Simplify()) {
+			sets := toSets(analyze(b))
+			if len(sets) == 0 {
+				return trigger{always: true}
+			}
+			c := make(conj, len(sets))
+			for i, set := range sets {
+				for _, w := range set {
+					c[i] = append(c[i], gs.word(w))
+				}
+			}
+			t.alts = append(t.alts, c)
+		}
 	}
-	r := toRequired(analyze(n.Simplify()))
-	return r.words, !r.always
+	t.alts = gs.weakest(t.alts)
+	return t
+}
+
+// weakest drops the alternatives that imply another (a text that meets
+// them meets the other): the trigger holds as often without them.
+func (gs *gates) weakest(alts []conj) []conj {
+	// set a implies set b when each word of a holds a word of b.
+	implies := func(a, b []int) bool {
+		return !slices.ContainsFunc(a, func(wa int) bool {
+			return !slices.ContainsFunc(b, func(wb int) bool { return strings.Contains(gs.words[wa], gs.words[wb]) })
+		})
+	}
+	// conj x implies conj y when every set of y is implied by one of x.
+	conjImplies := func(x, y conj) bool {
+		return !slices.ContainsFunc(y, func(sy []int) bool {
+			return !slices.ContainsFunc(x, func(sx []int) bool { return implies(sx, sy) })
+		})
+	}
+	var out []conj
+	for i, x := range alts {
+		redundant := false
+		for j, y := range alts {
+			if i != j && conjImplies(x, y) && (!conjImplies(y, x) || j < i) {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (gs *gates) word(w string) int {
+	if i, ok := gs.index[w]; ok {
+		return i
+	}
+	gs.index[w] = len(gs.words)
+	gs.words = append(gs.words, w)
+	return len(gs.words) - 1
+}
+
+// branches reads n as alternatives: an alternation as its branches, a
+// sequence holding alternations as one sequence per choice (while they are
+// few), anything else as itself.
+func branches(n *syntax.Regexp) []*syntax.Regexp {
+	switch n.Op {
+	case syntax.OpCapture:
+		return branches(n.Sub[0])
+	case syntax.OpAlternate:
+		// Each alternative as its branches; while they are too many, the
+		// one with most as itself.
+		bs := make([][]*syntax.Regexp, len(n.Sub))
+		total := 0
+		for i, s := range n.Sub {
+			bs[i] = branches(s)
+			total += len(bs[i])
+		}
+		for total > maxBranches {
+			i := 0
+			for j := range bs {
+				if len(bs[j]) > len(bs[i]) {
+					i = j
+				}
+			}
+			if len(bs[i]) == 1 {
+				return []*syntax.Regexp{n}
+			}
+			total -= len(bs[i]) - 1
+			bs[i] = []*syntax.Regexp{n.Sub[i]}
+		}
+		var out []*syntax.Regexp
+		for _, b := range bs {
+			out = append(out, b...)
+		}
+		return out
+	case syntax.OpConcat:
+		seqs := [][]*syntax.Regexp{nil}
+		for _, s := range n.Sub {
+			bs := branches(s)
+			if len(seqs)*len(bs) > maxBranches {
+				return []*syntax.Regexp{n}
+			}
+			var next [][]*syntax.Regexp
+			for _, q := range seqs {
+				for _, b := range bs {
+					next = append(next, append(slices.Clip(q), b))
+				}
+			}
+			seqs = next
+		}
+		out := make([]*syntax.Regexp, len(seqs))
+		for i, q := range seqs {
+			out[i] = &syntax.Regexp{Op: syntax.OpConcat, Sub: q}
+		}
+		return out
+	}
+	return []*syntax.Regexp{n}
 }
 
 // info is what a pattern part needs of what it matches: when exact, the
-// folded strings it can match, all of them; otherwise a trigger (words
-// one of which every match holds).
+// folded strings it can match, all of them; otherwise sets of words, each
+// of which has a word in every match (none: nothing is known; an empty
+// set: it matches nothing).
 type info struct {
 	exact   []string
 	isExact bool
-	req     trigger
+	sets    [][]string
 }
 
 func exactly(ss ...string) info { return info{exact: ss, isExact: true} }
 
-var anything = info{req: trigger{always: true}}
+var anything = info{}
 
 func analyze(n *syntax.Regexp) info {
 	switch n.Op {
@@ -200,9 +370,7 @@ func analyze(n *syntax.Regexp) info {
 		var ss []string
 		for i := 0; i+1 < len(n.Rune); i += 2 {
 			for r := n.Rune[i]; r <= n.Rune[i+1]; r++ {
-				if s := string(foldRune(r)); !slices.Contains(ss, s) {
-					ss = append(ss, s)
-				}
+				ss = union(ss, string(foldRune(r)))
 			}
 		}
 		if len(ss) > 4 {
@@ -212,18 +380,17 @@ func analyze(n *syntax.Regexp) info {
 	case syntax.OpCapture:
 		return analyze(n.Sub[0])
 	case syntax.OpQuest:
-		x := analyze(n.Sub[0])
-		if x.isExact && len(x.exact) < maxExact {
-			return exactly(union(x.exact, []string{""})...)
+		if x := analyze(n.Sub[0]); x.isExact && len(x.exact) < maxExact {
+			return exactly(union(x.exact, "")...)
 		}
 		return anything
 	case syntax.OpPlus:
-		return info{req: toRequired(analyze(n.Sub[0]))}
-	case syntax.OpRepeat:
+		return info{sets: toSets(analyze(n.Sub[0]))}
+	case syntax.OpRepeat: // Simplify leaves none; read as its least repetition
 		if n.Min == 0 {
 			return anything
 		}
-		return info{req: toRequired(analyze(n.Sub[0]))}
+		return info{sets: toSets(analyze(n.Sub[0]))}
 	case syntax.OpConcat:
 		return concat(n.Sub)
 	case syntax.OpAlternate:
@@ -233,7 +400,7 @@ func analyze(n *syntax.Regexp) info {
 		for i, s := range n.Sub {
 			xs[i] = analyze(s)
 			if exact && xs[i].isExact {
-				all = union(all, xs[i].exact)
+				all = union(all, xs[i].exact...)
 			} else {
 				exact = false
 			}
@@ -241,106 +408,124 @@ func analyze(n *syntax.Regexp) info {
 		if exact && len(all) <= maxExact {
 			return exactly(all...)
 		}
-		var t trigger
+		// Some word of the best set of each branch.
+		var set []string
 		for _, x := range xs {
-			r := toRequired(x)
-			if r.always {
+			sets := toSets(x)
+			if len(sets) == 0 {
 				return anything
 			}
-			t.words = union(t.words, r.words)
+			set = union(set, sets[0]...)
 		}
-		return info{req: minimal(t)}
+		return info{sets: [][]string{minimal(set)}}
 	}
 	return anything // OpStar, OpAnyChar, OpAnyCharNotNL
 }
 
 // concat is the info of a sequence of parts: the exact strings it matches
-// while they stay few, else the best trigger of its stretches.
+// while they stay few, else the sets of words of its stretches.
 func concat(subs []*syntax.Regexp) info {
 	run := []string{""} // the exact strings of the current stretch
-	var best *trigger
-	keep := func(t trigger) {
-		if best == nil || better(t, *best) {
-			best = &t
-		}
-	}
-	for _, s := range subs {
+	var sets [][]string
+	inexact := false
+	for _, s := range flat(subs) {
 		x := analyze(s)
-		if !x.isExact {
-			keep(toRequired(exactly(run...)))
-			keep(x.req)
-			run = []string{""}
-			continue
-		}
-		if len(run)*len(x.exact) > maxExact {
-			keep(toRequired(exactly(run...)))
-			run = x.exact
-			continue
-		}
-		var next []string
-		for _, a := range run {
-			for _, b := range x.exact {
-				next = union(next, []string{a + b})
+		switch {
+		case !x.isExact:
+			sets = append(sets, toSets(exactly(run...))...)
+			sets = append(sets, x.sets...)
+			run, inexact = []string{""}, true
+		case len(run)*len(x.exact) > maxExact:
+			sets = append(sets, toSets(exactly(run...))...)
+			run, inexact = x.exact, true
+		default:
+			var next []string
+			for _, a := range run {
+				for _, b := range x.exact {
+					next = union(next, a+b)
+				}
 			}
+			run = next
 		}
-		run = next
 	}
-	if best == nil {
+	if !inexact {
 		return exactly(run...)
 	}
-	keep(toRequired(exactly(run...)))
-	return info{req: *best}
+	sets = append(sets, toSets(exactly(run...))...)
+	return info{sets: best(sets)}
 }
 
-// toRequired turns an info into a trigger: an exact set gives, for each of
-// its strings, its longest word; a string without one (the empty string)
-// makes the trigger always pass.
-func toRequired(x info) trigger {
-	if !x.isExact {
-		return x.req
+// flat is subs with the sequences among them (and in their captures)
+// spliced in, so that their literals join their neighbours'.
+func flat(subs []*syntax.Regexp) []*syntax.Regexp {
+	var out []*syntax.Regexp
+	for _, s := range subs {
+		for s.Op == syntax.OpCapture {
+			s = s.Sub[0]
+		}
+		if s.Op == syntax.OpConcat {
+			out = append(out, flat(s.Sub)...)
+			continue
+		}
+		out = append(out, s)
 	}
-	var t trigger
+	return out
+}
+
+// toSets is the sets of words of an info: an exact set gives one set, of
+// the longest word of each of its strings; a string without one (the empty
+// string) gives none (nothing is known).
+func toSets(x info) [][]string {
+	if !x.isExact {
+		return x.sets
+	}
+	set := []string{}
 	for _, s := range x.exact {
 		w := longestWord(s)
 		if w == "" {
-			return trigger{always: true}
+			return nil
 		}
-		t.words = union(t.words, []string{w})
+		set = union(set, w)
 	}
-	return minimal(t)
+	return [][]string{minimal(set)}
 }
 
-// minimal drops the words that hold another word of t: a text that holds
-// them holds the other.
-func minimal(t trigger) trigger {
+// best keeps the most telling of sets, most telling first: one that is
+// empty (the part matches nothing) alone, else the sets whose shortest
+// word is longest, then with fewest words, at most maxSets.
+func best(sets [][]string) [][]string {
+	var out [][]string
+	for _, s := range sets {
+		if len(s) == 0 {
+			return [][]string{s}
+		}
+		if !slices.ContainsFunc(out, func(o []string) bool { return slices.Equal(o, s) }) {
+			out = append(out, s)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b []string) int {
+		if c := cmp.Compare(shortest(b), shortest(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(len(a), len(b))
+	})
+	if len(out) > maxSets {
+		out = out[:maxSets]
+	}
+	return out
+}
+
+// minimal drops the words that hold another word of set (a text that holds
+// them holds the other).
+func minimal(set []string) []string {
 	var out []string
-	for i, w := range t.words {
-		if !slices.ContainsFunc(t.words, func(v string) bool { return v != w && strings.Contains(w, v) }) &&
-			!slices.Contains(t.words[:i], w) {
+	for i, w := range set {
+		if !slices.ContainsFunc(set, func(v string) bool { return v != w && strings.Contains(w, v) }) &&
+			!slices.Contains(set[:i], w) {
 			out = append(out, w)
 		}
 	}
-	t.words = out
-	return t
-}
-
-// better reports whether trigger a turns away more texts than b, as far
-// as can be told: one that never passes, then the one whose shortest word
-// is longer, then the one with fewer words.
-func better(a, b trigger) bool {
-	switch {
-	case a.always != b.always:
-		return !a.always
-	case a.always:
-		return false
-	case len(a.words) == 0 || len(b.words) == 0:
-		return len(a.words) == 0 && len(b.words) > 0
-	}
-	sa, sb := shortest(a.words), shortest(b.words)
-	if sa != sb {
-		return sa > sb
-	}
-	return len(a.words) < len(b.words)
+	return out
 }
 
 func shortest(ws []string) int {
@@ -364,7 +549,7 @@ func longestWord(s string) string {
 	return best
 }
 
-func union(a, b []string) []string {
+func union(a []string, b ...string) []string {
 	out := slices.Clone(a)
 	for _, s := range b {
 		if !slices.Contains(out, s) {
@@ -375,9 +560,9 @@ func union(a, b []string) []string {
 }
 
 // foldRune is the one form of all the runes a case-insensitive pattern
-// takes for r: the lower-case letter for an ASCII letter and the runes
-// that fold to one ("K" the Kelvin sign, "ſ"), else the least rune of its
-// case orbit.
+// takes for r: the lower-case letter for an ASCII letter, else the least
+// rune of its case orbit (folded again when that is ASCII: the Kelvin sign
+// and the long s).
 func foldRune(r rune) rune {
 	if r < utf8.RuneSelf {
 		if 'A' <= r && r <= 'Z' {

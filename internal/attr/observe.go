@@ -49,7 +49,7 @@ func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Sn
 type Reader struct {
 	vendor terms.Vendor
 	lex    *Lexicon
-	gates  map[string]*gate // by attribute: the sentences its reader may read something from (gate.go)
+	gates  *gates // by attribute: the sentences its reader may read something from (gate.go)
 }
 
 // NewReader compiles the reading of vendor v's pages.
@@ -69,8 +69,9 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 		sents = append(sents, splitByWhom(lex, s)...)
 	}
 	if r.gates != nil {
+		w := r.gates.wordsIn()
 		for i := range sents {
-			sents[i].gate = gateTextOf(sents[i])
+			sents[i].passes = r.gates.passing(w, gateTextOf(sents[i]))
 		}
 	}
 	var out []terms.Observation
@@ -78,7 +79,7 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 		if a == SensitiveData {
 			continue
 		}
-		out = append(out, observeAttribute(lex, v, src, a, sents, snap, r.gates[a])...)
+		out = append(out, observeAttribute(lex, v, src, a, sents, snap, r.gates.bit(a))...)
 	}
 	tierRank := map[string]int{}
 	for i, t := range v.Tiers {
@@ -104,16 +105,13 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 	return out
 }
 
-// observeAttribute is Observe for one attribute. The attribute's reader
-// reads only the sentences gt passes; a group of which it passes none
-// reads as nothing stated, as the reader would read it.
-func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot, gt *gate) []terms.Observation {
+// observeAttribute is Observe for one attribute. When gate is not 0, the
+// attribute's reader reads only the sentences whose passes hold it; a
+// group of which none does reads as nothing stated, as the reader would
+// read it.
+func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot, gate uint64) []terms.Observation {
 	read := readerFor(attribute)
 	pool, unknown := narrow(v, src, attribute, sents)
-	passes := make([]bool, len(pool))
-	for i, s := range pool {
-		passes[i] = gt.passes(s.gate)
-	}
 	evidence := func(rd Reading, named bool) terms.Evidence {
 		ev := terms.Evidence{Source: src.ID, Snapshot: snap.ID, SnapshotAt: snap.FetchedAt, Named: named}
 		if !rd.Value.Unknown {
@@ -132,7 +130,7 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 		}
 		group := make([]sentence, 0, len(idx))
 		for _, j := range idx {
-			if passes[j] {
+			if gate == 0 || pool[j].passes&gate != 0 {
 				group = append(group, pool[j].sentence)
 			}
 		}

@@ -40,7 +40,8 @@ func BenchmarkObserveFixture(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchObserve(b, attr.NewReader(v), src, doc.Document)
+	b.Run("gated", func(b *testing.B) { benchObserve(b, attr.NewReader(v), src, doc.Document) })
+	b.Run("ungated", func(b *testing.B) { benchObserve(b, attr.NewUngatedReader(v), src, doc.Document) })
 }
 
 // BenchmarkObserveCorpus reads real pages (the shared corpus beside the
@@ -52,8 +53,9 @@ func BenchmarkObserveCorpus(b *testing.B) {
 		{"openai", "openai-privacy-policy", "ChatGPT/Privacy Policy #policies-eu-privacy-policy.html"},
 	} {
 		b.Run(page.source, func(b *testing.B) {
-			r, src, doc := corpusPage(b, page.vendor, page.source, page.file)
-			benchObserve(b, r, src, doc)
+			v, src, doc := corpusPage(b, page.vendor, page.source, page.file)
+			b.Run("gated", func(b *testing.B) { benchObserve(b, attr.NewReader(v), src, doc) })
+			b.Run("ungated", func(b *testing.B) { benchObserve(b, attr.NewUngatedReader(v), src, doc) })
 		})
 	}
 }
@@ -73,7 +75,7 @@ func benchObserve(b *testing.B, r *attr.Reader, src terms.Source, doc terms.Docu
 // corpusPage loads the shipped declaration of vendor, finds source in it and
 // extracts the corpus file with its selectors. It skips when the corpus is
 // absent.
-func corpusPage(tb testing.TB, vendor, id, file string) (*attr.Reader, terms.Source, terms.Document) {
+func corpusPage(tb testing.TB, vendor, id, file string) (terms.Vendor, terms.Source, terms.Document) {
 	tb.Helper()
 	path := filepath.Join(openaiCorpus, "latest", file)
 	page, err := os.ReadFile(path)
@@ -103,5 +105,5 @@ func corpusPage(tb testing.TB, vendor, id, file string) (*attr.Reader, terms.Sou
 	if strings.TrimSpace(doc.Document.Text()) == "" {
 		tb.Fatalf("%s: no text", file)
 	}
-	return attr.NewReader(v), s, doc.Document
+	return v, s, doc.Document
 }

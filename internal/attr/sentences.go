@@ -322,7 +322,7 @@ type sentence struct {
 	norm   string       // normalize(text): what the reader patterns match
 	leadIn string       // the lead-in sentence ending in ":" that introduces its list, or ""
 	tiers  []string     // the tiers it names (see whom), nil when it names none
-	gate   string       // what the readers' gates look at (gateTextOf), set by Observe
+	passes uint64       // the readers' gates it passes, as bits (gates.passing), set by Observe
 }
 
 // withLeadIn is the sentence prefixed with its lead-in, as quoted in evidence.
