@@ -25,7 +25,7 @@ var allowed = []string{
 	".:",
 	"cmd/clausewatch: cli | os os/signal syscall",
 	"cmd/clausewatch-demo: . demo | os os/signal syscall",
-	"attr: terms",
+	"attr: terms wordre",
 	"baseline: compare terms yamlx | os",
 	"bench:",
 	"cli: . baseline compare deliver diff extract fetch notify pipeline report schedule source store terms textesc webhook | net/http os",
@@ -47,6 +47,7 @@ var allowed = []string{
 	"terms:",
 	"textesc:",
 	"webhook: report schedule terms | net/http",
+	"wordre:",
 	"yamlx:",
 }
 
@@ -69,6 +70,7 @@ var never = []string{
 	"extract: net/http os store fetch cli",
 	"diff: IO store fetch cli",
 	"attr: IO store fetch diff cli",
+	"wordre: INTERNAL IO",
 	"compare: IO store fetch cli",
 	"report: store notify cli",
 	"notify: terms diff report store",

@@ -3,11 +3,11 @@ package attr
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // Observe reads doc, a snapshot of src, sentence by sentence into
@@ -69,9 +69,8 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 		sents = append(sents, splitByWhom(lex, s)...)
 	}
 	if r.gates != nil {
-		w := r.gates.wordsIn()
 		for i := range sents {
-			sents[i].passes = r.gates.passing(w, gateTextOf(sents[i]))
+			sents[i].passes = r.gates.passing(gateTextOf(sents[i]))
 		}
 	}
 	var out []terms.Observation

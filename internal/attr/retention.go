@@ -1,12 +1,12 @@
 package attr
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // Retention scopes of DESIGN.md.

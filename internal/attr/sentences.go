@@ -2,13 +2,13 @@ package attr
 
 import (
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // This file is the sentence toolkit every reader reads with: one sentence
