@@ -9,6 +9,7 @@
 package wordre
 
 import (
+	"fmt"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -47,14 +48,23 @@ func MustCompile(expr string) *Regexp {
 func QuoteMeta(s string) string { return regexp.QuoteMeta(s) }
 
 // May reports whether r may match somewhere in s; false means it does not.
+// Built with the tag wordreverify, it searches s all the same when it
+// would report false, and panics if r matches: `go test -tags
+// wordreverify` checks the words of every pattern on every text its tests
+// search.
 func (r *Regexp) May(s string) bool {
 	if r.t.Always {
 		return true
 	}
+	g := s
 	if r.fold {
-		s = Fold(s)
+		g = Fold(s)
 	}
-	return r.t.Holds(s)
+	ok := r.t.Holds(g)
+	if verify && !ok && r.re.MatchString(s) {
+		panic(fmt.Sprintf("wordre: %q matches %q, which lacks the words %q", r.re, s, r.t.Alts))
+	}
+	return ok
 }
 
 // Words is the condition r's matches meet (see Trigger), and whether its
