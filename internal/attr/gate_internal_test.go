@@ -1,8 +1,11 @@
 package attr
 
 import (
+	"math/rand/v2"
 	"os"
 	"reflect"
+	stdregexp "regexp"
+	"strings"
 	"testing"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -42,5 +45,30 @@ func TestGatesReadAsUngatedPieces(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no corpus piece read")
+	}
+}
+
+// TestOneSpace checks oneSpace against the pattern it stands for, and
+// startsMarker against markerRe, on texts of spaces, markers and words.
+func TestOneSpace(t *testing.T) {
+	spaces := stdregexp.MustCompile(`\s+`)
+	marker := stdregexp.MustCompile(markerRe.String())
+	bits := []string{" ", "  ", "\t", "\n", "\r\n", "\f", "\v", "\u00a0", "a", "Word", "-", "* ", "•", "1.", "12. ", "#", "|", ">", "+"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(7) {
+			b.WriteString(bits[r.IntN(len(bits))])
+		}
+		s := b.String()
+		if got, want := oneSpace(s), spaces.ReplaceAllString(s, " "); got != want {
+			t.Fatalf("oneSpace(%q) = %q, want %q", s, got, want)
+		}
+		if !startsMarker(s) && marker.MatchString(s) {
+			t.Fatalf("startsMarker(%q) = false, but markerRe matches", s)
+		}
+	}
+	if startsMarker("Terms") || !startsMarker("• item") || !startsMarker("2. item") {
+		t.Error("startsMarker misreads a plain opening or a marker")
 	}
 }

@@ -69,8 +69,9 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 		sents = append(sents, splitByWhom(lex, s)...)
 	}
 	if r.gates != nil {
+		sw := r.gates.sentenceWords()
 		for i := range sents {
-			sents[i].passes = r.gates.passing(gateTextOf(sents[i]))
+			sents[i].passes = sw.passing(sents[i])
 		}
 	}
 	var out []terms.Observation
