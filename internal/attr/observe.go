@@ -46,6 +46,8 @@ func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Sn
 // Reader reads the pages of one vendor: its declarations and the patterns
 // compiled from the names they declare, built once (NewReader) and shared
 // by every page of a run. A Reader is never modified after it is built.
+// Its readers skip the sentences they could read nothing from, as their
+// gates tell (gate.go); what they read is the same.
 type Reader struct {
 	vendor terms.Vendor
 	lex    *Lexicon
