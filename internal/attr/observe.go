@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"maps"
 	"slices"
@@ -47,17 +48,20 @@ func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Sn
 // compiled from the names they declare, built once (NewReader) and shared
 // by every page of a run. A Reader is never modified after it is built.
 // Its readers skip the sentences they could read nothing from, as their
-// gates tell (gate.go); what they read is the same.
+// gates tell (gate.go), and a group of sentences read lately is not read
+// again (memo.go); what they read is the same. It is safe for concurrent
+// use.
 type Reader struct {
 	vendor terms.Vendor
 	lex    *Lexicon
-	gates  *gates // by attribute: the sentences its reader may read something from (gate.go)
+	gates  *gates       // by attribute: the sentences its reader may read something from (gate.go)
+	memo   *readingMemo // recent readings by their sentences (memo.go)
 }
 
 // NewReader compiles the reading of vendor v's pages.
 func NewReader(v terms.Vendor) *Reader {
 	lex := LexiconOf(v)
-	return &Reader{vendor: v, lex: lex, gates: newGates(lex)}
+	return &Reader{vendor: v, lex: lex, gates: newGates(lex), memo: newReadingMemo()}
 }
 
 // Vendor is the vendor r reads for.
@@ -76,12 +80,17 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 			sents[i].passes = sw.passing(sents[i])
 		}
 	}
+	if r.memo != nil {
+		for i := range sents {
+			sents[i].digest = sentenceDigest(sents[i])
+		}
+	}
 	var out []terms.Observation
 	for _, a := range terms.Attributes {
 		if a == SensitiveData {
 			continue
 		}
-		out = append(out, observeAttribute(lex, v, src, a, sents, snap, r.gates.bit(a))...)
+		out = append(out, observeAttribute(lex, v, src, a, sents, snap, r.gates.bit(a), r.memo)...)
 	}
 	tierRank := map[string]int{}
 	for i, t := range v.Tiers {
@@ -110,8 +119,8 @@ func (r *Reader) Observe(src terms.Source, doc terms.Document, snap terms.Snapsh
 // observeAttribute is Observe for one attribute. When gate is not 0, the
 // attribute's reader reads only the sentences whose passes hold it; a
 // group of which none does reads as nothing stated, as the reader would
-// read it.
-func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot, gate uint64) []terms.Observation {
+// read it. With memo, a group read lately is not read again.
+func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot, gate uint64, memo *readingMemo) []terms.Observation {
 	read := readerFor(attribute)
 	pool, unknown := narrow(v, src, attribute, sents)
 	evidence := func(rd Reading, named bool) terms.Evidence {
@@ -124,10 +133,10 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 	}
 	// Readings are memoized by the set of sentences read: the document-wide
 	// reading is the same for every tier the page is declared for.
-	memo := map[string]Reading{}
+	byIdx := map[string]Reading{}
 	readSet := func(idx []int) Reading {
 		key := fmt.Sprint(idx)
-		if rd, ok := memo[key]; ok {
+		if rd, ok := byIdx[key]; ok {
 			return rd
 		}
 		group := make([]sentence, 0, len(idx))
@@ -137,10 +146,23 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 			}
 		}
 		var rd Reading
-		if len(group) > 0 {
+		switch {
+		case len(group) == 0:
+		case memo != nil:
+			ds := make([][sha256.Size]byte, len(group))
+			for i, s := range group {
+				ds[i] = s.digest
+			}
+			k := groupKey(attribute, ds)
+			var ok bool
+			if rd, ok = memo.get(k); !ok {
+				rd = read(lex, group)
+				memo.put(k, rd)
+			}
+		default:
 			rd = read(lex, group)
 		}
-		memo[key] = rd
+		byIdx[key] = rd
 		return rd
 	}
 	var out []terms.Observation

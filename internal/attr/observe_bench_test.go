@@ -32,7 +32,8 @@ func benchVendor() (terms.Vendor, terms.Source) {
 
 // BenchmarkObserveFixture reads the page of the check-run benchmark (our own
 // consumer terms, padded to the size of the real one) as a check run does:
-// one Reader, one page per op.
+// one Reader, one page per op; with the Reader's memo (every op after the
+// first is served from it), with its gates alone, and with neither.
 func BenchmarkObserveFixture(b *testing.B) {
 	v, src := benchVendor()
 	p := fixture.ConsumerTerms(fixture.TrainingNever)
@@ -41,12 +42,14 @@ func BenchmarkObserveFixture(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("gated", func(b *testing.B) { benchObserve(b, attr.NewReader(v), src, doc.Document) })
+	b.Run("memo", func(b *testing.B) { benchObserve(b, attr.NewReader(v), src, doc.Document) })
+	b.Run("gated", func(b *testing.B) { benchObserve(b, attr.NewUnmemoizedReader(v), src, doc.Document) })
 	b.Run("ungated", func(b *testing.B) { benchObserve(b, attr.NewUngatedReader(v), src, doc.Document) })
 }
 
 // BenchmarkObserveCorpus reads real pages (the shared corpus beside the
-// repository), each with its shipped declaration: one op reads one page.
+// repository), each with its shipped declaration: one op reads one page,
+// with the readers' gates and without (no memo either way).
 func BenchmarkObserveCorpus(b *testing.B) {
 	for _, page := range []struct{ vendor, source, file string }{
 		{"anthropic", "anthropic-consumer-terms", "Claude.ai/Terms of Service.html"},
@@ -55,7 +58,7 @@ func BenchmarkObserveCorpus(b *testing.B) {
 	} {
 		b.Run(page.source, func(b *testing.B) {
 			v, src, doc := corpusPage(b, page.vendor, page.source, page.file)
-			b.Run("gated", func(b *testing.B) { benchObserve(b, attr.NewReader(v), src, doc) })
+			b.Run("gated", func(b *testing.B) { benchObserve(b, attr.NewUnmemoizedReader(v), src, doc) })
 			b.Run("ungated", func(b *testing.B) { benchObserve(b, attr.NewUngatedReader(v), src, doc) })
 		})
 	}

@@ -334,6 +334,7 @@ type sentence struct {
 	leadIn string       // the lead-in sentence ending in ":" that introduces its list, or ""
 	tiers  []string     // the tiers it names (see whom), nil when it names none
 	passes uint64       // the readers' gates it passes, as bits (gates.passing), set by Observe
+	digest [32]byte     // what readers see of it, hashed (sentenceDigest), set by Observe
 }
 
 // withLeadIn is the sentence prefixed with its lead-in, as quoted in evidence.
