@@ -3,7 +3,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/clausewatch/clausewatch/internal/cli.Version=$(VERSION)
 BIN     := bin/clausewatch
 
-.PHONY: build run test bench eval lint clean demo
+.PHONY: build run test bench eval lint clean demo release
 
 build: ## build bin/clausewatch with the version stamped in
 	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clausewatch
@@ -29,5 +29,16 @@ demo: ## offline demo: local fixture pages, a timeline of changes, report, statu
 	go run ./cmd/clausewatch-demo
 # --- end demo
 
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+
+release: ## cross-build stamped binaries into dist/ (linux, darwin; amd64, arm64) with SHA-256 sums
+	@rm -rf dist && mkdir -p dist
+	@set -e; for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; out=dist/clausewatch-$(VERSION)-$$os-$$arch; \
+	  echo "build $$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/clausewatch; \
+	done
+	@cd dist && sha256sum clausewatch-* > SHA256SUMS && cat SHA256SUMS
+
 clean:
-	rm -rf bin bench-report.txt
+	rm -rf bin dist bench-report.txt

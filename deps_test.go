@@ -28,9 +28,10 @@ var allowed = []string{
 	"attr: terms wordre",
 	"baseline: compare terms yamlx | os",
 	"bench:",
-	"cli: . baseline compare deliver diff extract fetch notify pipeline report schedule source store terms textesc webhook | net/http os",
-	"compare: attr terms",
-	"deliver: notify report store terms",
+	"cli: . attr baseline chat compare deliver diff extract fetch notify pipeline report schedule site source store terms textesc webhook | net/http os",
+	"compare: attr extract terms",
+	"chat: report terms",
+	"deliver: chat notify report store terms",
 	"demo: fixture report source terms textesc | net net/http os os/exec syscall",
 	"diff: terms textesc",
 	"eval: attr compare terms",
@@ -42,6 +43,7 @@ var allowed = []string{
 	"pipeline: attr compare diff extract fetch schedule source store terms",
 	"report: compare diff terms textesc",
 	"schedule:",
+	"site: compare diff report terms textesc | os",
 	"source: terms yamlx | os",
 	"store: terms | database/sql os syscall",
 	"terms:",
@@ -77,6 +79,7 @@ var never = []string{
 	"store: INTERNAL except terms",
 	"pipeline: cli",
 	"schedule: net/http notify",
+	"site: net/http store fetch cli",
 	"cmd/clausewatch: INTERNAL except cli",
 }
 
@@ -85,18 +88,20 @@ var never = []string{
 // import no prefix covers fails (every dependency needs a reason and an
 // owner).
 var owners = map[string][]string{
-	"modernc.org/sqlite":              {"store"},
-	"github.com/klauspost/compress/":  {"store"},
-	"github.com/PuerkitoBio/goquery":  {"extract"},
-	"github.com/andybalholm/cascadia": {"extract", "source"},
-	"golang.org/x/net/html":           {"extract"},
-	"golang.org/x/text/":              {"extract"},
-	"github.com/sergi/go-diff":        {"diff"},
-	"github.com/chromedp/":            {"fetch"},
-	"github.com/wneessen/go-mail":     {"notify"},
-	"github.com/emersion/":            {"notify/smtptest"},
-	"go.yaml.in/yaml/v3":              {"yamlx", "source", "baseline", "notify", "eval"},
-	"golang.org/x/term":               {"cmd/clausewatch", "cmd/clausewatch-demo"},
+	"modernc.org/sqlite":                 {"store"},
+	"github.com/klauspost/compress/":     {"store"},
+	"github.com/PuerkitoBio/goquery":     {"extract"},
+	"github.com/andybalholm/cascadia":    {"extract", "source"},
+	"golang.org/x/net/html":              {"extract"},
+	"golang.org/x/net/publicsuffix":      {"fetch"},
+	"golang.org/x/text/":                 {"extract"},
+	"github.com/sergi/go-diff":           {"diff"},
+	"github.com/chromedp/":               {"fetch"},
+	"github.com/wneessen/go-mail":        {"notify"},
+	"github.com/nicholas-fedor/shoutrrr": {"chat"},
+	"github.com/emersion/":               {"notify/smtptest"},
+	"go.yaml.in/yaml/v3":                 {"yamlx", "source", "baseline", "notify", "eval"},
+	"golang.org/x/term":                  {"cmd/clausewatch", "cmd/clausewatch-demo"},
 }
 
 const module = "github.com/clausewatch/clausewatch"

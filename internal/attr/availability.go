@@ -121,9 +121,20 @@ var (
 	zdrIfYouNeed = regexp.MustCompile(`\bif you (?:require|need|want)\b[^;]{0,40}?\b` + zdrName + `\b[^;]{0,20}?,?\s*(?:set|enable|turn on|choose|select|configure|contact|ask)\b`)
 )
 
+var (
+	// onRequestRe is an offer whose only condition is that the customer
+	// asks ("available if you ask for one", "signed when a customer
+	// requests it"): an offer on request, not a condition stated elsewhere.
+	onRequestRe = regexp.MustCompile(`\b(?:available|offered|provided|signed|executed|granted|enabled|applied|set up)\b[^;]{0,30}?\b(?:if|when|once|whenever)\s+(?:you|they|customers?|the customer|users?|an?\s+\w+)\s+(?:ask|asks|request|requests|apply|applies|contact|contacts)\b`)
+	// baaPassive: a BAA can be signed ("a BAA can be signed on request").
+	baaPassive = regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}?\b(?:can|may|will|could)\s+(?:also\s+|now\s+|still\s+)?be\s+(?:signed|executed|requested|obtained|arranged|put in place|entered into|concluded)\b`)
+	// baaPassiveDenied: a BAA cannot be signed.
+	baaPassiveDenied = regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}?\b(?:cannot|can't|can not|may not|will not|won't|could not|is not able to|are not able to|can no longer)\s+be\s+(?:signed|executed|requested|obtained|arranged|put in place|entered into|concluded)\b`)
+)
+
 var baaSpec = availabilitySpec{
 	name:  "a business associate agreement or HIPAA",
-	firm:  []*regexp.Regexp{baaCanGet, baaContact},
+	firm:  []*regexp.Regexp{baaCanGet, baaContact, baaPassive, onRequestRe},
 	topic: regexp.MustCompile(`\bbaas?\b|\bbusiness associate (?:agreement|addendum|addenda)s?\b|\bhipaa\b|\bbaa-`),
 	exclude: []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:not|aren't|isn't|never|no longer)\s+(?:be\s+|been\s+)?(?:covered|included|eligible|in scope)\s+(?:by|under|in|for)\b`),
@@ -132,6 +143,7 @@ var baaSpec = availabilitySpec{
 		regexp.MustCompile(`\bno\s+(?:\w+\s+){0,2}?configuration\b|\bno\b[^;]{0,40}\bbaa-covered\b|\b(?:covers?|includes?|applies to|extends? to)\s+(?:neither|none of|no)\b`),
 	},
 	deny: []*regexp.Regexp{
+		baaPassiveDenied,
 		regexp.MustCompile(`\b` + denialPrefix + `\s+(?:currently\s+|yet\s+|\w+\s+)?(?:offer|offers|offered|sign|signs|signed|provide|provides|provided|enter into|enters into|entered into|execute|executes|executed|support|supports|supported|make available|makes available|agree to|agrees to)\b[^;]{0,60}?\b(?:baas?|business associate|hipaa)`),
 		regexp.MustCompile(`\b(?:cannot|can't|can not|could not|may not|are unable to|is unable to|are not able to|is not able to|are not eligible to|is not eligible to|no longer)\s+(?:\w+\s+)?` + obtainVerbs + `\b[^;]{0,40}?\b(?:baas?|business associate)`),
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}\b(?:is|are|will be)\s+(?:not|no longer|not currently)\s+(?:available|offered|provided|supported|an option)\b`),
@@ -144,8 +156,8 @@ var baaSpec = availabilitySpec{
 		// the vendor (or a cloud) offers or signs one
 		regexp.MustCompile(`\b(?:offer|offers|offered|offering|provide|provides|sign|signs|signed|signing|execute|executes|enter into|enters into|make available|makes available|agree to|agrees to)\b[^;]{0,50}?\b(?:baas?|business associate (?:agreement|addendum))`),
 		regexp.MustCompile(`\b(?:makes?|made)\s+(?:a|an|the|its|our)\s+(?:baa|business associate (?:agreement|addendum))\s+available\b`),
-		// a customer can get one
-		baaCanGet, baaContact,
+		// a customer can get one, or gets one on request
+		baaCanGet, baaContact, baaPassive, onRequestRe,
 		// it is available
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+|generally\s+)?(?:available|offered|provided|included)\b|\b(?:baas?|business associate (?:agreement|addendum)s?)\b[^;]{0,40}?\bavailable\b|\bwhich (?:is|are) (?:only\s+|also\s+)?available\b`),
 		// a service or plan is HIPAA-eligible or HIPAA-ready
@@ -169,7 +181,7 @@ const zdrName = `(?:zdr|zero[\s-]+(?:data[\s-]+)?retention)`
 
 var zdrSpec = availabilitySpec{
 	name:      "zero data retention",
-	firm:      []*regexp.Regexp{zdrCanGet, zdrWillApply, zdrIfYouNeed},
+	firm:      []*regexp.Regexp{zdrCanGet, zdrWillApply, zdrIfYouNeed, onRequestRe},
 	byDefault: zeroByDefaultRe,
 	effect:    retentionEffectRe,
 	topic:     regexp.MustCompile(`\b` + zdrName + `\b`),
@@ -188,7 +200,7 @@ var zdrSpec = availabilitySpec{
 	offer: []*regexp.Regexp{
 		regexp.MustCompile(`\b` + zdrName + `\b(?:\s*\(zdr\))?[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+|generally\s+)?(?:available|offered|provided|supported)\b`),
 		regexp.MustCompile(`\b(?:offer|offers|offered|provide|provides|support|supports|make available|makes available)\b[^;.]{0,80}?\b` + zdrName + `\b`),
-		zdrCanGet, zdrWillApply,
+		zdrCanGet, zdrWillApply, onRequestRe,
 		regexp.MustCompile(`\b(?:to which|for which|where)\s+` + zdrName + `\s+applies\b|\b` + zdrName + `\s+(?:applies|is applied)\s+(?:to|when|for)\b|\b` + zdrName + `[\s-]eligible\b(?:\s+(?:endpoints?|features?|apis?|models?|services?|products?|tools?|requests?|calls?|workloads?)\b|[^\w\s]|\s*$)|\b(?:is|are)\s+(?:also\s+)?eligible\s+for\s+` + zdrName + `\b`),
 		regexp.MustCompile(`\b` + zdrName + `\b(?:\s*\(zdr\))?\s+is\s+(?:an?|the|our|[a-z]+'s)\s+(?:\w+\s+)?(?:commitment|arrangement|option|offering|feature|program|programme|policy)\b`),
 		// zero retention is how the service runs
@@ -289,7 +301,7 @@ func readAvailability(lex *Lexicon, sents []sentence, spec availabilitySpec) Rea
 	var all []classedSentence
 	mentioned := false
 	for _, s := range sents {
-		if !spec.topic.MatchString(s.norm) {
+		if !spec.topic.MatchString(s.norm) && !ellipticRefusal(s, spec) {
 			continue
 		}
 		mentioned = true
@@ -306,6 +318,13 @@ func readAvailability(lex *Lexicon, sents []sentence, spec availabilitySpec) Rea
 		return Reading{Value: terms.UnknownValue("sentences mention " + spec.name + " but none says whether it is available")}
 	}
 	return Reading{Value: terms.UnknownValue("no sentence mentions " + spec.name)}
+}
+
+// ellipticRefusal reports whether s is the elliptic second half of "offered
+// to X, but not to Y" cut from its sentence because it names other tiers:
+// it refuses the offering its antecedent (see splitByWhom) speaks of.
+func ellipticRefusal(s sentence, spec availabilitySpec) bool {
+	return s.antecedent != "" && spec.topic.MatchString(s.antecedent) && ellipticDenialRe.MatchString(s.norm)
 }
 
 // classifySentence classes one sentence on the topic (see

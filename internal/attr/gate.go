@@ -91,10 +91,10 @@ func newGates(lex *Lexicon) *gates {
 			any: []trigger{on(ownColumnRe)},
 			all: [][]trigger{{on(outputRe), on(ownershipWordRe)}},
 		}},
-		// A row with a governing column, a role or access statement, or
-		// terms that govern data.
+		// A row with a governing column, a role, access or controller
+		// statement, or terms that govern data.
 		{"data-processor", gate{
-			any: []trigger{on(govCellRe, processorRowRe, pp.noAccess, pp.noShare, pp.roleAfter, roleRe, pp.elided, pp.onBehalf)},
+			any: []trigger{on(govCellRe, processorRowRe, pp.noAccess, pp.noShare, pp.roleAfter, roleRe, pp.elided, pp.onBehalf, controllerRe)},
 			all: [][]trigger{{on(governRe), on(dataWordRe)}},
 		}},
 	} {

@@ -40,6 +40,7 @@ type Lexicon struct {
 	train     *regexp.Regexp // a sentence about training or improving the models (training)
 	trainWord *regexp.Regexp // a context about training (retention)
 	rightsBy  *regexp.Regexp // the vendor acting on its own (rights)
+	whom      whomPatterns   // names that do not say whom a sentence speaks for (speaksFor)
 }
 
 // LexiconOf compiles the Lexicon of v (a few milliseconds: build it once
@@ -83,6 +84,7 @@ func newLexicon(v terms.Vendor) *Lexicon {
 	l.train = newTrainingPattern(l)
 	l.trainWord = newTrainingWordPattern(l)
 	l.rightsBy = newRightsVendorPattern(l)
+	l.whom = newWhomPatterns(l)
 	return l
 }
 

@@ -57,8 +57,8 @@ func cloneReading(rd Reading) Reading {
 }
 
 // sentenceDigest is a digest of what a reader sees of s: its clause (path,
-// kind, text), its text, lead-in and tiers (its normal form and gates are
-// derived from these).
+// kind, text), its text, lead-in, antecedent and tiers (its normal form
+// and gates are derived from these).
 func sentenceDigest(s sentence) [sha256.Size]byte {
 	h := sha256.New()
 	field := func(b string) {
@@ -71,6 +71,7 @@ func sentenceDigest(s sentence) [sha256.Size]byte {
 	field(s.clause.Text)
 	field(s.text)
 	field(s.leadIn)
+	field(s.antecedent)
 	for _, p := range s.clause.Path {
 		field("p" + p)
 	}

@@ -21,7 +21,8 @@ import (
 //     path as context.
 //   - Whom a sentence speaks for comes from the text: the tiers whose
 //     declared names (terms.Tier.Names) its main part names (names only in
-//     an "unless …"/"except …" tail do not count), else its lead-in, else
+//     an "unless …"/"except …" tail, in a qualifier of another named group
+//     or as what is obtained do not count, see speaksFor), else its lead-in, else
 //     the nearest heading of its path that names one. A sentence that names
 //     none speaks for the tiers src is declared for.
 //   - For each tier, the sentences that name it are read first; when they
@@ -200,7 +201,8 @@ func observeAttribute(lex *Lexicon, v terms.Vendor, src terms.Source, attribute 
 // reading wins; for a retention map or a set, scopes and items only the
 // page's unnamed sentences state are kept beside it (a sentence that sets
 // the API's default retention does not take away the page's deletion
-// period). ok is false when neither states anything.
+// period; see overlaySet for denied items). ok is false when neither
+// states anything.
 func combine(named, doc Reading) (Reading, bool, bool) {
 	nk := !named.Value.Unknown && !named.Value.IsZero()
 	dk := !doc.Value.Unknown && !doc.Value.IsZero()
@@ -212,7 +214,7 @@ func combine(named, doc Reading) (Reading, bool, bool) {
 		named.Sentences = append(slices.Clone(named.Sentences), doc.Sentences...)
 		return named, true, true
 	case nk && dk && named.Value.Set != nil && doc.Value.Set != nil:
-		named.Value = terms.SetOf(append(slices.Clone(named.Value.Set), doc.Value.Set...)...)
+		named.Value = overlaySet(named.Value, doc.Value)
 		named.Sentences = append(slices.Clone(named.Sentences), doc.Sentences...)
 		return named, true, true
 	case nk:
@@ -225,15 +227,19 @@ func combine(named, doc Reading) (Reading, bool, bool) {
 
 // splitByWhom reads a sentence whose clauses name different tiers
 // ("consumer chats are kept until you delete them, while API inputs are
-// deleted after 30 days") as one sentence per clause, each speaking for
+// deleted after 30 days", "…, and consumer plans keep chats until …": a
+// stop, a contrast or a comma before a coordinated clause) as one sentence
+// per clause, each speaking for
 // the tiers it names; a clause that names none stays with the clause
-// before it. Any other sentence is returned whole, with its tiers (whom).
+// before it. Each clause after the first keeps the one before it as its
+// antecedent, for readers of elliptical clauses ("…, while Team data is
+// never used"). Any other sentence is returned whole, with its tiers (whom).
 func splitByWhom(lex *Lexicon, s sentence) []sentence {
 	s.tiers = whom(lex, s)
 	if rows := splitRowByTier(lex, s); rows != nil {
 		return rows
 	}
-	breaks := clauseBreaks(s.text, breakStop, breakContrast)
+	breaks := whomBreaks(s.text)
 	if len(breaks) == 0 {
 		return []sentence{s}
 	}
@@ -251,7 +257,7 @@ func splitByWhom(lex *Lexicon, s sentence) []sentence {
 		if text == "" {
 			continue
 		}
-		tiers := lex.TiersNamed(beforeException(text))
+		tiers := lex.speaksFor(text)
 		if tiers == nil && len(parts) > 0 {
 			last := &parts[len(parts)-1]
 			last.text += " " + text
@@ -272,6 +278,9 @@ func splitByWhom(lex *Lexicon, s sentence) []sentence {
 		parts[i].norm = normalize(parts[i].text)
 		if parts[i].tiers == nil {
 			parts[i].tiers = s.tiers
+		}
+		if i > 0 {
+			parts[i].antecedent = parts[i-1].norm
 		}
 	}
 	return parts
@@ -435,15 +444,15 @@ func noMatch(r terms.Rule, src terms.Source) string {
 	return fmt.Sprintf("no clause matches %s in %s", selector, src.ID)
 }
 
-// whom returns the tiers a sentence names: in its main part (before an
-// "unless"/"except" tail), else in its list lead-in, else in the nearest
+// whom returns the tiers a sentence names: in its main part (see
+// speaksFor), else in its list lead-in, else in the nearest
 // heading of its path that names any; nil when none does.
 func whom(lex *Lexicon, s sentence) []string {
-	if ts := lex.TiersNamed(beforeException(s.text)); ts != nil {
+	if ts := lex.speaksFor(s.text); ts != nil {
 		return ts
 	}
 	if s.leadIn != "" {
-		if ts := lex.TiersNamed(beforeException(s.leadIn)); ts != nil {
+		if ts := lex.speaksFor(s.leadIn); ts != nil {
 			return ts
 		}
 	}

@@ -28,14 +28,27 @@ const (
 var (
 	// roleRe is a role statement; group 1 is set for a sub-processor.
 	roleRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+act\s+as|operates?\s+as|functions?\s+as|(as))\s+(?:the\s+|an\s+|a\s+)?(?:(?:the\s+)?(?:customer|controller|your|its|their|our)(?:'s|’s|s')?\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?(sub-?)?processors?\b`)
+	// controllerRe is a statement that a party itself decides what is done
+	// with the personal data of its product: it is the (data) controller
+	// ("Lumen is the controller of your information"), decides how the data
+	// is used or is responsible for it ("…, which decides how your personal
+	// data is used and is responsible for it"), or handles it under its own
+	// privacy policy ("…, which handles your data as our Privacy Policy
+	// describes"). A controller's processor ("acts as the controller's
+	// processor") is no controller: that is roleRe's.
+	controllerRe = regexp.MustCompile(`\b(?:is|are|acts?\s+as|serves?\s+as|remains?|will\s+(?:act\s+as|be))\s+(?:the\s+|a\s+|an\s+)?(?:independent\s+|sole\s+)?(?:data\s+)?controllers?\b(?:[^'’]|$)` +
+		`|\b(?:is|are|remains?)\s+(?:solely\s+)?responsible\s+for\s+(?:it|them|(?:the\s+|your\s+|such\s+|this\s+|that\s+)?(?:processing\s+of\s+)?(?:your\s+|the\s+)?(?:personal\s+)?(?:data|information))\b` +
+		`|\b(?:decides?|determines?)\s+(?:how|why|the\s+purposes?)\b[^;]{0,40}?\b(?:data|information)\b` +
+		`|\b(?:handles?|process(?:es)?|uses?)\s+(?:your\s+|the\s+|such\s+)?(?:personal\s+)?(?:data|information)\s+(?:as|in accordance with|under|according to|pursuant to)\s+(?:(?:our|its|their)\s+(?:own\s+)?)?privacy\s+(?:policy|notice|statement)\b`)
 	// ourSubRe is the vendor's own sub-processor ("as our subprocessor"):
 	// a cloud that hosts the vendor's service, not the cloud tier.
 	ourSubRe = regexp.MustCompile(`\b(?:our|its|their)\s+(?:data\s+)?sub-?processors?\b|\bsub-?processors?\s+(?:to|that|which|who)\s+(?:host|hosts|provide|provides|run|runs|support|supports)\b`)
 	// subprocessorWordRe mentions sub-processors at all.
 	subprocessorWordRe = regexp.MustCompile(`\bsub-?processors?\b`)
-	// dataWordRe is a sentence about data or its use: which terms govern
-	// something else (credits, trademarks) says nothing here.
-	dataWordRe = regexp.MustCompile(`\b(?:data|process\w*|prompts?|inputs?|outputs?|completions?|content|information|use|usage|access\w*|dpa|handl\w*)\b`)
+	// dataWordRe is a sentence about data or its use, or about the
+	// customers who buy the offering: which terms govern something else
+	// (credits, trademarks) says nothing here.
+	dataWordRe = regexp.MustCompile(`\b(?:data|process\w*|prompts?|inputs?|outputs?|completions?|content|information|use|usage|access\w*|dpa|handl\w*|customers?|buy|buys|bought|purchas\w*)\b`)
 	// moreSetAsideRe is a party named only to be set aside ("… instead of
 	// Lumen's", "rather than the vendor's terms").
 	moreSetAsideRe = regexp.MustCompile(`\b(?:instead of|rather than|in place of)\s+[^,.;]*`)
@@ -85,6 +98,9 @@ type processorPatterns struct {
 	channel *regexp.Regexp
 	// names: every name of a party or product, to set them aside.
 	names *regexp.Regexp
+	// product: the vendor's name used for its models or apps ("Lumen
+	// models", "Anthropic's apps"), which names no party.
+	product *regexp.Regexp
 }
 
 func newProcessorPatterns(lex *Lexicon) processorPatterns {
@@ -107,6 +123,7 @@ func newProcessorPatterns(lex *Lexicon) processorPatterns {
 		ownTerms:  regexp.MustCompile(`\b(?:its|their|whose)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?` + termsDoc + `\b`),
 		channel:   regexp.MustCompile(`\b(?:through|via)\s+(?:the\s+)?(` + lex.clouds.String() + `)|\b(?:access\w*|use|uses|using|buy|buys|bought|purchas\w*|reach\w*|subscrib\w*|sold|transact\w*)\b[^;,]{0,40}?\b(?:on|in|from)\s+(?:the\s+)?(` + lex.clouds.String() + `)`),
 		names:     regexp.MustCompile(lex.vendor.String() + `|` + lex.products.String() + `|` + lex.clouds.String() + `|` + lex.tierNames.String()),
+		product:   regexp.MustCompile(`\b` + lex.vendor.String() + `(?:'s|’s)?\s+(?:ai\s+)?(?:models?|apps?|applications?)\b`),
 	}
 }
 
@@ -122,9 +139,16 @@ func newProcessorPatterns(lex *Lexicon) processorPatterns {
 // Stratus", "the cloud provider is the data processor", the vendor acting
 // as a sub-processor).
 //
+// A party that is the controller of its own product's data, or
+// responsible for it, is the party whose terms govern it: "Lumen is the
+// controller of the personal data we collect through the Lumen apps" reads
+// "vendor" for the tiers the sentence speaks for (a consumer privacy
+// policy's), a cloud that says so of itself "cloud-provider". The customer
+// as controller says nothing of whose terms govern.
+//
 // Nothing is read from a cloud named as the vendor's own sub-processor
 // ("we use Stratus as a subprocessor to host the API"), a list of
-// sub-processors, a controller statement, a definition, terms that govern
+// sub-processors, a controller that is no party, a definition, terms that govern
 // something else than data (credits, one named product's use), or a cloud
 // named as an access channel in a sentence that names no tier (the cloud
 // is then no tier of the page).
@@ -286,6 +310,29 @@ func processorRole(pp processorPatterns, norm string) string {
 			return ProcessorCloud
 		}
 	}
+	return processorController(pp, norm)
+}
+
+// processorController reads a controller statement (see controllerRe):
+// the party that is the controller of its own product's data, or
+// responsible for it, is the party whose terms govern the data, so "Lumen
+// is the controller of your information" reads "vendor" for whom the
+// sentence speaks for, and a cloud that says so of itself reads
+// "cloud-provider". A controller that is no party (the customer, "you",
+// "your employer", "we") and a denied one ("Lumen is not the controller")
+// say nothing; so does a definition of the word, which readProcessor
+// leaves out before.
+func processorController(pp processorPatterns, norm string) string {
+	for _, f := range fragments(norm) {
+		for _, loc := range controllerRe.FindAllStringIndex(f, -1) {
+			if negated(f, loc[0]) {
+				continue
+			}
+			if v := roleSubject(pp, f[:loc[0]]); v != "" {
+				return v
+			}
+		}
+	}
 	return ""
 }
 
@@ -353,7 +400,10 @@ func partyValue(pp processorPatterns, s string) string {
 // processorTerms reads a statement of which party's terms govern: the
 // sentence must speak of governing data or its use and name one party's
 // terms only ("its own terms", "whose terms" are the terms of the party
-// named last before them). A sentence about the vendor's sub-processors,
+// named last before them). The vendor's name used for its models or apps
+// ("Lumen models") names a product, not a party, here: "Stratus processes
+// the prompts you send to Lumen models under its own agreement" is
+// Stratus's. A sentence about the vendor's sub-processors,
 // or governing the use of one product of the vendor's that is no tier,
 // says nothing.
 func processorTerms(pp processorPatterns, norm string) string {
@@ -381,6 +431,7 @@ func processorTerms(pp processorPatterns, norm string) string {
 			return "" // the use of a product the page names no tier for
 		}
 	}
+	norm = pp.product.ReplaceAllString(norm, "the models")
 	v, c := pp.govVendor.MatchString(norm), pp.govCloud.MatchString(norm)
 	for _, loc := range pp.ownTerms.FindAllStringIndex(norm, -1) {
 		switch lastParty(pp, norm[:loc[0]]) {

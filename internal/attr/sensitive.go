@@ -1,6 +1,10 @@
 package attr
 
-import "github.com/clausewatch/clausewatch/internal/terms"
+import (
+	"strings"
+
+	"github.com/clausewatch/clausewatch/internal/terms"
+)
 
 // Sensitive-data values of DESIGN.md.
 const (
@@ -31,36 +35,54 @@ const (
 // reason, unless the values present decide the answer on their own (a tier
 // that trains by default is "no" whatever else is unknown).
 func Sensitive(values map[string]terms.Value) terms.Value {
+	v, _ := SensitiveWhy(values)
+	return v
+}
+
+// SensitiveWhy is Sensitive with the reason of its answer, in our words,
+// for the people who read the grid: "no training, but no BAA on offer".
+// The reason of an unknown value is its Reason.
+func SensitiveWhy(values map[string]terms.Value) (terms.Value, string) {
 	training, ok := known(values, "training")
 	if !ok {
-		return terms.UnknownValue("sensitive-data needs training, which is unknown")
+		return why(terms.UnknownValue("sensitive-data needs training, which is unknown"))
 	}
 	switch training.Scalar {
 	case TrainingOptOut, TrainingAlways:
-		return terms.Scalar(SensitiveNo)
+		return terms.Scalar(SensitiveNo), "training is " + training.Scalar + ": the tier's data feeds training unless someone acts"
 	case TrainingOptIn:
-		return terms.Scalar(SensitiveLimited)
+		return terms.Scalar(SensitiveLimited), "training is opt-in: one member's consent can release the data"
 	case TrainingNever:
 	default:
-		return terms.UnknownValue("sensitive-data: unexpected training value " + training.String())
+		return why(terms.UnknownValue("sensitive-data: unexpected training value " + training.String()))
 	}
 
 	baa, baaOK := known(values, "hipaa-baa")
 	if baaOK && baa.Scalar != "available" {
-		return terms.Scalar(SensitiveLimited)
+		return terms.Scalar(SensitiveLimited), "no training, but no HIPAA BAA on offer"
 	}
 	base, baseOK := baselineRetention(values)
 	if baseOK && base != PeriodNone && base != PeriodConfigurable {
-		return terms.Scalar(SensitiveLimited)
+		return terms.Scalar(SensitiveLimited), "no training, but a fixed baseline retention (" + daysWord(base) + ")"
 	}
 	if !baaOK {
-		return terms.UnknownValue("sensitive-data needs hipaa-baa, which is unknown")
+		return why(terms.UnknownValue("sensitive-data needs hipaa-baa, which is unknown"))
 	}
 	if !baseOK {
-		return terms.UnknownValue("sensitive-data needs the default retention, which is unknown")
+		return why(terms.UnknownValue("sensitive-data needs the default retention, which is unknown"))
 	}
-	return terms.Scalar(SensitiveYes)
+	return terms.Scalar(SensitiveYes), "no training, a HIPAA BAA on offer, and a baseline retention of " + daysWord(base)
 }
+
+// daysWord is a period for a reason: "30 days" for "30", else the word.
+func daysWord(p string) string {
+	if p != "" && strings.Trim(p, "0123456789") == "" {
+		return p + " days"
+	}
+	return p
+}
+
+func why(v terms.Value) (terms.Value, string) { return v, v.Reason }
 
 // known returns values[attr] when it is present and known.
 func known(values map[string]terms.Value, attr string) (terms.Value, bool) {

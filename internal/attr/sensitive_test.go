@@ -103,3 +103,30 @@ func TestSensitive(t *testing.T) {
 		})
 	}
 }
+
+func TestSensitiveWhy(t *testing.T) {
+	s := terms.Scalar
+	tests := []struct {
+		values map[string]terms.Value
+		want   string
+		why    string
+	}{
+		{map[string]terms.Value{"training": s("opt-out")}, "no", "training is opt-out: the tier's data feeds training unless someone acts"},
+		{map[string]terms.Value{"training": s("opt-in")}, "limited", "training is opt-in: one member's consent can release the data"},
+		{map[string]terms.Value{"training": s("never"), "hipaa-baa": s("not-available")}, "limited", "no training, but no HIPAA BAA on offer"},
+		{map[string]terms.Value{"training": s("never"), "hipaa-baa": s("available"), "retention": terms.MapOf(map[string]string{"default": "30"})},
+			"limited", "no training, but a fixed baseline retention (30 days)"},
+		{map[string]terms.Value{"training": s("never"), "hipaa-baa": s("available"), "retention": terms.MapOf(map[string]string{"zdr": "none"})},
+			"yes", "no training, a HIPAA BAA on offer, and a baseline retention of none"},
+		{map[string]terms.Value{"training": s("never")}, "", "sensitive-data needs hipaa-baa, which is unknown"},
+	}
+	for _, tc := range tests {
+		v, why := SensitiveWhy(tc.values)
+		if got := v.Scalar; got != tc.want || why != tc.why {
+			t.Errorf("SensitiveWhy(%v) = %q, %q; want %q, %q", tc.values, got, why, tc.want, tc.why)
+		}
+		if !v.Equal(Sensitive(tc.values)) {
+			t.Errorf("SensitiveWhy and Sensitive disagree on %v", tc.values)
+		}
+	}
+}

@@ -333,8 +333,13 @@ type sentence struct {
 	norm   string       // normalize(text): what the reader patterns match
 	leadIn string       // the lead-in sentence ending in ":" that introduces its list, or ""
 	tiers  []string     // the tiers it names (see whom), nil when it names none
-	passes uint64       // the readers' gates it passes, as bits (gates.passing), set by Observe
-	digest [32]byte     // what readers see of it, hashed (sentenceDigest), set by Observe
+	// antecedent is, for a clause splitByWhom cut from a sentence whose
+	// clauses name different tiers, the clause before it in normal form:
+	// what an elliptical clause ("…, while Team data is never used") leaves
+	// its verb to. "" for a whole sentence.
+	antecedent string
+	passes     uint64   // the readers' gates it passes, as bits (gates.passing), set by Observe
+	digest     [32]byte // what readers see of it, hashed (sentenceDigest), set by Observe
 }
 
 // withLeadIn is the sentence prefixed with its lead-in, as quoted in evidence.

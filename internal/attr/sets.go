@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -74,7 +75,9 @@ var securityItems = []setItem{
 		assert:  regexp.MustCompile(tlsRe),
 		floor:   regexp.MustCompile(`\btls\b[^;]{0,40}\b(?:below|older than|earlier than|lower than|prior to|before)\s*(?:tls\s*)?(?:v|version\s*)?1\.2\b|\btls\s*(?:v|version\s*)?1\.[01]\b[^;]{0,30}\b(?:not supported|unsupported|disabled|rejected|refused)`)},
 	{name: "aes-256",
-		mention: regexp.MustCompile(`\baes(?:\b|\d)|\badvanced encryption standard\b`),
+		// Encryption at rest denied ("data at rest is not encrypted")
+		// denies AES-256 too; said without a cipher it confirms nothing.
+		mention: regexp.MustCompile(`\baes(?:\b|\d)|\badvanced encryption standard\b|\bat rest\b[^;.]{0,40}?\bencrypt\w*|\bencrypt\w*[^;.]{0,40}?\bat rest\b`),
 		assert:  regexp.MustCompile(aesRe)},
 }
 
@@ -201,7 +204,7 @@ var rightsItems = []setItem{
 		mention: regexp.MustCompile(`\bdelet(?:e|es|ed|ing|ion)\b|\beras(?:e|es|ed|ing|ure)\b|\bclear(?:s|ing)?\b|\bremov(?:e|es|ing)\b`),
 		assert: regexp.MustCompile(`\b(?:delet(?:e|es|ing)|eras(?:e|es|ing)|clear(?:s|ing)?|remov(?:e|es|ing))\b[^;.]{0,50}?\b(?:conversations?|chats?|threads?|(?:chat|conversation|message|prompt)\s+history|history)\b` +
 			`|\b(?:delet(?:e|es|ing)|eras(?:e|es|ing))\b[^;.]{0,50}?\b(?:messages|prompts|inputs|outputs|(?:stored|your|their|its|all)\s+(?:\w+\s+)?(?:data|content))\b` +
-			`|\b(?:conversations?|chats?|threads?|history|messages)\b[^;.]{0,30}?\b(?:can|may)\s+(?:\w+\s+)?be\s+(?:deleted|erased|cleared|removed)\b` +
+			`|\b(?:conversations?|chats?|threads?|history|messages)\b[^;.]{0,30}?\b(?:can|may|cannot|can't)\s+(?:\w+\s+)?be\s+(?:deleted|erased|cleared|removed)\b` +
 			`|\b(?:deletion|erasure) of (?:\w+\s+){0,2}?(?:conversations?|chats?|(?:chat|conversation) history|threads?)\b|\b(?:conversation|chat|history)\s+deletion\b`),
 		self: regexp.MustCompile(`\b(?:conversations?|chats?|threads?)\s+(?:that\s+)?(?:you|users?|members?)\s+(?:have\s+)?(?:delete|deleted|remove|removed)\b|^(?:deleting|removing|clearing)\s+(?:a|an|any|your|individual|single|one)\s+(?:\w+\s+)?(?:conversations?|chats?|threads?)\b`),
 		// Personal data deleted on request is the data-protection right of
@@ -503,17 +506,39 @@ func (spec setSpec) readProse(lex *Lexicon, s sentence, note func(string, itemRe
 	}
 }
 
-// setValue is the set of members held and never denied, in the order of
-// spec.items, or the empty set.
+// setValue is the set of members held and never denied, or the empty set,
+// with the members denied (DESIGN.md: an item a page denies is
+// contradicted, "we do not hold ISO 42001").
 func (spec setSpec) setValue(have, denied map[string]bool) terms.Value {
-	var set []string
+	var set, no []string
 	for _, it := range spec.items {
-		if have[it.name] && !denied[it.name] {
+		switch {
+		case denied[it.name]:
+			no = append(no, it.name)
+		case have[it.name]:
 			set = append(set, it.name)
 		}
 	}
-	if len(set) > 0 {
-		return terms.SetOf(set...)
+	return terms.DenySet(set, no)
+}
+
+// overlaySet is the set a tier's named statements (named) make together
+// with those of the page's unnamed sentences (doc): the items either
+// confirms, those named denies left out, and the items either denies, those
+// named confirms left out (a statement that names the tier outranks one
+// that speaks for the whole page).
+func overlaySet(named, doc terms.Value) terms.Value {
+	confirmed := slices.Clone(named.Set)
+	for _, it := range doc.Set {
+		if !slices.Contains(named.Denied, it) {
+			confirmed = append(confirmed, it)
+		}
 	}
-	return emptySet()
+	denied := slices.Clone(named.Denied)
+	for _, it := range doc.Denied {
+		if !slices.Contains(named.Set, it) {
+			denied = append(denied, it)
+		}
+	}
+	return terms.DenySet(confirmed, denied)
 }

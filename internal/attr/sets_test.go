@@ -8,7 +8,7 @@ import (
 
 func TestReadSecurity(t *testing.T) {
 	set := terms.SetOf
-	none := terms.Value{Set: []string{}}
+	deny := func(confirmed []string, denied ...string) terms.Value { return terms.DenySet(confirmed, denied) }
 	unknown := terms.UnknownValue("x")
 	runReaderCases(t, readSecurity, []readerCase{
 		{name: "soc 2 type ii", clauses: []string{"We hold a SOC 2 Type II attestation."}, want: set("soc2-type2")},
@@ -34,14 +34,14 @@ func TestReadSecurity(t *testing.T) {
 		{name: "tlsv1.3", clauses: []string{"Connections use TLSv1.3 where the browser supports it."}, want: set("tls1.2+")},
 		{name: "no tls below 1.2", clauses: []string{"We do not accept TLS versions below 1.2."}, want: set("tls1.2+")},
 		{name: "long list", clauses: []string{"The cloud platform holds SOC 2 Type II, ISO 27001, FedRAMP High, HITRUST and PCI DSS."}, want: set("soc2-type2", "iso27001", "fedramp-high", "hitrust", "pci-dss")},
-		{name: "no longer soc 2", clauses: []string{"We are no longer SOC 2 certified."}, want: none, evidence: "no longer SOC 2"},
+		{name: "no longer soc 2", clauses: []string{"We are no longer SOC 2 certified."}, want: deny([]string{}, "soc2-type2"), evidence: "no longer SOC 2"},
 		{name: "sso not available on this plan", clauses: []string{
 			"Single sign-on and audit logs come with the Enterprise plan.",
 			"SSO is not available on this plan.",
-		}, want: set("audit-logs"), evidence: "SSO is not available"},
-		{name: "but splits negation", clauses: []string{"SSO is included, but SCIM is not offered on Team."}, want: set("sso")},
-		{name: "lacks audit logs", clauses: []string{"Consumer plans lack the audit logs found in business plans."}, want: none},
-		{name: "dropped certification", clauses: []string{"Our ISO 27001 certificate expired in March."}, want: none},
+		}, want: deny([]string{"audit-logs"}, "sso"), evidence: "SSO is not available"},
+		{name: "but splits negation", clauses: []string{"SSO is included, but SCIM is not offered on Team."}, want: deny([]string{"sso"}, "scim")},
+		{name: "lacks audit logs", clauses: []string{"Consumer plans lack the audit logs found in business plans."}, want: deny([]string{}, "audit-logs")},
+		{name: "dropped certification", clauses: []string{"Our ISO 27001 certificate expired in March."}, want: deny([]string{}, "iso27001")},
 		{name: "subprocessor certification does not count", clauses: []string{"Our subprocessors are ISO 27001 certified."}, want: unknown},
 		{name: "service providers holding a certificate do not count", clauses: []string{"Our service providers maintain ISO 27001 certification."}, want: unknown},
 		{name: "encryption to our service providers is ours", clauses: []string{"Traffic between us and our service providers is encrypted with TLS 1.2 or higher."}, want: set("tls1.2+")},
@@ -53,12 +53,12 @@ func TestReadSecurity(t *testing.T) {
 		{name: "resources list", clauses: []string{"Our trust portal holds audit papers (a SOC 2 Type 2 report, an ISO 27001 certificate and more)."}, want: set("soc2-type2", "iso27001")},
 
 		// Negation in its many forms.
-		{name: "not yet completed", clauses: []string{"We hold ISO 27001; a SOC 2 Type II audit has not yet been completed."}, want: set("iso27001")},
-		{name: "has not been obtained", clauses: []string{"A FedRAMP authorization for the platform has not been obtained."}, want: none},
-		{name: "doesn't hold", clauses: []string{"The company doesn't hold a HITRUST certification at present."}, want: none},
-		{name: "working towards", clauses: []string{"We are working towards FedRAMP High authorization."}, want: none},
-		{name: "in progress", clauses: []string{"Our ISO 42001 certification is in progress."}, want: none},
-		{name: "does not have a soc 2 report", clauses: []string{"We do not have a SOC 2 Type II report."}, want: none},
+		{name: "not yet completed", clauses: []string{"We hold ISO 27001; a SOC 2 Type II audit has not yet been completed."}, want: deny([]string{"iso27001"}, "soc2-type2")},
+		{name: "has not been obtained", clauses: []string{"A FedRAMP authorization for the platform has not been obtained."}, want: deny([]string{}, "fedramp-high")},
+		{name: "doesn't hold", clauses: []string{"The company doesn't hold a HITRUST certification at present."}, want: deny([]string{}, "hitrust")},
+		{name: "working towards", clauses: []string{"We are working towards FedRAMP High authorization."}, want: deny([]string{}, "fedramp-high")},
+		{name: "in progress", clauses: []string{"Our ISO 42001 certification is in progress."}, want: deny([]string{}, "iso42001")},
+		{name: "does not have a soc 2 report", clauses: []string{"We do not have a SOC 2 Type II report."}, want: deny([]string{}, "soc2-type2")},
 		{name: "staff without access is no denial", clauses: []string{"Stored data is encrypted with AES-256 and our support staff do not have access to it."}, want: set("aes-256")},
 		{name: "never used for training is no denial", clauses: []string{"Traffic is protected with TLS 1.3 and is never used for training."}, want: set("tls1.2+")},
 		{name: "whether or not is no denial", clauses: []string{"Whether or not you turn on SSO, every workspace gets audit logs."}, want: set("sso", "audit-logs")},
@@ -85,21 +85,21 @@ func TestReadSecurity(t *testing.T) {
 		{name: "unqualified encryption", clauses: []string{"Your data is encrypted in transit and at rest."}, want: unknown},
 
 		// Lists and tables.
-		{name: "neither nor", clauses: []string{"Neither SSO nor SCIM is offered on the Team plan."}, want: none},
-		{name: "not currently held", clauses: []string{"A HITRUST certificate is not currently held."}, want: none},
+		{name: "neither nor", clauses: []string{"Neither SSO nor SCIM is offered on the Team plan."}, want: deny([]string{}, "scim", "sso")},
+		{name: "not currently held", clauses: []string{"A HITRUST certificate is not currently held."}, want: deny([]string{}, "hitrust")},
 		{name: "infrastructure provider's certificates", clauses: []string{"Our hosting provider holds SOC 2 Type II and ISO 27001 certificates."}, want: unknown},
 		{name: "our processor's pci", clauses: []string{"We never see your card details; our processor is PCI DSS compliant."}, want: unknown},
 		{name: "renewed certification", clauses: []string{"We renewed our ISO 27001 certificate for another year."}, want: set("iso27001")},
-		{name: "not renewed", clauses: []string{"Our ISO 27001 certificate was not renewed this year."}, want: none},
+		{name: "not renewed", clauses: []string{"Our ISO 27001 certificate was not renewed this year."}, want: deny([]string{}, "iso27001")},
 		{name: "only on one plan", clauses: []string{"Audit logs are only available on Enterprise."}, want: set("audit-logs")},
 		{name: "customer's duty", clauses: []string{"To use SCIM, you must first set up SSO."}, want: unknown},
 		{name: "customer duties in a lead-in", clauses: []string{"You are responsible for:", "- enabling SSO for your members;"}, want: unknown},
 		{name: "the vendor's own item under advice", clauses: []string{"We also recommend that you protect your data as follows:", "- We require TLS 1.2 for every connection."}, want: set("tls1.2+")},
 		{name: "list item with lead-in", clauses: []string{"Our technical measures include:", "- encryption at rest with AES-256;"}, want: set("aes-256")},
-		{name: "table cells yes and no", clauses: []string{"Plan: Enterprise | SSO: Yes | SCIM: No | Audit logs: Included"}, want: set("sso", "audit-logs")},
+		{name: "table cells yes and no", clauses: []string{"Plan: Enterprise | SSO: Yes | SCIM: No | Audit logs: Included"}, want: deny([]string{"audit-logs", "sso"}, "scim")},
 		{name: "table cell with certifications", clauses: []string{"Area: Compliance | Reports: SOC 2 Type II, ISO/IEC 27001"}, want: set("soc2-type2", "iso27001")},
 		{name: "table cell soc 2 yes is no type ii", clauses: []string{"Program: Audits | SOC 2: Yes"}, want: unknown},
-		{name: "table cell fedramp no denies", clauses: []string{"Program: Government | FedRAMP: No"}, want: none},
+		{name: "table cell fedramp no denies", clauses: []string{"Program: Government | FedRAMP: No"}, want: deny([]string{}, "fedramp-high")},
 
 		// Internal measures and data types are no feature of the offering.
 		{name: "rbac for the vendor's staff", clauses: []string{"Access to production is limited through RBAC, restricting our personnel to what their role needs."}, want: unknown},
@@ -144,9 +144,9 @@ func TestSetsWhom(t *testing.T) {
 		{"a cloud's row", "security", row("Cloud: SWS | DoD IL2: Yes"), map[string]terms.Value{}},
 		{"the cloud tier named", "security", para("Beam on Stratus falls under the platform's FedRAMP High authorization."), map[string]terms.Value{"stratus": set("fedramp-high")}},
 		{"tier columns that agree", "rights", row("Control: Delete single chats | Personal plan: Yes | Business plan: ✓"), map[string]terms.Value{"personal": set("delete-conversations"), "business": set("delete-conversations")}},
-		{"tier columns are read per tier", "security", row("Feature: Audit logs | Personal plan: No | Business plan: Yes"), map[string]terms.Value{"business": set("audit-logs"), "personal": set()}},
+		{"tier columns are read per tier", "security", row("Feature: Audit logs | Personal plan: No | Business plan: Yes"), map[string]terms.Value{"business": set("audit-logs"), "personal": terms.DenySet(nil, []string{"audit-logs"})}},
 		{"row header names the tier", "rights", row("Plan: Business plan | Export chats: Yes (admins)"), map[string]terms.Value{"business": set("export")}},
-		{"rows joined by semicolons", "security", row("Plan: Business plan; SSO: Yes; SCIM: Not available"), map[string]terms.Value{"business": set("sso")}},
+		{"rows joined by semicolons", "security", row("Plan: Business plan; SSO: Yes; SCIM: Not available"), map[string]terms.Value{"business": terms.DenySet([]string{"sso"}, []string{"scim"})}},
 		{"one product as an example speaks for no tier", "rights", para("Beam, for instance, gets better by training on the chats people have with it, unless you opt out."), map[string]terms.Value{}},
 		{"a named tier as the example still speaks for it", "rights", para("On the Personal plan, for instance, your chats train the models unless you opt out."), map[string]terms.Value{"personal": set("opt-out-training")}},
 		{"a list of subprocessors", "security", terms.Clause{Path: []string{"Subprocessors"}, Kind: terms.KindTableRow, Text: "Entity: An identity company | Purpose: Single sign-on, SOC 2 Type II audited"}, map[string]terms.Value{}},
@@ -167,12 +167,12 @@ func TestSetsWhom(t *testing.T) {
 
 func TestReadRights(t *testing.T) {
 	set := terms.SetOf
-	none := terms.Value{Set: []string{}}
+	deny := func(confirmed []string, denied ...string) terms.Value { return terms.DenySet(confirmed, denied) }
 	unknown := terms.UnknownValue("x")
 	runReaderCases(t, readRights, []readerCase{
 		{name: "delete conversations", clauses: []string{"You can delete your conversations at any time."}, want: set("delete-conversations")},
 		{name: "option to opt out of training", clauses: []string{"To keep your chats out of training, you have the option to opt out in settings."}, want: set("opt-out-training")},
-		{name: "no option to opt out of training", clauses: []string{"If you want your chats kept out of training, you have no option to opt out."}, want: none},
+		{name: "no option to opt out of training", clauses: []string{"If you want your chats kept out of training, you have no option to opt out."}, want: deny([]string{}, "opt-out-training")},
 		{name: "delete chats from settings", clauses: []string{"Users may delete individual chats from the sidebar."}, want: set("delete-conversations")},
 		{name: "when you delete a conversation", clauses: []string{"When you delete a conversation, it disappears from your history at once."}, want: set("delete-conversations")},
 		{name: "conversations can be deleted", clauses: []string{"Conversations can be deleted by their owner."}, want: set("delete-conversations")},
@@ -193,10 +193,10 @@ func TestReadRights(t *testing.T) {
 			"You can opt out of model training.",
 			"Owners can configure how long data is retained.",
 		}, want: set("delete-conversations", "export", "opt-out-training", "admin-retention-controls")},
-		{name: "cannot export", clauses: []string{"You cannot export conversation history on this plan."}, want: none},
-		{name: "cannot opt out", clauses: []string{"Users are not able to opt out of training on the free tier."}, want: none},
+		{name: "cannot export", clauses: []string{"You cannot export conversation history on this plan."}, want: deny([]string{}, "export")},
+		{name: "cannot opt out", clauses: []string{"Users are not able to opt out of training on the free tier."}, want: deny([]string{}, "opt-out-training")},
 		{name: "but splits denial", clauses: []string{"You can delete your chats, but you cannot export them."}, want: set("delete-conversations")},
-		{name: "no option to delete", clauses: []string{"There is no option to delete individual conversations."}, want: none},
+		{name: "no option to delete", clauses: []string{"There is no option to delete individual conversations."}, want: deny([]string{}, "delete-conversations")},
 		{name: "vendor deletes on its own", clauses: []string{"We may delete conversations that violate our policies."}, want: unknown},
 		{name: "vendor reserves the right", clauses: []string{"We reserve the right to delete your data if your account is closed."}, want: unknown},
 		{name: "vendor after intro clause", clauses: []string{"If you break the rules, we may delete your chats."}, want: unknown},
@@ -205,7 +205,7 @@ func TestReadRights(t *testing.T) {
 		{name: "retention fact is not a control", clauses: []string{"We retain flagged content for two years."}, want: unknown},
 		{name: "no mention", clauses: []string{"The service runs in several regions."}, want: unknown},
 		{name: "no clauses", clauses: nil, want: unknown},
-		{name: "admins cannot change retention", clauses: []string{"Admins cannot change the retention period on Team plans."}, want: none},
+		{name: "admins cannot change retention", clauses: []string{"Admins cannot change the retention period on Team plans."}, want: deny([]string{}, "admin-retention-controls")},
 		{name: "lumen deletes on its own", clauses: []string{"Lumen Labs may delete chats when you close your account."}, want: unknown, vendor: "lumen"},
 		{name: "another vendor's name is no vendor here", clauses: []string{"Lumen Labs may delete chats when you close your account."}, want: set("delete-conversations")},
 		{name: "imperative click", clauses: []string{"To remove a chat, click the menu and select Delete chat history."}, want: set("delete-conversations")},
@@ -235,7 +235,7 @@ func TestReadRights(t *testing.T) {
 		{name: "vendor sets retention", clauses: []string{"Retention periods for chats are set by us and may change."}, want: unknown},
 		{name: "vendor grants export", clauses: []string{"We let you export your chat history from Settings."}, want: set("export")},
 		{name: "question", clauses: []string{"Can I delete my conversations?"}, want: unknown},
-		{name: "table cell yes", clauses: []string{"Control: Data controls | Export chat history: Yes | Training opt-out: No"}, want: set("export")},
+		{name: "table cell yes", clauses: []string{"Control: Data controls | Export chat history: Yes | Training opt-out: No"}, want: deny([]string{"export"}, "opt-out-training")},
 
 		// Conditions, the vendor's own rights, things that only sound alike.
 		{name: "a condition is no denial", clauses: []string{"If you are unable to export your chats from Settings, write to our support team."}, want: set("export")},
@@ -254,11 +254,11 @@ func TestReadRights(t *testing.T) {
 		{name: "your deletion survives the vendor's clause", clauses: []string{"When you delete a chat, we remove it from our servers within 30 days."}, want: set("delete-conversations")},
 		{name: "an aim is no control", clauses: []string{"We aim to give customers control over how long data is retained."}, want: unknown},
 		{name: "the organization's own policies", clauses: []string{"Your organization may have separate controls based on its own data retention policies."}, want: unknown},
-		{name: "lead-in denial reaches the item", clauses: []string{"On the Free plan you cannot:", "- export your chat history."}, want: none},
+		{name: "lead-in denial reaches the item", clauses: []string{"On the Free plan you cannot:", "- export your chat history."}, want: deny([]string{}, "export")},
 		{name: "lead-in ability reaches the item", clauses: []string{"From the settings page you can:", "- download a copy of your chats;"}, want: set("export")},
 		{name: "gerund subject", clauses: []string{"Deleting a chat takes it out of your history at once."}, want: set("delete-conversations")},
 		{name: "chats you delete", clauses: []string{"Chats you delete leave our systems within 30 days."}, want: set("delete-conversations")},
-		{name: "fixed period that cannot be changed", clauses: []string{"The retention period is fixed at 30 days and cannot be changed."}, want: none},
+		{name: "fixed period that cannot be changed", clauses: []string{"The retention period is fixed at 30 days and cannot be changed."}, want: deny([]string{}, "admin-retention-controls")},
 		{name: "shorten the period chats are kept", clauses: []string{"Organization owners may shorten the period for which chats are kept."}, want: set("admin-retention-controls")},
 		{name: "up to the admins", clauses: []string{"How long chats are kept is up to your organization's admins."}, want: set("admin-retention-controls")},
 		{name: "period changed from time to time", clauses: []string{"The retention period may be changed from time to time."}, want: unknown},
@@ -267,13 +267,14 @@ func TestReadRights(t *testing.T) {
 }
 
 func TestSetsEmptyIsNotZero(t *testing.T) {
-	// An empty set must stay distinguishable from "nothing observed".
+	// An empty set must stay distinguishable from "nothing observed", and
+	// the item it denies is kept as denied.
 	r := onClauses(readSecurity)(testLex, sectionClauses("We are no longer SOC 2 certified."))
 	if r.Value.IsZero() || r.Value.Unknown || r.Value.Set == nil || len(r.Value.Set) != 0 {
 		t.Fatalf("value = %#v, want an empty non-nil set", r.Value)
 	}
-	if got := r.Value.String(); got != "[]" {
-		t.Errorf("String() = %q, want []", got)
+	if got := r.Value.String(); got != "[] not [soc2-type2]" {
+		t.Errorf("String() = %q, want [] not [soc2-type2]", got)
 	}
 }
 

@@ -127,6 +127,16 @@ var (
 	// clause before it ("…, while data from the Team plan is never used").
 	ellipticRe = regexp.MustCompile(`(?i)\b(is|are|be|been)\s+(\w+\s+)?used\b`)
 
+	// ellipticRestRe is what may follow the verb of an elliptical clause:
+	// nothing, or a condition or adverb ("…, while Team chats are used
+	// unless an admin opts out"), not a purpose of its own ("… is used to
+	// provide the service", which is no training).
+	ellipticRestRe = regexp.MustCompile(`(?i)^\s*(?:[.!;]?\s*$|\(|,|unless\b|except\b|if\b|only\s+(?:if|when|with|after|once|where)\b|until\b|when\b|once\b|by default\b|at all\b|either\b|too\b|as well\b|in any way\b|for (?:this|that|it)\b)`)
+
+	// ellipticEndRe is a clause that ends on its auxiliary, the verb left
+	// to the clause before it ("…, but Team chats are not").
+	ellipticEndRe = regexp.MustCompile(`(?i)\b(is|are|was|were|do|does|will|may|can|would)(\s+(not|never))?\s*[.!]?$|\b(isn't|aren't|don't|doesn't|won't|cannot|can't)\s*[.!]?$`)
+
 	// negWordRe finds a word that denies the clause it stands in.
 	negWordRe = regexp.MustCompile(`(?i)\b(not|never|no|nothing|none|neither|nor|cannot|refrains?|refrained)\b|n't\b`)
 
@@ -552,6 +562,11 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 	prevTraining := false
 	for _, u := range sents {
 		cs := classifyTraining(lex, u.normWithLeadIn(), prevTraining)
+		if len(cs) == 0 {
+			if t, ok := ellipticTraining(lex, u); ok {
+				cs = classifyTraining(lex, t, prevTraining)
+			}
+		}
 		prevTraining = len(cs) > 0
 		for _, c := range cs {
 			if c == trainNone || c == trainConditional {
@@ -600,4 +615,27 @@ func readTraining(lex *Lexicon, sents []sentence) Reading {
 	}
 	r.Sentences = kept
 	return r
+}
+
+// ellipticTraining is the statement an elliptical clause makes when the
+// clause before it in its sentence (its antecedent, see splitByWhom) is
+// about training and it names other tiers without a training word of its
+// own: "…, while data from the Team plan is never used" is read as "… is
+// never used for model training", "…, but Team chats are not" as "… are
+// not used for model training". ok is false for any other sentence.
+func ellipticTraining(lex *Lexicon, u sentence) (string, bool) {
+	if u.antecedent == "" || !lex.train.MatchString(trainingText(u.antecedent)) {
+		return "", false
+	}
+	text := u.norm
+	if lex.train.MatchString(trainingText(text)) {
+		return "", false
+	}
+	if loc := ellipticRe.FindStringIndex(text); loc != nil && ellipticRestRe.MatchString(text[loc[1]:]) {
+		return text[:loc[1]] + " for model training" + text[loc[1]:], true
+	}
+	if loc := ellipticEndRe.FindStringIndex(text); loc != nil {
+		return strings.TrimRight(text, ".! ") + " used for model training", true
+	}
+	return "", false
 }

@@ -29,12 +29,16 @@ read from, into the vendor's baseline file (sources/baselines/V.yaml, or
 it. Use --tier and --attribute to update a single cell when the published
 analysis changes. Unknown observations are never adopted.
 
-Without --file, the file is <--sources DIR>/baselines/V.yaml, or
-./sources/baselines/V.yaml when run from the repository.
+Without --file, the file is DIR/baselines/V.yaml of the declarations
+folder every command reads: --sources DIR, or $CLAUSEWATCH_SOURCES. With
+neither, the declarations are those built into the binary and adopt
+refuses (a baseline written elsewhere would have no effect): pass
+--sources sources in a clone of the repository, and keep passing it (or
+export CLAUSEWATCH_SOURCES=sources) so that status and check read it.
 
 Examples:
-  clausewatch baseline adopt --vendor openai
-  clausewatch baseline adopt --vendor anthropic --tier bedrock --attribute retention`,
+  clausewatch --sources sources baseline adopt --vendor openai
+  CLAUSEWATCH_SOURCES=sources clausewatch baseline adopt --vendor anthropic --tier bedrock --attribute retention`,
 		flags: func(fs *flag.FlagSet, a *app) {
 			fs.StringVar(&vendor, "vendor", "", "vendor `id` (required)")
 			fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
@@ -72,14 +76,14 @@ Examples:
 			}
 			path := file
 			if path == "" {
-				dir := a.g.sources
-				if dir == "" {
-					dir = "sources"
-					if _, err := os.Stat(dir); err != nil {
-						return fmt.Errorf("baseline adopt: no sources/ directory here to write into; pass --file PATH or --sources DIR")
-					}
+				if a.g.sources == "" {
+					// Writing into ./sources/ would change nothing: every
+					// command reads the declarations built into the binary.
+					return usageErr("baseline adopt: the declarations in use are those built into the binary, which nothing can write into; " +
+						"pass --sources DIR (or set " + sourcesEnv + "=DIR) for the folder to write the baseline into and read it from " +
+						"(for example --sources sources in a clone of the repository), or --file PATH")
 				}
-				path = filepath.Join(dir, "baselines", vendor+".yaml")
+				path = filepath.Join(a.g.sources, "baselines", vendor+".yaml")
 			}
 			obs, err := a.db.LatestObservations(ctx, vendor)
 			if err != nil {

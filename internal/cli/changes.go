@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/fetch"
@@ -85,7 +86,18 @@ Examples:
 			if !ruleChanges && !slices.Contains(kinds, terms.RuleChanged) {
 				evs = slices.DeleteFunc(evs, func(e terms.Event) bool { return e.Kind == terms.RuleChanged })
 			}
-			return a.writeEvents(evs)
+			var scope []string
+			for _, f := range []struct {
+				name   string
+				values []string
+			}{{"vendor", vendors}, {"tier", tiers}, {"source", srcs}, {"attribute", attrs}, {"kind", kinds}, {"severity", []string{severity}}} {
+				for _, v := range f.values {
+					if v != "" {
+						scope = append(scope, f.name, v)
+					}
+				}
+			}
+			return a.writeEvents(evs, scope)
 		},
 	}
 }
@@ -115,7 +127,9 @@ func (a *app) reportOptions() report.Options {
 	}
 }
 
-func (a *app) writeEvents(evs []terms.Event) error {
+// writeEvents writes evs in the chosen format; scope (name/value
+// pairs of the filters) gives an Atom feed its own id (report.FeedID).
+func (a *app) writeEvents(evs []terms.Event, scope []string) error {
 	w, o := a.env.Stdout, a.reportOptions()
 	switch a.g.format {
 	case "json":
@@ -127,7 +141,10 @@ func (a *app) writeEvents(evs []terms.Event) error {
 		return report.HTML(w, evs, o)
 	case "atom":
 		// Updated: the newest detection, or now for an empty feed.
-		feed := report.FeedInfo{ID: "urn:clausewatch:changes", Title: "clausewatch changes"}
+		feed := report.FeedInfo{ID: report.FeedID(scope...), Title: "clausewatch changes"}
+		if len(scope) > 0 {
+			feed.Title += " (" + strings.Join(scopeWords(scope), ", ") + ")"
+		}
 		for _, e := range evs {
 			if e.DetectedAt.After(feed.Updated) {
 				feed.Updated = e.DetectedAt
@@ -139,6 +156,15 @@ func (a *app) writeEvents(evs []terms.Event) error {
 		return report.Atom(w, evs, o, feed)
 	}
 	return report.Text(w, evs, o)
+}
+
+// scopeWords are a feed's scope pairs as "vendor anthropic", "tier consumer".
+func scopeWords(scope []string) []string {
+	var out []string
+	for i := 0; i+1 < len(scope); i += 2 {
+		out = append(out, scope[i]+" "+scope[i+1])
+	}
+	return out
 }
 
 // parseSince reads "7d", "36h", "2w", "2026-01-31" or an RFC 3339 time.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -17,6 +18,7 @@ import (
 	"github.com/clausewatch/clausewatch/internal/fetch"
 	"github.com/clausewatch/clausewatch/internal/pipeline"
 	"github.com/clausewatch/clausewatch/internal/schedule"
+	"github.com/clausewatch/clausewatch/internal/site"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/terms"
 	"github.com/clausewatch/clausewatch/internal/textesc"
@@ -35,6 +37,7 @@ type checkFlags struct {
 	hookTimeout time.Duration // --webhook-timeout: bound of one delivery attempt
 	notify      bool          // --notify: email the reports of new changes afterwards
 	mail        mailFlags     // its mail settings (notify.go)
+	site        string        // --site: refresh the static site in this directory after the run
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
@@ -44,6 +47,7 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 		fs.DurationVar(&f.hookTimeout, "webhook-timeout", webhook.DefaultTimeout, "wait at most `time` for the webhook's answer (one attempt per run; the next run retries)")
 		fs.BoolVar(&f.notify, "notify", false, "then email the reports of new changes (see 'clausewatch help notify')")
 		f.mail.register(fs, a)
+		fs.StringVar(&f.site, "site", "", "after the run, rewrite the static site in `DIR` (see 'clausewatch help site')")
 	}
 	fs.IntVar(&f.concurrency, "concurrency", 4, "at most `n` fetches at once")
 	fs.DurationVar(&f.hostDelay, "host-delay", time.Second, "polite `delay` between two requests to the same host")
@@ -57,6 +61,10 @@ func (f *checkFlags) register(fs *flag.FlagSet, a *app, withSources bool) {
 // attempts only keep a run (and the run lock) busy on a page that is down.
 const maxRetries = 10
 
+// fetchWarning writes a warning of the fetcher (Chromium running without
+// its sandbox) to stderr.
+func (a *app) fetchWarning(msg string) { fmt.Fprintln(a.env.Stderr, "clausewatch: warning: "+msg) }
+
 func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 	return &pipeline.Pipeline{
 		Store: a.db,
@@ -65,7 +73,8 @@ func (a *app) pipeline(f *checkFlags) *pipeline.Pipeline {
 			Version:     Version,
 			Timeout:     f.timeout,
 			Retries:     explicitZero(f.retries),
-			BrowserPath: a.env.BrowserPath,
+			BrowserPath: a.g.browser,
+			Warn:        a.fetchWarning,
 		}),
 		Vendors:   a.vendors,
 		Baselines: a.documented(),
@@ -90,6 +99,14 @@ failing raises one fetch-failed (or extraction-failed) event of severity
 high, so the run that sees it exits 3, and a recovered event (info) when
 it reads again.
 
+A page that comes back with most of the sentences of the version in force
+missing at once (a half-rendered page, an A/B test, a CDN hiccup) is stored
+but held as suspect: status held-suspect, one extraction-suspect event
+(high), no value events, the cells unchanged. The next fetch settles it:
+the same shrunken page again accepts it (its changes are raised then, once),
+the whole page again dismisses it (a recovered event, info). 'clausewatch
+recheck ID --accept' accepts it at once.
+
 A source that keeps failing does not go silent: once it has been failing
 for --stale-after (default 3d: three days since its first failure; or a
 number of failed runs, such as 5runs; off: never; the environment
@@ -100,6 +117,12 @@ such a source decides as stale.
 
 Before fetching anything, check runs SQLite's quick_check over the
 database: a damaged file is an error (exit 1) saying what to do.
+
+The text summary opens with the absolute path of the database used (--db
+or $CLAUSEWATCH_DB; a relative path is relative to the working directory).
+Pages declared render: browser need Chromium: --browser PATH or
+$CLAUSEWATCH_BROWSER, else the first of chromium, chromium-browser,
+google-chrome and headless-shell on PATH.
 
 This is what cron runs. Exit 0 when nothing notable happened, 3 when events
 of severity low or above were written or a failing source was reminded
@@ -155,7 +178,12 @@ func (a *app) beforeRun(ctx context.Context, f *checkFlags) (staleAfter, error) 
 		return staleAfter{}, damaged(err)
 	}
 	if f.notify {
-		if _, err := a.mailConfig(&f.mail); err != nil {
+		if err := a.startOutlets(ctx, &f.mail); err != nil {
+			return staleAfter{}, err
+		}
+	}
+	if f.site != "" {
+		if err := site.CheckTarget(f.site); err != nil {
 			return staleAfter{}, err
 		}
 	}
@@ -206,6 +234,14 @@ func (a *app) runChecks(ctx context.Context, f *checkFlags, srcs []terms.Source,
 	webhookFailed := a.webhookAfterRun(ctx, hook, hookReady)
 	notifyErr := a.notifyAfterCheck(ctx, f)
 	err = runExit(ctx, res, len(srcs), webhookFailed, notifyErr)
+	if f.site != "" && ctx.Err() == nil {
+		if serr := a.writeSite(ctx, f.site, stale); serr != nil {
+			fmt.Fprintf(a.env.Stderr, "clausewatch: %v\n", serr)
+			if code := ExitCode(err); code == ExitOK || code == ExitChanges {
+				err = &ExitError{Code: ExitFailure, Err: fmt.Errorf("check: results recorded, but the site was not written: %w", serr)}
+			}
+		}
+	}
 	switch code := ExitCode(err); {
 	case code != ExitOK && code != ExitChanges:
 		if remindErr != nil {
@@ -290,6 +326,8 @@ func outcomeStatus(o pipeline.Outcome) string {
 	switch {
 	case o.Err != nil:
 		return "failed"
+	case o.Held:
+		return "held-suspect"
 	case o.First && o.NewVersion:
 		return "first-version"
 	case o.NewVersion:
@@ -316,7 +354,7 @@ func toJSON(o pipeline.Outcome) outcomeJSON {
 		}
 	}
 	if o.NewVersion && !o.First {
-		j.Changes = diff.Summarize(o.Changes).String()
+		j.Changes = o.Summary.String()
 	}
 	if j.Events == nil {
 		j.Events = []terms.Event{}
@@ -333,6 +371,13 @@ func (a *app) printRun(res pipeline.Result) error {
 		}
 		return writeJSON(w, out)
 	}
+	// The path as the user gave it may be relative to a directory cron or
+	// a service chose: the header names the file itself.
+	path := a.g.db
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	fmt.Fprintf(w, "Database: %s\n", textesc.Terminal(path))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	counts := map[string]int{}
 	sev := map[terms.Severity]int{}
@@ -345,7 +390,12 @@ func (a *app) printRun(res pipeline.Result) error {
 		case "failed":
 			detail = fmt.Sprintf("%s: %s", o.Snapshot.ErrorCategory, failureReason(o.Err))
 		case "new-version":
-			detail = diff.Summarize(o.Changes).String()
+			detail = o.Summary.String()
+			if o.Accepted != 0 {
+				detail = fmt.Sprintf("the page held as suspect (snapshot %d) is confirmed: %s", o.Accepted, detail)
+			}
+		case "held-suspect":
+			detail = fmt.Sprintf("snapshot %d lost most of the version in force: held, not compared", o.Snapshot.ID)
 		case "first-version":
 			detail = fmt.Sprintf("snapshot %d recorded", o.Snapshot.ID)
 		}
@@ -360,7 +410,7 @@ func (a *app) printRun(res pipeline.Result) error {
 	}
 	tw.Flush()
 	var parts []string
-	for _, st := range []string{"first-version", "new-version", "unchanged", "not-modified", "failed", "skipped"} {
+	for _, st := range []string{"first-version", "new-version", "held-suspect", "unchanged", "not-modified", "failed", "skipped"} {
 		if counts[st] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
 		}
@@ -408,8 +458,17 @@ func (a *app) printOutcomeDetail(o pipeline.Outcome) error {
 	for _, e := range o.Events {
 		fmt.Fprintf(w, "  %-8s %s %s\n", e.Severity, e.Kind, eventLine(e))
 	}
-	if o.NewVersion && !o.First {
-		fmt.Fprintf(w, "\n%s\n\n", diff.Summarize(o.Changes))
+	switch {
+	case o.Held:
+		fmt.Fprintf(w, "  the page lost most of the sentences of the version in force: snapshot %d is held as suspect, not compared;\n"+
+			"  the next check confirms or dismisses it ('clausewatch recheck %s --accept' accepts it now)\n", o.Snapshot.ID, o.Source.ID)
+	case o.Accepted != 0:
+		fmt.Fprintf(w, "  the page held as suspect (snapshot %d) is accepted as the version in force\n", o.Accepted)
+	case o.Dismissed != 0:
+		fmt.Fprintf(w, "  the page held as suspect (snapshot %d) is dismissed: the page is whole again\n", o.Dismissed)
+	}
+	if (o.NewVersion && !o.First) || o.Held {
+		fmt.Fprintf(w, "\n%s\n\n", o.Summary)
 		return diff.RenderText(w, o.Changes, a.env.Color)
 	}
 	return nil

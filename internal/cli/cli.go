@@ -4,12 +4,14 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/clausewatch/clausewatch"
 	"github.com/clausewatch/clausewatch/internal/baseline"
+	"github.com/clausewatch/clausewatch/internal/chat"
 	"github.com/clausewatch/clausewatch/internal/source"
 	"github.com/clausewatch/clausewatch/internal/store"
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -82,6 +85,9 @@ type Env struct {
 	// Sleep waits for d or until ctx is done (nil: a real timer); watch
 	// uses it, so tests can run a loop without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// ChatSend sends a chat outlet's message (nil: chat.Sender{}.Send,
+	// through the service named by the URL).
+	ChatSend func(ctx context.Context, rawURL string, m chat.Message) error
 }
 
 // globals are the flags every command takes.
@@ -90,6 +96,7 @@ type globals struct {
 	dbEmpty bool // --db '' was given: a usage error for the commands that open the database
 	sources string
 	format  string
+	browser string // --browser: the Chromium executable for render: browser pages
 }
 
 type command struct {
@@ -119,7 +126,7 @@ type app struct {
 func commands() []*command {
 	return []*command{
 		checkCmd(), recheckCmd(), importCmd(), changesCmd(), statusCmd(), historyCmd(), diffCmd(),
-		notifyCmd(), watchCmd(), sourcesCmd(), reprocessCmd(), baselineCmd(), versionCmd(),
+		explainCmd(), tryCmd(), notifyCmd(), watchCmd(), sourcesCmd(), reprocessCmd(), baselineCmd(), siteCmd(), versionCmd(),
 	}
 }
 
@@ -139,6 +146,11 @@ func Run(ctx context.Context, args []string, env Env) error {
 		env.Now = time.Now
 	}
 	a := &app{env: env}
+	// The environment gives the defaults of --sources and --browser, read
+	// once here so that an explicit --sources '' still means the built-in
+	// declarations.
+	a.g.sources = env.Getenv(sourcesEnv)
+	a.g.browser = cmp.Or(env.Getenv(browserEnv), env.BrowserPath)
 	c, fs, cargs, err := a.parse(args)
 	if c == nil || err != nil {
 		return err // help was printed, or a usage error
@@ -166,12 +178,17 @@ func (a *app) parse(args []string) (*command, *flag.FlagSet, []string, error) {
 	gfs := flag.NewFlagSet("clausewatch", flag.ContinueOnError)
 	gfs.SetOutput(io.Discard)
 	a.globalFlags(gfs)
+	showVersion := gfs.Bool("version", false, "print the version and exit")
 	if err := gfs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(a.env.Stdout, mainHelp())
 			return nil, nil, nil, nil
 		}
 		return nil, nil, nil, usageErr("%v\n\nRun 'clausewatch help' for usage.", err)
+	}
+	if *showVersion {
+		fmt.Fprintf(a.env.Stdout, "clausewatch %s\n", version())
+		return nil, nil, nil, nil
 	}
 	rest := gfs.Args()
 	if len(rest) == 0 {
@@ -285,8 +302,9 @@ func (a *app) globalFlags(fs *flag.FlagSet) {
 		a.g.db = def
 	}
 	fs.Var(dbFlag{&a.g.db, &a.g.dbEmpty}, "db", "SQLite database `path` (env CLAUSEWATCH_DB)")
-	fs.StringVar(&a.g.sources, "sources", a.g.sources, "declarations `dir` replacing the bundled sources/")
-	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html, json or atom (per command)")
+	fs.StringVar(&a.g.sources, "sources", a.g.sources, "declarations `dir` replacing the ones built into the binary (env "+sourcesEnv+")")
+	fs.StringVar(&a.g.browser, "browser", a.g.browser, "Chromium `path` for render: browser pages (env "+browserEnv+"; default: chromium on PATH)")
+	fs.StringVar(&a.g.format, "format", a.g.format, "output `format`: text, markdown, html, json, csv or atom (per command)")
 }
 
 // dbFlag is --db. An empty value is recorded, not taken: it used to fall
@@ -317,12 +335,16 @@ func (a *app) loadSources() error {
 	var fsys fs.FS
 	var err error
 	if a.g.sources != "" {
+		from := "--sources"
+		if a.g.sources == a.env.Getenv(sourcesEnv) {
+			from = "$" + sourcesEnv
+		}
 		st, serr := os.Stat(a.g.sources)
 		if serr != nil {
-			return fmt.Errorf("--sources: %w", serr)
+			return fmt.Errorf("%s: %w", from, serr)
 		}
 		if !st.IsDir() {
-			return fmt.Errorf("--sources %s: not a directory", a.g.sources)
+			return fmt.Errorf("%s %s: not a directory", from, a.g.sources)
 		}
 		a.vendors, err = source.LoadDir(a.g.sources)
 		fsys = os.DirFS(a.g.sources)
@@ -330,6 +352,9 @@ func (a *app) loadSources() error {
 	} else {
 		fsys = clausewatch.Sources()
 		a.vendors, err = source.Load(fsys)
+		if err == nil {
+			a.noticeOtherSources(fsys)
+		}
 	}
 	if err != nil {
 		return err
@@ -364,6 +389,60 @@ func (a *app) loadSources() error {
 		}
 	}
 	return errors.Join(problems...)
+}
+
+// Environment variables of the declarations and the browser (the flags
+// --sources and --browser win over them).
+const (
+	sourcesEnv = "CLAUSEWATCH_SOURCES"
+	browserEnv = "CLAUSEWATCH_BROWSER"
+)
+
+// noticeOtherSources says on stderr, in one line, that the declarations
+// built into the binary are read while a sources/ folder in the working
+// directory or beside the database holds other ones (the folder an adopted
+// baseline or an edited declaration sits in), and how to read that one.
+func (a *app) noticeOtherSources(embedded fs.FS) {
+	for _, dir := range []string{"sources", filepath.Join(filepath.Dir(a.g.db), "sources")} {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			continue
+		}
+		if same, err := sameTree(embedded, os.DirFS(dir)); err == nil && same {
+			return
+		}
+		fmt.Fprintf(a.env.Stderr, "clausewatch: reading the declarations built into the binary, not %s/, which differs from them (pass --sources %s or set %s=%s to read it)\n",
+			dir, dir, sourcesEnv, dir)
+		return
+	}
+}
+
+// sameTree reports whether two folders hold the same YAML files with the
+// same bytes.
+func sameTree(x, y fs.FS) (bool, error) {
+	files := func(fsys fs.FS) (map[string]string, error) {
+		m := map[string]string{}
+		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if ext := filepath.Ext(p); ext != ".yaml" && ext != ".yml" {
+				return nil
+			}
+			b, err := fs.ReadFile(fsys, p)
+			m[p] = string(b)
+			return err
+		})
+		return m, err
+	}
+	mx, err := files(x)
+	if err != nil {
+		return false, err
+	}
+	my, err := files(y)
+	if err != nil {
+		return false, err
+	}
+	return maps.Equal(mx, my), nil
 }
 
 // documented returns vendor → tier → attribute → documented value.
@@ -425,7 +504,8 @@ func (a *app) commandFlags(fs *flag.FlagSet, c *command) {
 
 // eventKinds are the kinds of DESIGN.md, for --kind.
 var eventKinds = []string{terms.ValueChanged, terms.BaselineDrift, terms.EvidenceLost, terms.ClauseChanged,
-	terms.DocumentChanged, terms.FetchFailed, terms.ExtractionFailed, terms.Recovered, terms.VariantChanged, terms.RuleChanged}
+	terms.DocumentChanged, terms.FetchFailed, terms.ExtractionFailed, terms.ExtractionSuspect, terms.Recovered,
+	terms.VariantChanged, terms.RuleChanged, terms.EvidenceFound, terms.DriftResolved}
 
 // checkFilters turns a typo in a filter into a usage error naming the
 // valid values, rather than an empty answer.

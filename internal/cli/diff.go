@@ -64,7 +64,9 @@ Examples:
 					after.ID, after.FetchedAt.Format(time.RFC3339), diff.Summarize(changes))
 				return diff.RenderMarkdown(w, changes)
 			case "html":
-				return diff.RenderHTML(w, changes)
+				title := fmt.Sprintf("%s: snapshot %d (%s) → %d (%s)", s.ID, before.ID, before.FetchedAt.Format(time.RFC3339),
+					after.ID, after.FetchedAt.Format(time.RFC3339))
+				return diff.RenderHTMLPage(w, title, diff.Summarize(changes).String(), changes)
 			}
 			fmt.Fprintf(w, "%s: snapshot %d (%s) → %d (%s): %s\n\n", s.ID, before.ID, before.FetchedAt.Format(time.RFC3339),
 				after.ID, after.FetchedAt.Format(time.RFC3339), diff.Summarize(changes))

@@ -27,9 +27,18 @@ Commands:
 	tw.Flush()
 	fmt.Fprint(&b, `
 Global flags (accepted by every command, before or after its name):
-  --db PATH        SQLite database (default snapshots/clausewatch.db, or $CLAUSEWATCH_DB)
-  --sources DIR    declarations directory replacing the bundled sources/
-  --format F       output format: text, markdown, html, json or atom (per command)
+  --db PATH        SQLite database (default snapshots/clausewatch.db, or $CLAUSEWATCH_DB);
+                   a relative path is relative to the working directory
+  --sources DIR    declarations directory (default $CLAUSEWATCH_SOURCES, else the
+                   declarations built into the binary); baseline adopt writes into it
+  --browser PATH   Chromium for render: browser pages (default $CLAUSEWATCH_BROWSER,
+                   else chromium, chromium-browser, google-chrome or headless-shell on PATH)
+  --format F       output format: text, markdown, html, json, csv or atom (per command)
+  --version        print the version and exit (before the command name)
+
+A flag wins over its environment variable. When the built-in declarations are
+read while a sources/ folder in the working directory or beside the database
+differs from them, a one-line notice on stderr says how to read that folder.
 
 Exit codes:
   0  ran and found nothing notable
@@ -43,6 +52,8 @@ Examples:
   clausewatch changes --since 7d --format json
   clausewatch history anthropic-consumer-terms
   clausewatch diff anthropic-consumer-terms  # wording diff of the last two versions
+  clausewatch explain anthropic-consumer-terms --attribute training   # how the page was read
+  clausewatch --sources ./sources try --source acme-terms page.html  # the same, storing nothing
 
 Run 'clausewatch help <command>' for a command's flags and examples.
 `)

@@ -24,7 +24,11 @@ snapshot whose extracted text differs from the one before it. With --all,
 every recorded attempt is listed, failures and noise-only fetches included.
 EXTRACTED BY says how the text was found: "select:" and the declared
 selector that matched, or "auto" when none did and the page was read
-without selectors.
+without selectors. A page held as suspect (it lost most of the sentences
+of the version in force at once) is listed last, marked "held as suspect",
+until a fetch or 'recheck --accept' settles it; with --all, the pages
+dismissed ("suspect, dismissed") and accepted ("suspect, accepted") are
+marked too.
 The snapshot numbers are what 'clausewatch diff --from/--to' take.
 
 Examples:
@@ -44,8 +48,12 @@ Examples:
 			var snaps []terms.Snapshot
 			if all {
 				snaps, err = a.db.Snapshots(ctx, s.ID)
-			} else {
-				snaps, err = a.db.Versions(ctx, s.ID)
+			} else if snaps, err = a.db.Versions(ctx, s.ID); err == nil {
+				held, ok, herr := a.db.HeldSuspect(ctx, s.ID)
+				if ok {
+					snaps = append(snaps, held)
+				}
+				err = herr
 			}
 			if err != nil {
 				return err
@@ -68,6 +76,14 @@ Examples:
 					st = "failed (" + sn.ErrorCategory + ")"
 				} else if sn.NotModified {
 					st = "304"
+				}
+				switch sn.Suspect {
+				case terms.SuspectHeld:
+					st += ", held as suspect"
+				case terms.SuspectDismissed:
+					st += ", suspect, dismissed"
+				case terms.SuspectAccepted:
+					st += ", suspect, accepted"
 				}
 				th := sn.TextHash
 				if len(th) > 12 {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -91,6 +92,9 @@ func (a *app) mailConfig(m *mailFlags) (*notify.Config, error) {
 	if err := m.override(cfg); err != nil {
 		return nil, err
 	}
+	if len(cfg.Subscriptions) == 0 && !m.given() {
+		return cfg, nil // outlets only: no mail server needed
+	}
 	cfg.SMTP = cfg.SMTP.WithDefaults()
 	if err := cfg.SMTP.Validate(); err != nil {
 		where := "the command line"
@@ -170,6 +174,18 @@ func (a *app) sendReports(ctx context.Context, m *mailFlags, w io.Writer, quiet 
 	if err != nil {
 		return err
 	}
+	outletErr := a.sendOutlets(ctx, cfg, w, quiet)
+	if len(cfg.Subscriptions) == 0 {
+		return outletErr
+	}
+	if err := a.sendMail(ctx, cfg, w, quiet); err != nil {
+		return errors.Join(err, outletErr)
+	}
+	return outletErr
+}
+
+// sendMail queues and sends the email reports of cfg's subscriptions.
+func (a *app) sendMail(ctx context.Context, cfg *notify.Config, w io.Writer, quiet bool) error {
 	sender, err := notify.NewSMTP(cfg.SMTP, notify.SMTPOptions{Now: a.env.Now})
 	if err != nil {
 		return err
@@ -409,7 +425,7 @@ func (a *app) printOutboxStatus(ctx context.Context) error {
 			if shown > 0 {
 				fmt.Fprintln(tw)
 			}
-			fmt.Fprintln(tw, "Webhook deliveries:")
+			fmt.Fprintln(tw, "Webhook and chat deliveries:")
 		}
 		n++
 		fmt.Fprintf(tw, "%s\t%s\tqueued %s, %d event%s, %d attempt%s, %s\n", d.DeliveryID, d.TargetShown,
@@ -511,12 +527,19 @@ Mail settings come from a YAML file (--config, or $CLAUSEWATCH_CONFIG):
       tiers: [consumer, team]   # optional
       min_severity: high        # default low
       digest: true              # default true
+  outlets:                      # chat and push services (no smtp needed for these alone)
+    - name: privacy-channel
+      url_env: CLAUSEWATCH_SLACK_URL   # or url: slack://… teams://… matrix://…
+                                       # discord://… ntfy://… generic+https://…
+      vendors: [anthropic]      # optional, as for subscriptions
+      min_severity: high        # default low
+      link: https://intranet.example.org/clausewatch/   # optional: the published site
 
 The password never goes in the file. The --smtp-* and --mail-from flags
 override the file's smtp section; without a file, --smtp-host, --mail-from
 and --mail-to send one report of every change.
 
---status lists the outbox: every report and webhook delivery still
+--status lists the outbox: every report, webhook and chat delivery still
 pending, and those of the last 30 days, each recipient with its state
 (sent, pending, failed, unconfirmed) and last error. It needs no mail
 settings and sends nothing.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -18,14 +20,20 @@ func sourcesCmd() *command {
 		usage:   "sources [--sources DIR] [--format text|json]",
 		formats: []string{"text", "json"},
 		noDB:    true,
-		help: `Loads the declarations (the bundled sources/, or --sources DIR), validates
-them strictly, and lists vendors, tiers and documents. A typo, an unknown
-field, a duplicate id, an invalid selector or URL, or a tier that is not
-declared is reported with its file, line and field, and exits 1.
+		help: `Loads the declarations (--sources DIR, else $CLAUSEWATCH_SOURCES, else
+those built into the binary), validates them strictly, and lists vendors,
+tiers and documents. A typo, an unknown field, a duplicate id, an invalid
+selector or URL, or a tier that is not declared is reported with its file,
+line and field, and exits 1. Every command reads the declarations the same
+way; when it reads the built-in ones while a sources/ folder in the working
+directory or beside the database differs from them, it says so on stderr.
+To see how a page is read with them, use 'clausewatch try' (a file or
+URL, nothing stored) or 'clausewatch explain' (a recorded version).
 
 Examples:
   clausewatch sources
   clausewatch sources --sources ./my-sources     # validate your own declarations
+  CLAUSEWATCH_SOURCES=./my-sources clausewatch sources
   clausewatch sources --format json | jq '.[].sources[].id'`,
 		run: func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
@@ -33,7 +41,9 @@ Examples:
 			}
 			if a.g.format == "json" {
 				// The keys are the declaration's field names (terms.Source
-				// and terms.Tier carry no JSON tags).
+				// and terms.Tier carry no JSON tags). Declared headers are
+				// listed by name: their values may be keys or cookies, and
+				// this output goes into logs and tickets.
 				type tierJSON struct {
 					ID    string `json:"id"`
 					Label string `json:"label"`
@@ -43,19 +53,20 @@ Examples:
 					Match string `json:"match"`
 				}
 				type srcJSON struct {
-					ID       string            `json:"id"`
-					Vendor   string            `json:"vendor"`
-					Title    string            `json:"title"`
-					URL      string            `json:"url"`
-					Select   []string          `json:"select"`
-					Remove   []string          `json:"remove"`
-					Tiers    []string          `json:"tiers"`
-					Headers  map[string]string `json:"headers,omitempty"`
-					Render   string            `json:"render,omitempty"`
-					Variants []variantJSON     `json:"variants,omitempty"`
-					File     string            `json:"file"`
-					Line     int               `json:"line"`
-					Rules    int               `json:"rules"`
+					ID           string        `json:"id"`
+					Vendor       string        `json:"vendor"`
+					Title        string        `json:"title"`
+					URL          string        `json:"url"`
+					Select       []string      `json:"select"`
+					Remove       []string      `json:"remove"`
+					Tiers        []string      `json:"tiers"`
+					Headers      []string      `json:"headers,omitempty"` // names only: values may be keys or cookies
+					Render       string        `json:"render,omitempty"`
+					BrowserAllow []string      `json:"browser_allow,omitempty"`
+					Variants     []variantJSON `json:"variants,omitempty"`
+					File         string        `json:"file"`
+					Line         int           `json:"line"`
+					Rules        int           `json:"rules"`
 				}
 				type vendorJSON struct {
 					ID      string     `json:"id"`
@@ -79,7 +90,8 @@ Examples:
 					for _, s := range v.Sources {
 						sj := srcJSON{ID: s.ID, Vendor: s.Vendor, Title: s.Title, URL: fetch.Redact(s.URL),
 							Select: list(s.Select), Remove: list(s.Remove), Tiers: list(s.Tiers),
-							Headers: s.Headers, Render: s.Render, File: s.File, Line: s.Line, Rules: rulesFor(v, s.ID)}
+							Headers: slices.Sorted(maps.Keys(s.Headers)), Render: s.Render, BrowserAllow: s.BrowserAllow,
+							File: s.File, Line: s.Line, Rules: rulesFor(v, s.ID)}
 						for _, va := range s.Variants {
 							sj.Variants = append(sj.Variants, variantJSON{ID: va.ID, Match: va.Match})
 						}

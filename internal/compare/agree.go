@@ -38,15 +38,16 @@ func Agrees(attribute string, documented, observed terms.Value) bool {
 // Contradicts reports whether an observed value contradicts the documented
 // one. Scalars contradict when they differ. A retention map contradicts only
 // when a scope both state has another period: a documented scope no page
-// states is unverified, not contradicted. A set never contradicts: pages
-// list what they offer, silence is no denial, and an item a page stopped
-// listing is a value-changed event of its own.
+// states is unverified, not contradicted. A set contradicts only when a
+// page denies a documented item ("we do not hold ISO 42001"): pages list
+// what they offer, silence is no denial, and an item a page stopped listing
+// is a value-changed event of its own.
 func Contradicts(attribute string, documented, observed terms.Value) bool {
 	switch {
 	case Agrees(attribute, documented, observed):
 		return false
 	case observed.Set != nil:
-		return false
+		return slices.ContainsFunc(documented.Set, func(it string) bool { return slices.Contains(observed.Denied, it) })
 	case documented.Map != nil && observed.Map != nil:
 		for scope, period := range documented.Map {
 			if got, ok := observed.Map[scope]; ok && got != period {

@@ -259,7 +259,7 @@ func clauseEvents(in Input, prev, next map[key]*cell) []terms.Event {
 		}
 		tp := clauseText(in.PrevClauses, p.evidence.Clause, p.evidence.Text)
 		tn := clauseText(in.NextClauses, n.evidence.Clause, n.evidence.Text)
-		if Canonical(tp) == Canonical(tn) {
+		if sameCanonical(tp, tn) {
 			continue
 		}
 		pr := pair{p.evidence.Clause, n.evidence.Clause}
@@ -282,6 +282,13 @@ func clauseEvents(in Input, prev, next map[key]*cell) []terms.Event {
 		evs = append(evs, ev)
 	}
 	return evs
+}
+
+// sameCanonical reports whether two clause texts are the same once
+// canonical; equal texts (most clauses of a new version) are never run
+// through Canonical's expressions.
+func sameCanonical(a, b string) bool {
+	return a == b || Canonical(a) == Canonical(b)
 }
 
 // describeKeys lists cells as "training (team, api); retention (api)".
@@ -325,7 +332,7 @@ func documentEvent(in Input, prev, next map[key]*cell) (terms.Event, bool) {
 			added = append(added, h)
 		case !hadN:
 			removed = append(removed, h)
-		case Canonical(p.Text) != Canonical(n.Text):
+		case !sameCanonical(p.Text, n.Text):
 			changed = append(changed, h)
 		}
 	}

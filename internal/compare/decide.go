@@ -7,7 +7,33 @@ import (
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/attr"
+	"github.com/clausewatch/clausewatch/internal/extract"
 	"github.com/clausewatch/clausewatch/internal/terms"
+)
+
+// A page that loses most of the sentences of the version in force at once
+// is more often a half-rendered page, an A/B test or a CDN hiccup than a
+// vendor cutting its terms overnight: it is held as suspect (stored, not
+// compared) until the next fetch says which. It is suspect when it keeps
+// under SuspectCoverage of the distinct sentences of the version in force
+// (extract.Kept, the measure by which a page read without selectors is
+// accepted), loses at least SuspectMinLost of them, and holds fewer than
+// SuspectCoverage as many sentences as the version in force: it shrank. A
+// small page, or a genuine edit that drops a clause or two, is never held;
+// nor is a rewrite, which brings as many sentences as it drops (the real
+// pages do: a consumer terms page relaunched on a new site kept 23 of its
+// 132 sentences and came with 279). A page that is both rewritten and cut
+// to under half is held for one fetch, then accepted when the next one
+// confirms it.
+const (
+	SuspectCoverage = 0.5
+	SuspectMinLost  = 10
+	// ConfirmCoverage is how alike a later page and the held one must be
+	// for the later to confirm it: each holds at least this share of the
+	// other's sentences (the same page again, give or take a sentence of
+	// the few a shrunken page keeps). A page that shrank another way (a
+	// tenth of the page, then two fifths) is held instead.
+	ConfirmCoverage = 0.75
 )
 
 // Version is one recorded version of a source: its snapshot and, when the
@@ -36,7 +62,12 @@ type History struct {
 	// backfill), nil when the attempt is the newest. Its Doc is read only
 	// when it is of the attempt's variant and its text differs.
 	Next *Version
-	// LastGood is the latest attempt that succeeded (what a 304 repeats).
+	// Held is the page of this source held as suspect (terms.SuspectHeld),
+	// fetched after the version in force and before the attempt, with its
+	// document; nil when none is held.
+	Held *Version
+	// LastGood is the latest attempt that succeeded and is not withheld as
+	// suspect (what a 304 repeats).
 	LastGood *terms.Snapshot
 	// Failing reports whether the source's latest attempt failed.
 	Failing bool
@@ -58,14 +89,34 @@ type Attempt struct {
 
 // Decision is what an attempt means: the snapshot row to record, whether it
 // is a new version (then its document and Observations are recorded too)
-// and the events it raises, in the order they are to be recorded.
+// or a page held as suspect (Snapshot.Suspect is terms.SuspectHeld: its
+// document is recorded, no observations), what becomes of a page held
+// before it (Release), and the events it raises, in the order they are to
+// be recorded.
 type Decision struct {
 	Snapshot     terms.Snapshot
 	NewVersion   bool     // the text differs from the version in force before it
 	First        bool     // no version was recorded before it
-	Prev         *Version // the version a new version was compared with (nil: none)
+	Prev         *Version // the version a new version (or a held page) was compared with (nil: none)
 	Observations []terms.Observation
+	Release      *Release // the page held as suspect before the attempt, settled; nil: none was, or it stays held
 	Events       []terms.Event
+}
+
+// Release settles a page held as suspect: accepted as the version in force
+// (its Observations are recorded on its snapshot) or dismissed.
+type Release struct {
+	Version      Version // the held page (Snapshot.ID set)
+	Accepted     bool
+	Observations []terms.Observation // when Accepted
+}
+
+// State is the suspect state the held page's snapshot takes.
+func (r Release) State() string {
+	if r.Accepted {
+		return terms.SuspectAccepted
+	}
+	return terms.SuspectDismissed
 }
 
 // Bind stamps the id the attempt's snapshot was recorded under on the
@@ -98,7 +149,18 @@ func (d *Decision) Bind(id int64) {
 //   - A page of another regional variant than the version before raises
 //     variant-changed and is compared with what its own variant said last.
 //   - A page whose text is the version in force's is no new version: only
-//     recovered, when the source was failing.
+//     recovered, when the source was failing. It dismisses a page held as
+//     suspect (one recovered event says so).
+//   - A page that loses most of the sentences of the version in force at
+//     once and shrinks to under half (SuspectCoverage, SuspectMinLost) is
+//     held as suspect: one
+//     extraction-suspect event, no value, evidence or drift events, the
+//     observations in force unchanged. While one is held, the next page
+//     settles it: the same page again (ConfirmCoverage) accepts it (it is
+//     compared with the version in force then, and its events raised
+//     once); the page whole again dismisses it; another shrunken page is
+//     held instead, without a second event. A 304 (the server's word that
+//     the version in force is unchanged) dismisses it too.
 //   - Any other page is a new version: its observations are read (attr),
 //     compared with the previous version's (re-read with today's rules, so
 //     that a change is always a change of the page) and, when it is the
@@ -135,14 +197,85 @@ func Decide(h History, a Attempt, now time.Time) Decision {
 		if h.Failing {
 			d.Events = append(d.Events, sourceEvent(terms.Recovered, a, "the source is readable again", now))
 		}
+		if h.Held != nil {
+			d.Release = &Release{Version: *h.Held}
+			if n := len(d.Events); n > 0 {
+				d.Events[n-1] = dismissEvent(a, h.Held.Snapshot, now) // one recovery says both
+			} else {
+				d.Events = append(d.Events, dismissEvent(a, h.Held.Snapshot, now))
+			}
+		}
 		return d
 	case a.Doc == nil:
 		return d
 	}
-	return decidePage(h, a, now)
+	return decidePage(h, a, now, true)
 }
 
-func decidePage(h History, a Attempt, now time.Time) Decision {
+// Accept is the decision to accept h.Held, the page held as suspect, as
+// the version in force without waiting for the next fetch ('recheck
+// --accept'): it is compared with the version in force (h.Last) as any new
+// version is, and its Release carries its observations. The Decision's
+// Snapshot is the held page's, settled; no snapshot is to be recorded.
+// h.Held must be set.
+func Accept(h History, src terms.Source, now time.Time) Decision {
+	if h.Reader == nil {
+		h.Reader = attr.NewReader(h.Vendor)
+	}
+	held := *h.Held
+	g := h
+	g.Held, g.Next, g.Failing = nil, nil, false
+	d := decidePage(g, Attempt{Source: src, Snapshot: held.Snapshot, Doc: &held.Doc}, now, false)
+	d.Snapshot.Suspect = terms.SuspectAccepted
+	d.Release = &Release{Version: held, Accepted: true, Observations: d.Observations}
+	d.Observations, d.NewVersion, d.First = nil, false, false
+	return d
+}
+
+// confirm accepts h.Held, confirmed by attempt a (the same page again),
+// then decides a against it.
+func confirm(h History, a Attempt, now time.Time) Decision {
+	acc := Accept(h, a.Source, now)
+	g := h // g.Failing stays: a raises recovered when the source was failing
+	g.Last, g.LastOfVariant, g.Held = h.Held, nil, nil
+	g.Current = replaceSource(h.Current, a.Source.ID, acc.Release.Observations)
+	d := decidePage(g, a, now, false)
+	d.First = false
+	d.Release = acc.Release
+	d.Events = append(acc.Events, d.Events...)
+	if !d.NewVersion {
+		d.Prev = acc.Prev
+	}
+	return d
+}
+
+// shrunk reports whether next keeps so few of prev's sentences, and holds
+// so few of its own, that it is suspect (see SuspectCoverage), with how
+// many of prev's it kept.
+func shrunk(prev, next terms.Document) (suspect bool, kept, of int) {
+	kept, of = extract.Kept(prev, next)
+	if of-kept < SuspectMinLost || float64(kept) >= SuspectCoverage*float64(of) {
+		return false, kept, of
+	}
+	_, size := extract.Kept(next, prev)
+	return float64(size) < SuspectCoverage*float64(of), kept, of
+}
+
+// confirms reports whether page a is the held page again: the same text,
+// or each holding ConfirmCoverage of the other's sentences.
+func confirms(held Version, a Attempt) bool {
+	if held.Snapshot.Variant != a.Snapshot.Variant {
+		return false
+	}
+	if held.Snapshot.TextHash == a.Snapshot.TextHash {
+		return true
+	}
+	return extract.Coverage(held.Doc, *a.Doc) >= ConfirmCoverage && extract.Coverage(*a.Doc, held.Doc) >= ConfirmCoverage
+}
+
+// decidePage decides a page; hold says whether a shrunken page may be held
+// as suspect (not when a held page is being accepted).
+func decidePage(h History, a Attempt, now time.Time, hold bool) Decision {
 	d := Decision{Snapshot: a.Snapshot, First: h.Last == nil}
 	prev := h.Last
 	if prev != nil && prev.Snapshot.Variant != a.Snapshot.Variant {
@@ -150,12 +283,48 @@ func decidePage(h History, a Attempt, now time.Time) Decision {
 		prev = h.LastOfVariant
 	}
 	newest := h.Next == nil
+	held := h.Held
+	if !newest {
+		held = nil // a backfill settles nothing: the held page is about today
+	}
 	if newest && h.Failing {
 		d.Events = append(d.Events, sourceEvent(terms.Recovered, a, "the source is readable again", now))
 	}
+	dismiss := func() {
+		if held == nil {
+			return
+		}
+		d.Release = &Release{Version: *held}
+		e := dismissEvent(a, held.Snapshot, now)
+		if n := len(d.Events); n > 0 && d.Events[n-1].Kind == terms.Recovered {
+			d.Events[n-1] = e // one recovery says both: readable, and whole, again
+			return
+		}
+		d.Events = append(d.Events, e)
+	}
 	if prev != nil && prev.Snapshot.TextHash == a.Snapshot.TextHash {
+		dismiss()
 		return d
 	}
+	if held != nil && confirms(*held, a) {
+		// The held page's own comparison says a variant switch; the
+		// recovery, if any, is said by a's.
+		return confirm(h, a, now)
+	}
+	if hold && newest && prev != nil {
+		if suspect, kept, of := shrunk(prev.Doc, *a.Doc); suspect {
+			d.Snapshot.Suspect, d.Prev = terms.SuspectHeld, prev
+			if held != nil {
+				// Still shrunken, another way: this page is held instead,
+				// and the event the first one raised still stands.
+				d.Release = &Release{Version: *held}
+			} else {
+				d.Events = append(d.Events, suspectEvent(a, prev.Snapshot, kept, of, now))
+			}
+			return d
+		}
+	}
+	dismiss()
 	d.NewVersion, d.Prev = true, prev
 	doc := *a.Doc
 	read := h.Reader.Observe(a.Source, doc, a.Snapshot)
@@ -275,6 +444,26 @@ func sourceEvent(kind string, a Attempt, detail string, now time.Time) terms.Eve
 	return terms.Event{Kind: kind, Severity: Severity(kind, "", terms.Value{}, terms.Value{}),
 		Vendor: a.Source.Vendor, Source: a.Source.ID, SnapshotAt: a.Snapshot.FetchedAt, DetectedAt: now,
 		Detail: detail, After: &terms.Side{Snapshot: a.Snapshot.ID}}
+}
+
+// suspectEvent says page a, which keeps kept of the of sentences of the
+// version in force prev, is held as suspect.
+func suspectEvent(a Attempt, prev terms.Snapshot, kept, of int, now time.Time) terms.Event {
+	e := sourceEvent(terms.ExtractionSuspect, a, fmt.Sprintf(
+		"the page keeps %d of the %d sentences of the version in force (snapshot %d, %s): held as suspect and not compared "+
+			"until the next fetch confirms it ('clausewatch recheck %s --accept' accepts it now)",
+		kept, of, prev.ID, prev.FetchedAt.UTC().Format(time.RFC3339), a.Source.ID), now)
+	e.Before = &terms.Side{Snapshot: prev.ID}
+	return e
+}
+
+// dismissEvent says the page held as suspect (held) is dismissed: the
+// version in force is back.
+func dismissEvent(a Attempt, held terms.Snapshot, now time.Time) terms.Event {
+	e := sourceEvent(terms.Recovered, a, fmt.Sprintf("the page is whole again: the page held as suspect (snapshot %d, %s) is dismissed",
+		held.ID, held.FetchedAt.UTC().Format(time.RFC3339)), now)
+	e.Before = &terms.Side{Snapshot: held.ID}
+	return e
 }
 
 // variantEvent says the URL served another regional variant: not a change

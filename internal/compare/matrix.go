@@ -33,6 +33,10 @@ type Cell struct {
 	// Conflicting holds the statements of the deciding rank that disagree
 	// with each other (both quotes), when the cell is a conflict.
 	Conflicting []terms.Observation
+	// Derivation says, in words, how a derived value (sensitive-data) was
+	// reached from the tier's other values (attr.SensitiveWhy); "" for a
+	// value a page states.
+	Derivation string
 }
 
 // Agrees reports whether the cell's agreement is Agree.
@@ -65,8 +69,9 @@ func Build(v terms.Vendor, obs []terms.Observation, documented map[string]map[st
 	for i := range m.Cells {
 		c := &m.Cells[i]
 		if c.Attribute == attr.SensitiveData && c.Observed == nil {
-			if s := attr.Sensitive(m.tierValues(c.Tier)); !s.IsZero() && !s.Unknown {
+			if s, why := attr.SensitiveWhy(m.tierValues(c.Tier)); !s.IsZero() && !s.Unknown {
 				c.Observed = &s
+				c.Derivation = why
 			}
 		}
 		if d, ok := documented[c.Tier][c.Attribute]; ok {
@@ -195,17 +200,7 @@ func resolve(primary map[string][]string, c *Cell) {
 	if len(c.Statements) == 0 {
 		return
 	}
-	top := -2
-	for _, o := range c.Statements {
-		top = max(top, rank(primary, o))
-	}
-	var deciding []terms.Observation
-	for _, o := range c.Statements {
-		r := rank(primary, o)
-		if r == top || (o.Value.Set != nil && r >= 0) {
-			deciding = append(deciding, o)
-		}
-	}
+	deciding, _ := split(primary, c.Statements)
 	val := clone(deciding[0].Value)
 	for _, o := range deciding[1:] {
 		if disagree(val, o.Value) {
@@ -215,6 +210,35 @@ func resolve(primary map[string][]string, c *Cell) {
 	}
 	c.Observed = &val
 	c.Evidence = decidingEvidence(deciding, val)
+}
+
+// split parts a cell's statements into those that decide it (the highest
+// rank, and for a set every known statement) and those they outrank.
+func split(primary map[string][]string, stmts []terms.Observation) (deciding, outranked []terms.Observation) {
+	top := -2
+	for _, o := range stmts {
+		top = max(top, rank(primary, o))
+	}
+	for _, o := range stmts {
+		r := rank(primary, o)
+		if r == top || (o.Value.Set != nil && r >= 0) {
+			deciding = append(deciding, o)
+		} else {
+			outranked = append(outranked, o)
+		}
+	}
+	return deciding, outranked
+}
+
+// Deciding parts the statements of cell c of m into those that decided it
+// and those they outranked, by the rule Build resolved it with (a page
+// primary for the attribute first, then a statement naming the tier, an
+// unknown value last): for explaining a cell, never for deciding one again.
+func (m Matrix) Deciding(c Cell) (deciding, outranked []terms.Observation) {
+	if len(c.Statements) == 0 {
+		return nil, nil
+	}
+	return split(primaries(m.Vendor), c.Statements)
 }
 
 // primaries maps each source of v to the attributes it is primary for.
@@ -229,7 +253,8 @@ func primaries(v terms.Vendor) map[string][]string {
 }
 
 // disagree reports whether two known statements of one rank contradict
-// each other: different scalars, or different periods for one scope.
+// each other: different scalars, different periods for one scope, or a set
+// item one confirms and the other denies.
 func disagree(a, b terms.Value) bool {
 	switch {
 	case a.Unknown || b.Unknown:
@@ -242,6 +267,9 @@ func disagree(a, b terms.Value) bool {
 				return true
 			}
 		}
+	case a.Set != nil && b.Set != nil:
+		return slices.ContainsFunc(a.Set, func(it string) bool { return slices.Contains(b.Denied, it) }) ||
+			slices.ContainsFunc(b.Set, func(it string) bool { return slices.Contains(a.Denied, it) })
 	}
 	return false
 }

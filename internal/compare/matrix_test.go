@@ -47,6 +47,15 @@ func TestBuildResolvesEachCellByOneRule(t *testing.T) {
 		{"a documented item no page mentions is unverified, never drift",
 			[]terms.Observation{stmt("terms", "api", "security", terms.SetOf("soc2-type2"), false)},
 			terms.SetOf("audit-logs", "soc2-type2"), terms.SetOf("soc2-type2"), Unverified, "terms"},
+		{"a documented item a page denies is contradicted: drift",
+			[]terms.Observation{stmt("terms", "api", "security", terms.DenySet([]string{"soc2-type2"}, []string{"iso42001"}), false)},
+			terms.SetOf("iso42001", "soc2-type2"), terms.DenySet([]string{"soc2-type2"}, []string{"iso42001"}), Drift, "terms"},
+		{"a denied item the guide does not claim is no drift",
+			[]terms.Observation{stmt("terms", "api", "security", terms.DenySet([]string{"soc2-type2"}, []string{"iso42001"}), false)},
+			terms.SetOf("soc2-type2"), terms.DenySet([]string{"soc2-type2"}, []string{"iso42001"}), Agree, "terms"},
+		{"an item one page confirms and another denies is a conflict, read denied",
+			[]terms.Observation{stmt("terms", "api", "security", terms.SetOf("scim", "sso"), false), stmt("policy", "api", "security", terms.DenySet(nil, []string{"scim"}), false)},
+			terms.SetOf("scim", "sso"), terms.DenySet([]string{"sso"}, []string{"scim"}), Conflict, "terms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

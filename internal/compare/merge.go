@@ -11,7 +11,8 @@ import (
 //     "unspecified"; when all are unknown the first reason is kept;
 //   - retention maps are merged scope by scope, the longest period winning
 //     a conflict (a comparable period beats "configurable");
-//   - sets are united;
+//   - sets are united, their denied items too; an item one statement
+//     confirms and another denies is denied (the weaker for the customer);
 //   - conflicting scalars: the weaker one (worse for the customer, see
 //     terms.Weaker) wins; incomparable scalars (data-processor): the
 //     alphabetically first, so the result does not depend on order.
@@ -30,7 +31,7 @@ func mergeValue(attribute string, a, b terms.Value) terms.Value {
 	case a.Map != nil && b.Map != nil:
 		return mergeMaps(a, b)
 	case a.Set != nil && b.Set != nil:
-		v := terms.SetOf(append(slices.Clone(a.Set), b.Set...)...)
+		v := terms.DenySet(append(slices.Clone(a.Set), b.Set...), append(slices.Clone(a.Denied), b.Denied...))
 		if v.Set == nil {
 			v.Set = []string{}
 		}

@@ -8,9 +8,10 @@ import "github.com/clausewatch/clausewatch/internal/terms"
 //     lengthened, BAA/ZDR withdrawn, ownership moved to the vendor, a
 //     certification dropped), medium otherwise (it strengthens it, or is
 //     neither weaker nor stronger);
-//   - evidence-lost, baseline-drift, fetch-failed and extraction-failed are
-//     high: a value nobody can vouch for any more, a guide that is wrong, a
-//     source that starts failing (cron must see it: the run exits 3);
+//   - evidence-lost, baseline-drift, fetch-failed, extraction-failed and
+//     extraction-suspect are high: a value nobody can vouch for any more, a
+//     guide that is wrong, a source that starts failing or serves a page
+//     held as suspect (cron must see it: the run exits 3);
 //   - drift-resolved is medium;
 //   - clause-changed is low (someone may want to reread it);
 //   - every other kind (document-changed, variant-changed, rule-changed,
@@ -22,7 +23,7 @@ func Severity(kind, attribute string, old, new terms.Value) terms.Severity {
 			return terms.Critical
 		}
 		return terms.Medium
-	case terms.EvidenceLost, terms.BaselineDrift, terms.FetchFailed, terms.ExtractionFailed:
+	case terms.EvidenceLost, terms.BaselineDrift, terms.FetchFailed, terms.ExtractionFailed, terms.ExtractionSuspect:
 		return terms.High
 	case terms.DriftResolved:
 		return terms.Medium

@@ -51,6 +51,31 @@ type Webhook struct {
 	Post func(ctx context.Context, id string, events []byte) error
 	// Now is the clock of the retry schedule; nil means time.Now.
 	Now func() time.Time
+	// Pick chooses the events a delivery carries (rule-changed never);
+	// nil picks the notable ones (severity low or above).
+	Pick func(terms.Event) bool
+	// Encode writes the payload of a delivery of evs (sorted); nil writes
+	// the events as the JSON array of changes --format json.
+	Encode func(evs []terms.Event) ([]byte, error)
+}
+
+func (w *Webhook) pick(e terms.Event) bool {
+	if e.Kind == terms.RuleChanged {
+		return false
+	}
+	if w.Pick == nil {
+		return e.Notable()
+	}
+	return w.Pick(e)
+}
+
+func (w *Webhook) encode(evs []terms.Event) ([]byte, error) {
+	if w.Encode != nil {
+		return w.Encode(evs)
+	}
+	var b bytes.Buffer
+	err := report.JSON(&b, evs)
+	return b.Bytes(), err
 }
 
 // Target is the key of the webhook in the outbox and the state table: the
@@ -112,14 +137,14 @@ func (w *Webhook) Queue(ctx context.Context) (WebhookQueued, error) {
 		q = WebhookQueued{Events: len(evs), Marker: last}
 		var notable []terms.Event
 		for _, e := range evs {
-			if e.Notable() && e.Kind != terms.RuleChanged {
+			if w.pick(e) {
 				notable = append(notable, e)
 			}
 		}
 		if len(notable) > 0 {
 			report.Sort(notable)
-			var b bytes.Buffer
-			if err := report.JSON(&b, notable); err != nil {
+			payload, err := w.encode(notable)
+			if err != nil {
 				return fmt.Errorf("encode events: %w", err)
 			}
 			ids := make([]string, len(notable))
@@ -127,7 +152,7 @@ func (w *Webhook) Queue(ctx context.Context) (WebhookQueued, error) {
 				ids[i] = e.ID
 			}
 			d, added, err := tx.QueueWebhook(ctx, store.WebhookDelivery{Target: w.Target(), TargetShown: w.Shown,
-				DeliveryID: w.deliveryID(ids), Events: b.String(), EventIDs: ids})
+				DeliveryID: w.deliveryID(ids), Events: string(payload), EventIDs: ids})
 			if err != nil {
 				return err
 			}

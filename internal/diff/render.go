@@ -290,3 +290,30 @@ func writeString(w io.Writer, what, s string) error {
 	}
 	return nil
 }
+
+// pageCSS styles a diff page: insertions green and underlined, deletions
+// red and struck through (never colour alone), one block per clause.
+const pageCSS = `body{font-family:system-ui,sans-serif;max-width:60em;margin:1.5em auto;padding:0 1em;line-height:1.45;color:#1d1d1f}
+h1{font-size:1.3em}.summary{color:#555}
+.clause-change{border-left:4px solid #999;padding:.2em .9em;margin:1em 0;background:#fafafa}
+.clause-change.changed{border-color:#b58900}.clause-change.added{border-color:#2e7d32}.clause-change.removed{border-color:#c62828}.clause-change.moved{border-color:#1565c0}
+.clause-head{margin:.3em 0;font-size:.92em}.op{font-weight:bold;text-transform:uppercase;font-size:.8em;letter-spacing:.04em}
+.path{color:#333}.was{color:#666}
+ins{background:#e6f4ea;color:#1b5e20;text-decoration:underline}del{background:#fdecea;color:#b71c1c;text-decoration:line-through}
+@media print{.clause-change{break-inside:avoid;background:none}}`
+
+// RenderHTMLPage writes cs as a whole HTML page that stands on its own
+// (styles inline, nothing loaded from the network): a title, the summary
+// line and RenderHTML's blocks.
+func RenderHTMLPage(w io.Writer, title, summary string, cs []Change) error {
+	head := "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+		"<title>" + textesc.HTML(title) + "</title><style>" + pageCSS + "</style></head><body>\n" +
+		"<h1>" + textesc.HTML(title) + "</h1>\n<p class=\"summary\">" + textesc.HTML(summary) + "</p>\n"
+	if err := writeString(w, "render html", head); err != nil {
+		return err
+	}
+	if err := RenderHTML(w, cs); err != nil {
+		return err
+	}
+	return writeString(w, "render html", "</body></html>\n")
+}

@@ -135,7 +135,7 @@ func value(attribute string, n yaml.Node) (terms.Value, error) {
 		if err := n.Decode(&set); err != nil {
 			return terms.Value{}, err
 		}
-		return terms.SetOf(set.Confirmed...), nil
+		return terms.DenySet(set.Confirmed, set.Denied), nil
 	}
 	var s string
 	if err := n.Decode(&s); err != nil {

@@ -13,8 +13,8 @@ var verbose = flag.Bool("eval.failures", false, "list every case read wrong")
 // suite's measured level when it was last raised (make eval prints it), so
 // that a change to a reader cannot quietly make the reading worse.
 var floor = map[string]float64{
-	"training": 0.93, "retention": 0.97, "output-ownership": 0.97, "hipaa-baa": 0.65, "zdr": 0.6,
-	"data-processor": 0.5, "sensitive-data": 0.75, "security": 0.95, "rights": 0.97,
+	"training": 1, "retention": 1, "output-ownership": 1, "hipaa-baa": 1, "zdr": 1,
+	"data-processor": 1, "sensitive-data": 1, "security": 1, "rights": 1,
 }
 
 func TestSuite(t *testing.T) {

@@ -44,6 +44,17 @@ func Covers(prev, next terms.Document, min float64) bool {
 // next holds them all, 0 when prev has none. Headings and paths do not
 // count, so a page laid out anew with the same text covers its old self.
 func Coverage(prev, next terms.Document) float64 {
+	kept, of := Kept(prev, next)
+	if of == 0 {
+		return 0
+	}
+	return float64(kept) / float64(of)
+}
+
+// Kept counts what Coverage measures: of the distinct sentences of prev's
+// normalized clause texts (of), how many are also sentences of next's
+// (kept).
+func Kept(prev, next terms.Document) (kept, of int) {
 	have := map[string]bool{}
 	for _, c := range next.Clauses {
 		for _, s := range sentences(Normalize(c.Text)) {
@@ -56,16 +67,12 @@ func Coverage(prev, next terms.Document) float64 {
 			want[s] = true
 		}
 	}
-	if len(want) == 0 {
-		return 0
-	}
-	n := 0
 	for s := range want {
 		if have[s] {
-			n++
+			kept++
 		}
 	}
-	return float64(n) / float64(len(want))
+	return kept, len(want)
 }
 
 // sentences splits a normalized text after each ".", "!" or "?" followed by

@@ -150,6 +150,15 @@ func Page(raw []byte, contentType string, opts Options) (Result, error) {
 // empty Document without an error. An invalid selector is an error naming
 // it.
 func Extract(page []byte, opts Options) (Result, error) {
+	return extract(page, opts, true)
+}
+
+// extract is Extract; stream says whether the selection may be read from
+// the token stream (streamSelect) rather than from the whole page's tree.
+// Both ways give the same Result (a test reads every fixture and corpus
+// page both ways); the full parse is kept for selectors that need context
+// and for pages where no selector gives content.
+func extract(page []byte, opts Options, stream bool) (Result, error) {
 	sels, err := compile("select", opts.Select)
 	if err != nil {
 		return Result{}, err
@@ -158,9 +167,25 @@ func Extract(page []byte, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	root, err := html.Parse(bytes.NewReader(decode(page, opts.Charset)))
+	decoded := decode(page, opts.Charset)
+	if stream && len(sels) > 0 {
+		if mini, ok := streamSelect(decoded, opts.Select, sels); ok {
+			if x, final, err := extractFrom(mini, opts, sels, rems); final {
+				return x, err
+			}
+		}
+	}
+	x, _, err := extractFrom(decoded, opts, sels, rems)
+	return x, err
+}
+
+// extractFrom reads the parsed page; final is false when a selected page
+// (streamSelect's) gave no content by any selector, so that the whole
+// page must be read to say why or to find the content without selectors.
+func extractFrom(page []byte, opts Options, sels, rems []cascadia.Selector) (x Result, final bool, err error) {
+	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
-		return Result{}, fmt.Errorf("parse html: %w", err)
+		return Result{}, true, fmt.Errorf("parse html: %w", err)
 	}
 	doc := goquery.NewDocumentFromNode(root)
 	name := "body"
@@ -170,7 +195,7 @@ func Extract(page []byte, opts Options) (Result, error) {
 	pageTitle := Normalize(doc.Find("title").First().Text())
 	for _, t := range challengeTitles {
 		if strings.EqualFold(pageTitle, t) {
-			return Result{}, fmt.Errorf("select %q: challenge page %q: %w", name, pageTitle, ErrNoContent)
+			return Result{}, true, fmt.Errorf("select %q: challenge page %q: %w", name, pageTitle, ErrNoContent)
 		}
 	}
 	r := reader{doc: doc, rems: rems, title: pageTitle, minText: opts.MinText}
@@ -178,23 +203,23 @@ func Extract(page []byte, opts Options) (Result, error) {
 	if len(sels) == 0 {
 		d, short := r.read(body)
 		if short != "" {
-			return Result{}, fmt.Errorf("select %q: %s: %w", name, short, ErrNoContent)
+			return Result{}, true, fmt.Errorf("select %q: %s: %w", name, short, ErrNoContent)
 		}
-		return Result{Document: d, Method: MethodBody}, nil
+		return Result{Document: d, Method: MethodBody}, true, nil
 	}
 	x, unmatched := r.first(root, sels, opts.Select)
 	switch {
 	case unmatched == "":
-		return x, nil
+		return x, true, nil
 	case !opts.Auto || len(body) == 0:
-		return Result{}, fmt.Errorf("%s: %w", unmatched, ErrNoContent)
+		return Result{}, false, fmt.Errorf("%s: %w", unmatched, ErrNoContent)
 	}
 	stripFurniture(body[0])
 	d, short := r.read(body)
 	if short != "" {
-		return Result{}, fmt.Errorf("%s; without selectors: %s: %w", unmatched, short, ErrNoContent)
+		return Result{}, false, fmt.Errorf("%s; without selectors: %s: %w", unmatched, short, ErrNoContent)
 	}
-	return Result{Document: d, Method: MethodAuto, Unmatched: unmatched}, nil
+	return Result{Document: d, Method: MethodAuto, Unmatched: unmatched}, false, nil
 }
 
 // reader reads selected nodes of one parsed page into a Document.

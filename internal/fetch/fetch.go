@@ -20,7 +20,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clausewatch/clausewatch/internal/schedule"
@@ -59,8 +61,10 @@ type Options struct {
 	// ConnectTimeout bounds the dial and the TLS handshake of the built
 	// client; default 10s.
 	ConnectTimeout time.Duration
-	// Timeout bounds one attempt, headers and body (or one browser
-	// render); default 60s.
+	// Timeout bounds one attempt, headers and body, or one browser render
+	// from the start of the browser to the read of the page (the time box
+	// of a render: the browser is killed then, and a render that ran out
+	// of it is not retried); default 60s.
 	Timeout time.Duration
 	// MaxBytes caps the decoded body; default 10 MiB. Larger: terms.ErrTooLarge.
 	MaxBytes int64
@@ -86,6 +90,21 @@ type Options struct {
 	// RenderSettle is how long a rendered page may keep running scripts
 	// after its body is ready; default 500ms.
 	RenderSettle time.Duration
+	// MaxRenderRequests caps the requests a rendered page may make (those
+	// let through: images, media, fonts and other sites' resources are
+	// refused without counting); default DefaultMaxRenderRequests. More
+	// aborts the render: terms.ErrTooLarge.
+	MaxRenderRequests int
+	// MaxRenderBytes caps the bytes a render receives, counted both on the
+	// wire and decoded; default 4 × MaxBytes. One resource may not exceed
+	// MaxBytes decoded. More aborts the render: terms.ErrTooLarge.
+	MaxRenderBytes int64
+	// Warn receives the one-line warnings of a Fetcher, such as Chromium
+	// running without its sandbox; default: written to standard error.
+	Warn func(msg string)
+	// Euid is the effective user id, which decides whether Chromium can
+	// run sandboxed; default os.Geteuid.
+	Euid func() int
 	// Now is the clock, used for Retry-After dates; default time.Now.
 	Now func() time.Time
 }
@@ -97,6 +116,10 @@ type Request struct {
 	ETag         string            // sent as If-None-Match (HTTP only)
 	LastModified string            // sent as If-Modified-Since (HTTP only)
 	Render       string            // terms.RenderHTTP or terms.RenderBrowser
+	// BrowserAllow lists the hosts (and their subdomains), beside the
+	// site of URL, a rendered page may load scripts and data from
+	// (terms.Source.BrowserAllow).
+	BrowserAllow []string
 }
 
 // Result is a page that came back.
@@ -115,6 +138,14 @@ type Result struct {
 type Fetcher struct {
 	opts   Options
 	client *http.Client
+
+	sandboxMu    sync.Mutex
+	noSandboxWhy string // why renders run without Chromium's sandbox, once found unusable
+	warned       bool   // the sandbox warning was given
+
+	// reachable lists host:port a render may dial whatever their address,
+	// beside the declared URL's: a second local server in tests.
+	reachable []string
 }
 
 var errTooManyRedirects = errors.New("too many redirects")
@@ -156,6 +187,18 @@ func New(opts Options) *Fetcher {
 	}
 	if opts.RenderSettle <= 0 {
 		opts.RenderSettle = DefaultRenderSettle
+	}
+	if opts.MaxRenderRequests <= 0 {
+		opts.MaxRenderRequests = DefaultMaxRenderRequests
+	}
+	if opts.MaxRenderBytes <= 0 {
+		opts.MaxRenderBytes = 4 * opts.MaxBytes
+	}
+	if opts.Warn == nil {
+		opts.Warn = func(msg string) { fmt.Fprintln(os.Stderr, "clausewatch: warning: "+msg) }
+	}
+	if opts.Euid == nil {
+		opts.Euid = os.Geteuid
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -213,17 +256,19 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 
 // sameHost reports whether two URLs name the same host and port (the
 // scheme's default port when none is given).
-func sameHost(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
+func sameHost(a, b *url.URL) bool { return hostPort(a) == hostPort(b) }
+
+// hostPort is u's host, lower-case, with its port or the scheme's default
+// one: "example.com:443" for https://Example.com/.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" || u.Scheme == "wss" {
+			port = "443"
 		}
-		if u.Scheme == "https" {
-			return "443"
-		}
-		return "80"
 	}
-	return strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // refusedRedirectError is a redirect to a scheme Fetch does not follow.

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -35,11 +36,48 @@ var (
 // problem has no position; Field is empty for whole-file problems.
 type ConfigError = yamlx.Error
 
-// Config is a mail settings file: the SMTP server and who receives what.
+// Config is a mail settings file: the SMTP server and who receives what,
+// by email (Subscriptions) and in chat services (Outlets).
 type Config struct {
-	File          string // the file it was read from, for messages
-	SMTP          SMTPConfig
+	File          string     // the file it was read from, for messages
+	SMTP          SMTPConfig // zero when the file has no smtp section (outlets only)
 	Subscriptions []Subscription
+	Outlets       []Outlet
+}
+
+// OutletSchemes are the URL schemes an outlet accepts: the chat and push
+// services clausewatch writes messages for, and generic webhooks (which
+// receive a JSON object with the message's title and text).
+var OutletSchemes = []string{"slack", "teams", "matrix", "discord", "ntfy", "generic", "generic+http", "generic+https"}
+
+// Outlet is one chat or push service that receives the changes matching
+// its filters, with the same filter semantics as a Subscription. Its URL
+// names the service by its scheme (slack://…, teams://…, matrix://…,
+// discord://…, ntfy://…, generic+https://…); it usually carries a token,
+// so it may come from an environment variable (url_env) instead of the
+// file.
+type Outlet struct {
+	Name        string
+	URL         string
+	Vendors     []string
+	Tiers       []string
+	MinSeverity string // one of Severities; default "low"
+	// Link is where a message's "more" link points (the published site
+	// made by clausewatch site); empty: the changed page itself.
+	Link string
+	Line int
+}
+
+// Scheme is the outlet's service: the scheme of its URL.
+func (o Outlet) Scheme() string {
+	s, _, _ := strings.Cut(o.URL, "://")
+	return strings.ToLower(s)
+}
+
+// Filter is the outlet's filter as a subscription (no recipients), for
+// code that matches events against subscriptions.
+func (o Outlet) Filter() Subscription {
+	return Subscription{Name: o.Name, Vendors: o.Vendors, Tiers: o.Tiers, MinSeverity: o.MinSeverity, Line: o.Line}
 }
 
 // Severities are the severity names a subscription's MinSeverity accepts,
@@ -108,9 +146,10 @@ func ParseConfig(file string, data []byte, o LoadOptions) (*Config, error) {
 }
 
 var (
-	topFields  = []string{"smtp", "subscriptions"}
+	topFields  = []string{"smtp", "subscriptions", "outlets"}
 	smtpFields = []string{"host", "port", "tls", "tls_ca_file", "user", "password_env", "password_file", "from", "timeout", "data_timeout"}
 	subFields  = []string{"name", "to", "vendors", "tiers", "min_severity", "digest"}
+	outFields  = []string{"name", "url", "url_env", "vendors", "tiers", "min_severity", "link"}
 )
 
 type configParser struct {
@@ -134,14 +173,17 @@ func (p *configParser) parse(data []byte) *Config {
 	if !ok {
 		return nil
 	}
-	if e := f["smtp"]; e.Val == nil || yamlx.IsNull(e.Val) {
-		p.fail(yamlx.LineOf(e, root), "smtp", ErrMissingField)
-	} else {
-		cfg.SMTP = p.smtp(e.Val)
-	}
 	items := p.Seq(f["subscriptions"], "subscriptions")
-	if e := f["subscriptions"]; len(items) == 0 && isEmpty(e) {
-		p.fail(yamlx.LineOf(e, root), "subscriptions", fmt.Errorf("%w: declare at least one subscription", ErrMissingField))
+	outlets := p.Seq(f["outlets"], "outlets")
+	noSubs := len(items) == 0 && isEmpty(f["subscriptions"])
+	switch e := f["smtp"]; {
+	case e.Val != nil && !yamlx.IsNull(e.Val):
+		cfg.SMTP = p.smtp(e.Val)
+	case !noSubs:
+		p.fail(yamlx.LineOf(e, root), "smtp", fmt.Errorf("%w: email subscriptions need an smtp section", ErrMissingField))
+	}
+	if e := f["subscriptions"]; noSubs && len(outlets) == 0 && isEmpty(f["outlets"]) {
+		p.fail(yamlx.LineOf(e, root), "subscriptions", fmt.Errorf("%w: declare at least one subscription or outlet", ErrMissingField))
 	}
 	names := map[string]int{}
 	for i, n := range items {
@@ -157,7 +199,90 @@ func (p *configParser) parse(data []byte) *Config {
 		names[s.Name] = s.Line
 		cfg.Subscriptions = append(cfg.Subscriptions, s)
 	}
+	for i, n := range outlets {
+		o, ok := p.outlet(n, fmt.Sprintf("outlets[%d]", i))
+		if !ok {
+			continue
+		}
+		if first, dup := names[o.Name]; dup {
+			p.fail(o.Line, fmt.Sprintf("outlets[%d].name", i),
+				fmt.Errorf("%w: %q is already the name of the subscription or outlet at line %d", ErrInvalidValue, o.Name, first))
+			continue
+		}
+		names[o.Name] = o.Line
+		cfg.Outlets = append(cfg.Outlets, o)
+	}
 	return cfg
+}
+
+// outlet reads one entry of outlets: its URL from the file (url) or from
+// an environment variable (url_env), never both.
+func (p *configParser) outlet(n *yaml.Node, at string) (Outlet, bool) {
+	o := Outlet{Line: n.Line, MinSeverity: "low"}
+	f, ok := p.Fields(n, at, outFields)
+	if !ok {
+		return o, false
+	}
+	line := func(k string) int { return yamlx.LineOf(f[k], n) }
+	errsBefore := len(p.errs)
+	o.Name = p.subscriptionName(f["name"], at+".name", line("name"))
+	raw, env := p.Str(f["url"], at+".url"), p.Str(f["url_env"], at+".url_env")
+	switch {
+	case raw != "" && env != "":
+		p.fail(line("url_env"), at+".url_env", fmt.Errorf("%w: give url or url_env, not both", ErrInvalidValue))
+	case env != "":
+		if !envName.MatchString(env) {
+			p.fail(line("url_env"), at+".url_env", fmt.Errorf("%w: %q is not an environment variable name", ErrInvalidValue, env))
+			break
+		}
+		if p.opts.Getenv != nil {
+			raw = p.opts.Getenv(env)
+		}
+		if raw == "" {
+			p.fail(line("url_env"), at+".url_env", fmt.Errorf("%w: $%s is not set", ErrMissingField, env))
+		} else if err := checkOutletURL(raw); err != nil {
+			p.fail(line("url_env"), at+".url_env", fmt.Errorf("%w: $%s: %w", ErrInvalidValue, env, err))
+		}
+	case raw == "":
+		p.fail(n.Line, at+".url", fmt.Errorf("%w: give the service URL (url, or url_env naming a variable that holds it)", ErrMissingField))
+	default:
+		if err := checkOutletURL(raw); err != nil {
+			p.fail(line("url"), at+".url", wrapInvalid(err))
+		}
+	}
+	o.URL = raw
+	o.Vendors = p.vendorList(f["vendors"], at+".vendors")
+	o.Tiers = p.tierList(f["tiers"], at+".tiers", o.Vendors)
+	if v := p.severity(f["min_severity"], at+".min_severity", line("min_severity")); v != "" {
+		o.MinSeverity = v
+	}
+	if link := p.Str(f["link"], at+".link"); link != "" {
+		if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail(line("link"), at+".link", fmt.Errorf("%w: %q: want an http(s) URL", ErrInvalidValue, link))
+		}
+		o.Link = link
+	}
+	return o, len(p.errs) == errsBefore
+}
+
+// checkOutletURL checks the form of an outlet URL: one of OutletSchemes
+// and something after it. The service itself checks the rest when the
+// outlet is first used. Errors never quote the URL (it carries a token).
+func checkOutletURL(raw string) error {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	scheme = strings.ToLower(scheme)
+	switch {
+	case !ok || scheme == "":
+		return fmt.Errorf("not a service URL (want %s://…)", strings.Join(OutletSchemes, "://…, "))
+	case !slices.Contains(OutletSchemes, scheme):
+		return fmt.Errorf("service %q is not one of %s", scheme, strings.Join(OutletSchemes, ", "))
+	case strings.TrimSpace(rest) == "":
+		return fmt.Errorf("%s:// URL names nothing after the scheme", scheme)
+	}
+	if _, err := url.Parse(raw); err != nil {
+		return fmt.Errorf("%s:// URL does not parse", scheme)
+	}
+	return nil
 }
 
 // smtp reads the smtp section and its password.

@@ -148,7 +148,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"subscription name", "  - name: everything", "  - name: Everything Else",
 			`clausewatch.yaml:16: subscriptions[1].name: invalid value: "Everything Else": want lower-case letters and digits joined by hyphens`, ErrInvalidValue, false},
 		{"subscriptions not a list", "subscriptions:", "subscriptions: all\nunused:",
-			`clausewatch.yaml:10: unused: unknown field (want one of smtp, subscriptions)`, ErrUnknownField, false},
+			`clausewatch.yaml:10: unused: unknown field (want one of smtp, subscriptions, outlets)`, ErrUnknownField, false},
 		{"syntax", "  tls: none", "  tls: none: starttls",
 			`clausewatch.yaml:4: YAML syntax error: mapping values are not allowed in this context`, ErrSyntax, false},
 		{"host with a port", "  host: mail.example.org", "  host: mail.example.org:25",
@@ -319,7 +319,7 @@ func TestParseConfigWholeFile(t *testing.T) {
 		{"empty", "", "f.yaml:1: missing required field: empty file"},
 		{"no smtp", "subscriptions:\n  - name: a\n    to: a@example.org\n", "f.yaml:1: smtp: missing required field"},
 		{"no subscriptions", "smtp:\n  host: h\n  from: a@example.org\n", "f.yaml:1: subscriptions: missing required field: declare at least one subscription"},
-		{"not a mapping", "- smtp\n", "f.yaml:1: wrong type: want a mapping of smtp, subscriptions, got a list"},
+		{"not a mapping", "- smtp\n", "f.yaml:1: wrong type: want a mapping of smtp, subscriptions, outlets, got a list"},
 		{"two documents", "smtp: {}\n---\nsmtp: {}\n", "YAML syntax error: more than one YAML document"},
 	}
 	for _, tt := range tests {
@@ -359,5 +359,53 @@ func TestParseConfigTLSCAFile(t *testing.T) {
 	if err == nil || !errors.Is(err, ErrInvalidValue) || !strings.Contains(err.Error(), file+":5: smtp.tls_ca_file: invalid value: ") ||
 		!strings.Contains(err.Error(), "no PEM certificate") {
 		t.Errorf("a file of no certificate: %v", err)
+	}
+}
+
+func TestParseConfigOutlets(t *testing.T) {
+	vendors := map[string][]string{"lumen": {"consumer", "api"}}
+	env := map[string]string{"CHAT_URL": "slack://hook:AAAAAAAAA-BBBBBBBBB-123456789123456789123456@webhook", "BAD_URL": "gopher://x"}
+	o := LoadOptions{Vendors: vendors, Getenv: func(k string) string { return env[k] }}
+	good := `outlets:
+  - name: privacy
+    url_env: CHAT_URL
+    vendors: [lumen]
+    tiers: [api]
+    min_severity: high
+    link: https://guide.example/clausewatch/
+  - name: alerts
+    url: ntfy://ntfy.example/guide
+`
+	cfg, err := ParseConfig("c.yaml", []byte(good), o)
+	if err != nil {
+		t.Fatalf("outlets without smtp: %v", err)
+	}
+	if len(cfg.Outlets) != 2 || cfg.Outlets[0].URL != env["CHAT_URL"] || cfg.Outlets[0].Scheme() != "slack" ||
+		cfg.Outlets[0].MinSeverity != "high" || cfg.Outlets[1].MinSeverity != "low" || cfg.Outlets[0].Line != 2 {
+		t.Errorf("outlets: %+v", cfg.Outlets)
+	}
+	if f := cfg.Outlets[0].Filter(); f.Name != "privacy" || f.Tiers[0] != "api" || f.MinSeverity != "high" {
+		t.Errorf("filter: %+v", f)
+	}
+	for _, c := range []struct{ name, yaml, want string }{
+		{"both url and url_env", "outlets:\n  - name: a\n    url: ntfy://x/y\n    url_env: CHAT_URL\n", "c.yaml:4: outlets[0].url_env: invalid value: give url or url_env, not both"},
+		{"env unset", "outlets:\n  - name: a\n    url_env: NOPE\n", "c.yaml:3: outlets[0].url_env: missing required field: $NOPE is not set"},
+		{"env bad", "outlets:\n  - name: a\n    url_env: BAD_URL\n", `outlets[0].url_env: invalid value: $BAD_URL: service "gopher" is not one of`},
+		{"no url", "outlets:\n  - name: a\n", "c.yaml:2: outlets[0].url: missing required field"},
+		{"bad scheme", "outlets:\n  - name: a\n    url: mailto://x\n", `c.yaml:3: outlets[0].url: invalid value: service "mailto" is not one of slack`},
+		{"bad link", "outlets:\n  - name: a\n    url: ntfy://x/y\n    link: guide\n", `c.yaml:4: outlets[0].link: invalid value: "guide": want an http(s) URL`},
+		{"undeclared tier", "outlets:\n  - name: a\n    url: ntfy://x/y\n    tiers: [team]\n", `outlets[0].tiers[0]: invalid value: tier "team" is not declared`},
+		{"name taken", "outlets:\n  - name: a\n    url: ntfy://x/y\n  - name: a\n    url: ntfy://x/z\n", `c.yaml:4: outlets[1].name: invalid value: "a" is already the name`},
+		{"subscriptions need smtp", "subscriptions:\n  - name: a\n    to: [a@lumen.example]\n", "smtp: missing required field: email subscriptions need an smtp section"},
+		{"nothing to send", "smtp:\n  host: mail.example\n  from: a@lumen.example\n", "subscriptions: missing required field: declare at least one subscription or outlet"},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(c.yaml), o)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+	secret := "outlets:\n  - name: a\n    url: gopher://token-123@x\n"
+	if _, err := ParseConfig("c.yaml", []byte(secret), o); err == nil || strings.Contains(err.Error(), "token-123") {
+		t.Errorf("error quotes the URL's secret: %v", err)
 	}
 }

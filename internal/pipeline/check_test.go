@@ -215,3 +215,30 @@ func TestNotModifiedWithoutAPreviousSnapshot(t *testing.T) {
 		t.Errorf("a 304 with nothing to repeat recorded %d snapshots", len(snaps))
 	}
 }
+
+// A check run keeps only the summary of a new version's clause changes
+// (the changes point into both versions' documents); a recheck keeps the
+// changes, which it shows.
+func TestCheckKeepsOnlyTheSummaryOfChanges(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	src := r.srcs[0]
+	r.pages.set(src.URL, html("We never use your conversations to train our models."))
+	if _, err := r.p.Check(ctx, src, OriginCheck); err != nil {
+		t.Fatal(err)
+	}
+	for i, origin := range []string{OriginCheck, OriginRecheck} {
+		r.clock = r.clock.Add(time.Hour)
+		r.pages.set(src.URL, html(fmt.Sprintf("We use your conversations to train our models unless you opt out (edit %d).", i)))
+		o, err := r.p.Check(ctx, src, origin)
+		if err != nil || !o.NewVersion {
+			t.Fatalf("%s: %v new=%v", origin, err, o.NewVersion)
+		}
+		if o.Summary.Changed != 1 {
+			t.Errorf("%s: summary %+v, want one changed clause", origin, o.Summary)
+		}
+		if keep := origin != OriginCheck; (len(o.Changes) > 0) != keep {
+			t.Errorf("%s: %d changes kept, want kept=%v", origin, len(o.Changes), keep)
+		}
+	}
+}

@@ -45,12 +45,23 @@ type Pipeline struct {
 type Outcome struct {
 	Source     terms.Source
 	Snapshot   terms.Snapshot // the row written for this attempt
-	NewVersion bool           // the extracted text differs from the version in force before it
+	NewVersion bool           // the extracted text differs from the version in force before it (a page held as suspect and accepted now included)
 	First      bool           // first version ever recorded for the source
-	Changes    []diff.Change  // clause changes against the previous version (NewVersion only)
-	Events     []terms.Event  // events written
-	Err        error          // the fetch or extraction failure that was recorded, if any
+	Held       bool           // the page lost most of the version in force's sentences: held as suspect, not a version (yet)
+	Accepted   int64          // the snapshot of the page held as suspect that is accepted now as the version in force; 0: none
+	Dismissed  int64          // the snapshot of the page held as suspect that is dismissed now; 0: none
+	// Changes are the clause changes against the previous version (NewVersion
+	// and Held only), for a recheck or an import, which show them. A check
+	// run keeps only their Summary: the changes point into both versions'
+	// documents, which would otherwise stay in memory until the run ends.
+	Changes []diff.Change
+	Summary diff.Summary  // counts of Changes
+	Events  []terms.Event // events written
+	Err     error         // the fetch or extraction failure that was recorded, if any
 }
+
+// ErrNoneHeld is why AcceptHeld has nothing to accept.
+var ErrNoneHeld = errors.New("no page is held as suspect")
 
 // Notable reports whether the outcome wrote an event of severity low or above.
 func (o Outcome) Notable() bool {
@@ -74,7 +85,7 @@ const (
 // A fetch or extraction failure is recorded and returned in Outcome.Err;
 // the error result is only for failures to record anything at all.
 func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (Outcome, error) {
-	req := fetch.Request{URL: src.URL, Headers: src.Headers, Render: src.Render}
+	req := fetch.Request{URL: src.URL, Headers: src.Headers, Render: src.Render, BrowserAllow: src.BrowserAllow}
 	if origin != OriginRecheck {
 		last, ok, err := p.Store.LastGood(ctx, src.ID)
 		if err != nil {
@@ -189,10 +200,14 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 				return err
 			}
 		}
-		if d.NewVersion {
+		held := d.Snapshot.Suspect == terms.SuspectHeld
+		if d.NewVersion || held {
 			if _, err = tx.PutDocument(ctx, *doc); err != nil {
 				return err
 			}
+		}
+		if err := settle(ctx, tx, d.Release); err != nil {
+			return err
 		}
 		id, err := tx.InsertSnapshot(ctx, d.Snapshot)
 		if err != nil {
@@ -209,14 +224,101 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 				return err
 			}
 		}
-		out.Snapshot, out.NewVersion, out.First = d.Snapshot, d.NewVersion, d.First && d.NewVersion
-		if d.NewVersion && d.Prev != nil {
+		out.Snapshot, out.NewVersion, out.First, out.Held = d.Snapshot, d.NewVersion, d.First && d.NewVersion, held
+		out.released(d.Release)
+		switch {
+		case d.Prev == nil:
+		case d.NewVersion || held:
 			out.Changes = diff.Clauses(d.Prev.Doc.Clauses, doc.Clauses)
+		case out.Accepted != 0:
+			// The same page again confirms the held one: what changed is
+			// what the held page changed.
+			out.NewVersion = true
+			out.Changes = diff.Clauses(d.Prev.Doc.Clauses, d.Release.Version.Doc.Clauses)
+		}
+		out.Summary = diff.Summarize(out.Changes)
+		if snap.Origin == OriginCheck {
+			out.Changes = nil // see Outcome.Changes
 		}
 		return nil
 	})
 	if err != nil {
 		return Outcome{Source: src}, fmt.Errorf("record %s: %w", src.ID, err)
+	}
+	return out, nil
+}
+
+// settle writes what becomes of a page held as suspect: its state and, when
+// accepted, its observations.
+func settle(ctx context.Context, tx *store.Tx, r *compare.Release) error {
+	if r == nil {
+		return nil
+	}
+	id := r.Version.Snapshot.ID
+	if err := tx.SetSuspect(ctx, id, r.State()); err != nil {
+		return err
+	}
+	if r.Accepted {
+		return tx.InsertObservations(ctx, id, r.Observations)
+	}
+	return nil
+}
+
+// released notes on the outcome what became of a page held as suspect.
+func (o *Outcome) released(r *compare.Release) {
+	switch {
+	case r == nil:
+	case r.Accepted:
+		o.Accepted = r.Version.Snapshot.ID
+	default:
+		o.Dismissed = r.Version.Snapshot.ID
+	}
+}
+
+// AcceptHeld accepts the page of src held as suspect as the version in
+// force at once, without waiting for the next fetch to confirm it
+// ('recheck --accept'): it is compared with the version in force before
+// it, its observations recorded and its events written, in one
+// transaction. It fails with ErrNoneHeld when no page of src is held.
+func (p *Pipeline) AcceptHeld(ctx context.Context, src terms.Source) (Outcome, error) {
+	out := Outcome{Source: src}
+	vendor, _ := p.vendor(src.Vendor)
+	err := p.Store.Transact(ctx, func(tx *store.Tx) error {
+		held, ok, err := tx.HeldSuspect(ctx, src.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNoneHeld
+		}
+		doc, err := tx.Document(ctx, held.TextHash)
+		if err != nil {
+			return fmt.Errorf("read the page held as suspect (snapshot %d): %w", held.ID, err)
+		}
+		h, err := p.history(ctx, tx, vendor, src, held, &doc)
+		if err != nil {
+			return err
+		}
+		h.Held = &compare.Version{Snapshot: held, Doc: doc}
+		d := compare.Accept(h, src, p.Now().UTC())
+		if err := settle(ctx, tx, d.Release); err != nil {
+			return err
+		}
+		if len(d.Events) > 0 {
+			if out.Events, err = tx.InsertEvents(ctx, d.Events); err != nil {
+				return err
+			}
+		}
+		out.Snapshot, out.NewVersion = d.Snapshot, true
+		out.released(d.Release)
+		if d.Prev != nil {
+			out.Changes = diff.Clauses(d.Prev.Doc.Clauses, doc.Clauses)
+			out.Summary = diff.Summarize(out.Changes)
+		}
+		return nil
+	})
+	if err != nil {
+		return Outcome{Source: src}, fmt.Errorf("accept %s: %w", src.ID, err)
 	}
 	return out, nil
 }
@@ -232,15 +334,30 @@ func (p *Pipeline) history(ctx context.Context, tx *store.Tx, vendor terms.Vendo
 		return h, err
 	}
 	h.Failing = n > 0
+	if doc == nil && !snap.NotModified {
+		return h, nil
+	}
+	// A page held as suspect before the attempt is settled by it.
+	held, ok, err := tx.HeldSuspect(ctx, src.ID)
+	if err != nil {
+		return h, err
+	}
+	if ok && held.FetchedAt.Before(snap.FetchedAt) {
+		h.Held = &compare.Version{Snapshot: held}
+		if doc != nil && held.TextHash == snap.TextHash {
+			h.Held.Doc = *doc
+		} else if doc != nil {
+			if h.Held.Doc, err = tx.Document(ctx, held.TextHash); err != nil {
+				return h, fmt.Errorf("read the page of %s held as suspect (snapshot %d): %w", src.ID, held.ID, err)
+			}
+		}
+	}
 	if snap.NotModified {
 		last, ok, err := tx.LastGood(ctx, src.ID)
 		if ok {
 			h.LastGood = &last
 		}
 		return h, err
-	}
-	if doc == nil {
-		return h, nil
 	}
 	version := func(s terms.Snapshot, ok bool, err error) (*compare.Version, error) {
 		if err != nil || !ok {

@@ -85,8 +85,8 @@ func (p *Pipeline) reread(ctx context.Context, src terms.Source, res *ReprocessR
 	}
 	var good []reread
 	for _, s := range snaps {
-		if !s.OK() || s.ContentHash == "" {
-			continue
+		if !s.OK() || s.ContentHash == "" || s.Withheld() {
+			continue // a page held as suspect or dismissed is no version
 		}
 		raw, err := p.Store.Raw(ctx, s.ContentHash)
 		if err != nil {

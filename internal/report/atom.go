@@ -22,6 +22,24 @@ const AtomNS = "http://www.w3.org/2005/Atom"
 // fixed, so an event keeps its id for ever.
 const atomTagPrefix = "tag:clausewatch,2026:"
 
+// FeedID is the permanent id of the feed of changes narrowed by scope, a
+// list of name/value pairs in the order given: FeedID() is
+// "urn:clausewatch:changes", the feed of every change;
+// FeedID("vendor", "anthropic", "tier", "consumer") is
+// "urn:clausewatch:changes:vendor:anthropic:tier:consumer". Feeds of
+// different scopes never share an id, so a reader subscribed to several
+// keeps them apart. Values are escaped (a colon in a value cannot make two
+// scopes collide); an odd trailing name is ignored.
+func FeedID(scope ...string) string {
+	id := "urn:clausewatch:changes"
+	for i := 0; i+1 < len(scope); i += 2 {
+		id += ":" + feedEscape(scope[i]) + ":" + feedEscape(scope[i+1])
+	}
+	return id
+}
+
+func feedEscape(s string) string { return strings.ReplaceAll(url.PathEscape(s), ":", "%3A") }
+
 // FeedInfo describes the feed itself.
 type FeedInfo struct {
 	ID      string    // permanent IRI of the feed ("urn:clausewatch:changes"); required

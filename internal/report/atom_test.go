@@ -394,3 +394,33 @@ func TestAtomEmptyAndErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFeedID(t *testing.T) {
+	ids := map[string][]string{}
+	for _, scope := range [][]string{
+		nil,
+		{"vendor", "anthropic"},
+		{"vendor", "openai"},
+		{"vendor", "anthropic", "tier", "consumer"},
+		{"vendor", "anthropic", "tier", "team"},
+		{"vendor", "anthropic:tier"}, // a colon in a value cannot collide with a longer scope
+		{"vendor", "anthropic", "tier"},
+	} {
+		id := report.FeedID(scope...)
+		if !strings.HasPrefix(id, "urn:clausewatch:changes") {
+			t.Errorf("FeedID(%q) = %q, not under urn:clausewatch:changes", scope, id)
+		}
+		ids[id] = append(ids[id], strings.Join(scope, " "))
+	}
+	if got := report.FeedID(); got != "urn:clausewatch:changes" {
+		t.Errorf("FeedID() = %q, want the id of the feed of every change", got)
+	}
+	if got := report.FeedID("vendor", "anthropic", "tier", "consumer"); got != "urn:clausewatch:changes:vendor:anthropic:tier:consumer" {
+		t.Errorf("FeedID(vendor anthropic tier consumer) = %q", got)
+	}
+	// An odd trailing name is ignored, so those two scopes share an id on
+	// purpose; every other scope has its own.
+	if len(ids) != 6 {
+		t.Errorf("feed ids %v: want 6 distinct ids of 7 scopes (the odd trailing name adds nothing)", ids)
+	}
+}

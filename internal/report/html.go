@@ -15,24 +15,29 @@ import (
 // also replace its control characters (textesc.Terminal), as textesc.HTML
 // does where a template does not escape.
 var htmlFuncs = template.FuncMap{
-	"upper":    func(s terms.Severity) string { return strings.ToUpper(string(s)) },
-	"day":      day,
-	"clause":   func(e terms.Event) string { return textesc.Terminal(clause(e)) },
-	"headline": func(e terms.Event, o Options) string { return textesc.Terminal(Headline(e, o)) },
-	"term":     textesc.Terminal,
-	"url":      func(o Options, id string) string { return o.url(id) },
-	"wording": func(e terms.Event) template.HTML {
-		bt, at := sides(e)
-		switch {
-		case bt != "" && at != "" && bt != at:
-			// RenderSegmentsHTML escapes every piece of page text.
-			return template.HTML(diff.RenderSegmentsHTML(diff.Words(bt, at)))
-		case at != "":
-			return template.HTML(textesc.HTML(at))
-		}
-		return template.HTML(textesc.HTML(bt))
-	},
+	"upper":      func(s terms.Severity) string { return strings.ToUpper(string(s)) },
+	"day":        day,
+	"clause":     func(e terms.Event) string { return textesc.Terminal(clause(e)) },
+	"headline":   func(e terms.Event, o Options) string { return textesc.Terminal(Headline(e, o)) },
+	"term":       textesc.Terminal,
+	"url":        func(o Options, id string) string { return o.url(id) },
+	"wording":    WordingHTML,
 	"showDetail": func(e terms.Event) bool { return e.Detail != "" && e.Old == nil && e.New == nil },
+}
+
+// WordingHTML is an event's sentence as HTML: the word diff from its
+// before to its after text (deletions in <del>, insertions in <ins>), or
+// the one text it has. All page text is escaped.
+func WordingHTML(e terms.Event) template.HTML {
+	bt, at := sides(e)
+	switch {
+	case bt != "" && at != "" && bt != at:
+		// RenderSegmentsHTML escapes every piece of page text.
+		return template.HTML(diff.RenderSegmentsHTML(diff.Words(bt, at)))
+	case at != "":
+		return template.HTML(textesc.HTML(at))
+	}
+	return template.HTML(textesc.HTML(bt))
 }
 
 const htmlReport = `<!DOCTYPE html>

@@ -132,8 +132,9 @@ func Headline(e terms.Event, o Options) string {
 }
 
 // Change renders old → new briefly: for retention maps only the scopes that
-// differ ("default=30 → default=60"), for sets what was dropped and added
-// ("dropped iso42001"), else both values whole.
+// differ ("default=30 → default=60"), for sets what was dropped, added,
+// denied or no longer denied ("dropped iso42001; denied iso42001"), else
+// both values whole.
 func Change(old, new *terms.Value) string {
 	switch {
 	case old != nil && new != nil && old.Map != nil && new.Map != nil:
@@ -162,6 +163,12 @@ func Change(old, new *terms.Value) string {
 		}
 		if a := minus(new.Set, old.Set); len(a) > 0 {
 			parts = append(parts, "added "+strings.Join(a, ", "))
+		}
+		if d := minus(new.Denied, old.Denied); len(d) > 0 {
+			parts = append(parts, "denied "+strings.Join(d, ", "))
+		}
+		if d := minus(old.Denied, new.Denied); len(d) > 0 {
+			parts = append(parts, "no longer denied "+strings.Join(d, ", "))
 		}
 		if len(parts) > 0 {
 			return strings.Join(parts, "; ")

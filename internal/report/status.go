@@ -28,6 +28,9 @@ type Row struct {
 	Reason string `json:"reason,omitempty"`
 	// Conflicting quotes the statements that disagree, for a conflict.
 	Conflicting []terms.Evidence `json:"conflicting,omitempty"`
+	// Derivation says how a derived cell (sensitive-data) was reached
+	// from the tier's other values.
+	Derivation string `json:"derivation,omitempty"`
 
 	// Stale says the deciding evidence (or a side of a conflict) comes
 	// from a source that has been failing past the threshold of
@@ -68,7 +71,8 @@ func Rows(m compare.Matrix) []Row {
 	rows := make([]Row, 0, len(m.Cells))
 	for _, c := range m.Cells {
 		r := Row{Vendor: c.Vendor, Tier: c.Tier, Attribute: c.Attribute,
-			Documented: c.Documented, Observed: c.Observed, Agreement: c.Agreement, Agrees: c.Agrees(), Evidence: c.Evidence}
+			Documented: c.Documented, Observed: c.Observed, Agreement: c.Agreement, Agrees: c.Agrees(), Evidence: c.Evidence,
+			Derivation: c.Derivation}
 		if c.Observed != nil && c.Observed.Unknown {
 			r.Reason = c.Observed.Reason
 		}

@@ -1,7 +1,9 @@
 package source
 
 import (
+	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -19,7 +21,7 @@ import (
 var (
 	vendorFields   = []string{"vendor", "name", "names", "products", "clouds", "tiers", "documents", "attributes"}
 	tierFields     = []string{"id", "label", "names"}
-	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "primary", "headers", "render", "variants"}
+	documentFields = []string{"id", "title", "url", "select", "remove", "tiers", "primary", "headers", "render", "browser_allow", "variants"}
 	variantFields  = []string{"id", "match"}
 	ruleFields     = []string{"source", "tiers", "attribute", "clause", "match", "exclude"}
 )
@@ -251,6 +253,7 @@ func (p *fileParser) document1(n *yaml.Node, at, vendor string) (s terms.Source,
 		p.fail(yamlx.LineOf(f["render"], n), at+".render",
 			fmt.Errorf("%w %q (want %q, or no render field for a plain HTTP GET)", ErrInvalidRender, s.Render, terms.RenderBrowser))
 	}
+	s.BrowserAllow = p.browserAllow(f["browser_allow"], at+".browser_allow", s.Render)
 	s.Variants = p.variants(f["variants"], at+".variants")
 	return s, idLine, ok
 }
@@ -493,6 +496,59 @@ func (p *fileParser) headers(e yamlx.Entry, field string) map[string]string {
 		out[name] = val
 	}
 	return out
+}
+
+// browserAllow reads the hosts a rendered page may load scripts and data
+// from besides its own site: host names (lower-cased) or IP addresses, no
+// scheme, port, path or wildcard, each once. The field applies only to
+// render: browser documents.
+func (p *fileParser) browserAllow(e yamlx.Entry, field, render string) []string {
+	items := p.StrList(e, field)
+	if len(items) > 0 && render != terms.RenderBrowser {
+		p.fail(items[0].Line, field, fmt.Errorf("%w: browser_allow applies only to a document with render: %s", ErrInvalidValue, terms.RenderBrowser))
+		return nil
+	}
+	var out []string
+	for _, it := range items {
+		host := strings.ToLower(strings.TrimSuffix(it.Val, "."))
+		if err := checkAllowHost(host); err != nil {
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q: %w", ErrInvalidHost, it.Val, err))
+			continue
+		}
+		if slices.Contains(out, host) {
+			p.fail(it.Line, it.Field, fmt.Errorf("%w %q: listed twice", ErrInvalidHost, it.Val))
+			continue
+		}
+		out = append(out, host)
+	}
+	return out
+}
+
+// checkAllowHost accepts an IP address or a host name of dot-separated
+// labels of letters, digits and inner hyphens.
+func checkAllowHost(host string) error {
+	const want = "want a host name such as cdn.example.com (no scheme, port, path or wildcard)"
+	if host == "" {
+		return errors.New("empty host: " + want)
+	}
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return nil
+	}
+	if len(host) > 253 {
+		return errors.New("host name longer than 253 characters")
+	}
+	for label := range strings.SplitSeq(host, ".") {
+		ok := label != "" && len(label) <= 63 && label[0] != '-' && label[len(label)-1] != '-'
+		for _, c := range []byte(label) {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				ok = false
+			}
+		}
+		if !ok {
+			return errors.New(want)
+		}
+	}
+	return nil
 }
 
 // checkURL accepts absolute http and https URLs with a host.

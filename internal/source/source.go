@@ -43,6 +43,7 @@ var (
 	ErrInvalidURL       = errors.New("invalid URL")
 	ErrInvalidSelector  = errors.New("invalid CSS selector")
 	ErrInvalidHeader    = errors.New("invalid header")
+	ErrInvalidHost      = errors.New("invalid host")
 	ErrInvalidRender    = errors.New("invalid render mode")
 	ErrUnknownTier      = errors.New("undeclared tier")
 	ErrUnknownSource    = errors.New("unknown source")

@@ -507,3 +507,45 @@ func TestPrimaryAndExclude(t *testing.T) {
 		}
 	}
 }
+
+func TestBrowserAllow(t *testing.T) {
+	withAllow := func(list string) string {
+		return strings.Replace(valid, "render: browser\n", "render: browser\n    browser_allow: "+list+"\n", 1)
+	}
+	t.Run("valid", func(t *testing.T) {
+		vendors, err := Load(fstest.MapFS{"acme.yaml": {Data: []byte(withAllow("[CDN.Acme-Static.example., 203.0.113.7, '[2001:db8::1]']"))}})
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		_, s, _ := Find(vendors, "acme-business")
+		want := []string{"cdn.acme-static.example", "203.0.113.7", "[2001:db8::1]"}
+		if diff := cmp.Diff(want, s.BrowserAllow); diff != "" {
+			t.Errorf("BrowserAllow (-want +got):\n%s", diff)
+		}
+	})
+	tests := []struct {
+		name, yaml, want string
+		err              error
+	}{
+		{"scheme", withAllow("[https://cdn.example]"), `19: documents[1].browser_allow[0]: invalid host "https://cdn.example"`, ErrInvalidHost},
+		{"port", withAllow("[cdn.example:8443]"), `19: documents[1].browser_allow[0]: invalid host "cdn.example:8443"`, ErrInvalidHost},
+		{"path", withAllow("[ok.example, cdn.example/js]"), `19: documents[1].browser_allow[1]: invalid host "cdn.example/js"`, ErrInvalidHost},
+		{"wildcard", withAllow("['*.cdn.example']"), `19: documents[1].browser_allow[0]: invalid host "*.cdn.example"`, ErrInvalidHost},
+		{"empty", withAllow("['']"), "19: documents[1].browser_allow[0]: empty value", ErrEmpty},
+		{"twice", withAllow("[cdn.example, CDN.example]"), `19: documents[1].browser_allow[1]: invalid host "CDN.example": listed twice`, ErrInvalidHost},
+		{"not a list", withAllow("{cdn: x}"), "19: documents[1].browser_allow", ErrType},
+		{"without render browser", strings.Replace(valid, "    headers: {Accept-Language: en-GB}\n", "    headers: {Accept-Language: en-GB}\n    browser_allow: [cdn.example]\n", 1),
+			"15: documents[0].browser_allow: invalid value: browser_allow applies only to a document with render: browser", ErrInvalidValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(fstest.MapFS{"acme.yaml": {Data: []byte(tt.yaml)}})
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("error does not wrap %v:\n%v", tt.err, err)
+			}
+			if want := "sources/acme.yaml:" + tt.want; !hasLinePrefix(err.Error(), want) {
+				t.Errorf("no line of the error starts with %q:\n%v", want, err)
+			}
+		})
+	}
+}

@@ -177,7 +177,7 @@ func (tx *Tx) SourcesRead(ctx context.Context) (map[string]bool, error) {
 // versionRecorded bumps the versions generation when s is the first version
 // of its source, keeping the cache of SourcesRead in step.
 func (tx *Tx) versionRecorded(ctx context.Context, s terms.Snapshot) error {
-	if s.ErrorCategory != "" || s.TextHash == "" {
+	if s.ErrorCategory != "" || s.TextHash == "" || s.Withheld() {
 		return nil
 	}
 	// A source once known to have a version always has one (versions are

@@ -93,6 +93,11 @@ func TestOpenReadOnly(t *testing.T) {
 	// the last migration must run again: undo what it did when it is an added column
 	ms, _ := migrations()
 	last := ms[len(ms)-1]
+	for _, m := range regexp.MustCompile(`(?i)CREATE INDEX (?:IF NOT EXISTS )?(\w+)`).FindAllStringSubmatch(last.sql, -1) {
+		if _, err := o.sql.ExecContext(ctx, `DROP INDEX `+m[1]); err != nil {
+			t.Fatalf("undo %s: %v", last.name, err)
+		}
+	}
 	if col, ok := addedColumn(last.sql); ok {
 		if _, err := o.sql.ExecContext(ctx, `ALTER TABLE snapshots DROP COLUMN `+col); err != nil {
 			t.Fatalf("undo %s: %v", last.name, err)

@@ -13,7 +13,7 @@ import (
 // is an error; use DeleteObservations first to replace them.
 func (tx *Tx) InsertObservations(ctx context.Context, snapshotID int64, obs []terms.Observation) error {
 	for _, o := range obs {
-		value, err := json.Marshal(o.Value)
+		value, err := o.Value.StoredJSON()
 		if err != nil {
 			return fmt.Errorf("insert observation %s/%s/%s of snapshot %d: value: %w", o.Vendor, o.Tier, o.Attribute, snapshotID, err)
 		}

@@ -71,11 +71,11 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 		return 0, err
 	}
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO snapshots (source, fetched_at, status, etag, last_modified,
-		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		content_type, content_hash, size, text_hash, error_category, error, not_modified, origin, created_at, variant, extracted_by, suspect)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.Source, formatTime(s.FetchedAt), s.Status, s.ETag, s.LastModified, s.ContentType,
 		nullString(s.ContentHash), s.Size, nullString(s.TextHash), s.ErrorCategory, s.Error,
-		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant, s.ExtractedBy)
+		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant, s.ExtractedBy, s.Suspect)
 	if err != nil {
 		return 0, fmt.Errorf("insert snapshot of %s at %s: %w", s.Source, formatTime(s.FetchedAt), err)
 	}
@@ -88,13 +88,13 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 
 // snapshotColumns are the columns scanSnapshot reads, in its order.
 const snapshotColumns = `id, source, fetched_at, status, etag, last_modified, content_type,
-	COALESCE(content_hash, ''), size, COALESCE(text_hash, ''), error_category, error, not_modified, origin, variant, extracted_by`
+	COALESCE(content_hash, ''), size, COALESCE(text_hash, ''), error_category, error, not_modified, origin, variant, extracted_by, suspect`
 
 func scanSnapshot(sc interface{ Scan(...any) error }) (terms.Snapshot, error) {
 	var s terms.Snapshot
 	var fetched string
 	if err := sc.Scan(&s.ID, &s.Source, &fetched, &s.Status, &s.ETag, &s.LastModified, &s.ContentType,
-		&s.ContentHash, &s.Size, &s.TextHash, &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin, &s.Variant, &s.ExtractedBy); err != nil {
+		&s.ContentHash, &s.Size, &s.TextHash, &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin, &s.Variant, &s.ExtractedBy, &s.Suspect); err != nil {
 		return terms.Snapshot{}, err
 	}
 	t, err := parseTime(fetched)
@@ -167,7 +167,8 @@ func (db *DB) LastSnapshot(ctx context.Context, source string) (terms.Snapshot, 
 }
 
 // LastGood returns the latest (by fetched_at, then id) attempt of source
-// with no error category, and false when there is none.
+// with no error category that is not a page held as suspect or dismissed
+// (terms.Snapshot.Withheld), and false when there is none.
 func (db *DB) LastGood(ctx context.Context, source string) (terms.Snapshot, bool, error) {
 	return lastGood(ctx, db.sql, source)
 }
@@ -179,13 +180,17 @@ func (tx *Tx) LastGood(ctx context.Context, source string) (terms.Snapshot, bool
 
 func lastGood(ctx context.Context, q querier, source string) (terms.Snapshot, bool, error) {
 	return querySnapshot(ctx, q, "last good snapshot of "+source,
-		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND error_category = ''
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND error_category = '' AND `+notWithheld+`
 		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source)
 }
 
-// goodVersion selects the snapshots that carry a version: no error category
-// and a text hash.
-const goodVersion = `error_category = '' AND text_hash IS NOT NULL AND text_hash <> ''`
+// notWithheld leaves out the pages held as suspect and those dismissed
+// (terms.Snapshot.Withheld): stored, but no version.
+const notWithheld = `suspect IN ('', 'accepted')`
+
+// goodVersion selects the snapshots that carry a version: no error
+// category, a text hash, and not withheld as suspect.
+const goodVersion = `error_category = '' AND text_hash IS NOT NULL AND text_hash <> '' AND ` + notWithheld
 
 // Versions returns the version history of source: its good snapshots with a
 // text hash in fetched_at (then id) order, keeping only the first of each
@@ -253,6 +258,48 @@ func versionAfter(ctx context.Context, q querier, source string, t time.Time) (t
 	return querySnapshot(ctx, q, "version of "+source+" after "+formatTime(t),
 		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND `+goodVersion+` AND fetched_at > ?
 		ORDER BY fetched_at, id LIMIT 1`, source, formatTime(t))
+}
+
+// HeldSuspect returns the page of source held as suspect (suspect 'held'),
+// and false when none is held. At most one is held at a time: holding
+// another dismisses it (SetSuspect).
+func (db *DB) HeldSuspect(ctx context.Context, source string) (terms.Snapshot, bool, error) {
+	return heldSuspect(ctx, db.sql, source)
+}
+
+// HeldSuspect is DB.HeldSuspect inside the transaction.
+func (tx *Tx) HeldSuspect(ctx context.Context, source string) (terms.Snapshot, bool, error) {
+	return heldSuspect(ctx, tx.tx, source)
+}
+
+func heldSuspect(ctx context.Context, q querier, source string) (terms.Snapshot, bool, error) {
+	return querySnapshot(ctx, q, "page of "+source+" held as suspect",
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE source = ? AND suspect = 'held'
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`, source)
+}
+
+// HeldSuspects returns every page held as suspect, ordered by source.
+func (db *DB) HeldSuspects(ctx context.Context) ([]terms.Snapshot, error) {
+	return querySnapshots(ctx, db.sql, "pages held as suspect",
+		`SELECT `+snapshotColumns+` FROM snapshots WHERE suspect = 'held' ORDER BY source, fetched_at, id`)
+}
+
+// SetSuspect settles a page held as suspect: state is
+// terms.SuspectAccepted (it is a version from now on; record its
+// observations in the same transaction) or terms.SuspectDismissed (it
+// never was one). Only a held page can be settled: ErrNotFound otherwise.
+func (tx *Tx) SetSuspect(ctx context.Context, snapshotID int64, state string) error {
+	if state != terms.SuspectAccepted && state != terms.SuspectDismissed {
+		return fmt.Errorf("settle snapshot %d: state %q is not accepted or dismissed", snapshotID, state)
+	}
+	res, err := tx.tx.ExecContext(ctx, `UPDATE snapshots SET suspect = ? WHERE id = ? AND suspect = 'held'`, state, snapshotID)
+	if err != nil {
+		return fmt.Errorf("settle snapshot %d: %w", snapshotID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("settle snapshot %d: no page held as suspect: %w", snapshotID, ErrNotFound)
+	}
+	return nil
 }
 
 // ConsecutiveFailures counts the failed attempts (non-empty error category)

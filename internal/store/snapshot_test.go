@@ -300,7 +300,7 @@ func TestObservations(t *testing.T) {
 		{Vendor: "acme", Tier: "api", Attribute: "retention", Value: terms.MapOf(map[string]string{"default": "30"}), Evidence: ev(ids[1], "Data > Retention")},
 	}
 	cur := []terms.Observation{
-		{Vendor: "acme", Tier: "api", Attribute: "security", Value: terms.SetOf("sso", "soc2-type2"), Evidence: ev(ids[0], "Security")},
+		{Vendor: "acme", Tier: "api", Attribute: "security", Value: terms.DenySet([]string{"sso", "soc2-type2"}, []string{"iso42001"}), Evidence: ev(ids[0], "Security")}, // a denied item is stored too
 		{Vendor: "acme", Tier: "api", Attribute: "training", Value: terms.Scalar("opt-out"), Evidence: ev(ids[0], "Data > Training")},
 		{Vendor: "acme", Tier: "team", Attribute: "retention", Value: terms.UnknownValue("clause Data > Retention not found"), Evidence: ev(ids[0], "")},
 		{Vendor: "acme", Tier: "team", Attribute: "rights", Value: terms.Value{Set: []string{}}, Evidence: ev(ids[0], "Rights")},

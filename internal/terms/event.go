@@ -17,6 +17,7 @@ type Value struct {
 	Scalar  string            // training, output-ownership, hipaa-baa, zdr, data-processor, sensitive-data
 	Map     map[string]string // retention: scope → period
 	Set     []string          // security, rights: sorted, unique
+	Denied  []string          // security, rights: items a page denies, sorted, unique, none in Set; nil for none
 	Unknown bool              // the value could not be read
 	Reason  string            // why, when Unknown
 }
@@ -32,6 +33,24 @@ func SetOf(items ...string) Value {
 	return Value{Set: slices.Compact(s)}
 }
 
+// DenySet returns a set value of the items confirmed, with the items
+// denied: a denied item is left out of the set even when it is also
+// confirmed (a denial wins), and Denied is nil when nothing is denied.
+func DenySet(confirmed, denied []string) Value {
+	d := SetOf(denied...).Set
+	var keep []string
+	for _, it := range confirmed {
+		if !slices.Contains(d, it) {
+			keep = append(keep, it)
+		}
+	}
+	v := SetOf(keep...)
+	if len(d) > 0 {
+		v.Denied = d
+	}
+	return v
+}
+
 // MapOf returns a map value.
 func MapOf(m map[string]string) Value { return Value{Map: maps.Clone(m)} }
 
@@ -40,7 +59,7 @@ func UnknownValue(reason string) Value { return Value{Unknown: true, Reason: rea
 
 // IsZero reports whether v holds nothing at all.
 func (v Value) IsZero() bool {
-	return !v.Unknown && v.Scalar == "" && v.Map == nil && v.Set == nil
+	return !v.Unknown && v.Scalar == "" && v.Map == nil && v.Set == nil && v.Denied == nil
 }
 
 // String renders v in a stable, human-readable form: "opt-out",
@@ -56,6 +75,8 @@ func (v Value) String() string {
 			parts[i] = k + "=" + v.Map[k]
 		}
 		return strings.Join(parts, ", ")
+	case v.Set != nil && len(v.Denied) > 0:
+		return "[" + strings.Join(v.Set, " ") + "] not [" + strings.Join(v.Denied, " ") + "]"
 	case v.Set != nil:
 		return "[" + strings.Join(v.Set, " ") + "]"
 	}
@@ -67,20 +88,24 @@ func (v Value) Equal(o Value) bool {
 	if v.Unknown || o.Unknown {
 		return v.Unknown == o.Unknown
 	}
-	return v.Scalar == o.Scalar && maps.Equal(v.Map, o.Map) && slices.Equal(v.Set, o.Set) &&
+	return v.Scalar == o.Scalar && maps.Equal(v.Map, o.Map) && slices.Equal(v.Set, o.Set) && slices.Equal(v.Denied, o.Denied) &&
 		(v.Map == nil) == (o.Map == nil) && (v.Set == nil) == (o.Set == nil)
 }
 
 // MarshalJSON writes a scalar as a string, a map as an object (whole-day
 // periods as numbers, the other periods as strings: {"default": 30,
-// "files": "until-deleted"}), a set as an array and an unknown value as the
-// string "unknown".
+// "files": "until-deleted"}), a set as the array of its confirmed items
+// (the change-event contract: sets are arrays; denied items are left out,
+// as they are not in the set) and an unknown value as the string
+// "unknown". StoredJSON keeps the denied items too.
 func (v Value) MarshalJSON() ([]byte, error) {
 	switch {
 	case v.Unknown:
 		return json.Marshal("unknown")
 	case v.Map != nil:
 		return marshalPeriods(v.Map)
+	case v.Set == nil && len(v.Denied) > 0:
+		return []byte("[]"), nil
 	case v.Set != nil:
 		return json.Marshal(v.Set)
 	case v.Scalar == "":
@@ -89,7 +114,25 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v.Scalar)
 }
 
-// UnmarshalJSON reads what MarshalJSON writes, and the maps of earlier
+// StoredJSON is the form the store keeps an observation's value in: that
+// of MarshalJSON, but a set with denied items is the object
+// {"confirmed": [...], "denied": [...]}, so that a denial read from a page
+// survives until the next reading. UnmarshalJSON reads both.
+func (v Value) StoredJSON() ([]byte, error) {
+	if !v.Unknown && v.Map == nil && len(v.Denied) > 0 {
+		return json.Marshal(deniedSet{Confirmed: nonNilSet(v.Set), Denied: v.Denied})
+	}
+	return json.Marshal(v)
+}
+
+func nonNilSet(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// UnmarshalJSON reads what MarshalJSON and StoredJSON write, and the maps of earlier
 // versions, whose whole-day periods were strings ({"default": "30"}): both
 // read as the period "30".
 func (v *Value) UnmarshalJSON(b []byte) error {
@@ -97,6 +140,13 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	s := strings.TrimSpace(string(b))
 	switch {
 	case s == "null":
+		return nil
+	case strings.HasPrefix(s, "{") && isDeniedSet(b):
+		var ds deniedSet
+		if err := json.Unmarshal(b, &ds); err != nil {
+			return fmt.Errorf("value: %w", err)
+		}
+		*v = DenySet(ds.Confirmed, ds.Denied)
 		return nil
 	case strings.HasPrefix(s, "{"):
 		m, err := unmarshalPeriods(b)
@@ -122,6 +172,27 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		*v = Value{Unknown: true}
 	}
 	return nil
+}
+
+// deniedSet is the JSON form of a set with denied items.
+type deniedSet struct {
+	Confirmed []string `json:"confirmed"`
+	Denied    []string `json:"denied"`
+}
+
+// isDeniedSet reports whether the JSON object b is a deniedSet: its keys
+// are "confirmed" and "denied" (no retention scope has either name).
+func isDeniedSet(b []byte) bool {
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(b, &keys) != nil || len(keys) == 0 {
+		return false
+	}
+	for k := range keys {
+		if k != "confirmed" && k != "denied" {
+			return false
+		}
+	}
+	return true
 }
 
 // Evidence is where an observed value was read from.
@@ -197,10 +268,14 @@ const (
 	FetchFailed      = "fetch-failed"
 	ExtractionFailed = "extraction-failed"
 	Recovered        = "recovered"
-	VariantChanged   = "variant-changed"
-	RuleChanged      = "rule-changed"
-	EvidenceFound    = "evidence-found"
-	DriftResolved    = "drift-resolved"
+	// ExtractionSuspect: the page came back with most of the sentences of
+	// the version in force missing at once (a half-rendered page, a CDN
+	// hiccup): held as suspect, not compared, until confirmed.
+	ExtractionSuspect = "extraction-suspect"
+	VariantChanged    = "variant-changed"
+	RuleChanged       = "rule-changed"
+	EvidenceFound     = "evidence-found"
+	DriftResolved     = "drift-resolved"
 )
 
 // Side is one side (before or after) of an event.

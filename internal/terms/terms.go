@@ -53,18 +53,22 @@ type Tier struct {
 
 // Source is one watched document.
 type Source struct {
-	ID       string            // stable id ("anthropic-consumer-terms")
-	Vendor   string            // Vendor.ID
-	Title    string            // display title
-	URL      string            // absolute http(s) URL
-	Select   []string          // CSS selectors tried in order: the first whose matches hold content is the document; empty: <body>
-	Remove   []string          // CSS selectors removed from the selection
-	Tiers    []string          // tier ids the document speaks for
-	Headers  map[string]string // extra request headers (Accept-Language, cookies for a region…)
-	Render   string            // RenderHTTP or RenderBrowser
-	Variants []Variant         // regional variants the URL may serve, in match order; empty: one variant
-	File     string            // declaration file, for messages
-	Line     int               // line of the declaration in File, for messages
+	ID      string            // stable id ("anthropic-consumer-terms")
+	Vendor  string            // Vendor.ID
+	Title   string            // display title
+	URL     string            // absolute http(s) URL
+	Select  []string          // CSS selectors tried in order: the first whose matches hold content is the document; empty: <body>
+	Remove  []string          // CSS selectors removed from the selection
+	Tiers   []string          // tier ids the document speaks for
+	Headers map[string]string // extra request headers (Accept-Language, cookies for a region…)
+	Render  string            // RenderHTTP or RenderBrowser
+	// BrowserAllow lists the hosts, beside the page's own site, whose
+	// scripts and data a render: browser page may load ("cdn.example.net"
+	// allows it and its subdomains). Lower-case host names or IP addresses.
+	BrowserAllow []string
+	Variants     []Variant // regional variants the URL may serve, in match order; empty: one variant
+	File         string    // declaration file, for messages
+	Line         int       // line of the declaration in File, for messages
 	// Primary lists the attributes this page is the primary source of: its
 	// statements outrank those of the vendor's other pages for them.
 	Primary []string
@@ -254,6 +258,25 @@ type Snapshot struct {
 	Variant       string    `json:"variant,omitempty"`      // regional variant served (Source.Variants), "" when undeclared
 	Origin        string    `json:"origin"`                 // "check", "recheck", "import"
 	ExtractedBy   string    `json:"extracted_by,omitempty"` // how the document was found: "select:main", "auto", … (extract.Result.Method); "" without one
+	Suspect       string    `json:"suspect,omitempty"`      // SuspectHeld, SuspectDismissed, SuspectAccepted; "" for a page never held as suspect
+}
+
+// States of a page held as suspect (Snapshot.Suspect): a page that lost
+// most of the sentences of the version in force at once is stored but held
+// (not a version: the observations in force stay those of the version
+// before it) until the next fetch or 'recheck --accept' says whether the
+// page really shrank (accepted: it is a version from then on) or not
+// (dismissed: it never was one).
+const (
+	SuspectHeld      = "held"
+	SuspectDismissed = "dismissed"
+	SuspectAccepted  = "accepted"
+)
+
+// Withheld reports whether the snapshot is a page held as suspect or
+// dismissed: its bytes and document are stored, but it is no version.
+func (s Snapshot) Withheld() bool {
+	return s.Suspect == SuspectHeld || s.Suspect == SuspectDismissed
 }
 
 // OK reports whether the snapshot holds a page that was extracted.

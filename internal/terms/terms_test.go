@@ -70,3 +70,19 @@ func TestIsSectionNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestDenySet(t *testing.T) {
+	v := DenySet([]string{"sso", "scim", "sso"}, []string{"scim", "iso42001"})
+	if !v.Equal(Value{Set: []string{"sso"}, Denied: []string{"iso42001", "scim"}}) {
+		t.Errorf("DenySet = %#v: a denial must win over a confirmation, both sorted and unique", v)
+	}
+	if got := v.String(); got != "[sso] not [iso42001 scim]" {
+		t.Errorf("String() = %q", got)
+	}
+	if plain := DenySet([]string{"sso"}, nil); plain.Denied != nil || !plain.Equal(SetOf("sso")) {
+		t.Errorf("DenySet without denials = %#v, want SetOf(sso)", plain)
+	}
+	if SetOf("sso").Equal(DenySet([]string{"sso"}, []string{"scim"})) {
+		t.Error("a set and the same set with a denied item are equal")
+	}
+}

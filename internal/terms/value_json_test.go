@@ -53,6 +53,33 @@ func TestValueMarshalJSON(t *testing.T) {
 	}
 }
 
+// A set with denied items is an array of its confirmed items in every
+// JSON output (the change-event contract), and keeps its denials in the
+// stored form.
+func TestValueDeniedItemsJSON(t *testing.T) {
+	for _, c := range []struct {
+		value          Value
+		public, stored string
+	}{
+		{DenySet([]string{"sso"}, []string{"scim", "iso42001"}), `["sso"]`, `{"confirmed":["sso"],"denied":["iso42001","scim"]}`},
+		{DenySet(nil, []string{"iso42001"}), `[]`, `{"confirmed":[],"denied":["iso42001"]}`},
+		{SetOf("sso"), `["sso"]`, `["sso"]`},
+	} {
+		pub, err := json.Marshal(c.value)
+		if err != nil || string(pub) != c.public {
+			t.Errorf("Marshal(%s) = %s (%v), want %s", c.value, pub, err, c.public)
+		}
+		st, err := c.value.StoredJSON()
+		if err != nil || string(st) != c.stored {
+			t.Errorf("StoredJSON(%s) = %s (%v), want %s", c.value, st, err, c.stored)
+		}
+		var back Value
+		if err := json.Unmarshal(st, &back); err != nil || !back.Equal(c.value) {
+			t.Errorf("stored %s read back as %#v (%v), want %#v", st, back, err, c.value)
+		}
+	}
+}
+
 func TestValueUnmarshalJSONPeriods(t *testing.T) {
 	want := MapOf(map[string]string{"default": "30", "files": "until-deleted", "zdr": "0"})
 	for _, in := range []string{

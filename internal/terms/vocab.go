@@ -175,7 +175,8 @@ func validRetention(v Value, vocab []string) error {
 }
 
 // validSet checks the value of a set attribute: items of vocab, sorted and
-// without duplicates, checked item by item.
+// without duplicates, checked item by item; its denied items likewise, and
+// none of them confirmed.
 func validSet(v Value, vocab []string) error {
 	if v.Set == nil {
 		return fmt.Errorf("%w: want a set of %v, got %q", ErrBadValue, vocab, v.String())
@@ -189,6 +190,16 @@ func validSet(v Value, vocab []string) error {
 				return fmt.Errorf("%w: duplicate item %q", ErrBadValue, item)
 			}
 			return fmt.Errorf("%w: set not sorted at %q (build it with SetOf)", ErrBadValue, item)
+		}
+	}
+	for i, item := range v.Denied {
+		switch {
+		case !slices.Contains(vocab, item):
+			return fmt.Errorf("%w: denied item %q (want items of %v)", ErrBadValue, item, vocab)
+		case i > 0 && v.Denied[i-1] >= item:
+			return fmt.Errorf("%w: denied items not sorted or duplicated at %q (build it with DenySet)", ErrBadValue, item)
+		case slices.Contains(v.Set, item):
+			return fmt.Errorf("%w: item %q both confirmed and denied", ErrBadValue, item)
 		}
 	}
 	return nil

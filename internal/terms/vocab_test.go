@@ -13,6 +13,10 @@ func TestValidateValue(t *testing.T) {
 		wantErr   error // nil: valid
 	}{
 		{"training opt-out", "training", Scalar("opt-out"), nil},
+		{"security with a denied item", "security", DenySet([]string{"sso"}, []string{"iso42001"}), nil},
+		{"security denied item not a word", "security", Value{Set: []string{"sso"}, Denied: []string{"iso-42001"}}, ErrBadValue},
+		{"security item both confirmed and denied", "security", Value{Set: []string{"sso"}, Denied: []string{"sso"}}, ErrBadValue},
+		{"security denied items unsorted", "security", Value{Set: []string{}, Denied: []string{"sso", "scim"}}, ErrBadValue},
 		{"training never", "training", Scalar("never"), nil},
 		{"training typo", "training", Scalar("opt_out"), ErrBadValue},
 		{"training as set", "training", SetOf("never"), ErrBadValue},
