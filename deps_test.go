@@ -25,7 +25,7 @@ var allowed = []string{
 	".:",
 	"cmd/clausewatch: cli | os os/signal syscall",
 	"cmd/clausewatch-demo: . demo | os os/signal syscall",
-	"attr: terms",
+	"attr: terms wordre",
 	"baseline: compare inputfile terms yamlx | os",
 	"bench:",
 	"bench/loop: | net/http os",
@@ -52,6 +52,7 @@ var allowed = []string{
 	"terms:",
 	"textesc:",
 	"webhook: report schedule terms | net/http",
+	"wordre:",
 	"yamlx:",
 }
 
@@ -74,6 +75,7 @@ var never = []string{
 	"extract: net/http os store fetch cli",
 	"diff: IO store fetch cli",
 	"attr: IO store fetch diff cli",
+	"wordre: INTERNAL IO",
 	"compare: IO store fetch cli",
 	"report: store notify cli",
 	"notify: terms diff report store",

@@ -1,11 +1,11 @@
 package attr
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // Values of the hipaa-baa and zdr attributes.

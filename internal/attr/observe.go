@@ -2,13 +2,14 @@ package attr
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // Observe reads doc, a snapshot of src, sentence by sentence into
@@ -48,13 +49,22 @@ func Observe(v terms.Vendor, src terms.Source, doc terms.Document, snap terms.Sn
 // Reader reads the pages of one vendor: its declarations and the patterns
 // compiled from the names they declare, built once (NewReader) and shared
 // by every page of a run. A Reader is never modified after it is built.
+// Its readers skip the sentences they could read nothing from, as their
+// gates tell (gate.go), and a group of sentences read lately is not read
+// again (memo.go); what they read is the same. It is safe for concurrent
+// use.
 type Reader struct {
 	vendor terms.Vendor
 	lex    *Lexicon
+	gates  *gates       // by attribute: the sentences its reader may read something from (gate.go)
+	memo   *readingMemo // recent readings by their sentences (memo.go)
 }
 
 // NewReader compiles the reading of vendor v's pages.
-func NewReader(v terms.Vendor) *Reader { return &Reader{vendor: v, lex: LexiconOf(v)} }
+func NewReader(v terms.Vendor) *Reader {
+	lex := LexiconOf(v)
+	return &Reader{vendor: v, lex: lex, gates: newGates(lex), memo: newReadingMemo()}
+}
 
 // Vendor is the vendor r reads for.
 func (r *Reader) Vendor() terms.Vendor { return r.vendor }
@@ -84,12 +94,35 @@ func (r *Reader) ObserveContext(ctx context.Context, src terms.Source, doc terms
 		}
 		sents = append(sents, splitByWhom(lex, s)...)
 	}
+	if r.gates != nil {
+		sw := r.gates.sentenceWords()
+		for i := range sents {
+			var prev *sentence
+			if i > 0 && sameClause(sents[i-1], sents[i]) {
+				prev = &sents[i-1]
+			}
+			sents[i].passes = sw.passing(sents[i], prev)
+		}
+		// A sentence that passes brings the one before it in its clause
+		// along: readers read a sentence with the one it carries on
+		// ("Instead, they are kept…", "…that content").
+		for i := len(sents) - 1; i > 0; i-- {
+			if sameClause(sents[i-1], sents[i]) {
+				sents[i-1].passes |= sents[i].passes
+			}
+		}
+	}
+	if r.memo != nil {
+		for i := range sents {
+			sents[i].digest = sentenceDigest(sents[i])
+		}
+	}
 	var out []terms.Observation
 	for _, a := range terms.Attributes {
 		if a == SensitiveData {
 			continue
 		}
-		obs, err := observeAttribute(ctx, lex, v, src, a, sents, snap)
+		obs, err := observeAttribute(ctx, lex, v, src, a, sents, snap, r.gates.bit(a), r.memo)
 		if err != nil {
 			return nil, err
 		}
@@ -119,8 +152,11 @@ func (r *Reader) ObserveContext(ctx context.Context, src terms.Source, doc terms
 	return out, nil
 }
 
-// observeAttribute is Observe for one attribute; err is ctx's error.
-func observeAttribute(ctx context.Context, lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot) ([]terms.Observation, error) {
+// observeAttribute is Observe for one attribute; err is ctx's error. When gate is not 0, the
+// attribute's reader reads only the sentences whose passes hold it; a
+// group of which none does reads as nothing stated, as the reader would
+// read it. With memo, a group read lately is not read again.
+func observeAttribute(ctx context.Context, lex *Lexicon, v terms.Vendor, src terms.Source, attribute string, sents []sentence, snap terms.Snapshot, gate uint64, memo *readingMemo) ([]terms.Observation, error) {
 	read := readerFor(attribute)
 	pool, unknown := narrow(v, src, attribute, sents)
 	evidence := func(rd Reading, named bool) terms.Evidence {
@@ -133,18 +169,36 @@ func observeAttribute(ctx context.Context, lex *Lexicon, v terms.Vendor, src ter
 	}
 	// Readings are memoized by the set of sentences read: the document-wide
 	// reading is the same for every tier the page is declared for.
-	memo := map[string]Reading{}
+	byIdx := map[string]Reading{}
 	readSet := func(idx []int) Reading {
 		key := fmt.Sprint(idx)
-		if rd, ok := memo[key]; ok {
+		if rd, ok := byIdx[key]; ok {
 			return rd
 		}
-		group := make([]sentence, len(idx))
-		for i, j := range idx {
-			group[i] = pool[j].sentence
+		group := make([]sentence, 0, len(idx))
+		for _, j := range idx {
+			if gate == 0 || pool[j].passes&gate != 0 {
+				group = append(group, pool[j].sentence)
+			}
 		}
-		rd := read(lex, group)
-		memo[key] = rd
+		var rd Reading
+		switch {
+		case len(group) == 0:
+		case memo != nil:
+			ds := make([][sha256.Size]byte, len(group))
+			for i, s := range group {
+				ds[i] = s.digest
+			}
+			k := groupKey(attribute, ds)
+			var ok bool
+			if rd, ok = memo.get(k); !ok {
+				rd = read(lex, group)
+				memo.put(k, rd)
+			}
+		default:
+			rd = read(lex, group)
+		}
+		byIdx[key] = rd
 		return rd
 	}
 	var out []terms.Observation
@@ -467,4 +521,9 @@ func whom(lex *Lexicon, s sentence) []string {
 		}
 	}
 	return nil
+}
+
+// sameClause reports whether two sentences come from one clause.
+func sameClause(a, b sentence) bool {
+	return a.clause.Text == b.clause.Text && slices.Equal(a.clause.Path, b.clause.Path)
 }

@@ -1,10 +1,10 @@
 package attr
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // Values of the output-ownership attribute.

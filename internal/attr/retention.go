@@ -1,13 +1,13 @@
 package attr
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // Retention scopes of DESIGN.md.

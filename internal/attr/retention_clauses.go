@@ -1,8 +1,9 @@
 package attr
 
 import (
-	"regexp"
 	"strings"
+
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // This file decides whether a period a sentence holds is a retention

@@ -2,7 +2,6 @@ package attr
 
 import (
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // This file is the sentence toolkit every reader reads with: one sentence
@@ -32,7 +32,10 @@ func sentencesIn(text string) []string {
 	for _, line := range strings.Split(text, "\n") {
 		for _, s := range splitLine(line) {
 			for _, s := range cutLong(s) {
-				if s = strings.TrimSpace(markerRe.ReplaceAllString(s, "")); s != "" {
+				if startsMarker(s) {
+					s = markerRe.ReplaceAllString(s, "")
+				}
+				if s = strings.TrimSpace(s); s != "" {
 					out = append(out, s)
 				}
 			}
@@ -73,6 +76,13 @@ func cutLong(s string) []string {
 // markerRe is the list or heading markers at the start of a sentence, each
 // followed by white space (so that "**bold**" keeps its emphasis marks).
 var markerRe = regexp.MustCompile(`^(?:[-*+•>#|]+(?:\s+|$)|\d+\.(?:\s+|$))+`)
+
+// startsMarker reports whether s opens with a character markerRe's
+// markers open with: only then may it match (it is anchored at the start).
+func startsMarker(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune("-*+•>#|", r) || '0' <= r && r <= '9'
+}
 
 // abbreviations are lower-cased words (without their final dot) after which
 // a dot does not end a sentence.
@@ -361,6 +371,8 @@ type sentence struct {
 	// what an elliptical clause ("…, while Team data is never used") leaves
 	// its verb to. "" for a whole sentence.
 	antecedent string
+	passes     uint64   // the readers' gates it passes, as bits (gates.passing), set by Observe
+	digest     [32]byte // what readers see of it, hashed (sentenceDigest), set by Observe
 }
 
 // withLeadIn is the sentence prefixed with its lead-in, as quoted in evidence.
@@ -410,7 +422,6 @@ func sentencesOf(clauses []terms.Clause) []sentence {
 var (
 	// mdLinkRe is a markdown link; its label is kept, its target dropped.
 	mdLinkRe = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
-	spacesRe = regexp.MustCompile(`\s+`)
 	// typography folds the typographic variants real pages use.
 	typography = strings.NewReplacer(
 		"’", "'", "‘", "'", "“", `"`, "”", `"`,
@@ -425,7 +436,37 @@ var (
 func normalize(s string) string {
 	s = mdLinkRe.ReplaceAllString(s, "$1")
 	s = typography.Replace(s)
-	return strings.TrimSpace(spacesRe.ReplaceAllString(strings.ToLower(s), " "))
+	return strings.TrimSpace(oneSpace(strings.ToLower(s)))
+}
+
+// oneSpace is regexp `\s+` replaced by " " without a search: every
+// run of the white space \s stands for (tab, line feed, form feed,
+// carriage return, space) made one space.
+func oneSpace(s string) string {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) && (s[i] != ' ' || i+1 < len(s) && isSpace(s[i+1])) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			b.WriteByte(s[i])
+			continue
+		}
+		b.WriteByte(' ')
+		for i+1 < len(s) && isSpace(s[i+1]) {
+			i++
+		}
+	}
+	return b.String()
 }
 
 // setAsideRe finds a party named only to be set aside ("Anthropic (not

@@ -1,12 +1,12 @@
 package attr
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // emptySet is the empty set: terms.SetOf() with no items returns a zero

@@ -1,9 +1,10 @@
 package attr
 
 import (
-	"regexp"
 	"slices"
 	"strings"
+
+	regexp "github.com/clausewatch/clausewatch/internal/wordre"
 )
 
 // whomPatterns find the tier names of a sentence that do not say whom it
