@@ -12,7 +12,7 @@ run: ## check every bundled source into snapshots/clausewatch.db
 	go run ./cmd/clausewatch check
 
 test: ## the whole test suite, with the race detector
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 45m ./...
 
 bench: ## the check-run benchmarks, report in bench-report.txt (see internal/bench); QUICK=1: 100 pages, 2 repetitions
 	go test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 40m $(if $(QUICK),-short) ./internal/bench/ 2>&1 | tee bench-report.txt
