@@ -13,15 +13,26 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
 // Regexp is a compiled pattern and the words its matches hold. It is safe
 // for concurrent use, as the standard Regexp is.
 type Regexp struct {
-	re   *regexp.Regexp
+	re *regexp.Regexp
+	// The words are found on first use, not when the pattern is compiled:
+	// the readers' patterns are package variables, and a command that
+	// reads no page should not pay for analysing them.
+	once sync.Once
 	t    Trigger
 	fold bool // the pattern folds case somewhere: texts are folded before the test
+}
+
+// analyzed finds r's words once.
+func (r *Regexp) analyzed() *Regexp {
+	r.once.Do(func() { r.t, r.fold = triggerOf(r.re) })
+	return r
 }
 
 // Compile parses a pattern as regexp.Compile does.
@@ -30,8 +41,7 @@ func Compile(expr string) (*Regexp, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, fold := triggerOf(re)
-	return &Regexp{re: re, t: t, fold: fold}, nil
+	return &Regexp{re: re}, nil
 }
 
 // MustCompile is Compile that panics on a bad pattern, as
@@ -53,6 +63,7 @@ func QuoteMeta(s string) string { return regexp.QuoteMeta(s) }
 // wordreverify` checks the words of every pattern on every text its tests
 // search.
 func (r *Regexp) May(s string) bool {
+	r.analyzed()
 	if r.t.Always {
 		return true
 	}
@@ -69,7 +80,10 @@ func (r *Regexp) May(s string) bool {
 
 // Words is the condition r's matches meet (see Trigger), and whether its
 // words are folded (Fold): a text may match only when it meets it.
-func (r *Regexp) Words() (Trigger, bool) { return r.t, r.fold }
+func (r *Regexp) Words() (Trigger, bool) {
+	r.analyzed()
+	return r.t, r.fold
+}
 
 // String is the source text of the pattern.
 func (r *Regexp) String() string { return r.re.String() }
