@@ -127,23 +127,11 @@ func learn(size int, old []span, patch []byte) ([]span, error) {
 // patchSpans lists the runs a patch replaces.
 func patchSpans(patch []byte) ([]span, error) {
 	var out []span
-	pos := 0
-	for len(patch) > 0 {
-		gap, n := binary.Uvarint(patch)
-		if n <= 0 {
-			return nil, errors.New("corrupt patch: gap")
-		}
-		patch = patch[n:]
-		size, n := binary.Uvarint(patch)
-		if n <= 0 || uint64(len(patch)-n) < size {
-			return nil, errors.New("corrupt patch: run")
-		}
-		patch = patch[n+int(size):]
-		pos += int(gap)
-		out = append(out, span{pos, pos + int(size)})
-		pos += int(size)
-	}
-	return out, nil
+	err := eachRun(patch, func(pos int, run []byte) error {
+		out = append(out, span{pos, pos + len(run)})
+		return nil
+	})
+	return out, err
 }
 
 // encode renders the index: size, the number of runs, each run as the gap

@@ -595,24 +595,42 @@ func (w *patchWriter) diff(base, next []byte, offset int) bool {
 // applyPatch rebuilds the bytes makePatch described.
 func applyPatch(base, patch []byte) ([]byte, error) {
 	out := bytes.Clone(base)
+	err := eachRun(patch, func(pos int, run []byte) error {
+		if pos+len(run) > len(out) {
+			return errors.New("corrupt patch: run past the end")
+		}
+		copy(out[pos:], run)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachRun reads the runs of a patch as makePatch writes it (each run: the
+// gap since the end of the one before and its length as uvarints, then
+// its bytes) and calls f with each run's position and bytes, in order.
+// It is the one reader of the format (applyPatch, patchSpans).
+func eachRun(patch []byte, f func(pos int, run []byte) error) error {
 	pos := 0
 	for len(patch) > 0 {
 		gap, n := binary.Uvarint(patch)
 		if n <= 0 {
-			return nil, errors.New("corrupt patch: gap")
+			return errors.New("corrupt patch: gap")
 		}
 		patch = patch[n:]
 		size, n := binary.Uvarint(patch)
 		if n <= 0 || uint64(len(patch)-n) < size {
-			return nil, errors.New("corrupt patch: run")
+			return errors.New("corrupt patch: run")
 		}
 		patch = patch[n:]
 		pos += int(gap)
-		if pos+int(size) > len(out) {
-			return nil, errors.New("corrupt patch: run past the end")
+		if err := f(pos, patch[:size]); err != nil {
+			return err
 		}
-		pos += copy(out[pos:], patch[:size])
+		pos += int(size)
 		patch = patch[size:]
 	}
-	return out, nil
+	return nil
 }
