@@ -150,38 +150,17 @@ func Extract(page []byte, opts Options) (Result, error) {
 	return extract(context.Background(), page, opts, true)
 }
 
-// extract is Extract, stopping with ctx's error when ctx is done; stream says whether the selection may be read from
-// the token stream (streamSelect) rather than from the whole page's tree.
+// extract is Extract, stopping with ctx's error when ctx is done, through
+// the one reading of a prepared page (Prepared.Read); stream says whether
+// the selection may be read from the scan of the page's tags
+// (streamSelect) rather than from the whole page's tree.
 // Both ways give the same Result (a test reads every fixture and corpus
 // page both ways); the full parse is kept for selectors that need context
 // and for pages where no selector gives content.
 func extract(ctx context.Context, page []byte, opts Options, stream bool) (Result, error) {
-	sels, err := compile("select", opts.Select)
-	if err != nil {
-		return Result{}, err
-	}
-	rems, err := compile("remove", opts.Remove)
-	if err != nil {
-		return Result{}, err
-	}
-	decoded := decode(page, opts.Charset)
-	var mini []byte
-	if stream && len(sels) > 0 {
-		mini, _ = streamSelect(decoded, opts.Select, sels)
-	}
-	return readHTML(ctx, decoded, mini, opts, sels, rems)
-}
-
-// readHTML reads a decoded page, from mini (streamSelect's small page of
-// its selection) when there is one and it gives content.
-func readHTML(ctx context.Context, decoded, mini []byte, opts Options, sels, rems []cascadia.Selector) (Result, error) {
-	if mini != nil {
-		if x, final, err := extractFrom(ctx, mini, opts, sels, rems); final {
-			return x, err
-		}
-	}
-	x, _, err := extractFrom(ctx, decoded, opts, sels, rems)
-	return x, err
+	p := &Prepared{opts: opts}
+	p.prepareHTML(page, stream)
+	return p.Read(ctx)
 }
 
 // extractFrom reads the parsed page; final is false when a selected page

@@ -61,23 +61,30 @@ func Prepare(raw []byte, contentType string, opts Options) *Prepared {
 		p.decoded = decodeText(raw, opts.Charset)
 		p.Key = p.key("text", p.decoded)
 	default:
-		if p.sels, p.err = compile("select", opts.Select); p.err != nil {
-			return p
-		}
-		if p.rems, p.err = compile("remove", opts.Remove); p.err != nil {
-			return p
-		}
-		p.decoded = decode(raw, opts.Charset)
-		if len(p.sels) > 0 {
-			p.mini, _ = streamSelect(p.decoded, opts.Select, p.sels)
-		}
-		if p.mini != nil {
-			p.Key = p.key("selection", p.mini)
-		} else {
-			p.Key = p.key("page", p.decoded)
-		}
+		p.prepareHTML(raw, true)
 	}
 	return p
+}
+
+// prepareHTML makes an HTML page ready to read: its selectors compiled, the
+// page decoded and, when stream is set and its selectors allow it, its
+// selection taken from the scan of its tags (streamSelect).
+func (p *Prepared) prepareHTML(raw []byte, stream bool) {
+	if p.sels, p.err = compile("select", p.opts.Select); p.err != nil {
+		return
+	}
+	if p.rems, p.err = compile("remove", p.opts.Remove); p.err != nil {
+		return
+	}
+	p.decoded = decode(raw, p.opts.Charset)
+	if stream && len(p.sels) > 0 {
+		p.mini, _ = streamSelect(p.decoded, p.opts.Select, p.sels)
+	}
+	if p.mini != nil {
+		p.Key = p.key("selection", p.mini)
+	} else {
+		p.Key = p.key("page", p.decoded)
+	}
 }
 
 // key hashes the options of the reading and the bytes it reads, named by
