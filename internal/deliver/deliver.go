@@ -122,18 +122,14 @@ func (d *Deliverer) Compose(evs []terms.Event) ([]Composed, error) {
 	ro.Color = false
 	var out []Composed
 	for _, sub := range d.Subscriptions {
-		min := terms.Low
-		if sub.MinSeverity != "" {
-			s, err := terms.ParseSeverity(sub.MinSeverity)
-			if err != nil {
-				return nil, fmt.Errorf("subscription %s: min_severity: %w", sub.Name, err)
-			}
-			min = s
+		min, err := minSeverity(sub)
+		if err != nil {
+			return nil, fmt.Errorf("subscription %s: %w", sub.Name, err)
 		}
 		var picked []terms.Event
 		urgent := false
 		for _, e := range evs {
-			if e.Kind == terms.RuleChanged || !d.matches(sub, e) {
+			if e.Kind == terms.RuleChanged || !matches(sub, e, d.SourceVendor) {
 				continue
 			}
 			switch {
@@ -176,11 +172,25 @@ func (d *Deliverer) Compose(evs []terms.Event) ([]Composed, error) {
 	return out, nil
 }
 
-// matches applies the vendor and tier filters of sub to e.
-func (d *Deliverer) matches(sub notify.Subscription, e terms.Event) bool {
+// minSeverity is sub's min_severity; low when it sets none.
+func minSeverity(sub notify.Subscription) (terms.Severity, error) {
+	if sub.MinSeverity == "" {
+		return terms.Low, nil
+	}
+	s, err := terms.ParseSeverity(sub.MinSeverity)
+	if err != nil {
+		return "", fmt.Errorf("min_severity: %w", err)
+	}
+	return s, nil
+}
+
+// matches applies the vendor and tier filters of sub (an email
+// subscription or an outlet's) to e; sourceVendor, when not nil, names the
+// vendor of an event that carries none.
+func matches(sub notify.Subscription, e terms.Event, sourceVendor func(string) string) bool {
 	vendor := e.Vendor
-	if vendor == "" && d.SourceVendor != nil {
-		vendor = d.SourceVendor(e.Source)
+	if vendor == "" && sourceVendor != nil {
+		vendor = sourceVendor(e.Source)
 	}
 	if len(sub.Vendors) > 0 && !slices.Contains(sub.Vendors, vendor) {
 		return false

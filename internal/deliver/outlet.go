@@ -34,15 +34,10 @@ type Outlet struct {
 // Webhook is the outlet as the outbox runs it.
 func (o *Outlet) Webhook() (*Webhook, error) {
 	filter := o.Outlet.Filter()
-	min := terms.Low
-	if filter.MinSeverity != "" {
-		s, err := terms.ParseSeverity(filter.MinSeverity)
-		if err != nil {
-			return nil, fmt.Errorf("outlet %s: min_severity: %w", o.Outlet.Name, err)
-		}
-		min = s
+	min, err := minSeverity(filter)
+	if err != nil {
+		return nil, fmt.Errorf("outlet %s: %w", o.Outlet.Name, err)
 	}
-	d := &Deliverer{SourceVendor: o.SourceVendor}
 	scheme := o.Outlet.Scheme()
 	return &Webhook{
 		Store: o.Store,
@@ -50,7 +45,7 @@ func (o *Outlet) Webhook() (*Webhook, error) {
 		Shown: fmt.Sprintf("%s (%s://…)", o.Outlet.Name, scheme),
 		Now:   o.Now,
 		Pick: func(e terms.Event) bool {
-			return e.Severity.AtLeast(min) && d.matches(filter, e)
+			return e.Severity.AtLeast(min) && matches(filter, e, o.SourceVendor)
 		},
 		Encode: func(evs []terms.Event) ([]byte, error) {
 			return json.Marshal(chat.Compose(scheme, evs, o.Report, o.Outlet.Link))
