@@ -189,31 +189,28 @@ func (p *configParser) parse(data []byte) *Config {
 		p.fail(yamlx.LineOf(e, root), "subscriptions", fmt.Errorf("%w: declare at least one subscription or outlet", ErrMissingField))
 	}
 	names := map[string]int{}
+	// unique records name (of the entry at line, field at) and reports
+	// false, with the error, when an entry before it has it already (taken:
+	// what those entries may be).
+	unique := func(name string, line int, at, taken string) bool {
+		if first, dup := names[name]; dup {
+			p.fail(line, at+".name", fmt.Errorf("%w: %q is already the name of the %s at line %d", ErrInvalidValue, name, taken, first))
+			return false
+		}
+		names[name] = line
+		return true
+	}
 	for i, n := range items {
-		s, ok := p.subscription(n, fmt.Sprintf("subscriptions[%d]", i))
-		if !ok {
-			continue
+		at := fmt.Sprintf("subscriptions[%d]", i)
+		if s, ok := p.subscription(n, at); ok && unique(s.Name, s.Line, at, "subscription") {
+			cfg.Subscriptions = append(cfg.Subscriptions, s)
 		}
-		if first, dup := names[s.Name]; dup {
-			p.fail(s.Line, fmt.Sprintf("subscriptions[%d].name", i),
-				fmt.Errorf("%w: %q is already the name of the subscription at line %d", ErrInvalidValue, s.Name, first))
-			continue
-		}
-		names[s.Name] = s.Line
-		cfg.Subscriptions = append(cfg.Subscriptions, s)
 	}
 	for i, n := range outlets {
-		o, ok := p.outlet(n, fmt.Sprintf("outlets[%d]", i))
-		if !ok {
-			continue
+		at := fmt.Sprintf("outlets[%d]", i)
+		if o, ok := p.outlet(n, at); ok && unique(o.Name, o.Line, at, "subscription or outlet") {
+			cfg.Outlets = append(cfg.Outlets, o)
 		}
-		if first, dup := names[o.Name]; dup {
-			p.fail(o.Line, fmt.Sprintf("outlets[%d].name", i),
-				fmt.Errorf("%w: %q is already the name of the subscription or outlet at line %d", ErrInvalidValue, o.Name, first))
-			continue
-		}
-		names[o.Name] = o.Line
-		cfg.Outlets = append(cfg.Outlets, o)
 	}
 	return cfg
 }
