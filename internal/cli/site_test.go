@@ -336,3 +336,24 @@ func TestChangesAtomFeedIDs(t *testing.T) {
 		t.Errorf("feed ids %v lack the vendor and tier feed's", ids)
 	}
 }
+
+// status --format html is the site's grid as one page of its own: styles
+// inline, nothing to load, the guide's note beside the cell, and a filter
+// that leaves one vendor's tier.
+func TestStatusHTMLIsTheGrid(t *testing.T) {
+	r := siteHistory(t)
+	out, errs, code := r.run("status", "--format", "html", "--tier", "consumer")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", "<style>", `class="grid"`, "Consumer section: the guide says chats are never used"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status html lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "<link", "Team section"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("status html holds %q", bad)
+		}
+	}
+}

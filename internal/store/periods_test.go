@@ -105,3 +105,32 @@ func TestRetentionPeriodsOldAndNewRows(t *testing.T) {
 		t.Errorf("re-stored event (-old row +new row):\n%s", diff)
 	}
 }
+
+// A set with denied items is stored with its denials (Value.StoredJSON)
+// and reads back whole, from the table and from the cache of current
+// observations, while the same value is an array in every JSON output.
+func TestDeniedSetItemsStored(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	ids := record(t, db, "acme-terms", fetch{hour: 1, text: "A"})
+	v := terms.DenySet([]string{"soc2-type2"}, []string{"iso42001"})
+	ev := terms.Evidence{Source: "acme-terms", Snapshot: ids[0], Clause: "Security", Text: "We hold SOC 2; we do not hold ISO 42001.", SnapshotAt: at(1)}
+	mustTransact(t, db, func(tx *Tx) error {
+		return tx.InsertObservations(ctx, ids[0], []terms.Observation{{Vendor: "acme", Tier: "api", Attribute: "security", Value: v, Evidence: ev}})
+	})
+	var raw string
+	if err := db.sql.QueryRowContext(ctx, `SELECT value FROM observations WHERE snapshot_id = ?`, ids[0]).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"confirmed":["soc2-type2"],"denied":["iso42001"]}`; raw != want {
+		t.Errorf("stored value = %s, want %s", raw, want)
+	}
+	got, err := db.Observations(ctx, ids[0])
+	if err != nil || len(got) != 1 || !got[0].Value.Equal(v) {
+		t.Fatalf("read back %+v (%v), want %s", got, err, v)
+	}
+	cur, err := db.LatestObservations(ctx, "acme")
+	if err != nil || len(cur) != 1 || !cur[0].Value.Equal(v) {
+		t.Errorf("current observations %+v (%v), want %s", cur, err, v)
+	}
+}
