@@ -75,7 +75,15 @@ func (a *app) sendOutlets(ctx context.Context, cfg *notify.Config, w io.Writer, 
 	}
 	var errs []error
 	for _, hook := range ws {
-		if err := hook.Start(ctx); err != nil {
+		known, err := hook.Known(ctx)
+		if err == nil && !known {
+			// Outside a check (notify alone), an outlet seen for the first
+			// time starts with the changes recorded from now on: say so,
+			// rather than send nothing without a word.
+			fmt.Fprintf(w, "outlet %s is new: it gets the changes recorded from now on, not the earlier ones\n", hook.Shown)
+			err = hook.Start(ctx)
+		}
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}

@@ -93,3 +93,39 @@ func TestChatOutletsOutageAndRestart(t *testing.T) {
 		t.Errorf("refused URL: exit %d\n%s", code, errs)
 	}
 }
+
+// An outlet first used by notify (not by a check) starts with the changes
+// recorded from then on, and says so; the next change reaches it once.
+func TestChatOutletFirstUsedByNotify(t *testing.T) {
+	s, srv := newSite(t)
+	s.page("/terms", fixture.ConsumerTerms(fixture.TrainingNever))
+	r := newRunner(t, srv, "/terms")
+	chat := newScriptedHook(t, func(int, http.ResponseWriter, *http.Request) {})
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "clausewatch.yaml", fmt.Appendf(nil, "outlets:\n  - name: later\n    url: generic+%s/hook?template=json\n", chat.srv.URL))
+	check := func() {
+		if _, errs, code := r.runEnv(nil, "check", "--host-delay", "0", "--retries", "0"); code != cli.ExitOK && code != cli.ExitChanges {
+			t.Fatalf("check: exit %d\n%s", code, errs)
+		}
+	}
+	check()
+	s.page("/terms", fixture.ConsumerTerms(fixture.TrainingOptOut))
+	check() // a critical change, recorded before the outlet is known
+	out, errs, code := r.runEnv(nil, "notify", "--config", cfg)
+	if code != cli.ExitOK || !strings.Contains(out, "outlet later (generic+http://…) is new: it gets the changes recorded from now on") {
+		t.Fatalf("first notify: exit %d\n%s\n%s", code, out, errs)
+	}
+	if n := len(chat.deliveries()); n != 0 {
+		t.Fatalf("the earlier change was sent to a new outlet (%d requests)", n)
+	}
+	s.page("/terms", fixture.ConsumerTerms(fixture.TrainingNever))
+	check()
+	for range 2 {
+		if out, errs, code := r.runEnv(nil, "notify", "--config", cfg); code != cli.ExitOK || strings.Contains(out, "is new") {
+			t.Fatalf("notify: exit %d\n%s\n%s", code, out, errs)
+		}
+	}
+	if n := len(chat.deliveries()); n != 1 {
+		t.Errorf("%d requests, want the later change once", n)
+	}
+}

@@ -115,6 +115,16 @@ func (w *Webhook) Start(ctx context.Context) error {
 	return nil
 }
 
+// Known reports whether the webhook has been started (it has a marker):
+// false for a webhook or outlet never used with this database.
+func (w *Webhook) Known(ctx context.Context) (bool, error) {
+	_, ok, err := w.Store.GetState(ctx, w.markerKey())
+	if err != nil {
+		return false, fmt.Errorf("webhook %s: %w", w.Shown, err)
+	}
+	return ok, nil
+}
+
 // WebhookQueued is the outcome of Webhook.Queue.
 type WebhookQueued struct {
 	Events     int                     // events read since the previous marker
