@@ -106,14 +106,22 @@ type sourceView struct {
 
 type feedView struct{ Title, Path string }
 
-func render(root string, d Data) error {
-	t, err := template.New("pages").Funcs(template.FuncMap{
+// generated is when d was written, as every page shows it.
+func generated(d Data) string { return d.Generated.UTC().Format("2006-01-02 15:04 UTC") }
+
+// pages parses the site's page templates.
+func pages() (*template.Template, error) {
+	return template.New("pages").Funcs(template.FuncMap{
 		"lower": strings.ToLower,
 	}).ParseFS(assets, "assets/pages.html")
+}
+
+func render(root string, d Data) error {
+	t, err := pages()
 	if err != nil {
 		return err
 	}
-	gen := d.Generated.UTC().Format("2006-01-02 15:04 UTC")
+	gen := generated(d)
 	w := writer{root: root}
 	for _, a := range []string{"style.css", "site.js"} {
 		b, err := assets.ReadFile("assets/" + a)
@@ -176,9 +184,7 @@ func render(root string, d Data) error {
 // index without its timeline, sources and feeds, for status --format html.
 // Evidence links go to the vendors' pages, not to the site's.
 func WriteGrid(out io.Writer, d Data) error {
-	t, err := template.New("pages").Funcs(template.FuncMap{
-		"lower": strings.ToLower,
-	}).ParseFS(assets, "assets/pages.html")
+	t, err := pages()
 	if err != nil {
 		return err
 	}
@@ -195,7 +201,7 @@ func WriteGrid(out io.Writer, d Data) error {
 		CSS     template.CSS
 		Vendors []gridVendor
 		Legend  []countView
-	}{Layout{"", "clausewatch: the guide and the pages", d.Generated.UTC().Format("2006-01-02 15:04 UTC")}, template.CSS(css), vendors, legendView()})
+	}{Layout{"", "clausewatch: the guide and the pages", generated(d)}, template.CSS(css), vendors, legendView()})
 }
 
 func label(t terms.Tier) string {
