@@ -130,7 +130,9 @@ func (c *codec) compressDelta(b []byte, baseHash string, base []byte) ([]byte, e
 		}
 	}
 	e.base = baseHash
-	out := e.enc.EncodeAll(b, nil)
+	// EncodeAll sizes its buffer for the worst case (the whole input):
+	// keep only the frame, not a page-sized array behind a small delta.
+	out := bytes.Clone(e.enc.EncodeAll(b, nil))
 	c.encMu.Lock()
 	if len(c.deltaEncs) < runtime.GOMAXPROCS(0) {
 		c.deltaEncs = append(c.deltaEncs, e)
