@@ -443,10 +443,17 @@ func versionEvents(h History, src terms.Source, prev *Version, prevObs []terms.O
 	// Only the tiers this version can move are held against the guide: those
 	// its page is declared for and those its statements name, before and
 	// after. The other tiers' cells are the same on both sides.
-	cells := ofTiers(h.Current, touchedTiers(src, prevObs, nextObs))
-	v := h.Vendor
-	in.ObservedBefore = Build(v, replaceSource(cells, src.ID, prevObs), nil).Values()
-	in.ObservedAfter = Build(v, replaceSource(cells, src.ID, nextObs), nil).Values()
+	touched := touchedTiers(src, prevObs, nextObs)
+	others := map[key][]*terms.Observation{}
+	for i := range h.Current {
+		if o := &h.Current[i]; touched[o.Tier] && o.Evidence.Source != src.ID && !o.Value.IsZero() {
+			k := key{o.Tier, o.Attribute}
+			others[k] = append(others[k], o)
+		}
+	}
+	primary := primaries(h.Vendor)
+	in.ObservedBefore = observed(h.Vendor, primary, others, prevObs)
+	in.ObservedAfter = observed(h.Vendor, primary, others, nextObs)
 	return Events(in)
 }
 
@@ -462,17 +469,6 @@ func touchedTiers(src terms.Source, obs ...[]terms.Observation) map[string]bool 
 		}
 	}
 	return t
-}
-
-// ofTiers keeps the observations of the given tiers.
-func ofTiers(obs []terms.Observation, tiers map[string]bool) []terms.Observation {
-	out := make([]terms.Observation, 0, len(obs))
-	for _, o := range obs {
-		if tiers[o.Tier] {
-			out = append(out, o)
-		}
-	}
-	return out
 }
 
 // sourceEvent is an event about the source as a whole: fetch-failed,

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"iter"
 	"slices"
 
 	"github.com/clausewatch/clausewatch/internal/attr"
@@ -66,14 +67,9 @@ type Matrix struct {
 //     is held against the value by Agrees, giving the cell's Agreement.
 func Build(v terms.Vendor, obs []terms.Observation, documented map[string]map[string]terms.Value) Matrix {
 	m := merged(v, obs)
+	m.derive()
 	for i := range m.Cells {
 		c := &m.Cells[i]
-		if c.Attribute == attr.SensitiveData && c.Observed == nil {
-			if s, why := attr.SensitiveWhy(m.tierValues(c.Tier)); !s.IsZero() && !s.Unknown {
-				c.Observed = &s
-				c.Derivation = why
-			}
-		}
 		if d, ok := documented[c.Tier][c.Attribute]; ok {
 			d := d
 			c.Documented = &d
@@ -86,6 +82,32 @@ func Build(v terms.Vendor, obs []terms.Observation, documented map[string]map[st
 // merged is the table of what the pages state, before anything is derived
 // or held against the guide: the one merge rule of every cell.
 func merged(v terms.Vendor, obs []terms.Observation) Matrix {
+	var extra []key
+	for i := range obs {
+		if !obs[i].Value.IsZero() {
+			extra = append(extra, key{obs[i].Tier, obs[i].Attribute})
+		}
+	}
+	m := layout(v, extra)
+	for i := range obs {
+		if o := &obs[i]; !o.Value.IsZero() {
+			c := &m.Cells[m.index[key{o.Tier, o.Attribute}]]
+			c.Statements = append(c.Statements, *o)
+		}
+	}
+	primary := primaries(v)
+	for i := range m.Cells {
+		c := &m.Cells[i]
+		c.decide(primary, pointers(c.Statements))
+	}
+	return m
+}
+
+// layout is the table's cells, none decided yet, in the table's order: one
+// per declared tier and attribute, and every attribute of any undeclared
+// tier the keys name (an attribute outside the vocabulary is kept, not
+// hidden).
+func layout(v terms.Vendor, keys []key) Matrix {
 	m := Matrix{Vendor: v, index: map[key]int{}}
 	add := func(tier, attribute string) {
 		k := key{tier, attribute}
@@ -100,28 +122,79 @@ func merged(v terms.Vendor, obs []terms.Observation) Matrix {
 			add(t.ID, a)
 		}
 	}
-	for _, o := range obs {
-		if o.Value.IsZero() {
-			continue
-		}
-		if _, ok := m.index[key{o.Tier, o.Attribute}]; !ok {
+	for _, k := range keys {
+		if _, ok := m.index[k]; !ok {
 			for _, a := range terms.Attributes {
-				add(o.Tier, a)
+				add(k.tier, a)
 			}
-			add(o.Tier, o.Attribute) // an attribute outside the vocabulary: kept, not hidden
+			add(k.tier, k.attribute)
 		}
-		c := &m.Cells[m.index[key{o.Tier, o.Attribute}]]
-		c.Statements = append(c.Statements, o)
-	}
-	primary := primaries(v)
-	for i := range m.Cells {
-		resolve(primary, &m.Cells[i])
 	}
 	sortCells(v, m.Cells)
 	for i, c := range m.Cells {
 		m.index[key{c.Tier, c.Attribute}] = i
 	}
 	return m
+}
+
+// derive fills each sensitive-data cell no page states from its tier's
+// other values (attr.SensitiveWhy), when the derivation is known.
+func (m Matrix) derive() {
+	for i := range m.Cells {
+		c := &m.Cells[i]
+		if c.Attribute == attr.SensitiveData && c.Observed == nil {
+			if s, why := attr.SensitiveWhy(m.tierValues(c.Tier)); !s.IsZero() && !s.Unknown {
+				c.Observed = &s
+				c.Derivation = why
+			}
+		}
+	}
+}
+
+// observed is Build(v, obs, nil).Values() for obs given in two parts: the
+// statements of other sources, grouped by cell (in source order within a
+// cell), followed by mine. It is how a decision weighs one version of a
+// source against the vendor's other pages without copying them.
+func observed(v terms.Vendor, primary map[string][]string, others map[key][]*terms.Observation, mine []terms.Observation) map[string]map[string]terms.Value {
+	own := map[key][]*terms.Observation{}
+	keys := make([]key, 0, len(others)+len(mine))
+	for k := range others {
+		keys = append(keys, k)
+	}
+	for i := range mine {
+		if o := &mine[i]; !o.Value.IsZero() {
+			k := key{o.Tier, o.Attribute}
+			own[k] = append(own[k], o)
+			keys = append(keys, k)
+		}
+	}
+	m := layout(v, keys)
+	for i := range m.Cells {
+		c := &m.Cells[i]
+		k := key{c.Tier, c.Attribute}
+		c.decide(primary, func(yield func(*terms.Observation) bool) {
+			for _, part := range [2][]*terms.Observation{others[k], own[k]} {
+				for _, o := range part {
+					if !yield(o) {
+						return
+					}
+				}
+			}
+		})
+	}
+	m.derive()
+	return m.Values()
+}
+
+// pointers yields a pointer to each element of obs, in order.
+func pointers(obs []terms.Observation) iter.Seq[*terms.Observation] {
+	return func(yield func(*terms.Observation) bool) {
+		for i := range obs {
+			if !yield(&obs[i]) {
+				return
+			}
+		}
+	}
 }
 
 // Cell returns the cell of tier × attribute.
@@ -176,7 +249,7 @@ func (m Matrix) Values() map[string]map[string]terms.Value {
 // attribute outranks the others, and, within those, a statement that names
 // the tier outranks one that speaks for its whole document. An unknown
 // value ranks below every known one.
-func rank(primary map[string][]string, o terms.Observation) int {
+func rank(primary map[string][]string, o *terms.Observation) int {
 	if o.Value.Unknown {
 		return -1
 	}
@@ -190,37 +263,55 @@ func rank(primary map[string][]string, o terms.Observation) int {
 	return r
 }
 
-// resolve decides a cell from its statements, by the one rule of
-// DESIGN.md: the statements of the highest rank decide (see rank); a set
-// unites every known statement (each item a page states is confirmed);
-// retention maps of the deciding rank merge scope by scope; two deciding
-// statements that still disagree (two scalars, or two periods for one
-// scope) make the cell a conflict, its value the weaker of them.
-func resolve(primary map[string][]string, c *Cell) {
-	if len(c.Statements) == 0 {
+// decide decides cell c from its statements (given by stmts, in source
+// order; they need not be c.Statements), by the one rule of DESIGN.md: the
+// statements of the highest rank decide (see rank); a set unites every
+// known statement (each item a page states is confirmed); retention maps of
+// the deciding rank merge scope by scope; two deciding statements that
+// still disagree (two scalars, or two periods for one scope) make the cell
+// a conflict, its value the weaker of them. It sets Observed, Evidence and
+// Conflicting, and leaves them nil when there is no statement.
+func (c *Cell) decide(primary map[string][]string, stmts iter.Seq[*terms.Observation]) {
+	top := -2
+	for o := range stmts {
+		top = max(top, rank(primary, o))
+	}
+	if top == -2 {
 		return
 	}
-	deciding, _ := split(primary, c.Statements)
-	val := clone(deciding[0].Value)
-	for _, o := range deciding[1:] {
-		if disagree(val, o.Value) {
-			c.Conflicting = appendUnique(c.Conflicting, deciding[0], o)
+	deciding := func(o *terms.Observation) bool {
+		r := rank(primary, o)
+		return r == top || (o.Value.Set != nil && r >= 0)
+	}
+	var first *terms.Observation
+	var val terms.Value
+	for o := range stmts {
+		switch {
+		case !deciding(o):
+		case first == nil:
+			first, val = o, clone(o.Value)
+		case o.Value.Equal(val):
+			// merging an equal value changes nothing and disagrees with nothing
+		default:
+			if disagree(val, o.Value) {
+				c.Conflicting = appendUnique(c.Conflicting, *first, *o)
+			}
+			val = mergeValue(c.Attribute, val, o.Value)
 		}
-		val = mergeValue(c.Attribute, val, o.Value)
 	}
 	c.Observed = &val
-	c.Evidence = decidingEvidence(deciding, val)
+	c.Evidence = decidingEvidence(stmts, deciding, val)
 }
 
 // split parts a cell's statements into those that decide it (the highest
 // rank, and for a set every known statement) and those they outrank.
 func split(primary map[string][]string, stmts []terms.Observation) (deciding, outranked []terms.Observation) {
 	top := -2
-	for _, o := range stmts {
-		top = max(top, rank(primary, o))
+	for i := range stmts {
+		top = max(top, rank(primary, &stmts[i]))
 	}
 	for _, o := range stmts {
-		r := rank(primary, o)
+		r := rank(primary, &o)
 		if r == top || (o.Value.Set != nil && r >= 0) {
 			deciding = append(deciding, o)
 		} else {
@@ -286,25 +377,31 @@ func appendUnique(list []terms.Observation, obs ...terms.Observation) []terms.Ob
 }
 
 // decidingEvidence picks the evidence of the statement that decided the
-// merged value: the first known one equal to it, else the first known
-// one, else the first.
-func decidingEvidence(stmts []terms.Observation, merged terms.Value) *terms.Evidence {
-	known := -1
-	for i := range stmts {
-		if stmts[i].Value.Unknown {
+// merged value: the first deciding one equal to it, else the first known
+// deciding one, else the first deciding one.
+func decidingEvidence(stmts iter.Seq[*terms.Observation], deciding func(*terms.Observation) bool, merged terms.Value) *terms.Evidence {
+	var known, any *terms.Observation
+	for o := range stmts {
+		if !deciding(o) {
 			continue
 		}
-		if stmts[i].Value.Equal(merged) {
-			return &stmts[i].Evidence
+		if any == nil {
+			any = o
 		}
-		if known < 0 {
-			known = i
+		if o.Value.Unknown {
+			continue
+		}
+		if o.Value.Equal(merged) {
+			return &o.Evidence
+		}
+		if known == nil {
+			known = o
 		}
 	}
-	if known >= 0 {
-		return &stmts[known].Evidence
+	if known != nil {
+		return &known.Evidence
 	}
-	return &stmts[0].Evidence
+	return &any.Evidence
 }
 
 // agreement grades a cell against its documented value.

@@ -1,6 +1,9 @@
 package compare
 
 import (
+	"maps"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -116,6 +119,103 @@ func TestRetentionScopesNoPageStatesAreUnverified(t *testing.T) {
 		m := Build(v, obs, map[string]map[string]terms.Value{"api": {"retention": tt.doc}})
 		if c, _ := m.Cell("api", "retention"); c.Agreement != tt.want {
 			t.Errorf("documented %s, observed default=30: %s, want %s", tt.doc, c.Agreement, tt.want)
+		}
+	}
+}
+
+// randomStatements draws n statements of a few sources about a few cells of
+// vendor() (and one undeclared tier), with values of every shape: scalars
+// (unspecified among them), retention maps, sets with denied items, unknown
+// and empty values, named or not.
+func randomStatements(r *rand.Rand, n int) []terms.Observation {
+	tiers := []string{"consumer", "team", "api", "partner"}
+	sources := []string{"terms", "policy", "retention-article", "help"}
+	values := map[string][]terms.Value{
+		"training": {terms.Scalar("never"), terms.Scalar("opt-out"), terms.Scalar("opt-in"), terms.Scalar("unspecified"),
+			terms.UnknownValue("gone"), {}},
+		"retention": {ret("default", "30"), ret("default", "90"), ret("default", "30", "files", "until-deleted"),
+			ret("default", "configurable"), terms.UnknownValue("gone")},
+		"security": {terms.SetOf("soc2-type2"), terms.SetOf("iso27001", "soc2-type2"),
+			terms.DenySet([]string{"sso"}, []string{"iso42001"}), terms.DenySet(nil, []string{"soc2-type2"})},
+		"hipaa-baa": {terms.Scalar("available"), terms.Scalar("not-available"), terms.Scalar("sales-only")},
+	}
+	attrs := []string{"training", "retention", "security", "hipaa-baa"}
+	out := make([]terms.Observation, n)
+	for i := range out {
+		a := attrs[r.IntN(len(attrs))]
+		vs := values[a]
+		out[i] = stmt(sources[r.IntN(len(sources))], tiers[r.IntN(len(tiers))], a, vs[r.IntN(len(vs))], r.IntN(2) == 0)
+	}
+	return out
+}
+
+// naiveValue is the cell rule written out the long way: every deciding
+// statement merged in turn, a disagreement checked before each merge.
+func naiveValue(primary map[string][]string, attribute string, stmts []terms.Observation) (terms.Value, bool) {
+	if len(stmts) == 0 {
+		return terms.Value{}, false
+	}
+	deciding, _ := split(primary, stmts)
+	val := clone(deciding[0].Value)
+	conflict := false
+	for _, o := range deciding[1:] {
+		conflict = conflict || disagree(val, o.Value)
+		val = mergeValue(attribute, val, o.Value)
+	}
+	return val, conflict
+}
+
+func TestCellRuleSkipsNothingThatMatters(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	v := vendor()
+	v.Sources = []terms.Source{{ID: "retention-article", Primary: []string{"retention"}}, {ID: "terms"}, {ID: "policy"}, {ID: "help"}}
+	primary := primaries(v)
+	for round := range 500 {
+		obs := randomStatements(r, 1+r.IntN(40))
+		m := Build(v, obs, nil)
+		for _, c := range m.Cells {
+			if c.Derivation != "" {
+				continue
+			}
+			want, conflict := naiveValue(primary, c.Attribute, c.Statements)
+			if len(c.Statements) == 0 {
+				if c.Observed != nil {
+					t.Fatalf("round %d: %s/%s observed %v with no statement", round, c.Tier, c.Attribute, *c.Observed)
+				}
+				continue
+			}
+			if !c.Observed.Equal(want) || (len(c.Conflicting) > 0) != conflict {
+				t.Fatalf("round %d: %s/%s = %v (conflict %v), the long way %v (conflict %v)\n%v",
+					round, c.Tier, c.Attribute, *c.Observed, len(c.Conflicting) > 0, want, conflict, c.Statements)
+			}
+		}
+	}
+}
+
+func TestObservedIsTheTableOfOthersAndMine(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	v := vendor()
+	v.Sources = []terms.Source{{ID: "retention-article", Primary: []string{"retention"}}, {ID: "terms"}, {ID: "policy"}, {ID: "help"}}
+	primary := primaries(v)
+	for round := range 500 {
+		current := randomStatements(r, r.IntN(40))
+		mine := randomStatements(r, r.IntN(8))
+		for i := range mine {
+			mine[i].Evidence.Source = "mine"
+		}
+		others := map[key][]*terms.Observation{}
+		for i := range current {
+			if o := &current[i]; !o.Value.IsZero() {
+				k := key{o.Tier, o.Attribute}
+				others[k] = append(others[k], o)
+			}
+		}
+		got := observed(v, primary, others, mine)
+		want := Build(v, append(slices.Clone(current), mine...), nil).Values()
+		if !maps.EqualFunc(got, want, func(a, b map[string]terms.Value) bool {
+			return maps.EqualFunc(a, b, terms.Value.Equal)
+		}) {
+			t.Fatalf("round %d:\n got %v\nwant %v", round, got, want)
 		}
 	}
 }
