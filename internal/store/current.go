@@ -30,7 +30,12 @@ type obsCache struct {
 type vendorObs struct {
 	gen      string
 	bySource map[string]sourceObs
-	flat     []terms.Observation // bySource flattened in source order; nil: to be rebuilt
+	// flat is bySource flattened, each source's observations together, in
+	// no set order of sources; nil: to be rebuilt. A source's first
+	// observations are appended to it (past the length of every slice
+	// handed out, which get caps): a run recording the first versions of
+	// many sources of one vendor adds each without copying the others.
+	flat []terms.Observation
 }
 
 // sourceObs is the observations of a source's latest snapshot that has any.
@@ -51,17 +56,19 @@ func (c *obsCache) get(vendor, gen string) ([]terms.Observation, bool) {
 	}
 	if e.flat == nil {
 		ids := make([]string, 0, len(e.bySource))
-		for id := range e.bySource {
+		n := 0
+		for id, s := range e.bySource {
 			ids = append(ids, id)
+			n += len(s.obs)
 		}
 		slices.Sort(ids)
-		e.flat = []terms.Observation{}
+		e.flat = make([]terms.Observation, 0, n)
 		for _, id := range ids {
 			e.flat = append(e.flat, e.bySource[id].obs...)
 		}
 	}
-	// Callers read it and never change it; a new slice is built whenever
-	// the entry changes.
+	// Callers read it and never change it; what changes the entry builds a
+	// new slice or appends past its end.
 	return e.flat[:len(e.flat):len(e.flat)], true
 }
 
@@ -96,7 +103,13 @@ func (c *obsCache) recorded(vendor, from, to, source string, id int64, at time.T
 		return
 	}
 	cur, had := e.bySource[source]
-	if !had || cur.at.Before(at) || (cur.at.Equal(at) && cur.id < id) {
+	switch {
+	case !had:
+		e.bySource[source] = sourceObs{at: at, id: id, obs: obs}
+		if e.flat != nil {
+			e.flat = append(e.flat, obs...)
+		}
+	case cur.at.Before(at) || (cur.at.Equal(at) && cur.id < id):
 		e.bySource[source] = sourceObs{at: at, id: id, obs: obs}
 		e.flat = nil
 	}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -142,5 +144,65 @@ func TestSourcesReadFollowTheDatabase(t *testing.T) {
 	insert(terms.Snapshot{Source: "d", FetchedAt: t0, Origin: "check", TextHash: "w"}, true)
 	if got := read(); len(got) != 2 || !got["c"] || got["d"] {
 		t.Fatalf("read sources %v, want b and c", got)
+	}
+}
+
+// A run recording the first versions of many sources appends each to the
+// cached observations: what an earlier transaction was handed stays as it
+// was, and every source recorded is there, once.
+func TestCurrentObservationsGrowWithoutChangingWhatWasHandedOut(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	var handed [][]terms.Observation
+	for i := range 20 {
+		source := fmt.Sprintf("s%02d", 19-i) // arrive out of source order
+		mustTransact(t, db, func(tx *Tx) error {
+			obs, err := tx.LatestObservations(ctx, "v")
+			if err != nil {
+				return err
+			}
+			handed = append(handed, obs)
+			at := t0.Add(time.Duration(i) * time.Minute)
+			id, err := tx.InsertSnapshot(ctx, terms.Snapshot{Source: source, FetchedAt: at, Origin: "check"})
+			if err != nil {
+				return err
+			}
+			return tx.InsertObservations(ctx, id, []terms.Observation{
+				{Vendor: "v", Tier: "t", Attribute: "training", Value: terms.Scalar("never"), Evidence: terms.Evidence{Source: source, Snapshot: id, SnapshotAt: at}},
+				{Vendor: "v", Tier: "t", Attribute: "zdr", Value: terms.Scalar("available"), Evidence: terms.Evidence{Source: source, Snapshot: id, SnapshotAt: at}}})
+		})
+	}
+	for i, obs := range handed {
+		if len(obs) != 2*i {
+			t.Fatalf("transaction %d was handed %d observations, want %d", i, len(obs), 2*i)
+		}
+		for j := 0; j < len(obs); j += 2 {
+			if obs[j].Evidence.Source != obs[j+1].Evidence.Source || obs[j].Attribute != "training" || obs[j+1].Attribute != "zdr" {
+				t.Fatalf("transaction %d: a source's observations are not together and in order: %v", i, obs)
+			}
+		}
+	}
+	var cached []terms.Observation
+	mustTransact(t, db, func(tx *Tx) error {
+		var err error
+		cached, err = tx.LatestObservations(ctx, "v")
+		return err
+	})
+	fromSQL, err := db.LatestObservations(ctx, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(o terms.Observation) string { return o.Evidence.Source + "/" + o.Attribute }
+	got, want := make([]string, 0, len(cached)), make([]string, 0, len(fromSQL))
+	for _, o := range cached {
+		got = append(got, key(o))
+	}
+	for _, o := range fromSQL {
+		want = append(want, key(o))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("cached %v, the database %v", got, want)
 	}
 }

@@ -104,7 +104,8 @@ func (db *DB) LatestObservations(ctx context.Context, vendor string) ([]terms.Ob
 
 // LatestObservations is DB.LatestObservations inside the transaction,
 // served from the cache of current observations while it is valid (see
-// obsCache).
+// obsCache): each source's observations are together and in order, the
+// sources in no set order.
 func (tx *Tx) LatestObservations(ctx context.Context, vendor string) ([]terms.Observation, error) {
 	gen, _, err := getState(ctx, tx.tx, genKey(vendor))
 	if err != nil {
