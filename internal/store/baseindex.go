@@ -35,6 +35,12 @@ type span struct{ start, stop int }
 // that happened to equal the base's at a run's edge is covered next time.
 const volSlack = 8
 
+// volGap joins two learnt runs closer than it into one: noise comes in
+// clusters (a block of script tags whose order changes, a tag's several
+// generated attributes), and the bytes between two of its runs that
+// happened to stay the same once will not stay so next time.
+const volGap = 128
+
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func fingerprint(b []byte) uint64 {
@@ -90,8 +96,9 @@ func (ix baseIndex) patch(next []byte, limit int) ([]byte, bool) {
 const maxVolatile = 8
 
 // learn returns the volatile runs of a base of size bytes: old and the
-// runs of a patch of it, each widened by volSlack, merged; only the
-// patch's when old already covers 1/maxVolatile of the base.
+// runs of a patch of it, each widened by volSlack, merged when they touch
+// or lie within volGap of each other; only the patch's when old already
+// covers 1/maxVolatile of the base.
 func learn(size int, old []span, patch []byte) ([]span, error) {
 	runs, err := patchSpans(patch)
 	if err != nil {
@@ -115,7 +122,7 @@ func learn(size int, old []span, patch []byte) ([]span, error) {
 		if s.start >= s.stop {
 			continue
 		}
-		if n := len(out); n > 0 && s.start <= out[n-1].stop {
+		if n := len(out); n > 0 && s.start <= out[n-1].stop+volGap {
 			out[n-1].stop = max(out[n-1].stop, s.stop)
 			continue
 		}

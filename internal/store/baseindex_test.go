@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/clausewatch/clausewatch/internal/fixture"
 )
 
 // resetBaseCache empties the decoded-base cache, as a new run starts with.
@@ -189,11 +191,13 @@ func TestBaseIndexFollowsNewBase(t *testing.T) {
 
 func TestBaseIndexCodec(t *testing.T) {
 	raw := bytes.Repeat([]byte("0123456789abcdef"), 64) // 1024 bytes
-	vol, err := learn(len(raw), []span{{100, 110}}, makeTestPatch(raw, []span{{2, 3}, {105, 120}, {1020, 1024}}))
+	vol, err := learn(len(raw), []span{{100, 110}}, makeTestPatch(raw, []span{{2, 3}, {105, 120}, {400, 410}, {1020, 1024}}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []span{{0, 3 + volSlack}, {105 - volSlack, 120 + volSlack}, {1020 - volSlack, 1024}} // volSlack ≥ 5 covers {100, 110}
+	// volSlack ≥ 5 covers {100, 110}; the first two runs lie within volGap
+	// of each other and are one; the others are farther apart
+	want := []span{{0, 120 + volSlack}, {400 - volSlack, 410 + volSlack}, {1020 - volSlack, 1024}}
 	if len(vol) != len(want) {
 		t.Fatalf("learnt %v, want %v", vol, want)
 	}
@@ -223,7 +227,7 @@ func TestBaseIndexCodec(t *testing.T) {
 	if whole, _ := makePatch(raw, next, len(raw)); !bytes.Equal(patch, whole) {
 		t.Errorf("patch through the index %x, want makePatch's %x", patch, whole)
 	}
-	next[50] = 'w'
+	next[250] = 'w'
 	if _, ok := got.patch(next, len(raw)); ok {
 		t.Error("a change in a stable segment was patched")
 	}
@@ -274,5 +278,28 @@ func TestOldImportKeepsTheBase(t *testing.T) {
 		if c, base := blobCodec(t, db, h); c != codecPatch || base != hb {
 			t.Errorf("fetch %d after the import stored as %s on %.8s, want %s on %.8s", i, c, base, codecPatch, hb)
 		}
+	}
+}
+
+// Noise that comes in clusters (a page's block of script tags in another
+// order on each request, their nonces and hashed names) is learnt from the
+// first noise page: the pages after it are patched through the index.
+func TestClusteredNoiseLearntOnce(t *testing.T) {
+	db := mustOpenAt(t, filepath.Join(t.TempDir(), "clausewatch.db"))
+	page := fixture.ConsumerTerms(fixture.TrainingNever)
+	page.Pad = 300 << 10
+	for i := 1; i <= 24; i++ {
+		p := page
+		p.Noise = uint64(i) * 7919
+		putFetch(t, db, "acme-terms", t0.Add(time.Duration(i)*time.Hour), p.HTML())
+		if i == 2 {
+			if n := db.codec.decoded.Load(); n != 1 {
+				t.Fatalf("the first noise page decoded %d blobs, want 1 (its base)", n)
+			}
+			resetBaseCache(db)
+		}
+	}
+	if n := db.codec.decoded.Load(); n != 1 {
+		t.Errorf("22 more noise pages decoded %d blobs, want none", n-1)
 	}
 }
