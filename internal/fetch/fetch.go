@@ -7,6 +7,7 @@ package fetch
 
 import (
 	"bufio"
+	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -120,6 +121,10 @@ type Request struct {
 	// site of URL, a rendered page may load scripts and data from
 	// (terms.Source.BrowserAllow).
 	BrowserAllow []string
+	// SizeHint is the size of the page the last time (0: not known): a
+	// body of unknown length is read into one buffer of about that size
+	// rather than one grown from a few hundred bytes (HTTP only).
+	SizeHint int64
 }
 
 // Result is a page that came back.
@@ -441,7 +446,7 @@ func (f *Fetcher) attemptHTTP(ctx context.Context, req Request) (*Result, *attem
 	if resp.ContentLength > f.opts.MaxBytes {
 		return nil, failf(terms.ErrTooLarge, code, "body of %d bytes is over the %d byte cap", resp.ContentLength, f.opts.MaxBytes)
 	}
-	body, aerr := f.readBody(actx, resp)
+	body, aerr := f.readBody(actx, resp, req.SizeHint)
 	if aerr != nil {
 		aerr.status = code
 		return nil, aerr
@@ -470,7 +475,7 @@ func (f *Fetcher) setOwnHeaders(h http.Header) {
 }
 
 // readBody reads and decodes the body, at most MaxBytes decoded bytes.
-func (f *Fetcher) readBody(actx context.Context, resp *http.Response) ([]byte, *attemptError) {
+func (f *Fetcher) readBody(actx context.Context, resp *http.Response, sizeHint int64) ([]byte, *attemptError) {
 	// Both the bytes on the wire and the decoded bytes are capped.
 	raw := http.MaxBytesReader(nil, resp.Body, f.opts.MaxBytes)
 	var r io.Reader = raw
@@ -493,7 +498,7 @@ func (f *Fetcher) readBody(actx context.Context, resp *http.Response) ([]byte, *
 	default:
 		return nil, &attemptError{category: terms.ErrContentType, err: fmt.Errorf("unsupported content encoding %q", enc), final: true}
 	}
-	body, err := io.ReadAll(io.LimitReader(r, f.opts.MaxBytes+1))
+	body, err := readAll(io.LimitReader(r, f.opts.MaxBytes+1), sizeGuess(resp, sizeHint, f.opts.MaxBytes))
 	var mbe *http.MaxBytesError
 	if int64(len(body)) > f.opts.MaxBytes || errors.As(err, &mbe) {
 		return nil, &attemptError{category: terms.ErrTooLarge,
@@ -503,6 +508,30 @@ func (f *Fetcher) readBody(actx context.Context, resp *http.Response) ([]byte, *
 		return nil, bodyError(actx, fmt.Errorf("read body: %w", err))
 	}
 	return body, nil
+}
+
+// sizeGuess is the size a body is likely to have: its Content-Length when
+// the body is not encoded, else the page's size last time, else 0; never
+// more than limit.
+func sizeGuess(resp *http.Response, hint, limit int64) int64 {
+	n := hint
+	if resp.ContentLength > 0 && resp.Header.Get("Content-Encoding") == "" {
+		n = resp.ContentLength
+	}
+	return min(max(n, 0), limit)
+}
+
+// readAll is io.ReadAll into a buffer sized for guess bytes at first.
+func readAll(r io.Reader, guess int64) ([]byte, error) {
+	if guess <= 0 {
+		return io.ReadAll(r)
+	}
+	var b bytes.Buffer
+	// ReadFrom wants MinRead bytes free before each read, and the read
+	// that finds the end needs room too.
+	b.Grow(int(guess + guess/16 + bytes.MinRead))
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // newDeflateReader reads "deflate" content: zlib-wrapped as the standard

@@ -775,3 +775,30 @@ func TestFetchUnknownHostIsNotRetried(t *testing.T) {
 		t.Errorf("error = %#v, want one attempt, category network", fe)
 	}
 }
+
+// A body of unknown length is read whole whatever the size it had last
+// time, smaller, larger or none; the cap holds with a hint too.
+func TestSizeHintReadsTheWholeBody(t *testing.T) {
+	page := strings.Repeat("<p>a clause of our own words</p>\n", 3000) // about 100 KB
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		for i := 0; i < len(page); i += 4096 { // chunked: no Content-Length
+			w.Write([]byte(page[i:min(i+4096, len(page))]))
+			w.(http.Flusher).Flush()
+		}
+	}))
+	defer srv.Close()
+	for _, hint := range []int64{0, 1, int64(len(page)) / 2, int64(len(page)), int64(len(page)) * 3} {
+		res, err := New(Options{Client: srv.Client()}).Fetch(context.Background(), Request{URL: srv.URL, SizeHint: hint})
+		if err != nil {
+			t.Fatalf("hint %d: %v", hint, err)
+		}
+		if string(res.Body) != page {
+			t.Errorf("hint %d: read %d bytes, want the page's %d", hint, len(res.Body), len(page))
+		}
+	}
+	_, err := New(Options{Client: srv.Client(), MaxBytes: 50_000}).Fetch(context.Background(), Request{URL: srv.URL, SizeHint: int64(len(page))})
+	if Category(err) != terms.ErrTooLarge {
+		t.Errorf("a body over the cap with a hint above it: %v, want %s", err, terms.ErrTooLarge)
+	}
+}

@@ -104,7 +104,7 @@ func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (
 			return Outcome{Source: src}, err
 		}
 		if ok {
-			req.ETag, req.LastModified = last.ETag, last.LastModified
+			req.ETag, req.LastModified, req.SizeHint = last.ETag, last.LastModified, last.Size
 		}
 	}
 	res, ferr := p.Fetcher.Fetch(ctx, req)
