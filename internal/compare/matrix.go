@@ -285,6 +285,7 @@ func (c *Cell) decide(primary map[string][]string, stmts iter.Seq[*terms.Observa
 	}
 	var first *terms.Observation
 	var val terms.Value
+	var cs conflicts
 	for o := range stmts {
 		switch {
 		case !deciding(o):
@@ -294,12 +295,13 @@ func (c *Cell) decide(primary map[string][]string, stmts iter.Seq[*terms.Observa
 			// merging an equal value changes nothing and disagrees with nothing
 		default:
 			if disagree(val, o.Value) {
-				c.Conflicting = appendUnique(c.Conflicting, *first, *o)
+				cs.add(first)
+				cs.add(o)
 			}
 			val = mergeValue(c.Attribute, val, o.Value)
 		}
 	}
-	c.Observed = &val
+	c.Observed, c.Conflicting = &val, cs.list
 	c.Evidence = decidingEvidence(stmts, deciding, val)
 }
 
@@ -365,15 +367,26 @@ func disagree(a, b terms.Value) bool {
 	return false
 }
 
-func appendUnique(list []terms.Observation, obs ...terms.Observation) []terms.Observation {
-	for _, o := range obs {
-		if !slices.ContainsFunc(list, func(x terms.Observation) bool {
-			return x.Evidence.Source == o.Evidence.Source && x.Evidence.Text == o.Evidence.Text && x.Value.Equal(o.Value)
-		}) {
-			list = append(list, o)
+// conflicts collects the statements of a cell that disagree, each once
+// (the same source, sentence and value), in the order they come: a cell
+// that a thousand pages state and one contradicts costs linear time.
+type conflicts struct {
+	list []terms.Observation
+	at   map[[2]string][]int // source and sentence → positions in list
+}
+
+func (cs *conflicts) add(o *terms.Observation) {
+	k := [2]string{o.Evidence.Source, o.Evidence.Text}
+	for _, i := range cs.at[k] {
+		if cs.list[i].Value.Equal(o.Value) {
+			return
 		}
 	}
-	return list
+	if cs.at == nil {
+		cs.at = map[[2]string][]int{}
+	}
+	cs.at[k] = append(cs.at[k], len(cs.list))
+	cs.list = append(cs.list, *o)
 }
 
 // decidingEvidence picks the evidence of the statement that decided the
