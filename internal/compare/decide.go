@@ -442,8 +442,18 @@ func versionEvents(h History, src terms.Source, prev *Version, prevObs []terms.O
 	}
 	// Only the tiers this version can move are held against the guide: those
 	// its page is declared for and those its statements name, before and
-	// after. The other tiers' cells are the same on both sides.
+	// after. The other tiers' cells are the same on both sides. Of those,
+	// only the tiers the guide documents: the vendor's table is merged for
+	// nothing else (driftEvents reads it for documented cells only).
 	touched := touchedTiers(src, prevObs, nextObs)
+	for t := range touched {
+		if len(in.Baseline[t]) == 0 {
+			delete(touched, t)
+		}
+	}
+	if len(touched) == 0 {
+		return Events(in)
+	}
 	others := map[key][]*terms.Observation{}
 	for i := range h.Current {
 		if o := &h.Current[i]; touched[o.Tier] && o.Evidence.Source != src.ID && !o.Value.IsZero() {
