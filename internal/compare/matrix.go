@@ -98,7 +98,7 @@ func merged(v terms.Vendor, obs []terms.Observation) Matrix {
 	primary := primaries(v)
 	for i := range m.Cells {
 		c := &m.Cells[i]
-		c.decide(primary, pointers(c.Statements))
+		c.decide(primary, pointers(c.Statements), true)
 	}
 	return m
 }
@@ -180,7 +180,7 @@ func observed(v terms.Vendor, primary map[string][]string, others map[key][]*ter
 					}
 				}
 			}
-		})
+		}, false)
 	}
 	m.derive()
 	return m.Values()
@@ -269,9 +269,10 @@ func rank(primary map[string][]string, o *terms.Observation) int {
 // known statement (each item a page states is confirmed); retention maps of
 // the deciding rank merge scope by scope; two deciding statements that
 // still disagree (two scalars, or two periods for one scope) make the cell
-// a conflict, its value the weaker of them. It sets Observed, Evidence and
-// Conflicting, and leaves them nil when there is no statement.
-func (c *Cell) decide(primary map[string][]string, stmts iter.Seq[*terms.Observation]) {
+// a conflict, its value the weaker of them. It sets Observed, Evidence
+// (unless evidence is false: only the value is wanted) and Conflicting, and
+// leaves them nil when there is no statement.
+func (c *Cell) decide(primary map[string][]string, stmts iter.Seq[*terms.Observation], evidence bool) {
 	top := -2
 	for o := range stmts {
 		top = max(top, rank(primary, o))
@@ -302,7 +303,9 @@ func (c *Cell) decide(primary map[string][]string, stmts iter.Seq[*terms.Observa
 		}
 	}
 	c.Observed, c.Conflicting = &val, cs.list
-	c.Evidence = decidingEvidence(stmts, deciding, val)
+	if evidence {
+		c.Evidence = decidingEvidence(stmts, deciding, val)
+	}
 }
 
 // split parts a cell's statements into those that decide it (the highest
