@@ -203,12 +203,12 @@ type scale struct {
 	n               int
 	first           proc
 	noise           []pair
-	firstBytes      int64 // bytes the database uses after the first run
-	learnBytes      int64 // growth of the bytes used over the first noise cycle (each source learns its base index)
-	noiseBytes      int64 // growth of the bytes used over the later noise cycles
-	noiseBlobBytes  int64 // of which blob bytes, as the store counts them
-	noiseFileBytes  int64 // growth of the file and its write-ahead log over the later noise cycles
-	noiseSnapshots  int   // snapshots of the later noise cycles
+	firstBytes      int64  // bytes the database uses after the first run
+	learnBytes      int64  // growth of the bytes used over the first noise cycle (each source learns its base index)
+	noiseBytes      int64  // growth of the bytes used over the later noise cycles
+	noiseBlobBytes  int64  // of which blob bytes, as the store counts them
+	noiseFileBytes  int64  // growth of the file and its write-ahead log over the later noise cycles
+	noiseSnapshots  int    // snapshots of the later noise cycles
 	firstRunSamples []pair // first runs paired with the parse loop (main scale only)
 	edited          []pair // edited cycles paired with the parse loop (main scale only)
 }
