@@ -26,8 +26,12 @@ const (
 
 // deltaWindow is the zstd window of delta frames: large enough that the
 // whole dictionary (the base page, typically well under 1 MB) stays
-// reachable while the new page is encoded.
-const deltaWindow = 8 << 20
+// reachable while the new page is encoded. An encoder keeps a history of
+// twice its window: with 8 MB, the two pooled encoders and the ones made
+// while they were busy held 48 MB of a first run's 66 MB live heap, and
+// the collector ran every 8 MB under the soft limit. A page and its base
+// of more than 2 MB together are still stored, a little less small.
+const deltaWindow = 2 << 20
 
 // maxDecodeWindow bounds the window a stored frame may ask for.
 const maxDecodeWindow = 1 << 30
@@ -49,6 +53,9 @@ type codec struct {
 	// pages of a vendor share one), another is re-armed.
 	encMu     sync.Mutex
 	deltaEncs []armedEncoder
+	// deltaSlots bounds the delta encodes running at once to the pool's
+	// size (GOMAXPROCS), so that no encoder is made only to be closed.
+	deltaSlots chan struct{}
 
 	mu           sync.Mutex
 	deltaDec     *zstd.Decoder
@@ -60,7 +67,7 @@ type codec struct {
 }
 
 func newCodec() (*codec, error) {
-	c := &codec{bases: map[string][]byte{}}
+	c := &codec{bases: map[string][]byte{}, deltaSlots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	var err error
 	if c.plainEnc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest)); err != nil {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
@@ -103,6 +110,8 @@ type armedEncoder struct {
 // as dictionary. It is safe for concurrent use: encoders come from a
 // small pool.
 func (c *codec) compressDelta(b []byte, baseHash string, base []byte) ([]byte, error) {
+	c.deltaSlots <- struct{}{}
+	defer func() { <-c.deltaSlots }()
 	c.encMu.Lock()
 	var e armedEncoder
 	i := slices.IndexFunc(c.deltaEncs, func(e armedEncoder) bool { return e.base == baseHash })
