@@ -15,7 +15,8 @@ test: ## the whole test suite, with the race detector
 	go test -race -count=1 -timeout 45m ./...
 
 bench: ## the check-run benchmarks, report in bench-report.txt (see internal/bench); QUICK=1: 100 pages, 2 repetitions
-	go test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 40m $(if $(QUICK),-short) ./internal/bench/ 2>&1 | tee bench-report.txt
+	@{ go test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 40m $(if $(QUICK),-short) ./internal/bench/; echo $$? > bench-report.rc; } 2>&1 | tee bench-report.txt; \
+	  rc=$$(cat bench-report.rc); rm -f bench-report.rc; exit $$rc
 
 eval: ## the sentence evaluation suite: precision and recall per attribute
 	go test -count=1 -run 'TestSuite$$' -v ./internal/eval/ | grep -v '^=== RUN'
