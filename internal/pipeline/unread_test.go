@@ -169,3 +169,49 @@ func TestPageReadWholeIsReadAgain(t *testing.T) {
 		t.Errorf("%d extractions, want 3", extractions)
 	}
 }
+
+// TestUnreadPageRaceRecordsNothing: a page found to hold the selection of
+// the version in force, when another version is recorded before its
+// transaction (another process checking the same source), is not recorded
+// as that text: the attempt stops with an error saying to check again, and
+// nothing of it is stored.
+func TestUnreadPageRaceRecordsNothing(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	src := r.srcs[0]
+	never := html("We do not use your conversations to train our models.")
+	r.pages.set(src.URL, never)
+	if o, err := r.p.Check(ctx, src, OriginCheck); err != nil || o.Err != nil || !o.NewVersion {
+		t.Fatalf("first page: %v, %v, new version %v", err, o.Err, o.NewVersion)
+	}
+	first, _, err := r.p.Store.LastSnapshot(ctx, src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What process found before the other write: the first version's text.
+	r.clock = r.clock.Add(time.Hour)
+	raced := terms.Snapshot{Source: src.ID, FetchedAt: r.clock, Origin: OriginCheck, Status: 200, ContentType: "text/html",
+		Size: int64(len(never)), TextHash: first.TextHash, SelectionHash: first.SelectionHash, ExtractedBy: first.ExtractedBy}
+	// The other write: a new version lands first.
+	r.clock = r.clock.Add(time.Minute)
+	r.pages.set(src.URL, html("We use your conversations to train our models unless you opt out."))
+	if o, err := r.p.Check(ctx, src, OriginCheck); err != nil || o.Err != nil || !o.NewVersion {
+		t.Fatalf("the other version: %v, %v, new version %v", err, o.Err, o.NewVersion)
+	}
+	before, err := r.p.Store.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raced.FetchedAt = r.clock.Add(time.Minute)
+	_, err = r.p.record(ctx, src, raced, []byte(never), nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "another version was recorded") {
+		t.Fatalf("record of the raced page = %v, want an error saying another version was recorded", err)
+	}
+	after, err := r.p.Store.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Snapshots != before.Snapshots || after.Events != before.Events || after.Observations != before.Observations {
+		t.Errorf("the refused attempt stored something: %+v, before %+v", after, before)
+	}
+}
