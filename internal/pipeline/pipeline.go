@@ -215,8 +215,17 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		var err error
 		// A source's first page is compressed with the vendor's first page
 		// as dictionary (their templates repeat): 2.6 KB instead of 360 KB
-		// for a first page of the bench's vendor.
-		if blob, err = p.Store.PrepareRaw(ctx, src.ID, src.Vendor, raw); err != nil {
+		// for a first page of the bench's vendor. A new text may become its
+		// source's base (store.DB.PrepareRaw).
+		newText := false
+		if doc != nil {
+			last, ok, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)
+			if err != nil {
+				return Outcome{Source: src}, err
+			}
+			newText = ok && last.TextHash != snap.TextHash
+		}
+		if blob, err = p.Store.PrepareRaw(ctx, src.ID, src.Vendor, raw, newText); err != nil {
 			return Outcome{Source: src}, err
 		}
 	}

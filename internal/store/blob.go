@@ -241,11 +241,18 @@ const smallDelta = 32
 // no page is more than two steps from a "zstd" blob. Reads see the last
 // committed state; the caller holds the run lock, so the base cannot
 // change before Tx.PutPrepared.
-func (db *DB) PrepareRaw(ctx context.Context, source, vendor string, raw []byte) (Prepared, error) {
-	return prepareRaw(ctx, db, db.sql, source, vendor, raw)
+//
+// A page whose text is new (newText: it differs from the version in force)
+// and that cannot be patched on its base becomes its source's base,
+// compressed with the "zstd" blob under the old base as dictionary: the
+// noise of the pages after it is then patched on it, where it would
+// otherwise be delta-compressed against a base it no longer matches, each
+// time, for good.
+func (db *DB) PrepareRaw(ctx context.Context, source, vendor string, raw []byte, newText bool) (Prepared, error) {
+	return prepareRaw(ctx, db, db.sql, source, vendor, raw, newText)
 }
 
-func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, raw []byte) (Prepared, error) {
+func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, raw []byte, newText bool) (Prepared, error) {
 	c := db.codec
 	p := Prepared{Hash: terms.HashBytes(raw), size: len(raw), source: source, vendor: vendor}
 	exists, done, err := db.stmt(ctx, q, sqlBlobExists)
@@ -304,6 +311,9 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, r
 			p.setIndex(c, baseHash, baseRaw, vol)
 			return p, nil
 		}
+		if newText {
+			return prepareRebase(ctx, db, q, p, raw, baseHash, baseRaw)
+		}
 		if !ixOK || ixBase != baseHash {
 			p.setIndex(c, baseHash, baseRaw, nil)
 		}
@@ -320,6 +330,46 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, r
 	if delta != nil && len(delta) < len(full)/2 {
 		p.codec, p.base, p.data = codecDelta, baseHash, delta
 		return p, nil
+	}
+	p.setIndex(c, p.Hash, raw, nil) // the page is the source's new base
+	return p, nil
+}
+
+// prepareRebase prepares a new text of p's source that cannot be patched on
+// its base (baseHash, raw bytes baseRaw) as the source's new base: a delta
+// on the "zstd" blob under the old base (the base itself, or the vendor
+// dictionary a first page was compressed with), so that no page is more
+// than two steps from a "zstd" blob; on its own when that is not smaller
+// than half the standalone compression.
+func prepareRebase(ctx context.Context, db *DB, q querier, p Prepared, raw []byte, baseHash string, baseRaw []byte) (Prepared, error) {
+	c := db.codec
+	var codecName, under string
+	if err := q.QueryRowContext(ctx, `SELECT codec, base FROM blobs WHERE hash = ?`, baseHash).Scan(&codecName, &under); err != nil {
+		return p, fmt.Errorf("put raw %s of %s: base %s: %w", p.Hash, p.source, baseHash, err)
+	}
+	plain, plainRaw := baseHash, baseRaw
+	switch codecName {
+	case codecZstd:
+	case codecDelta: // a first page on a vendor dictionary: on a "zstd" blob
+		var err error
+		if plain, plainRaw = under, nil; plain != "" {
+			if plainRaw, err = readRaw(ctx, q, c, plain); err != nil {
+				return p, fmt.Errorf("put raw %s of %s: dictionary of its base: %w", p.Hash, p.source, err)
+			}
+		}
+	default: // not a base the store writes: the page on its own
+		plain = ""
+	}
+	full := c.compress(raw)
+	p.codec, p.base, p.data = codecZstd, "", full
+	if plain != "" {
+		delta, err := c.compressDelta(raw, plain, plainRaw)
+		if err != nil {
+			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, p.source, err)
+		}
+		if len(delta) < len(full)/2 {
+			p.codec, p.base, p.data = codecDelta, plain, delta
+		}
 	}
 	p.setIndex(c, p.Hash, raw, nil) // the page is the source's new base
 	return p, nil
@@ -434,7 +484,7 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 // transaction. Bytes already
 // stored are not stored again.
 func (tx *Tx) PutRaw(ctx context.Context, source string, raw []byte) (string, error) {
-	p, err := prepareRaw(ctx, tx.db, tx.tx, source, "", raw)
+	p, err := prepareRaw(ctx, tx.db, tx.tx, source, "", raw, false)
 	if err != nil {
 		return "", err
 	}

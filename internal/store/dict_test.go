@@ -17,7 +17,7 @@ import (
 func putVendorFetch(tb testing.TB, db *DB, source, vendor string, t time.Time, raw []byte) string {
 	tb.Helper()
 	ctx := context.Background()
-	p, err := db.PrepareRaw(ctx, source, vendor, raw)
+	p, err := db.PrepareRaw(ctx, source, vendor, raw, false)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func BenchmarkFirstSnapshot(b *testing.B) {
 			var stored int
 			b.ResetTimer()
 			for range b.N {
-				p, err := db.PrepareRaw(ctx, "bench-terms", c.vendor, raw)
+				p, err := db.PrepareRaw(ctx, "bench-terms", c.vendor, raw, false)
 				if err != nil {
 					b.Fatal(err)
 				}
