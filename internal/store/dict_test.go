@@ -16,21 +16,7 @@ import (
 // putVendorFetch is putFetch through PrepareRaw with the source's vendor.
 func putVendorFetch(tb testing.TB, db *DB, source, vendor string, t time.Time, raw []byte) string {
 	tb.Helper()
-	ctx := context.Background()
-	p, err := db.PrepareRaw(ctx, source, vendor, raw, false)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var hash string
-	mustTransact(tb, db, func(tx *Tx) error {
-		if hash, err = tx.PutPrepared(ctx, p); err != nil {
-			return err
-		}
-		_, err = tx.InsertSnapshot(ctx, terms.Snapshot{Source: source, FetchedAt: t, Status: 200,
-			ContentHash: hash, Size: int64(len(raw)), Origin: "check"})
-		return err
-	})
-	return hash
+	return putText(tb, db, source, vendor, t, raw, false)
 }
 
 func blobBytes(tb testing.TB, db *DB, hash string) int {

@@ -11,7 +11,8 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// putText is putVendorFetch with newText said.
+// putText is putFetch through PrepareRaw with the source's vendor and
+// whether the page holds a new text.
 func putText(tb testing.TB, db *DB, source, vendor string, t time.Time, raw []byte, newText bool) string {
 	tb.Helper()
 	ctx := context.Background()
