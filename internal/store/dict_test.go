@@ -19,6 +19,20 @@ func putVendorFetch(tb testing.TB, db *DB, source, vendor string, t time.Time, r
 	return putText(tb, db, source, vendor, t, raw, false)
 }
 
+// checkChainsShort fails tb when a blob of db is more than two steps from
+// a "zstd" blob.
+func checkChainsShort(tb testing.TB, db *DB) {
+	tb.Helper()
+	var deep int
+	if err := db.sql.QueryRow(`SELECT COUNT(*) FROM blobs x JOIN blobs y ON y.hash = x.base JOIN blobs z ON z.hash = y.base
+		WHERE z.codec <> 'zstd'`).Scan(&deep); err != nil {
+		tb.Fatal(err)
+	}
+	if deep != 0 {
+		tb.Errorf("%d blobs are more than two steps from a zstd blob", deep)
+	}
+}
+
 func blobBytes(tb testing.TB, db *DB, hash string) int {
 	tb.Helper()
 	var n int
@@ -82,14 +96,7 @@ func TestVendorDictionary(t *testing.T) {
 	if c, _ := blobCodec(t, db, put("other-terms", "other", page.fill(rng))); c != codecZstd {
 		t.Errorf("another vendor's first page stored as %s, want %s", c, codecZstd)
 	}
-	var deep int
-	if err := db.sql.QueryRow(`SELECT COUNT(*) FROM blobs x JOIN blobs y ON y.hash = x.base JOIN blobs z ON z.hash = y.base
-		WHERE z.codec <> 'zstd'`).Scan(&deep); err != nil {
-		t.Fatal(err)
-	}
-	if deep != 0 {
-		t.Errorf("%d blobs are more than two steps from a zstd blob", deep)
-	}
+	checkChainsShort(t, db)
 	if err := db.QuickCheck(ctx); err != nil {
 		t.Error(err)
 	}
