@@ -152,7 +152,8 @@ type readCache struct {
 const versionsGenKey = "versions-generation"
 
 // SourcesRead returns the set of sources with at least one recorded
-// version (a good snapshot with a text hash). The caller must not change it.
+// version (a good snapshot with a text hash). The caller must not change
+// it, nor keep it past the transaction.
 func (tx *Tx) SourcesRead(ctx context.Context) (map[string]bool, error) {
 	gen, _, err := getState(ctx, tx.tx, versionsGenKey)
 	if err != nil {
@@ -217,12 +218,13 @@ func (tx *Tx) versionRecorded(ctx context.Context, s terms.Snapshot) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sources != nil && c.gen == from {
-		next := make(map[string]bool, len(c.sources)+1)
-		for k := range c.sources {
-			next[k] = true
-		}
-		next[s.Source] = true
-		c.gen, c.sources = to, next
+		// Changed in place, not copied (a run of first versions would copy
+		// the set once per source): it is read only inside a transaction,
+		// and a transaction is the only one running (BEGIN IMMEDIATE). If
+		// this one rolls back, the generation it set is never committed,
+		// and the next SourcesRead builds the set again.
+		c.sources[s.Source] = true
+		c.gen = to
 	} else {
 		c.sources = nil
 	}
