@@ -57,13 +57,14 @@ var (
 	// days before deletion") is the period itself, not its start.
 	afterDeletionRe = regexp.MustCompile(`(?i)\bdeleted (\w+ ){0,2}(conversations?|chats?|data|content|messages?|items?|files?|accounts?|sessions?|projects?|history|information|inputs?|outputs?|prompts?)\b` +
 		`|\bonce (it is |they are |an? \w+ is |you have |you've )?deleted\b` +
-		`|\b(after|once|when|whenever|if|where) (you|users?|customers?|members?|owners?|admins?|administrators?|an? (admin\w*|owner|member|user)|the (customer|user|admin\w*|owner|member)|they) (\w+ ){0,2}(delete|deletes|deleted|remove|removes|removed|erase|erases|erased|close|closes|closed)\b` +
+		`|\b(after|once|when|whenever|if|where) (you|users?|customers?|members?|owners?|admins?|administrators?|an? (admin\w*|owner|member|user|customer)|the (customer|user|admin\w*|owner|member)|they) (\w+ ){0,2}(delete|deletes|deleted|remove|removes|removed|erase|erases|erased|close|closes|closed)\b` +
 		`|\b(you|users?|customers?|admins?|administrators?|owners?|members?)\s+(also\s+|always\s+)?(can|may|are able to|is able to|choose to|chooses to|decide to|decides to|elect to)\s+(\w+\s+)?(delete|remove|erase)\b` +
 		`|\b(you|users?|customers?|admins?|administrators?|owners?|members?) (have|has|get|gets) (the )?(control|ability|option|right|choice) to (delete|remove|erase)\b|\b(of|after|following|upon|on|since|from) (the |a |its |their |your )?(account |chat |conversation |data |content )?(deletion|removal|erasure)\b|\b(chats?|conversations?|data|content|messages?|files?|items?|projects?|sessions?) (that |which )?(you|users?|customers?|members?|admins?|administrators?|owners?) (also |later |manually |choose to |decide to )?(delete|remove|erase)\b` +
 		`|\bdeletion (of (your|the|an?|its) (account|conversation|chat|data|content)|requests?)\b|\brequest(s|ed|ing)? (the )?(deletion|erasure|removal)\b|\b(of|after|following|upon|on) (the )?(termination|expiration|expiry)\b` +
 		`|\b(after|following|upon|on|from) (the )?(termination|expiration|expiry|closure|cancell?ation|end) of (this |the |your |its |their )?(customer'?s? |user'?s? )?(agreement|contract|account|subscription|terms|services?|dpa|addendum|access)\b` +
 		`|\b(agreement|contract|account|subscription)s? (terminates|ends|expires|is (terminated|closed|deleted|cancell?ed))\b` +
 		`|\bremoved from (your|the) (chat|conversation) history\b` +
+		`|\b(deleting|removing|erasing) (your|their) \w+` +
 		`|\b(after|following|upon|on) (requesting |a request for )?(the |a |your |its )?account (closure|deletion|cancell?ation|termination)\b`)
 
 	// trainingOffRe is a context where the customer has not allowed

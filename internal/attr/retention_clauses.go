@@ -65,8 +65,13 @@ var (
 	retLogInRe = regexp.MustCompile(`\blog(ged)? (in|into|on)\b`)
 
 	// retOpeningRe is a condition that opens a sentence and frames all its
-	// clauses ("If this Agreement terminates: (a) …; and (b) …").
-	retOpeningRe = regexp.MustCompile(`^\W*(if|when|once|upon|after|where|following|on)\b[^:;]{0,120}:`)
+	// clauses ("If this Agreement terminates: (a) …; and (b) …"), or one
+	// the clauses after a semicolon or colon go on from ("Deleting your
+	// history does not remove reviewed chats: those are kept …"); an
+	// opening before a semicolon that states a period of its own ("…
+	// retained for 5 years; if you turn it off, for 30 days") frames
+	// nothing.
+	retOpeningRe = regexp.MustCompile(`^\W*(if|when|once|upon|after|where|following|on|deleting|removing|erasing)\b([^:;]{0,120}:|[^:;\d]{0,120};)`)
 
 	// retAlternativeRe sets one period apart from the next as an
 	// alternative.

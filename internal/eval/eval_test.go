@@ -15,7 +15,7 @@ var verbose = flag.Bool("eval.failures", false, "list every case read wrong")
 // suite's measured level when it was last raised (make eval prints it), so
 // that a change to a reader cannot quietly make the reading worse.
 var floor = map[string]float64{
-	"training": 1, "retention": 0.98, "output-ownership": 0.97, "hipaa-baa": 0.98, "zdr": 1,
+	"training": 1, "retention": 1, "output-ownership": 0.97, "hipaa-baa": 0.98, "zdr": 1,
 	"data-processor": 1, "sensitive-data": 1, "security": 1, "rights": 0.97,
 }
 
