@@ -273,16 +273,9 @@ func rank(primary map[string][]string, o *terms.Observation) int {
 // (unless evidence is false: only the value is wanted) and Conflicting, and
 // leaves them nil when there is no statement.
 func (c *Cell) decide(primary map[string][]string, stmts iter.Seq[*terms.Observation], evidence bool) {
-	top := -2
-	for o := range stmts {
-		top = max(top, rank(primary, o))
-	}
-	if top == -2 {
+	deciding, ok := decider(primary, stmts)
+	if !ok {
 		return
-	}
-	deciding := func(o *terms.Observation) bool {
-		r := rank(primary, o)
-		return r == top || (o.Value.Set != nil && r >= 0)
 	}
 	var first *terms.Observation
 	var val terms.Value
@@ -308,19 +301,29 @@ func (c *Cell) decide(primary map[string][]string, stmts iter.Seq[*terms.Observa
 	}
 }
 
-// split parts a cell's statements into those that decide it (the highest
-// rank, and for a set every known statement) and those they outrank.
-func split(primary map[string][]string, stmts []terms.Observation) (deciding, outranked []terms.Observation) {
+// decider returns whether a statement decides a cell of statements stmts
+// (the highest rank, and for a set every known statement); false when
+// there is no statement.
+func decider(primary map[string][]string, stmts iter.Seq[*terms.Observation]) (func(*terms.Observation) bool, bool) {
 	top := -2
-	for i := range stmts {
-		top = max(top, rank(primary, &stmts[i]))
+	for o := range stmts {
+		top = max(top, rank(primary, o))
 	}
-	for _, o := range stmts {
-		r := rank(primary, &o)
-		if r == top || (o.Value.Set != nil && r >= 0) {
-			deciding = append(deciding, o)
+	return func(o *terms.Observation) bool {
+		r := rank(primary, o)
+		return r == top || (o.Value.Set != nil && r >= 0)
+	}, top > -2
+}
+
+// split parts a cell's statements into those that decide it and those
+// they outrank (decider).
+func split(primary map[string][]string, stmts []terms.Observation) (deciding, outranked []terms.Observation) {
+	decides, _ := decider(primary, pointers(stmts))
+	for i := range stmts {
+		if decides(&stmts[i]) {
+			deciding = append(deciding, stmts[i])
 		} else {
-			outranked = append(outranked, o)
+			outranked = append(outranked, stmts[i])
 		}
 	}
 	return deciding, outranked
