@@ -293,46 +293,58 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, r
 	if baseHash == "" {
 		return prepareFirst(ctx, db, q, p, raw)
 	}
-	var delta []byte
-	if baseHash != "" {
-		baseRaw, err := readRaw(ctx, q, c, baseHash)
+	baseRaw, err := readRaw(ctx, q, c, baseHash)
+	if err != nil {
+		return p, fmt.Errorf("put raw %s of %s: base: %w", p.Hash, source, err)
+	}
+	if ixBase != baseHash {
+		ix = baseIndex{} // of another base: start over
+	}
+	if patch, ok := makePatch(baseRaw, raw, limit); ok {
+		p.codec, p.base, p.data = codecPatch, baseHash, c.compress(patch)
+		vol, err := learn(len(baseRaw), ix.vol, patch)
 		if err != nil {
-			return p, fmt.Errorf("put raw %s of %s: base: %w", p.Hash, source, err)
-		}
-		if ixBase != baseHash {
-			ix = baseIndex{} // of another base: start over
-		}
-		if patch, ok := makePatch(baseRaw, raw, limit); ok {
-			p.codec, p.base, p.data = codecPatch, baseHash, c.compress(patch)
-			vol, err := learn(len(baseRaw), ix.vol, patch)
-			if err != nil {
-				return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
-			}
-			p.setIndex(c, baseHash, baseRaw, vol)
-			return p, nil
-		}
-		if newText {
-			return prepareRebase(ctx, db, q, p, raw, baseHash, baseRaw)
-		}
-		if !ixOK || ixBase != baseHash {
-			p.setIndex(c, baseHash, baseRaw, nil)
-		}
-		if delta, err = c.compressDelta(raw, baseHash, baseRaw); err != nil {
 			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 		}
-		if len(delta) < limit {
-			p.codec, p.base, p.data = codecDelta, baseHash, delta
-			return p, nil
-		}
-	}
-	full := c.compress(raw)
-	p.codec, p.data = codecZstd, full
-	if delta != nil && len(delta) < len(full)/2 {
-		p.codec, p.base, p.data = codecDelta, baseHash, delta
+		p.setIndex(c, baseHash, baseRaw, vol)
 		return p, nil
 	}
-	p.setIndex(c, p.Hash, raw, nil) // the page is the source's new base
+	if newText {
+		return prepareRebase(ctx, db, q, p, raw, baseHash, baseRaw)
+	}
+	if !ixOK || ixBase != baseHash {
+		p.setIndex(c, baseHash, baseRaw, nil)
+	}
+	onBase, err := p.deltaOrFull(c, raw, baseHash, baseRaw)
+	if err != nil {
+		return p, err
+	}
+	if !onBase {
+		p.setIndex(c, p.Hash, raw, nil) // the page is the source's new base
+	}
 	return p, nil
+}
+
+// deltaOrFull compresses raw with base (raw bytes baseRaw) as dictionary
+// when that takes under 1/smallDelta of the raw size or under half the
+// standalone compression, and on its own otherwise; it reports whether it
+// chose the delta.
+func (p *Prepared) deltaOrFull(c *codec, raw []byte, base string, baseRaw []byte) (bool, error) {
+	delta, err := c.compressDelta(raw, base, baseRaw)
+	if err != nil {
+		return false, fmt.Errorf("put raw %s of %s: %w", p.Hash, p.source, err)
+	}
+	if len(delta) < len(raw)/smallDelta {
+		p.codec, p.base, p.data = codecDelta, base, delta
+		return true, nil
+	}
+	full := c.compress(raw)
+	if len(delta) < len(full)/2 {
+		p.codec, p.base, p.data = codecDelta, base, delta
+		return true, nil
+	}
+	p.codec, p.base, p.data = codecZstd, "", full
+	return false, nil
 }
 
 // prepareRebase prepares a new text of p's source that cannot be patched on
@@ -343,15 +355,14 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, r
 // than half the standalone compression.
 func prepareRebase(ctx context.Context, db *DB, q querier, p Prepared, raw []byte, baseHash string, baseRaw []byte) (Prepared, error) {
 	c := db.codec
-	var codecName, under string
-	if err := q.QueryRowContext(ctx, `SELECT codec, base FROM blobs WHERE hash = ?`, baseHash).Scan(&codecName, &under); err != nil {
-		return p, fmt.Errorf("put raw %s of %s: base %s: %w", p.Hash, p.source, baseHash, err)
+	codecName, under, _, err := loadBlob(ctx, q, baseHash)
+	if err != nil {
+		return p, fmt.Errorf("put raw %s of %s: base: %w", p.Hash, p.source, err)
 	}
 	plain, plainRaw := baseHash, baseRaw
 	switch codecName {
 	case codecZstd:
 	case codecDelta: // a first page on a vendor dictionary: on a "zstd" blob
-		var err error
 		if plain, plainRaw = under, nil; plain != "" {
 			if plainRaw, err = readRaw(ctx, q, c, plain); err != nil {
 				return p, fmt.Errorf("put raw %s of %s: dictionary of its base: %w", p.Hash, p.source, err)
@@ -360,16 +371,10 @@ func prepareRebase(ctx context.Context, db *DB, q querier, p Prepared, raw []byt
 	default: // not a base the store writes: the page on its own
 		plain = ""
 	}
-	full := c.compress(raw)
-	p.codec, p.base, p.data = codecZstd, "", full
-	if plain != "" {
-		delta, err := c.compressDelta(raw, plain, plainRaw)
-		if err != nil {
-			return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, p.source, err)
-		}
-		if len(delta) < len(full)/2 {
-			p.codec, p.base, p.data = codecDelta, plain, delta
-		}
+	if plain == "" {
+		p.codec, p.base, p.data = codecZstd, "", c.compress(raw)
+	} else if _, err := p.deltaOrFull(c, raw, plain, plainRaw); err != nil {
+		return p, err
 	}
 	p.setIndex(c, p.Hash, raw, nil) // the page is the source's new base
 	return p, nil

@@ -101,6 +101,27 @@ func (p noisyPage) fill(rng *rand.Rand) []byte {
 }
 
 // putFetch stores raw as source's snapshot at t in its own transaction and
+// putText is putFetch through PrepareRaw with the source's vendor and
+// whether the page holds a new text.
+func putText(tb testing.TB, db *DB, source, vendor string, t time.Time, raw []byte, newText bool) string {
+	tb.Helper()
+	ctx := context.Background()
+	p, err := db.PrepareRaw(ctx, source, vendor, raw, newText)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var hash string
+	mustTransact(tb, db, func(tx *Tx) error {
+		if hash, err = tx.PutPrepared(ctx, p); err != nil {
+			return err
+		}
+		_, err = tx.InsertSnapshot(ctx, terms.Snapshot{Source: source, FetchedAt: t, Status: 200,
+			ContentHash: hash, Size: int64(len(raw)), Origin: "check"})
+		return err
+	})
+	return hash
+}
+
 // returns the content hash.
 func putFetch(tb testing.TB, db *DB, source string, t time.Time, raw []byte) string {
 	tb.Helper()

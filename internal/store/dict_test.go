@@ -13,12 +13,6 @@ import (
 	"github.com/clausewatch/clausewatch/internal/terms"
 )
 
-// putVendorFetch is putFetch through PrepareRaw with the source's vendor.
-func putVendorFetch(tb testing.TB, db *DB, source, vendor string, t time.Time, raw []byte) string {
-	tb.Helper()
-	return putText(tb, db, source, vendor, t, raw, false)
-}
-
 // checkChainsShort fails tb when a blob of db is more than two steps from
 // a "zstd" blob.
 func checkChainsShort(tb testing.TB, db *DB) {
@@ -56,7 +50,7 @@ func TestVendorDictionary(t *testing.T) {
 	at := 0
 	put := func(source, vendor string, raw []byte) string {
 		at++
-		raws, hashes = append(raws, raw), append(hashes, putVendorFetch(t, db, source, vendor, t0.Add(time.Duration(at)*time.Hour), raw))
+		raws, hashes = append(raws, raw), append(hashes, putText(t, db, source, vendor, t0.Add(time.Duration(at)*time.Hour), raw, false))
 		return hashes[len(hashes)-1]
 	}
 	first := put("acme-terms", "acme", page.fill(rng))
@@ -160,7 +154,7 @@ func BenchmarkFirstSnapshot(b *testing.B) {
 			db := MustOpen(b)
 			sibling := fixture.RetentionArticle(true)
 			sibling.Pad, sibling.Noise = 570<<10, 1
-			putVendorFetch(b, db, "bench-retention", "bench", t0, sibling.HTML())
+			putText(b, db, "bench-retention", "bench", t0, sibling.HTML(), false)
 			raw := benchPage(2)
 			var stored int
 			b.ResetTimer()

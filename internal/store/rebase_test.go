@@ -1,36 +1,12 @@
 package store
 
 import (
-	"context"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/clausewatch/clausewatch/internal/terms"
 )
-
-// putText is putFetch through PrepareRaw with the source's vendor and
-// whether the page holds a new text.
-func putText(tb testing.TB, db *DB, source, vendor string, t time.Time, raw []byte, newText bool) string {
-	tb.Helper()
-	ctx := context.Background()
-	p, err := db.PrepareRaw(ctx, source, vendor, raw, newText)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var hash string
-	mustTransact(tb, db, func(tx *Tx) error {
-		if hash, err = tx.PutPrepared(ctx, p); err != nil {
-			return err
-		}
-		_, err = tx.InsertSnapshot(ctx, terms.Snapshot{Source: source, FetchedAt: t, Status: 200,
-			ContentHash: hash, Size: int64(len(raw)), Origin: "check"})
-		return err
-	})
-	return hash
-}
 
 // A new text that cannot be patched on its source's base becomes the
 // base, stored on the "zstd" blob under the old one; the noise after it is
@@ -91,6 +67,19 @@ func TestNewTextBecomesItsBase(t *testing.T) {
 			}
 			if n := db.codec.decoded.Load() - before; n != 0 {
 				t.Errorf("10 noise pages after the new text decoded %d blobs, want none", n)
+			}
+			if vendor != "" {
+				// The dictionary's own source gets a new text: its new base is
+				// a delta on the dictionary, which stays the vendor's.
+				put("acme-terms", page.fill(rng), false)
+				if h := put("acme-terms", edited.fill(rng), true); h != dict {
+					if c, base := blobCodec(t, db, h); c != codecDelta || base != dict {
+						t.Fatalf("the dictionary's source's new text stored as %s on %q, want %s on the dictionary", c, base, codecDelta)
+					}
+				}
+				if c, base := blobCodec(t, db, put("acme-usage", page.fill(rng), false)); c != codecDelta || base != dict {
+					t.Errorf("a first page after the dictionary's source moved stored as %s on %q, want %s on the dictionary", c, base, codecDelta)
+				}
 			}
 			checkChainsShort(t, db)
 			db.Close()

@@ -17,14 +17,18 @@ const (
 		JOIN blobs b ON b.hash = sb.base AND b.size = sb.size
 		WHERE sb.source = ? AND (b.codec = 'zstd' OR (b.codec = 'zstd-delta' AND
 			EXISTS (SELECT 1 FROM blobs d WHERE d.hash = b.base AND d.codec = 'zstd')))`
-	// the oldest base that is a 'zstd' blob among the vendor's other
-	// sources: the first page of a vendor is stored on its own and the
+	// the 'zstd' blob under the oldest base among the vendor's other
+	// sources (the base itself, or the blob a base stored as a delta is
+	// on): the first page of a vendor is stored on its own and the
 	// vendor's later first pages on it, so the oldest is found at once and
-	// stays the same (a pooled encoder armed with it is used as it is),
-	// where the newest would be looked for past every page stored on it
-	sqlVendorDict = `SELECT sb.base FROM source_bases sb
-		JOIN blobs b ON b.hash = sb.base AND b.codec = 'zstd'
+	// stays the same, also once that source has a new base on it (a pooled
+	// encoder armed with it is used as it is), where the newest would be
+	// looked for past every page stored on it
+	sqlVendorDict = `SELECT CASE WHEN b.codec = 'zstd' THEN b.hash ELSE b.base END FROM source_bases sb
+		JOIN blobs b ON b.hash = sb.base
+		LEFT JOIN blobs d ON d.hash = b.base
 		WHERE sb.vendor = ? AND sb.vendor <> '' AND sb.source <> ?
+			AND (b.codec = 'zstd' OR (b.codec = 'zstd-delta' AND d.codec = 'zstd'))
 		ORDER BY sb.rowid LIMIT 1`
 	sqlLatestBlob = `SELECT b.hash, b.codec, b.base,
 			EXISTS (SELECT 1 FROM source_bases sb WHERE sb.source = s.source AND sb.base = b.hash)
