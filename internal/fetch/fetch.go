@@ -479,7 +479,8 @@ func (f *Fetcher) readBody(actx context.Context, resp *http.Response, sizeHint i
 	// Both the bytes on the wire and the decoded bytes are capped.
 	raw := http.MaxBytesReader(nil, resp.Body, f.opts.MaxBytes)
 	var r io.Reader = raw
-	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	switch enc {
 	case "", "identity":
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(raw)
@@ -498,7 +499,7 @@ func (f *Fetcher) readBody(actx context.Context, resp *http.Response, sizeHint i
 	default:
 		return nil, &attemptError{category: terms.ErrContentType, err: fmt.Errorf("unsupported content encoding %q", enc), final: true}
 	}
-	body, err := readAll(io.LimitReader(r, f.opts.MaxBytes+1), sizeGuess(resp, sizeHint, f.opts.MaxBytes))
+	body, err := readAll(io.LimitReader(r, f.opts.MaxBytes+1), sizeGuess(resp, enc == "" || enc == "identity", sizeHint, f.opts.MaxBytes))
 	var mbe *http.MaxBytesError
 	if int64(len(body)) > f.opts.MaxBytes || errors.As(err, &mbe) {
 		return nil, &attemptError{category: terms.ErrTooLarge,
@@ -511,11 +512,11 @@ func (f *Fetcher) readBody(actx context.Context, resp *http.Response, sizeHint i
 }
 
 // sizeGuess is the size a body is likely to have: its Content-Length when
-// the body is not encoded, else the page's size last time, else 0; never
-// more than limit.
-func sizeGuess(resp *http.Response, hint, limit int64) int64 {
+// the body is not encoded (plain), else the page's size last time, else 0;
+// never more than limit.
+func sizeGuess(resp *http.Response, plain bool, hint, limit int64) int64 {
 	n := hint
-	if resp.ContentLength > 0 && resp.Header.Get("Content-Encoding") == "" {
+	if resp.ContentLength > 0 && plain {
 		n = resp.ContentLength
 	}
 	return min(max(n, 0), limit)

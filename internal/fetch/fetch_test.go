@@ -782,6 +782,11 @@ func TestSizeHintReadsTheWholeBody(t *testing.T) {
 	page := strings.Repeat("<p>a clause of our own words</p>\n", 3000) // about 100 KB
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
+		if r.URL.Query().Get("gz") != "" { // encoded: its Content-Length is not the page's
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(gzipped(t, page))
+			return
+		}
 		for i := 0; i < len(page); i += 4096 { // chunked: no Content-Length
 			w.Write([]byte(page[i:min(i+4096, len(page))]))
 			w.(http.Flusher).Flush()
@@ -795,6 +800,10 @@ func TestSizeHintReadsTheWholeBody(t *testing.T) {
 		}
 		if string(res.Body) != page {
 			t.Errorf("hint %d: read %d bytes, want the page's %d", hint, len(res.Body), len(page))
+		}
+		gz, err := New(Options{Client: srv.Client()}).Fetch(context.Background(), Request{URL: srv.URL + "?gz=1", SizeHint: hint})
+		if err != nil || string(gz.Body) != page {
+			t.Errorf("hint %d, gzip: read %d bytes (%v), want the page's %d", hint, len(gz.Body), err, len(page))
 		}
 	}
 	_, err := New(Options{Client: srv.Client(), MaxBytes: 50_000}).Fetch(context.Background(), Request{URL: srv.URL, SizeHint: int64(len(page))})

@@ -217,13 +217,14 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 		// as dictionary (their templates repeat): 2.6 KB instead of 360 KB
 		// for a first page of the bench's vendor. A new text may become its
 		// source's base (store.DB.PrepareRaw).
+		// (An import older than the source's latest page is not.)
 		newText := false
 		if doc != nil {
-			last, ok, err := p.Store.VersionBefore(ctx, src.ID, snap.FetchedAt)
+			last, ok, err := p.Store.LastGood(ctx, src.ID)
 			if err != nil {
 				return Outcome{Source: src}, err
 			}
-			newText = ok && last.TextHash != snap.TextHash
+			newText = ok && last.TextHash != snap.TextHash && !snap.FetchedAt.Before(last.FetchedAt)
 		}
 		if blob, err = p.Store.PrepareRaw(ctx, src.ID, src.Vendor, raw, newText); err != nil {
 			return Outcome{Source: src}, err
@@ -303,7 +304,10 @@ func (p *Pipeline) record(ctx context.Context, src terms.Source, snap terms.Snap
 // done: reading a big page takes seconds, and a stopped run (SIGTERM) must
 // not wait for it. The reading in progress is abandoned; it stops at its
 // own next look at ctx and its result is dropped. It holds no transaction
-// or store handle, only the history already read.
+// or store handle, only the history already read. (That history's set of
+// sources read is the store's cached set, which a later transaction adds
+// to in place; an abandoned reading may still look at it for a moment, but
+// only once ctx is done, when no transaction of the run gets that far.)
 func decide(ctx context.Context, h compare.History, a compare.Attempt, now time.Time) (compare.Decision, error) {
 	type result struct {
 		d   compare.Decision

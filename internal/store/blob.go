@@ -143,7 +143,7 @@ func (c *codec) compressDelta(b []byte, baseHash string, base []byte) ([]byte, e
 	// keep only the frame, not a page-sized array behind a small delta.
 	out := bytes.Clone(e.enc.EncodeAll(b, nil))
 	c.encMu.Lock()
-	if len(c.deltaEncs) < runtime.GOMAXPROCS(0) {
+	if len(c.deltaEncs) < cap(c.deltaSlots) { // always, as deltaSlots bounds the encoders in use
 		c.deltaEncs = append(c.deltaEncs, e)
 		e.enc = nil
 	}
