@@ -51,6 +51,7 @@ func (rm *readingMemo) put(key [sha256.Size]byte, rd Reading) {
 func cloneReading(rd Reading) Reading {
 	rd.Value.Map = maps.Clone(rd.Value.Map)
 	rd.Value.Set = slices.Clone(rd.Value.Set)
+	rd.Value.Denied = slices.Clone(rd.Value.Denied)
 	rd.Clause.Path = slices.Clone(rd.Clause.Path)
 	rd.Sentences = slices.Clone(rd.Sentences)
 	return rd

@@ -222,7 +222,7 @@ func readRetention(lex *Lexicon, sents []sentence) Reading {
 			quote = strings.TrimSpace(u.clause.Text)
 		} else {
 			prev := ""
-			if i > 0 && sents[i-1].clause.Text == u.clause.Text && slices.Equal(sents[i-1].clause.Path, u.clause.Path) {
+			if i > 0 && sameClause(sents[i-1], u) {
 				prev = sents[i-1].norm
 			}
 			sts = sentenceStatements(lex, u, prev)

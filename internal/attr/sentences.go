@@ -75,13 +75,16 @@ func cutLong(s string) []string {
 
 // markerRe is the list or heading markers at the start of a sentence, each
 // followed by white space (so that "**bold**" keeps its emphasis marks).
-var markerRe = regexp.MustCompile(`^(?:[-*+•>#|]+(?:\s+|$)|\d+\.(?:\s+|$))+`)
+var markerRe = regexp.MustCompile(`^(?:[` + regexp.QuoteMeta(markerChars) + `]+(?:\s+|$)|\d+\.(?:\s+|$))+`)
+
+// markerChars are the characters of markerRe's list and heading markers.
+const markerChars = "-*+•>#|"
 
 // startsMarker reports whether s opens with a character markerRe's
 // markers open with: only then may it match (it is anchored at the start).
 func startsMarker(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
-	return strings.ContainsRune("-*+•>#|", r) || '0' <= r && r <= '9'
+	return strings.ContainsRune(markerChars, r) || '0' <= r && r <= '9'
 }
 
 // abbreviations are lower-cased words (without their final dot) after which

@@ -121,5 +121,6 @@ func clone(v terms.Value) terms.Value {
 	if v.Set != nil {
 		v.Set = slices.Clone(v.Set)
 	}
+	v.Denied = slices.Clone(v.Denied)
 	return v
 }
