@@ -147,6 +147,17 @@ func TestMayNeverTurnsAwayAMatch(t *testing.T) {
 			if got, want := re.FindString(s), std.FindString(s); got != want {
 				t.Fatalf("%q: FindString(%q) = %q, want %q", p, s, got, want)
 			}
+			// Every other method that turns texts away unsearched.
+			if re.MatchString(s) != std.MatchString(s) ||
+				!slices.Equal(re.FindStringIndex(s), std.FindStringIndex(s)) ||
+				!slices.Equal(re.FindStringSubmatch(s), std.FindStringSubmatch(s)) ||
+				!slices.Equal(re.FindStringSubmatchIndex(s), std.FindStringSubmatchIndex(s)) ||
+				!slices.Equal(re.FindAllString(s, -1), std.FindAllString(s, -1)) ||
+				!slices.EqualFunc(re.FindAllStringIndex(s, -1), std.FindAllStringIndex(s, -1), slices.Equal) ||
+				!slices.EqualFunc(re.FindAllStringSubmatch(s, -1), std.FindAllStringSubmatch(s, -1), slices.Equal) ||
+				!slices.Equal(re.Split(s, -1), std.Split(s, -1)) {
+				t.Fatalf("%q: a method reads %q otherwise than regexp", p, s)
+			}
 		}
 		t.Logf("%q: %d of 3000 texts match, %d turned away unsearched", p, matched, turned)
 	}
