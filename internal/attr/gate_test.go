@@ -1,8 +1,6 @@
 package attr_test
 
 import (
-	"bufio"
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -111,30 +109,10 @@ type heldPage struct{ source, file string }
 // shipped vendors. It skips when the corpus is absent.
 func corpusPages(t *testing.T) ([]heldPage, []terms.Vendor) {
 	t.Helper()
-	dir := filepath.Join(openaiCorpus, "latest")
-	f, err := os.Open(filepath.Join(dir, "MANIFEST.md"))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real pages not available (%v): the shared corpus sits next to the repository only in the project workspace", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	byURL := manifestPages(t, "")
 	vendors, err := source.LoadDir("../../sources")
 	if err != nil {
 		t.Fatalf("load the shipped declarations: %v", err)
-	}
-	byURL := map[string][]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		if m := manifestRow.FindStringSubmatch(sc.Text()); m != nil && strings.HasSuffix(m[1], ".html") {
-			u := strings.TrimSuffix(m[2], "/")
-			byURL[u] = append(byURL[u], filepath.Join(dir, m[1]))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	var out []heldPage
 	for _, v := range vendors {

@@ -49,6 +49,21 @@ var manifestRow = regexp.MustCompile("^\\| `([^`]+)` \\| (https?://[^ |]+) \\|")
 // corpus is absent.
 func openaiPages(t *testing.T, v terms.Vendor) map[string]string {
 	t.Helper()
+	byURL := manifestPages(t, "ChatGPT/")
+	out := map[string]string{}
+	for _, s := range v.Sources {
+		if files := byURL[strings.TrimSuffix(s.URL, "/")]; len(files) > 0 {
+			out[s.ID] = files[len(files)-1]
+		}
+	}
+	return out
+}
+
+// manifestPages maps each address the corpus manifest lists (without a
+// final slash) to the HTML files under prefix holding its page, in the
+// manifest's order. It skips the test when the corpus is absent.
+func manifestPages(t *testing.T, prefix string) map[string][]string {
+	t.Helper()
 	dir := filepath.Join(openaiCorpus, "latest")
 	f, err := os.Open(filepath.Join(dir, "MANIFEST.md"))
 	if errors.Is(err, os.ErrNotExist) {
@@ -58,26 +73,19 @@ func openaiPages(t *testing.T, v terms.Vendor) map[string]string {
 		t.Fatalf("open corpus manifest: %v", err)
 	}
 	defer f.Close()
-	byURL := map[string]string{}
+	byURL := map[string][]string{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
-		m := manifestRow.FindStringSubmatch(sc.Text())
-		if m == nil || !strings.HasPrefix(m[1], "ChatGPT/") || !strings.HasSuffix(m[1], ".html") {
-			continue
+		if m := manifestRow.FindStringSubmatch(sc.Text()); m != nil && strings.HasPrefix(m[1], prefix) && strings.HasSuffix(m[1], ".html") {
+			u := strings.TrimSuffix(m[2], "/")
+			byURL[u] = append(byURL[u], filepath.Join(dir, m[1]))
 		}
-		byURL[strings.TrimSuffix(m[2], "/")] = filepath.Join(dir, m[1])
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatalf("read corpus manifest: %v", err)
 	}
-	out := map[string]string{}
-	for _, s := range v.Sources {
-		if file, ok := byURL[strings.TrimSuffix(s.URL, "/")]; ok {
-			out[s.ID] = file
-		}
-	}
-	return out
+	return byURL
 }
 
 // observeOpenAI extracts each corpus page with its declared selectors and
