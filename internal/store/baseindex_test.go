@@ -20,7 +20,7 @@ func resetBaseCache(db *DB) {
 
 func indexRow(tb testing.TB, db *DB, source string) (base string, data []byte) {
 	tb.Helper()
-	if err := db.sql.QueryRow(`SELECT base, idx FROM source_bases WHERE source = ?`, source).Scan(&base, &data); err != nil {
+	if err := db.sql.QueryRow(`SELECT base, idx FROM source_bases WHERE source = ?`, source).Scan(hashDest(&base), &data); err != nil {
 		tb.Fatalf("base index of %s: %v", source, err)
 	}
 	return base, data
@@ -136,7 +136,7 @@ func TestBaseIndexFallbacks(t *testing.T) {
 		}
 	})
 	fallback("row of another page", page.fill(rng), func() {
-		if _, err := db.sql.ExecContext(ctx, `UPDATE source_bases SET base = ?, idx = (SELECT idx FROM source_bases WHERE source = 'other-terms') WHERE source = 'acme-terms'`, other); err != nil {
+		if _, err := db.sql.ExecContext(ctx, `UPDATE source_bases SET base = ?, idx = (SELECT idx FROM source_bases WHERE source = 'other-terms') WHERE source = 'acme-terms'`, hashArg(other)); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -154,7 +154,7 @@ func TestBaseIndexFallbacks(t *testing.T) {
 			t.Fatal(err)
 		}
 		var size int
-		if err := db.sql.QueryRow(`SELECT size FROM blobs WHERE hash = ?`, base).Scan(&size); err != nil {
+		if err := db.sql.QueryRow(`SELECT size FROM blobs WHERE hash = ?`, hashArg(base)).Scan(&size); err != nil {
 			t.Fatal(err)
 		}
 		ix, err := decodeBaseIndex(raw, size)

@@ -260,7 +260,7 @@ func prepareRaw(ctx context.Context, db *DB, q querier, source, vendor string, r
 		return p, fmt.Errorf("put raw %s of %s: %w", p.Hash, source, err)
 	}
 	var one int
-	err = exists.QueryRowContext(ctx, p.Hash).Scan(&one)
+	err = exists.QueryRowContext(ctx, hashArg(p.Hash)).Scan(&one)
 	done()
 	if err == nil {
 		p.exists = true
@@ -392,7 +392,7 @@ func prepareFirst(ctx context.Context, db *DB, q querier, p Prepared, raw []byte
 			return p, fmt.Errorf("put raw %s of %s: vendor dictionary: %w", p.Hash, p.source, err)
 		}
 		var dict string
-		err = st.QueryRowContext(ctx, p.vendor, p.source).Scan(&dict)
+		err = st.QueryRowContext(ctx, p.vendor, p.source).Scan(hashDest(&dict))
 		done()
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -434,7 +434,7 @@ func loadBaseIndex(ctx context.Context, db *DB, q querier, source string) (ix ba
 	}
 	var size int
 	var data []byte
-	err = st.QueryRowContext(ctx, source).Scan(&base, &size, &data)
+	err = st.QueryRowContext(ctx, source).Scan(hashDest(&base), &size, &data)
 	done()
 	if errors.Is(err, sql.ErrNoRows) {
 		return baseIndex{}, "", false, nil
@@ -465,7 +465,7 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
 	}
-	_, err = ins.ExecContext(ctx, p.Hash, p.size, p.codec, p.base, p.data)
+	_, err = ins.ExecContext(ctx, hashArg(p.Hash), p.size, p.codec, hashArg(p.base), p.data)
 	done()
 	if err != nil {
 		return "", fmt.Errorf("put raw %s: %w", p.Hash, err)
@@ -475,7 +475,7 @@ func (tx *Tx) PutPrepared(ctx context.Context, p Prepared) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
 		}
-		_, err = up.ExecContext(ctx, p.source, p.vendor, p.indexBase, p.indexSize, p.index)
+		_, err = up.ExecContext(ctx, p.source, p.vendor, hashArg(p.indexBase), p.indexSize, p.index)
 		done()
 		if err != nil {
 			return "", fmt.Errorf("put raw %s: base index of %s: %w", p.Hash, p.source, err)
@@ -508,7 +508,7 @@ func latestFullBlob(ctx context.Context, db *DB, q querier, source string) (stri
 	}
 	var hash, codecName, base string
 	var recorded bool
-	err = st.QueryRowContext(ctx, source).Scan(&hash, &codecName, &base, &recorded)
+	err = st.QueryRowContext(ctx, source).Scan(hashDest(&hash), &codecName, hashDest(&base), &recorded)
 	done()
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
@@ -596,7 +596,7 @@ func readRawAt(ctx context.Context, q querier, c *codec, hash string, depth int)
 }
 
 func loadBlob(ctx context.Context, q querier, hash string) (codecName, base string, data []byte, err error) {
-	err = q.QueryRowContext(ctx, `SELECT codec, base, data FROM blobs WHERE hash = ?`, hash).Scan(&codecName, &base, &data)
+	err = q.QueryRowContext(ctx, `SELECT codec, base, data FROM blobs WHERE hash = ?`, hashArg(hash)).Scan(&codecName, hashDest(&base), &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil, fmt.Errorf("raw %s: %w", hash, ErrNotFound)
 	}

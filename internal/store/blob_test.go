@@ -141,7 +141,7 @@ func putFetch(tb testing.TB, db *DB, source string, t time.Time, raw []byte) str
 
 func blobCodec(tb testing.TB, db *DB, hash string) (codecName, base string) {
 	tb.Helper()
-	if err := db.sql.QueryRow(`SELECT codec, base FROM blobs WHERE hash = ?`, hash).Scan(&codecName, &base); err != nil {
+	if err := db.sql.QueryRow(`SELECT codec, base FROM blobs WHERE hash = ?`, hashArg(hash)).Scan(&codecName, hashDest(&base)); err != nil {
 		tb.Fatalf("blob %s: %v", hash, err)
 	}
 	return codecName, base
@@ -323,7 +323,7 @@ func TestRawErrors(t *testing.T) {
 	// longer match their hashes, and a fresh handle must say so rather than
 	// return the wrong page.
 	other := db.codec.compress([]byte("some other page"))
-	if _, err := db.sql.Exec(`UPDATE blobs SET data = ? WHERE hash = ?`, other, full); err != nil {
+	if _, err := db.sql.Exec(`UPDATE blobs SET data = ? WHERE hash = ?`, other, hashArg(full)); err != nil {
 		t.Fatal(err)
 	}
 	db2 := mustOpenAt(t, db.Path())

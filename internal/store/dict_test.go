@@ -30,7 +30,7 @@ func checkChainsShort(tb testing.TB, db *DB) {
 func blobBytes(tb testing.TB, db *DB, hash string) int {
 	tb.Helper()
 	var n int
-	if err := db.sql.QueryRow(`SELECT LENGTH(data) FROM blobs WHERE hash = ?`, hash).Scan(&n); err != nil {
+	if err := db.sql.QueryRow(`SELECT LENGTH(data) FROM blobs WHERE hash = ?`, hashArg(hash)).Scan(&n); err != nil {
 		tb.Fatal(err)
 	}
 	return n
@@ -99,7 +99,7 @@ func TestVendorDictionary(t *testing.T) {
 
 	// Damage the dictionary: the pages on it say so, naming themselves.
 	db = mustOpenAt(t, path)
-	if _, err := db.sql.Exec(`UPDATE blobs SET data = ? WHERE hash = ?`, db.codec.compress([]byte("another page")), first); err != nil {
+	if _, err := db.sql.Exec(`UPDATE blobs SET data = ? WHERE hash = ?`, db.codec.compress([]byte("another page")), hashArg(first)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -127,7 +127,7 @@ func TestRawRefusesLongChains(t *testing.T) {
 		}
 		h := terms.HashBytes(next)
 		if _, err := db.sql.Exec(`INSERT INTO blobs (hash, size, codec, base, data) VALUES (?, ?, ?, ?, ?)`,
-			h, len(next), codecPatch, prev, db.codec.compress(patch)); err != nil {
+			hashArg(h), len(next), codecPatch, hashArg(prev), db.codec.compress(patch)); err != nil {
 			t.Fatal(err)
 		}
 		raw, prev, hashes = next, h, append(hashes, h)

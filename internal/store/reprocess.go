@@ -20,7 +20,7 @@ func (tx *Tx) Observations(ctx context.Context, snapshotID int64) ([]terms.Obser
 // stored bytes differs from the one recorded. ErrNotFound when no such
 // snapshot exists.
 func (tx *Tx) SetTextHash(ctx context.Context, snapshotID int64, textHash string) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE snapshots SET text_hash = ? WHERE id = ?`, textHash, snapshotID)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE snapshots SET text_hash = ? WHERE id = ?`, nullHash(textHash), snapshotID)
 	if err != nil {
 		return fmt.Errorf("set text hash of snapshot %d: %w", snapshotID, err)
 	}

@@ -20,7 +20,7 @@ func (tx *Tx) PutDocument(ctx context.Context, doc terms.Document) (string, erro
 		return "", fmt.Errorf("put document %s: %w", hash, err)
 	}
 	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO documents (hash, data) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING`,
-		hash, tx.db.codec.compress(js)); err != nil {
+		hashArg(hash), tx.db.codec.compress(js)); err != nil {
 		return "", fmt.Errorf("put document %s: %w", hash, err)
 	}
 	return hash, nil
@@ -39,7 +39,7 @@ func (tx *Tx) Document(ctx context.Context, textHash string) (terms.Document, er
 
 func readDocument(ctx context.Context, q querier, c *codec, hash string) (terms.Document, error) {
 	var data []byte
-	err := q.QueryRowContext(ctx, sqlDocument, hash).Scan(&data)
+	err := q.QueryRowContext(ctx, sqlDocument, hashArg(hash)).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return terms.Document{}, fmt.Errorf("document %s: %w", hash, ErrNotFound)
 	}
@@ -77,8 +77,8 @@ func (tx *Tx) InsertSnapshot(ctx context.Context, s terms.Snapshot) (int64, erro
 	defer done()
 	res, err := ins.ExecContext(ctx,
 		s.Source, formatTime(s.FetchedAt), s.Status, s.ETag, s.LastModified, s.ContentType,
-		nullString(s.ContentHash), s.Size, nullString(s.TextHash), s.ErrorCategory, s.Error,
-		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant, s.ExtractedBy, s.Suspect, s.SelectionHash)
+		nullHash(s.ContentHash), s.Size, nullHash(s.TextHash), s.ErrorCategory, s.Error,
+		s.NotModified, s.Origin, formatTime(tx.db.now()), s.Variant, s.ExtractedBy, s.Suspect, hashArg(s.SelectionHash))
 	if err != nil {
 		return 0, fmt.Errorf("insert snapshot of %s at %s: %w", s.Source, formatTime(s.FetchedAt), err)
 	}
@@ -114,13 +114,13 @@ const (
 
 // snapshotColumns are the columns scanSnapshot reads, in its order.
 const snapshotColumns = `id, source, fetched_at, status, etag, last_modified, content_type,
-	COALESCE(content_hash, ''), size, COALESCE(text_hash, ''), error_category, error, not_modified, origin, variant, extracted_by, suspect, selection_hash`
+	content_hash, size, text_hash, error_category, error, not_modified, origin, variant, extracted_by, suspect, selection_hash`
 
 func scanSnapshot(sc interface{ Scan(...any) error }) (terms.Snapshot, error) {
 	var s terms.Snapshot
 	var fetched string
 	if err := sc.Scan(&s.ID, &s.Source, &fetched, &s.Status, &s.ETag, &s.LastModified, &s.ContentType,
-		&s.ContentHash, &s.Size, &s.TextHash, &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin, &s.Variant, &s.ExtractedBy, &s.Suspect, &s.SelectionHash); err != nil {
+		hashDest(&s.ContentHash), &s.Size, hashDest(&s.TextHash), &s.ErrorCategory, &s.Error, &s.NotModified, &s.Origin, &s.Variant, &s.ExtractedBy, &s.Suspect, hashDest(&s.SelectionHash)); err != nil {
 		return terms.Snapshot{}, err
 	}
 	t, err := parseTime(fetched)
@@ -405,12 +405,4 @@ func (db *DB) FailingSources(ctx context.Context) (map[string]Streak, error) {
 		return nil, fmt.Errorf("failing sources: %w", err)
 	}
 	return out, nil
-}
-
-// nullString maps "" to SQL NULL (for the nullable foreign keys).
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
