@@ -151,6 +151,42 @@ type Fetcher struct {
 	// reachable lists host:port a render may dial whatever their address,
 	// beside the declared URL's: a second local server in tests.
 	reachable []string
+
+	// bodies holds the buffers of bodies given back with Release, for the
+	// next pages to be read into: a run reads hundreds of pages of about
+	// the same size, and reading each into a new buffer grown from
+	// nothing was the larger part of what a check allocates.
+	bodies chan []byte
+}
+
+// pooledBodies is how many released bodies a Fetcher keeps; maxPooledBody
+// the largest it keeps, so that one huge page does not stay in memory.
+const (
+	pooledBodies  = 8
+	maxPooledBody = 4 << 20
+)
+
+// Release gives back the Body of a Result its caller is done with: a later
+// Fetch may read another page into it, so nothing may use b or hold a
+// slice of it afterwards.
+func (f *Fetcher) Release(b []byte) {
+	if cap(b) == 0 || cap(b) > maxPooledBody {
+		return
+	}
+	select {
+	case f.bodies <- b[:0]:
+	default:
+	}
+}
+
+// buffer is a released body's buffer, or nil.
+func (f *Fetcher) buffer() []byte {
+	select {
+	case b := <-f.bodies:
+		return b
+	default:
+		return nil
+	}
 }
 
 var errTooManyRedirects = errors.New("too many redirects")
@@ -214,7 +250,7 @@ func New(opts Options) *Fetcher {
 	} else {
 		client = http.Client{Transport: newTransport(opts.ConnectTimeout)}
 	}
-	f := &Fetcher{opts: opts, client: &client}
+	f := &Fetcher{opts: opts, client: &client, bodies: make(chan []byte, pooledBodies)}
 	client.CheckRedirect = f.checkRedirect
 	f.opts.Client = &client
 	return f
@@ -499,7 +535,7 @@ func (f *Fetcher) readBody(actx context.Context, resp *http.Response, sizeHint i
 	default:
 		return nil, &attemptError{category: terms.ErrContentType, err: fmt.Errorf("unsupported content encoding %q", enc), final: true}
 	}
-	body, err := readAll(io.LimitReader(r, f.opts.MaxBytes+1), sizeGuess(resp, enc == "" || enc == "identity", sizeHint, f.opts.MaxBytes))
+	body, err := readAll(io.LimitReader(r, f.opts.MaxBytes+1), sizeGuess(resp, enc == "" || enc == "identity", sizeHint, f.opts.MaxBytes), f.buffer())
 	var mbe *http.MaxBytesError
 	if int64(len(body)) > f.opts.MaxBytes || errors.As(err, &mbe) {
 		return nil, &attemptError{category: terms.ErrTooLarge,
@@ -522,15 +558,15 @@ func sizeGuess(resp *http.Response, plain bool, hint, limit int64) int64 {
 	return min(max(n, 0), limit)
 }
 
-// readAll is io.ReadAll into a buffer sized for guess bytes at first.
-func readAll(r io.Reader, guess int64) ([]byte, error) {
-	if guess <= 0 {
-		return io.ReadAll(r)
-	}
-	var b bytes.Buffer
+// readAll is io.ReadAll into buf (nil: a new buffer), or into a new
+// buffer sized for guess bytes (0: unknown) when buf has less room.
+func readAll(r io.Reader, guess int64, buf []byte) ([]byte, error) {
 	// ReadFrom wants MinRead bytes free before each read, and the read
 	// that finds the end needs room too.
-	b.Grow(int(guess + guess/16 + bytes.MinRead))
+	if need := int(guess + guess/16 + bytes.MinRead); guess > 0 && cap(buf) < need {
+		buf = make([]byte, 0, need)
+	}
+	b := bytes.NewBuffer(buf[:0])
 	_, err := b.ReadFrom(r)
 	return b.Bytes(), err
 }

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -809,5 +810,48 @@ func TestSizeHintReadsTheWholeBody(t *testing.T) {
 	_, err := New(Options{Client: srv.Client(), MaxBytes: 50_000}).Fetch(context.Background(), Request{URL: srv.URL, SizeHint: int64(len(page))})
 	if Category(err) != terms.ErrTooLarge {
 		t.Errorf("a body over the cap with a hint above it: %v, want %s", err, terms.ErrTooLarge)
+	}
+}
+
+// A released body is read into again: the next page, larger or smaller,
+// comes back whole in its buffer; a buffer over maxPooledBody, and an
+// empty one, are not kept.
+func TestReleasedBodyIsReused(t *testing.T) {
+	pages := []string{
+		strings.Repeat("<p>the first page of our own words</p>\n", 3000),
+		strings.Repeat("<p>a shorter one</p>\n", 200),
+		strings.Repeat("<p>and one larger than the buffer it may be read into</p>\n", 9000),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i, _ := strconv.Atoi(r.URL.Query().Get("i"))
+		page := pages[i]
+		for j := 0; j < len(page); j += 4096 { // chunked: no Content-Length
+			w.Write([]byte(page[j:min(j+4096, len(page))]))
+			w.(http.Flusher).Flush()
+		}
+	}))
+	defer srv.Close()
+	f := New(Options{Client: srv.Client()})
+	var prev []byte
+	for i, page := range pages {
+		res, err := f.Fetch(context.Background(), Request{URL: fmt.Sprintf("%s/?i=%d", srv.URL, i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(res.Body) != page {
+			t.Fatalf("page %d: read %d bytes, want %d", i, len(res.Body), len(page))
+		}
+		if i == 1 && &res.Body[:1][0] != &prev[:1][0] {
+			t.Errorf("page %d was not read into the released buffer", i)
+		}
+		prev = res.Body
+		f.Release(res.Body)
+	}
+	for f.buffer() != nil { // empty the list
+	}
+	f.Release(make([]byte, 0, maxPooledBody+1))
+	f.Release(nil)
+	if b := f.buffer(); b != nil {
+		t.Errorf("kept a buffer of %d bytes, want none kept", cap(b))
 	}
 }

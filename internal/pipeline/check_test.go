@@ -242,3 +242,58 @@ func TestCheckKeepsOnlyTheSummaryOfChanges(t *testing.T) {
 		}
 	}
 }
+
+// scribbling is a fetcher that takes bodies back (as fetch.Fetcher does)
+// and overwrites each one it is given, as the next page read into it
+// would.
+type scribbling struct {
+	*pages
+	released int
+}
+
+func (s *scribbling) Release(b []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.released++
+	for i := range b {
+		b[i] = 'x'
+	}
+}
+
+// A page's body is given back once the page is recorded, and nothing
+// recorded or read later depends on it: the stored bytes, the text and
+// the next run's reading are those of the page, not of what its buffer
+// held next.
+func TestReleasedBodyIsNotKept(t *testing.T) {
+	r := newRig(t)
+	s := &scribbling{pages: r.pages}
+	r.p.Fetcher = s
+	page := html("We do not use your conversations to train our models.")
+	r.pages.set(r.srcs[0].URL, page)
+	r.pages.set(r.srcs[1].URL, page)
+	for i := range 3 {
+		if got := r.run(); got != nil {
+			t.Errorf("run %d: events %v, want none", i, got)
+		}
+	}
+	if s.released != 6 {
+		t.Errorf("bodies released: %d, want 6 (one a page)", s.released)
+	}
+	ctx := context.Background()
+	for _, src := range r.srcs {
+		snaps, err := r.p.Store.Snapshots(ctx, src.ID)
+		if err != nil || len(snaps) != 3 {
+			t.Fatalf("snapshots of %s: %d, %v", src.ID, len(snaps), err)
+		}
+		for _, sn := range snaps {
+			raw, err := r.p.Store.Raw(ctx, sn.ContentHash)
+			if err != nil || string(raw) != page {
+				t.Errorf("%s: stored bytes %.40q…, %v; want the page", src.ID, raw, err)
+			}
+			doc, err := r.p.Store.Document(ctx, sn.TextHash)
+			if err != nil || !strings.Contains(doc.Text(), "do not use your conversations") {
+				t.Errorf("%s: stored text %.60q, %v", src.ID, doc.Text(), err)
+			}
+		}
+	}
+}

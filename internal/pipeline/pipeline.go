@@ -30,6 +30,12 @@ type Fetcher interface {
 	Fetch(ctx context.Context, req fetch.Request) (*fetch.Result, error)
 }
 
+// releaser is a Fetcher that takes a page's body back once the page is
+// recorded, to read another page into (fetch.Fetcher.Release).
+type releaser interface {
+	Release(body []byte)
+}
+
 // Pipeline holds the dependencies of a check run.
 type Pipeline struct {
 	// readers holds each vendor's compiled reading, built on first use (a
@@ -127,7 +133,11 @@ func (p *Pipeline) Check(ctx context.Context, src terms.Source, origin string) (
 		snap.NotModified = true
 		return p.record(ctx, src, snap, nil, nil, nil)
 	}
-	return p.process(ctx, src, snap, res.Body)
+	out, err := p.process(ctx, src, snap, res.Body)
+	if r, ok := p.Fetcher.(releaser); ok {
+		r.Release(res.Body) // process keeps no part of it: what it stores, it copies
+	}
+	return out, err
 }
 
 // Import records raw as a snapshot of src fetched at fetchedAt and processes

@@ -64,12 +64,32 @@ type codec struct {
 	baseOrder    []string          // insertion order of bases, for eviction
 
 	decoded atomic.Int64 // blobs read from the database and decoded
+
+	// scratch holds output buffers for the encoders: a frame is encoded
+	// into one and copied out at its size, so that each compression does
+	// not grow a new buffer from nothing.
+	scratch chan []byte
 }
 
+// maxScratch is the largest output buffer the codec keeps for reuse.
+const maxScratch = 4 << 20
+
+// plainWindow is the plain encoder's window. An encoder keeps a history
+// of twice its window whatever it encodes: at zstd's default of 8 MB the
+// two plain encoders held 32 MB of a first run's live heap that a page
+// of well under 1 MB never touches, and the collector ran that much more
+// often under the soft limit. A page over 1 MB is still stored, a little
+// less small.
+const plainWindow = 1 << 20
+
 func newCodec() (*codec, error) {
-	c := &codec{bases: map[string][]byte{}, deltaSlots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	c := &codec{bases: map[string][]byte{}, deltaSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		scratch: make(chan []byte, runtime.GOMAXPROCS(0)+1)}
 	var err error
-	if c.plainEnc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest)); err != nil {
+	// WithLowerEncoderMem: tables and buffers sized for what is encoded,
+	// not for the window.
+	if c.plainEnc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithWindowSize(plainWindow), zstd.WithLowerEncoderMem(true)); err != nil {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
 	}
 	if c.plainDec, err = zstd.NewReader(nil, zstd.WithDecoderMaxWindow(maxDecodeWindow)); err != nil {
@@ -95,7 +115,26 @@ func (c *codec) close() {
 }
 
 // compress is the standalone compression of b.
-func (c *codec) compress(b []byte) []byte { return c.plainEnc.EncodeAll(b, nil) }
+func (c *codec) compress(b []byte) []byte { return c.encode(c.plainEnc, b) }
+
+// encode is enc's frame of b, encoded into a scratch buffer and copied
+// out at its size.
+func (c *codec) encode(enc *zstd.Encoder, b []byte) []byte {
+	var buf []byte
+	select {
+	case buf = <-c.scratch:
+	default:
+	}
+	buf = enc.EncodeAll(b, buf[:0])
+	out := bytes.Clone(buf)
+	if cap(buf) <= maxScratch {
+		select {
+		case c.scratch <- buf:
+		default:
+		}
+	}
+	return out
+}
 
 // decompress reverses compress.
 func (c *codec) decompress(b []byte) ([]byte, error) { return c.plainDec.DecodeAll(b, nil) }
@@ -128,7 +167,7 @@ func (c *codec) compressDelta(b []byte, baseHash string, base []byte) ([]byte, e
 	case e.enc == nil:
 		var err error
 		e.enc, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1),
-			zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(deltaWindow), dict)
+			zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(deltaWindow), zstd.WithLowerEncoderMem(true), dict)
 		if err != nil {
 			return nil, fmt.Errorf("zstd delta encoder: %w", err)
 		}
@@ -139,9 +178,7 @@ func (c *codec) compressDelta(b []byte, baseHash string, base []byte) ([]byte, e
 		}
 	}
 	e.base = baseHash
-	// EncodeAll sizes its buffer for the worst case (the whole input):
-	// keep only the frame, not a page-sized array behind a small delta.
-	out := bytes.Clone(e.enc.EncodeAll(b, nil))
+	out := c.encode(e.enc, b)
 	c.encMu.Lock()
 	if len(c.deltaEncs) < cap(c.deltaSlots) { // always, as deltaSlots bounds the encoders in use
 		c.deltaEncs = append(c.deltaEncs, e)
