@@ -18,17 +18,20 @@ import (
 func main() {
 	// A check holds a few pages and their parse trees at a time; without a
 	// limit the collector lets the heap grow to twice the live set between
-	// cycles. A soft limit keeps a run of a thousand pages small: 88 MiB of
-	// Go memory, so that with the binary's own pages (about 24 MB) a run
-	// peaks under 100 MB (a 10% edited run of 1,000 sources: 93–94 MB,
-	// against 105–108 at 96 MiB, at the same CPU). Under it the collector
-	// need not run each time the heap doubles: a noise-only run keeps about
-	// 10 MB live and allocates 2–3 MB a page. Collecting at three times the
-	// live set, measured over 1,000 sources: a noise-only run 18% less CPU,
-	// peak RSS 73 MB instead of 59 (five times took less CPU still, but
-	// peaked at 117 MB). GOMEMLIMIT and GOGC, when set, win.
+	// cycles. A soft limit keeps a run of thousands of pages small: 72 MiB
+	// of Go memory, so that with the binary's own pages (about 24 MB) a run
+	// peaks under 100 MB. Measured over 1,000 sources, 5 runs each: a 10%
+	// edited cycle peaked at 98.8 MB (100.4 at 76 MiB, 101.3 at 88), with
+	// the collector under 10% of the CPU at 3,000 sources. The limit is
+	// that low only because a run keeps little live (encoders of small
+	// windows, bodies read into released buffers): with the encoders of
+	// before, 76 MiB alone took 40–60% of a first run's CPU in the
+	// collector. Under the limit the collector need not run each time the
+	// heap doubles: collecting at three times the live set, a noise-only
+	// run took 18% less CPU than at twice (five times peaked at 117 MB).
+	// GOMEMLIMIT and GOGC, when set, win.
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(88 << 20)
+		debug.SetMemoryLimit(72 << 20)
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
