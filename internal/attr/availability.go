@@ -159,6 +159,10 @@ var baaSpec = availabilitySpec{
 		regexp.MustCompile(`\b(?:makes?|made)\s+(?:a|an|the|its|our)\s+(?:baa|business associate (?:agreement|addendum|amendment))\s+available\b`),
 		// a customer can get one, or gets one on request
 		baaCanGet, baaContact, baaPassive, onRequestRe,
+		// a customer must get one (a duty to sign what is there to sign),
+		// or the one offered somewhere ("the BAA offered in the console")
+		regexp.MustCompile(`\b(?:must|need to|needs to|have to|has to|will need to)\s+(?:first\s+|also\s+)?` + obtainVerbs + `\b[^;]{0,40}?\b(?:baas?|business associate)\b` +
+			`|\b(?:baas?|business associate (?:agreement|addendum|amendment)s?)\s+(?:offered|provided|made available)\s+(?:in|by|through|via|from|on|to)\b`),
 		// it is available
 		regexp.MustCompile(`\b(?:baas?|business associate (?:agreement|addendum|amendment)s?)\b[^;]{0,60}?\b(?:is|are)\s+(?:only\s+|also\s+|now\s+|generally\s+)?(?:available|offered|provided|included)\b|\b(?:baas?|business associate (?:agreement|addendum|amendment)s?)\b[^;]{0,40}?\bavailable\b|\bwhich (?:is|are) (?:only\s+|also\s+)?available\b`),
 		// a service or plan is HIPAA-eligible or HIPAA-ready
