@@ -171,6 +171,10 @@ func TestReadRights(t *testing.T) {
 	unknown := terms.UnknownValue("x")
 	runReaderCases(t, readRights, []readerCase{
 		{name: "delete conversations", clauses: []string{"You can delete your conversations at any time."}, want: set("delete-conversations")},
+		{name: "contracted, curly: a list after a colon", clauses: []string{"You’re in control: erase a thread or download your archive whenever you like."}, want: set("delete-conversations", "export")},
+		{name: "contracted: the vendor acts", clauses: []string{"We'll delete your threads after a year."}, want: unknown},
+		{name: "contracted: you'll be able to", clauses: []string{"You'll be able to delete every conversation from the history page."}, want: set("delete-conversations")},
+		{name: "contracted: a list after a colon", clauses: []string{"You're in control: delete any thread and export your archive from the history page."}, want: set("delete-conversations", "export")},
 		{name: "option to opt out of training", clauses: []string{"To keep your chats out of training, you have the option to opt out in settings."}, want: set("opt-out-training")},
 		{name: "no option to opt out of training", clauses: []string{"If you want your chats kept out of training, you have no option to opt out."}, want: deny([]string{}, "opt-out-training")},
 		{name: "delete chats from settings", clauses: []string{"Users may delete individual chats from the sidebar."}, want: set("delete-conversations")},
