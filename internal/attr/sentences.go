@@ -433,13 +433,23 @@ var (
 	)
 )
 
+// contractions spells out the contracted negations and verbs ("won't",
+// "aren't", "you're", "we'll", "you've"), so that a contraction reads as
+// its full form: "we aren't able to sign a BAA" is the denial "we are not
+// able to sign a BAA", not the offer "sign a BAA". An apostrophe s
+// (is, has, or a possessive) and 'd (would or had) stay as written.
+var contractions = strings.NewReplacer(
+	"won't", "will not", "can't", "cannot", "shan't", "shall not",
+	"n't", " not", "'re", " are", "'ll", " will", "'ve", " have",
+)
+
 // normalize lower-cases s and folds the typographic variants real pages
 // use (curly quotes, non-breaking hyphens and spaces, markdown emphasis and
-// links) so that patterns can be written once.
+// links, contractions) so that patterns can be written once.
 func normalize(s string) string {
 	s = mdLinkRe.ReplaceAllString(s, "$1")
 	s = typography.Replace(s)
-	return strings.TrimSpace(oneSpace(strings.ToLower(s)))
+	return strings.TrimSpace(oneSpace(contractions.Replace(strings.ToLower(s))))
 }
 
 // oneSpace is regexp `\s+` replaced by " " without a search: every

@@ -164,3 +164,17 @@ func TestClauseBreaks(t *testing.T) {
 		})
 	}
 }
+
+func TestNormalizeSpellsOutContractions(t *testing.T) {
+	for in, want := range map[string]string{
+		"We Won’t train on it":                "we will not train on it",
+		"You can't, we don't, they aren't":    "you cannot, we do not, they are not",
+		"You're opted out; we'll delete it":   "you are opted out; we will delete it",
+		"If you've turned it off":             "if you have turned it off",
+		"Lumen's models; it's kept; you'd be": "lumen's models; it's kept; you'd be",
+	} {
+		if got := normalize(in); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
