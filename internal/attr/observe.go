@@ -524,6 +524,16 @@ func whom(lex *Lexicon, s sentence) []string {
 }
 
 // sameClause reports whether two sentences come from one clause.
+// sentenceBefore is the sentence of s's clause right before s, or "" when s
+// opens its clause (or is a part of a sentence).
+func sentenceBefore(s sentence) string {
+	ss := sentencesIn(strings.TrimSpace(s.clause.Text))
+	if i := slices.Index(ss, s.text); i > 0 {
+		return ss[i-1]
+	}
+	return ""
+}
+
 func sameClause(a, b sentence) bool {
 	return a.clause.Text == b.clause.Text && slices.Equal(a.clause.Path, b.clause.Path)
 }

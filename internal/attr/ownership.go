@@ -81,8 +81,8 @@ func newOwnershipPatterns(lex *Lexicon) ownershipPatterns {
 			regexp.MustCompile(`\b(?:transfers?|conveys?|hands?|pass|passes)\s+(?:over\s+)?to\s+` + customerParty + `\b[^;]{0,60}?\b(?:rights?|interest|title|ownership)\b|\b(?:transfers?|conveys?|hands?|pass|passes)\b[^;]{0,60}?\b(?:rights?|interest|title|ownership|them|those)\b[^;]{0,40}?\b(?:over\s+)?to\s+` + customerParty + `\b|\b(?:rights?|interest|title|ownership)\b[^;]{0,60}?\b(?:pass|passes|transfer|transfers|vest|vests)\s+(?:to|in)\s+` + customerParty + `\b`),
 			// "you are the owner of your Outputs", "the Outputs are Customer's"
 			regexp.MustCompile(`\b` + customerParty + `\s+(?:are|is|remains?|will be|shall be)\s+the\s+(?:sole\s+|exclusive\s+)?owners?\b|\b(?:are|is|remain|remains|will be|shall be)\s+(?:the\s+)?(?:customer's|the customer's|the user's|your own|yours)(?:\s|$|[,.;])`),
-			// "we do not claim ownership of Outputs", "<vendor> claims no rights in outputs"
-			regexp.MustCompile(`\b` + vend + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not|make no|makes no|claim no|claims no|assert no|asserts no|have no|has no)\s+(?:claim\s+|assert\s+|take\s+|acquire\s+)?(?:to\s+)?(?:any\s+)?(?:ownership|own|rights?|title|ip|intellectual property)`),
+			// "we do not claim ownership of Outputs", "<vendor> claims no rights in outputs", "makes no claim of ownership to"
+			regexp.MustCompile(`\b` + vend + `\s+(?:do not|don't|does not|doesn't|will not|won't|shall not|make no|makes no|claim no|claims no|assert no|asserts no|have no|has no)\s+(?:claim\s+|assert\s+|take\s+|acquire\s+)?(?:to\s+|of\s+)?(?:any\s+)?(?:ownership|own|rights?|title|ip|intellectual property)`),
 			regexp.MustCompile(`\bbelongs?\s+(?:entirely\s+|solely\s+|exclusively\s+)?to\s+` + customerParty + `\b`),
 			regexp.MustCompile(`\b(?:your|customer's|the customer's|users'|developers')\s+(?:sole\s+|exclusive\s+)?property\b|\bproperty of\s+` + customerParty + `\b|\bowned by\s+` + customerParty + `\b|\b(?:are|is)\s+yours\b`),
 			// "you own the Outputs", "Customer owns all Outputs", "you retain ownership of your inputs and outputs"
@@ -130,13 +130,16 @@ func readOwnership(lex *Lexicon, sents []sentence) Reading {
 	}
 	var votes []vote
 	var open []sentence
-	for i, s := range sents {
-		if i > 0 && thatContentRe.MatchString(s.norm) && !outputRe.MatchString(s.norm) &&
-			sents[i-1].clause.Text == s.clause.Text && generatesRe.MatchString(sents[i-1].norm) {
+	for _, s := range sents {
+		if thatContentRe.MatchString(s.norm) && !outputRe.MatchString(s.norm) {
 			// "Some services let you generate content. We claim no
 			// ownership of that content.": that content is the output.
-			s.norm = thatContentRe.ReplaceAllString(s.norm, "generated content")
-			s.text = sents[i-1].text + " " + s.text
+			// The sentence before is the clause's, whichever tiers it
+			// names (it may be read with another statement).
+			if prev := sentenceBefore(s); prev != "" && generatesRe.MatchString(normalize(prev)) {
+				s.norm = thatContentRe.ReplaceAllString(s.norm, "generated content")
+				s.text = prev + " " + s.text
+			}
 		}
 		if v, ok := ownerRow(lex, s.norm); ok {
 			if v != "" {

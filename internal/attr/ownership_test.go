@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/clausewatch/clausewatch/internal/terms"
@@ -150,5 +151,30 @@ func TestReadOwnershipClause(t *testing.T) {
 	}
 	if len(r.Sentences) != 1 || r.Sentences[0] != "Customer owns all Outputs." {
 		t.Errorf("sentences = %q, want only the ownership sentence", r.Sentences)
+	}
+}
+
+// "That content" is read with the clause's sentence before it, also when
+// that sentence names a tier and the one after names none (the two are
+// then statements about different tiers, read apart).
+func TestOwnershipThatContentAcrossStatements(t *testing.T) {
+	src := terms.Source{ID: "acme-api", Vendor: "acme", Tiers: []string{"api"}}
+	v := terms.Vendor{ID: "acme", Name: "Acme", Tiers: []terms.Tier{{ID: "api", Names: []string{"Acme API"}}, {ID: "personal", Names: []string{"personal account"}}}}
+	for text, want := range map[string]string{
+		"The Acme API helps you generate fresh content. Acme makes no claim of ownership to that content.": "api/output-ownership=customer",
+		"The Acme API helps you generate fresh content. Acme makes no claim of ownership to the Services.": "",
+		"Acme makes no claim of ownership to that content.":                                                "",
+		"Acme makes no claim of ownership to the content you generate with the Acme API.":                  "api/output-ownership=customer*",
+	} {
+		doc := terms.Document{Clauses: []terms.Clause{{Path: []string{"Terms", "Outputs"}, Kind: terms.KindParagraph, Text: text}}}
+		var got []string
+		for _, o := range NewReader(v).Observe(src, doc, terms.Snapshot{ID: 1, Source: src.ID}) {
+			if o.Attribute == "output-ownership" && !o.Value.Unknown {
+				got = append(got, show([]terms.Observation{o}))
+			}
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%q: %q, want %q", text, got, want)
+		}
 	}
 }
