@@ -523,7 +523,6 @@ func whom(lex *Lexicon, s sentence) []string {
 	return nil
 }
 
-// sameClause reports whether two sentences come from one clause.
 // sentenceBefore is the sentence of s's clause right before s, or "" when s
 // opens its clause (or is a part of a sentence).
 func sentenceBefore(s sentence) string {
@@ -534,6 +533,7 @@ func sentenceBefore(s sentence) string {
 	return ""
 }
 
+// sameClause reports whether two sentences come from one clause.
 func sameClause(a, b sentence) bool {
 	return a.clause.Text == b.clause.Text && slices.Equal(a.clause.Path, b.clause.Path)
 }
